@@ -1,0 +1,30 @@
+// Package collect fetches documents from the publishers and turns them into
+// records. It owns the fetcher and its defaults (user agent, robots.txt,
+// host allow-lists, rate limits, timeouts, retries, size limits, conditional
+// requests, the raw archive, the offline mirror) and the configuration of
+// sources. Each real source has its collector in a subpackage; collectors
+// turn documents into records and never write datasets or touch git.
+package collect
+
+import (
+	"context"
+	"errors"
+
+	"github.com/defence-transparency/publish/internal/dataset"
+)
+
+// Collector turns one source's documents into records.
+type Collector interface {
+	// Collect fetches the documents of src through f and parses them into a
+	// table of the source's dataset schema. It returns an error wrapping
+	// ErrUnchanged, and no table, when every data document came back not
+	// modified, so the caller can keep the records of the previous run
+	// without parsing again. Any other error means the source yielded
+	// nothing usable; a collector never returns part of a source's records.
+	// Collect may be retried; it keeps no state between calls.
+	Collect(ctx context.Context, f Fetcher, src Source) (*dataset.Table, error)
+}
+
+// ErrUnchanged reports that a source's documents have not changed since the
+// last successful collection.
+var ErrUnchanged = errors.New("documents unchanged since the last run")

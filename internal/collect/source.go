@@ -1,0 +1,226 @@
+package collect
+
+import (
+	"bytes"
+	"fmt"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pelletier/go-toml/v2"
+)
+
+// Config is the sources file: how to fetch, and what.
+type Config struct {
+	Fetch   FetchConfig `toml:"fetch"`
+	Sources []Source    `toml:"source"`
+}
+
+// FetchConfig holds the fetcher's settings. Zero values take the defaults
+// of DefaultFetchConfig.
+type FetchConfig struct {
+	// UserAgent names the project and a contact URL, so publishers can
+	// reach whoever runs it.
+	UserAgent string   `toml:"user_agent"`
+	Timeout   Duration `toml:"timeout"` // per request
+	// Delay is the minimum interval between two requests to one host.
+	Delay   Duration `toml:"delay"`
+	Retries int      `toml:"retries"` // further attempts after a temporary failure
+	// Backoff is the wait before the first retry; it doubles each time.
+	Backoff Duration `toml:"backoff"`
+	MaxBody ByteSize `toml:"max_body"` // a larger body is an error, never truncated
+	// Mirror, when set, serves every URL from this folder laid out by URL
+	// (host/path, with "?query" written "@query") instead of the network.
+	Mirror string `toml:"mirror"`
+}
+
+// DefaultFetchConfig returns the settings used where the sources file is
+// silent.
+func DefaultFetchConfig() FetchConfig {
+	return FetchConfig{
+		UserAgent: "publish/1.0 (+https://github.com/defence-transparency/publish; open-data publisher for defence transparency)",
+		Timeout:   Duration{2 * time.Minute},
+		Delay:     Duration{2 * time.Second},
+		Retries:   3,
+		Backoff:   Duration{2 * time.Second},
+		MaxBody:   100 << 20,
+	}
+}
+
+// Source is one publisher's data as the sources file describes it.
+type Source struct {
+	Name      string `toml:"name"`      // unique, lower-case, used in file names and the source column
+	Title     string `toml:"title"`     // the publisher's name for the data
+	Dataset   string `toml:"dataset"`   // the dataset its records belong to
+	Collector string `toml:"collector"` // which collector parses it
+	// URLs are the documents to start from. A collector may discover more
+	// (a workbook linked from a landing page). Each may be http(s) or
+	// file://, so a user can run on files downloaded by hand.
+	URLs []string `toml:"urls"`
+	// Hosts is the allow-list of hosts the fetcher may contact for this
+	// source; empty means the hosts of URLs.
+	Hosts       []string `toml:"hosts"`
+	Homepage    string   `toml:"homepage"`
+	Licence     string   `toml:"licence"`
+	LicenceURL  string   `toml:"licence_url"`
+	Attribution string   `toml:"attribution"`
+	// MinRows blocks publishing when the source yields fewer rows.
+	MinRows int `toml:"min_rows"`
+	// MaxDrop blocks publishing when the source's rows fall by more than
+	// this share (0.2 = 20%) against the last published version; 0 means
+	// the default of 0.2 and a negative value disables the check.
+	MaxDrop float64 `toml:"max_drop"`
+	// Options holds settings of configured (generic) collectors.
+	Options map[string]any `toml:"options"`
+}
+
+// AllowedHosts returns the hosts the source may contact.
+func (s Source) AllowedHosts() []string {
+	if len(s.Hosts) > 0 {
+		return s.Hosts
+	}
+	var hosts []string
+	for _, raw := range s.URLs {
+		if u, err := url.Parse(raw); err == nil && u.Hostname() != "" {
+			hosts = append(hosts, u.Hostname())
+		}
+	}
+	return hosts
+}
+
+// DropLimit returns the share of rows the source may lose against the last
+// version before publishing is blocked, or a negative number for no limit.
+func (s Source) DropLimit() float64 {
+	if s.MaxDrop == 0 {
+		return 0.2
+	}
+	return s.MaxDrop
+}
+
+// ReadConfig reads and checks a sources file.
+func ReadConfig(path string) (*Config, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("sources: %w", err)
+	}
+	c, err := ParseConfig(b)
+	if err != nil {
+		return nil, fmt.Errorf("sources: %s: %w", path, err)
+	}
+	return c, nil
+}
+
+// ParseConfig parses and checks the text of a sources file.
+func ParseConfig(b []byte) (*Config, error) {
+	c := &Config{Fetch: DefaultFetchConfig()}
+	dec := toml.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(c); err != nil {
+		var derr *toml.DecodeError
+		if ok := asDecodeError(err, &derr); ok {
+			row, col := derr.Position()
+			return nil, fmt.Errorf("line %d column %d: %s", row, col, derr.Error())
+		}
+		return nil, err
+	}
+	def := DefaultFetchConfig()
+	if c.Fetch.UserAgent == "" {
+		c.Fetch.UserAgent = def.UserAgent
+	}
+	if c.Fetch.Timeout.Duration <= 0 {
+		c.Fetch.Timeout = def.Timeout
+	}
+	if c.Fetch.MaxBody <= 0 {
+		c.Fetch.MaxBody = def.MaxBody
+	}
+	if c.Fetch.Retries < 0 {
+		return nil, fmt.Errorf("fetch.retries must not be negative")
+	}
+	if c.Fetch.Backoff.Duration <= 0 {
+		c.Fetch.Backoff = def.Backoff
+	}
+	seen := map[string]bool{}
+	for i, s := range c.Sources {
+		switch {
+		case s.Name == "":
+			return nil, fmt.Errorf("source %d: no name", i+1)
+		case seen[s.Name]:
+			return nil, fmt.Errorf("source %q: name used twice", s.Name)
+		case s.Dataset == "":
+			return nil, fmt.Errorf("source %q: no dataset", s.Name)
+		case s.Collector == "":
+			return nil, fmt.Errorf("source %q: no collector", s.Name)
+		case len(s.URLs) == 0:
+			return nil, fmt.Errorf("source %q: no urls", s.Name)
+		}
+		for _, raw := range s.URLs {
+			u, err := url.Parse(raw)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "file") {
+				return nil, fmt.Errorf("source %q: url %q: want an http, https or file URL", s.Name, raw)
+			}
+		}
+		seen[s.Name] = true
+	}
+	return c, nil
+}
+
+func asDecodeError(err error, target **toml.DecodeError) bool {
+	de, ok := err.(*toml.DecodeError)
+	if ok {
+		*target = de
+	}
+	return ok
+}
+
+// Source returns the named source.
+func (c *Config) Source(name string) (Source, bool) {
+	for _, s := range c.Sources {
+		if s.Name == name {
+			return s, true
+		}
+	}
+	return Source{}, false
+}
+
+// Duration is a time.Duration written as "90s" or "2m" in the sources file.
+type Duration struct{ time.Duration }
+
+// UnmarshalText parses a duration such as "1m30s".
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	if err != nil {
+		return err
+	}
+	d.Duration = v
+	return nil
+}
+
+// MarshalText writes the duration as time.Duration.String does.
+func (d Duration) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// ByteSize is a size in bytes, written as 1048576, "64MiB", "100MB" or "2GB".
+type ByteSize int64
+
+// UnmarshalText parses a size with an optional unit.
+func (s *ByteSize) UnmarshalText(b []byte) error {
+	text := strings.TrimSpace(string(b))
+	units := []struct {
+		suffix string
+		mult   int64
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"GB", 1e9}, {"MB", 1e6}, {"KB", 1e3}, {"B", 1}}
+	mult := int64(1)
+	for _, u := range units {
+		if strings.HasSuffix(text, u.suffix) {
+			mult, text = u.mult, strings.TrimSpace(strings.TrimSuffix(text, u.suffix))
+			break
+		}
+	}
+	n, err := strconv.ParseInt(text, 10, 64)
+	if err != nil || n < 0 {
+		return fmt.Errorf("size %q: want a number with an optional unit (B, KB, MB, GB, KiB, MiB, GiB)", b)
+	}
+	*s = ByteSize(n * mult)
+	return nil
+}

@@ -1,0 +1,163 @@
+// Package country holds the registry of country codes that every dataset keys
+// on: ISO 3166-1 alpha-3 codes, the codes this project uses for states that no
+// longer exist, and the aggregates (regions, income groups) that sources mix
+// in with countries.
+//
+// The coding scheme, documented in README.md beside this file:
+//   - current states and territories use their ISO 3166-1 alpha-3 code;
+//   - former states use their ISO 3166-3 alpha-3 code where ISO kept one (SUN,
+//     YUG, CSK, DDR, YMD);
+//   - states with no code of their own use the user-assigned X range that ISO
+//     3166 reserves for this purpose: XKX for Kosovo (as the EU and the World
+//     Bank use it) and XYN for North Yemen (the Yemen Arab Republic, 1962-1990),
+//     whose ISO code YEM passed to unified Yemen;
+//   - aggregates keep the code of the source that publishes them (World Bank
+//     codes such as WLD or EUU) and are never treated as countries.
+package country
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/csv"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Kind says what a code stands for.
+type Kind string
+
+// The kinds of entry in the registry.
+const (
+	KindCountry    Kind = "country"    // a sovereign state today
+	KindTerritory  Kind = "territory"  // a dependent territory with its own code
+	KindHistorical Kind = "historical" // a state that no longer exists
+	KindAggregate  Kind = "aggregate"  // a region, income group or union of states
+)
+
+// Country is one entry of the registry.
+type Country struct {
+	ISO3 string // ISO 3166-1 alpha-3, ISO 3166-3 alpha-3 or a documented user-assigned code
+	ISO2 string // ISO 3166-1 alpha-2 where one exists
+	Name string // English short name used on the site
+	Kind Kind
+	From int // first year of existence for historical states and Kosovo, else 0
+	To   int // last year of existence for historical states, else 0
+}
+
+// IsState reports whether c is a state or territory that has its own
+// figures, as opposed to an aggregate of several.
+func (c Country) IsState() bool { return c.Kind != KindAggregate }
+
+//go:embed countries.csv
+var countriesCSV []byte
+
+//go:embed aliases.csv
+var aliasesCSV []byte
+
+type registry struct {
+	byCode map[string]Country
+	byName map[string]string // normalized name or alias -> ISO3
+	all    []Country
+}
+
+var load = sync.OnceValue(func() *registry {
+	r, err := parse(countriesCSV, aliasesCSV)
+	if err != nil {
+		// The files are embedded and checked by the tests, so this is a build defect.
+		panic(err)
+	}
+	return r
+})
+
+func parse(countries, aliases []byte) (*registry, error) {
+	r := &registry{byCode: map[string]Country{}, byName: map[string]string{}}
+	recs, err := csv.NewReader(bytes.NewReader(countries)).ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("country: read countries.csv: %w", err)
+	}
+	for i, rec := range recs[1:] {
+		if len(rec) != 6 {
+			return nil, fmt.Errorf("country: countries.csv line %d: want 6 fields, got %d", i+2, len(rec))
+		}
+		c := Country{ISO3: rec[0], ISO2: rec[1], Name: rec[2], Kind: Kind(rec[3])}
+		if rec[4] != "" {
+			c.From, _ = strconv.Atoi(rec[4])
+		}
+		if rec[5] != "" {
+			c.To, _ = strconv.Atoi(rec[5])
+		}
+		if _, dup := r.byCode[c.ISO3]; dup {
+			return nil, fmt.Errorf("country: countries.csv: duplicate code %s", c.ISO3)
+		}
+		r.byCode[c.ISO3] = c
+		r.all = append(r.all, c)
+		r.byName[normalize(c.Name)] = c.ISO3
+	}
+	recs, err = csv.NewReader(bytes.NewReader(aliases)).ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("country: read aliases.csv: %w", err)
+	}
+	for i, rec := range recs[1:] {
+		if _, ok := r.byCode[rec[1]]; !ok {
+			return nil, fmt.Errorf("country: aliases.csv line %d: unknown code %s", i+2, rec[1])
+		}
+		key := normalize(rec[0])
+		if prev, dup := r.byName[key]; dup && prev != rec[1] {
+			return nil, fmt.Errorf("country: aliases.csv line %d: %q already names %s", i+2, rec[0], prev)
+		}
+		r.byName[key] = rec[1]
+	}
+	sort.Slice(r.all, func(i, j int) bool { return r.all[i].ISO3 < r.all[j].ISO3 })
+	return r, nil
+}
+
+// normalize folds case, accents, punctuation and spacing so that "Côte
+// d’Ivoire", "Cote d'Ivoire" and "COTE D IVOIRE" compare equal.
+func normalize(name string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range norm.NFD.String(name) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+			continue
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteRune(unicode.ToLower(r))
+		default:
+			space = true
+		}
+	}
+	return b.String()
+}
+
+// Lookup returns the entry for an alpha-3 code. It reports false for a code
+// that is not in the registry.
+func Lookup(iso3 string) (Country, bool) {
+	c, ok := load().byCode[iso3]
+	return c, ok
+}
+
+// ByName returns the entry whose name or a known alias matches name, ignoring
+// case, accents and punctuation. It reports false when no entry matches.
+func ByName(name string) (Country, bool) {
+	r := load()
+	code, ok := r.byName[normalize(name)]
+	if !ok {
+		return Country{}, false
+	}
+	return r.byCode[code], true
+}
+
+// All returns every entry sorted by code. The slice is a copy.
+func All() []Country {
+	return append([]Country(nil), load().all...)
+}

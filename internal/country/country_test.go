@@ -1,0 +1,62 @@
+package country
+
+import "testing"
+
+func TestByName(t *testing.T) {
+	tests := []struct {
+		name string
+		want string
+	}{
+		{"United States of America", "USA"},
+		{"Congo, DR", "COD"},
+		{"Cote d'Ivoire", "CIV"},
+		{"Côte d’Ivoire", "CIV"},
+		{"Türkiye", "TUR"},
+		{"Turkey", "TUR"},
+		{"USSR", "SUN"},
+		{"Yemen, North", "XYN"},
+		{"Yemen", "YEM"},
+		{"German Democratic Republic", "DDR"},
+		{"Czechoslovakia", "CSK"},
+		{"Yugoslavia", "YUG"},
+		{"Kosovo", "XKX"},
+		{"European Union", "EUU"},
+		{"  korea,  south ", "KOR"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := ByName(tt.name)
+			if !ok || got.ISO3 != tt.want {
+				t.Errorf("ByName(%q) = %q, %v; want %q", tt.name, got.ISO3, ok, tt.want)
+			}
+		})
+	}
+	if c, ok := ByName("Atlantis"); ok {
+		t.Errorf("ByName(%q) = %v, want no match", "Atlantis", c)
+	}
+}
+
+func TestRegistry(t *testing.T) {
+	all := All()
+	kinds := map[Kind]int{}
+	for _, c := range all {
+		kinds[c.Kind]++
+		if len(c.ISO3) != 3 || c.Name == "" {
+			t.Errorf("bad entry %+v", c)
+		}
+	}
+	// ISO 3166-1 has 249 current codes; the registry adds Kosovo and the
+	// Channel Islands, as the World Bank lists them.
+	if got := kinds[KindCountry] + kinds[KindTerritory]; got != 249+2 {
+		t.Errorf("countries and territories = %d, want %d", got, 251)
+	}
+	if got := kinds[KindHistorical]; got != 6 {
+		t.Errorf("historical states = %d, want 6", got)
+	}
+	if c, _ := Lookup("WLD"); c.IsState() {
+		t.Errorf("Lookup(WLD).IsState() = true, want false")
+	}
+	if c, _ := Lookup("SUN"); c.From != 1922 || c.To != 1991 || !c.IsState() {
+		t.Errorf("Lookup(SUN) = %+v", c)
+	}
+}

@@ -1,0 +1,99 @@
+// Package dataset holds the published datasets: their schemas and records,
+// validation, the deterministic Parquet, CSV and descriptor files, and the git
+// history of their versions.
+package dataset
+
+import (
+	"fmt"
+	"regexp"
+)
+
+// Type is a field's type, named as Frictionless Table Schema names it.
+type Type string
+
+// The field types a dataset may use.
+const (
+	String  Type = "string"
+	Integer Type = "integer"
+	Number  Type = "number"
+	Boolean Type = "boolean"
+	Date    Type = "date" // held as "YYYY-MM-DD" text in a Table, written as a Parquet DATE
+)
+
+// Field describes one column.
+type Field struct {
+	Name        string
+	Title       string
+	Description string
+	Type        Type
+	// Unit says what a number measures ("US$ millions"). Where the unit
+	// varies by row, it names the column that holds it.
+	Unit string
+	// Required fields are never null; they are written as non-nullable.
+	Required bool
+	// Dictionary marks a low-cardinality column that Parquet writes with
+	// dictionary encoding. Only named columns are, so output stays
+	// byte-identical (see DESIGN.md).
+	Dictionary bool
+	Enum       []string       // allowed values, when the set is closed
+	Pattern    *regexp.Regexp // allowed form of a string, when open
+	Min, Max   *float64       // allowed range of a number or integer
+}
+
+// Schema is the ordered list of a dataset's fields and its primary key.
+type Schema struct {
+	Fields     []Field
+	PrimaryKey []string
+}
+
+// Index returns the position of the named field, or -1.
+func (s *Schema) Index(name string) int {
+	for i, f := range s.Fields {
+		if f.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// KeyIndex returns the positions of the primary-key fields in key order.
+func (s *Schema) KeyIndex() []int {
+	idx := make([]int, len(s.PrimaryKey))
+	for i, name := range s.PrimaryKey {
+		idx[i] = s.Index(name)
+	}
+	return idx
+}
+
+// Check reports a schema that cannot be written: duplicate or unknown names,
+// or a key field that may be null.
+func (s *Schema) Check() error {
+	seen := map[string]bool{}
+	for _, f := range s.Fields {
+		if seen[f.Name] {
+			return fmt.Errorf("dataset: schema: duplicate field %q", f.Name)
+		}
+		seen[f.Name] = true
+		switch f.Type {
+		case String, Integer, Number, Boolean, Date:
+		default:
+			return fmt.Errorf("dataset: schema: field %q: unknown type %q", f.Name, f.Type)
+		}
+	}
+	if len(s.PrimaryKey) == 0 {
+		return fmt.Errorf("dataset: schema: no primary key")
+	}
+	for _, k := range s.PrimaryKey {
+		i := s.Index(k)
+		if i < 0 {
+			return fmt.Errorf("dataset: schema: primary key field %q is not a field", k)
+		}
+		if !s.Fields[i].Required {
+			return fmt.Errorf("dataset: schema: primary key field %q must be required", k)
+		}
+	}
+	return nil
+}
+
+// Range returns a pointer to v, for Field.Min and Field.Max.
+func Range(v float64) *float64 { return &v }
