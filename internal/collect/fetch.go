@@ -20,12 +20,15 @@ type Request struct {
 
 // Document is a fetched document with its provenance.
 type Document struct {
-	URL     string // the URL requested
-	Status  int    // HTTP status of the response (200, or 304 when NotModified)
-	Header  http.Header
-	Body    []byte
-	SHA256  string // hex SHA-256 of Body
-	Fetched time.Time
+	URL string // the URL requested
+	// FinalURL is the URL after redirects, against which links in the body
+	// resolve; it equals URL when there was no redirect.
+	FinalURL string
+	Status   int // HTTP status of the response (200, or 304 when NotModified)
+	Header   http.Header
+	Body     []byte
+	SHA256   string // hex SHA-256 of Body
+	Fetched  time.Time
 	// NotModified is true when the publisher answered a conditional request
 	// with 304 Not Modified; Body then comes from the raw archive.
 	NotModified bool
@@ -71,4 +74,13 @@ func (e *StatusError) Temporary() bool {
 func Sum(b []byte) string {
 	h := sha256.Sum256(b)
 	return hex.EncodeToString(h[:])
+}
+
+// Base returns the URL that relative links in the document resolve
+// against: FinalURL when known, else URL.
+func (d *Document) Base() string {
+	if d.FinalURL != "" {
+		return d.FinalURL
+	}
+	return d.URL
 }

@@ -1,0 +1,278 @@
+package collect
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Archive keeps the raw documents the fetcher downloads and a record of each
+// fetch: the provenance of every record, and the validators that conditional
+// requests send. The fetcher reaches its state only through this interface,
+// so the archive can move from a local folder to shared storage. An Archive
+// is a cache the run can rebuild, never published: some publishers' terms
+// forbid redistributing their files. Implementations are safe for
+// concurrent use.
+type Archive interface {
+	// Put stores doc's body under its SHA-256 (storing a body that is
+	// already there again is a no-op) and records the fetch, which becomes
+	// the latest of doc.URL unless a later one is recorded already. For a
+	// NotModified document the body is already stored and only the fetch is
+	// recorded. Put may be retried.
+	Put(ctx context.Context, doc *Document) error
+	// Latest returns the record of the last fetch of url, or an error
+	// wrapping ErrNotArchived when there is none.
+	Latest(ctx context.Context, url string) (*Snapshot, error)
+	// Body returns the body whose hex SHA-256 is sum, checked against sum,
+	// or an error wrapping ErrNotArchived when there is none.
+	Body(ctx context.Context, sum string) ([]byte, error)
+}
+
+// ErrNotArchived reports that the archive holds no such fetch or body.
+var ErrNotArchived = errors.New("not in the archive")
+
+// Snapshot records one fetch of a URL.
+type Snapshot struct {
+	URL         string      `json:"url"`
+	SHA256      string      `json:"sha256"` // of the body
+	Size        int64       `json:"size"`   // of the body, in bytes
+	Fetched     time.Time   `json:"fetched"`
+	Status      int         `json:"status"` // 200, or 304 for a conditional request the publisher answered not modified
+	NotModified bool        `json:"not_modified,omitempty"`
+	Header      http.Header `json:"header"` // response headers; after a 304, the stored ones updated by the 304's
+}
+
+// DirArchive is an Archive in a local folder:
+//
+//	objects/ab/abcdef…                       body, named by its SHA-256
+//	fetches/<key>/20251103T101500.123456789Z-<sha256[:12]>.json   one Snapshot per fetch
+//	fetches/<key>/latest.json                the latest Snapshot of the URL
+//
+// where <key> is the hex SHA-256 of the URL. Every file is written
+// atomically (temporary file, sync, rename), so a crash leaves either the
+// old file or the new one. A DirArchive is safe for concurrent use within
+// one process.
+type DirArchive struct {
+	dir string
+	mu  sync.Mutex // orders the read-compare-replace of latest.json
+}
+
+var _ Archive = (*DirArchive)(nil)
+
+// OpenArchive opens the archive in dir, creating the folder if needed.
+func OpenArchive(dir string) (*DirArchive, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("collect: open archive: %w", err)
+	}
+	return &DirArchive{dir: dir}, nil
+}
+
+// Dir returns the archive's folder.
+func (a *DirArchive) Dir() string { return a.dir }
+
+// Put implements Archive.
+func (a *DirArchive) Put(ctx context.Context, doc *Document) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("collect: archive %s: %w", doc.URL, err)
+	}
+	sum := Sum(doc.Body)
+	if doc.SHA256 != "" && doc.SHA256 != sum {
+		return fmt.Errorf("collect: archive %s: document SHA-256 %s does not match its body (%s)", doc.URL, doc.SHA256, sum)
+	}
+	if !doc.NotModified {
+		if err := a.putObject(sum, doc.Body); err != nil {
+			return fmt.Errorf("collect: archive %s: %w", doc.URL, err)
+		}
+	}
+	snap := Snapshot{
+		URL:         doc.URL,
+		SHA256:      sum,
+		Size:        int64(len(doc.Body)),
+		Fetched:     doc.Fetched.UTC(),
+		Status:      doc.Status,
+		NotModified: doc.NotModified,
+		Header:      doc.Header,
+	}
+	b, err := json.MarshalIndent(snap, "", "  ")
+	if err != nil {
+		return fmt.Errorf("collect: archive %s: %w", doc.URL, err)
+	}
+	b = append(b, '\n')
+	dir := filepath.Join(a.dir, "fetches", urlKey(doc.URL))
+	name := snap.Fetched.Format("20060102T150405.000000000Z") + "-" + sum[:12] + ".json"
+	if err := writeFileAtomic(filepath.Join(dir, name), b); err != nil {
+		return fmt.Errorf("collect: archive %s: %w", doc.URL, err)
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	latest, err := a.Latest(ctx, doc.URL)
+	if err == nil && latest.Fetched.After(snap.Fetched) {
+		return nil
+	}
+	if err := writeFileAtomic(filepath.Join(dir, "latest.json"), b); err != nil {
+		return fmt.Errorf("collect: archive %s: %w", doc.URL, err)
+	}
+	return nil
+}
+
+// putObject stores body under its SHA-256 unless a file of that name and
+// size is there already.
+func (a *DirArchive) putObject(sum string, body []byte) error {
+	name := a.objectPath(sum)
+	if info, err := os.Stat(name); err == nil && info.Size() == int64(len(body)) {
+		return nil
+	}
+	return writeFileAtomic(name, body)
+}
+
+// Latest implements Archive.
+func (a *DirArchive) Latest(ctx context.Context, url string) (*Snapshot, error) {
+	b, err := os.ReadFile(filepath.Join(a.dir, "fetches", urlKey(url), "latest.json"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("collect: archive: latest fetch of %s: %w", url, ErrNotArchived)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("collect: archive: latest fetch of %s: %w", url, err)
+	}
+	var s Snapshot
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil, fmt.Errorf("collect: archive: latest fetch of %s: %w", url, err)
+	}
+	return &s, nil
+}
+
+// Body implements Archive.
+func (a *DirArchive) Body(ctx context.Context, sum string) ([]byte, error) {
+	if !isSum(sum) {
+		return nil, fmt.Errorf("collect: archive: %q is not a hex SHA-256", sum)
+	}
+	b, err := os.ReadFile(a.objectPath(sum))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("collect: archive: body %s: %w", sum, ErrNotArchived)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("collect: archive: body %s: %w", sum, err)
+	}
+	if got := Sum(b); got != sum {
+		return nil, fmt.Errorf("collect: archive: body %s is corrupt (its SHA-256 is %s)", sum, got)
+	}
+	return b, nil
+}
+
+// History returns the records of every fetch of url, oldest first.
+func (a *DirArchive) History(url string) ([]Snapshot, error) {
+	dir := filepath.Join(a.dir, "fetches", urlKey(url))
+	entries, err := os.ReadDir(dir)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("collect: archive: history of %s: %w", url, err)
+	}
+	var snaps []Snapshot
+	for _, e := range entries {
+		if e.Name() == "latest.json" || !strings.HasSuffix(e.Name(), ".json") {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			return nil, fmt.Errorf("collect: archive: history of %s: %w", url, err)
+		}
+		var s Snapshot
+		if err := json.Unmarshal(b, &s); err != nil {
+			return nil, fmt.Errorf("collect: archive: history of %s: %s: %w", url, e.Name(), err)
+		}
+		snaps = append(snaps, s)
+	}
+	slices.SortStableFunc(snaps, func(x, y Snapshot) int { return x.Fetched.Compare(y.Fetched) })
+	return snaps, nil
+}
+
+func (a *DirArchive) objectPath(sum string) string {
+	return filepath.Join(a.dir, "objects", sum[:2], sum)
+}
+
+// urlKey names a URL's folder: URLs hold characters file systems reject.
+func urlKey(url string) string { return Sum([]byte(url)) }
+
+func isSum(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// writeFileAtomic writes b to name through a temporary file in the same
+// folder: write, sync, close, rename, then sync the folder so the rename
+// survives a crash.
+func writeFileAtomic(name string, b []byte) (err error) {
+	dir := filepath.Dir(name)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, ".tmp-"+filepath.Base(name)+"-*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	if _, err := bytes.NewReader(b).WriteTo(f); err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		return err
+	}
+	if err := f.Chmod(0o644); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(f.Name(), name); err != nil {
+		return err
+	}
+	if d, err := os.Open(dir); err == nil {
+		// Not every file system can sync a folder; the rename itself has
+		// happened, so a failure here is no reason to fail the write.
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}
+
+// Archiver is a Fetcher that records every document its Next fetcher
+// returns in Archive before returning it; a document that cannot be archived
+// is an error, since it would have no provenance. It is safe for concurrent
+// use when Next and Archive are.
+type Archiver struct {
+	Next    Fetcher
+	Archive Archive
+}
+
+// Fetch implements Fetcher.
+func (a *Archiver) Fetch(ctx context.Context, req *Request) (*Document, error) {
+	doc, err := a.Next.Fetch(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.Archive.Put(ctx, doc); err != nil {
+		return nil, err
+	}
+	return doc, nil
+}
