@@ -1,0 +1,175 @@
+package worldbank
+
+import (
+	"bytes"
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/defence-transparency/publish/internal/country"
+	"github.com/defence-transparency/publish/internal/dataset"
+)
+
+// goldenFile holds the records of the two mirror downloads, one per line, so
+// a change of the fixtures or the parser shows up in review.
+var goldenFile = filepath.Join("testdata", "golden", "mirror-records.csv")
+
+func writeGolden(recs []dataset.Expenditure) []byte {
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	w.Write([]string{"country", "country_name", "year", "measure", "unit", "value"})
+	for _, r := range recs {
+		w.Write([]string{r.Country, r.CountryName, strconv.Itoa(r.Year), r.Measure, r.Unit,
+			strconv.FormatFloat(r.Value, 'f', -1, 64)})
+	}
+	w.Flush()
+	return b.Bytes()
+}
+
+func readGolden(t *testing.T, b []byte) []dataset.Expenditure {
+	t.Helper()
+	rows, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	if err != nil {
+		t.Fatalf("read %s: %v", goldenFile, err)
+	}
+	var recs []dataset.Expenditure
+	for _, r := range rows[1:] {
+		year, err1 := strconv.Atoi(r[2])
+		v, err2 := strconv.ParseFloat(r[5], 64)
+		if err1 != nil || err2 != nil {
+			t.Fatalf("%s: bad row %q", goldenFile, r)
+		}
+		recs = append(recs, dataset.Expenditure{Country: r[0], CountryName: r[1], Year: year, Measure: r[3],
+			Source: dataset.SourceWorldBank, Value: v, HasValue: true, Unit: r[4]})
+	}
+	return recs
+}
+
+func TestMirrorGolden(t *testing.T) {
+	docs := mirrorDocs(t)
+	got := parseAll(t, docs, BulkURL(ShareOfGDP), BulkURL(CurrentUSD))
+	if *update {
+		if err := os.WriteFile(goldenFile, writeGolden(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b, err := os.ReadFile(goldenFile)
+	if err != nil {
+		t.Fatalf("%v (generate with -update)", err)
+	}
+	if diff := cmp.Diff(readGolden(t, b), got); diff != "" {
+		t.Errorf("Parse(mirror) records mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestMirrorRecordsFromTable checks the parse of the mirror downloads
+// against the fixture table they were written from, without going through
+// CSV: every economy's value text, and nothing of the aggregates.
+func TestMirrorRecordsFromTable(t *testing.T) {
+	docs := mirrorDocs(t)
+	measures := map[string][2]string{
+		ShareOfGDP: {"share_of_gdp", "percent"},
+		CurrentUSD: {"current_usd", "US$"},
+	}
+	for _, ind := range fixtureIndicators {
+		t.Run(ind.code, func(t *testing.T) {
+			vals, err := parseFixtureValues(ind.values)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want []dataset.Expenditure
+			economies, aggregates, empty := 0, 0, 0
+			for _, e := range fixtureEconomies {
+				if e.region == "" {
+					aggregates++
+					continue
+				}
+				economies++
+				c, ok := country.Lookup(e.code)
+				if !ok {
+					t.Fatalf("fixture economy %s is not in the registry", e.code)
+				}
+				for y := fixtureFirstYear; y <= fixtureLastYear; y++ {
+					text, ok := vals[e.code][y]
+					if !ok {
+						empty++
+						continue
+					}
+					v, err := strconv.ParseFloat(text, 64)
+					if err != nil {
+						t.Fatal(err)
+					}
+					want = append(want, dataset.Expenditure{Country: e.code, CountryName: c.Name, Year: y,
+						Measure: measures[ind.code][0], Source: dataset.SourceWorldBank, Value: v, HasValue: true,
+						Unit: measures[ind.code][1]})
+				}
+			}
+			u := BulkURL(ind.code)
+			got, sum, err := Parse(u, docs[u])
+			if err != nil {
+				t.Fatalf("Parse(%q) error = %v", u, err)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("Parse(%q) records mismatch (-want +got):\n%s", u, diff)
+			}
+			member := "API_" + ind.code + "_DS2_en_csv_v2_" + ind.vintage + ".csv"
+			wantSum := Summary{
+				Name: u, Zip: true, DataFile: member, CountryFile: "Metadata_Country_" + member,
+				Indicator: ind.code, IndicatorName: ind.name, SourceOrganization: fixtureSourceOrganization,
+				DataSource: "World Development Indicators", LastUpdated: time.Date(2026, 2, 24, 0, 0, 0, 0, time.UTC),
+				FirstYear: 1960, LastYear: 2025, Metadata: true,
+				Rows: len(fixtureEconomies), Economies: economies, Aggregates: aggregates,
+				Records: len(want), Empty: empty,
+			}
+			if diff := cmp.Diff(wantSum, sum); diff != "" {
+				t.Errorf("Parse(%q) summary mismatch (-want +got):\n%s", u, diff)
+			}
+		})
+	}
+}
+
+// TestMirrorFixtureShape pins what the fixtures are meant to cover, so that
+// an edit of the table cannot quietly drop a case.
+func TestMirrorFixtureShape(t *testing.T) {
+	docs := mirrorDocs(t)
+	u := BulkURL(ShareOfGDP)
+	recs, sum, err := Parse(u, docs[u])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Economies != 22 || sum.Aggregates != 5 {
+		t.Errorf("Parse(%q) = %d economies, %d aggregates; want 22, 5 (ARB EUU HIC WLD INX)", u, sum.Economies, sum.Aggregates)
+	}
+	has := map[string]bool{}
+	for _, r := range recs {
+		has[r.Country] = true
+		if r.Year == 2025 {
+			t.Errorf("record for 2025 (%s): the last year must be empty as in the real file", r.Country)
+		}
+	}
+	for _, code := range []string{"USA", "UKR", "DEU", "FRA", "GBR", "CHN", "IND", "RUS", "XKX", "LUX", "EST", "MNE"} {
+		if !has[code] {
+			t.Errorf("no share-of-GDP records for %s", code)
+		}
+	}
+	for _, code := range []string{"WLD", "EUU", "HIC", "ARB", "INX", "ISL"} {
+		if has[code] {
+			t.Errorf("share-of-GDP records for %s, want none", code)
+		}
+	}
+	// Angola's 1985 share is written 1.715E-05 in the real file.
+	found := false
+	for _, r := range recs {
+		if r.Country == "AGO" && r.Year == 1985 {
+			found = r.Value == 1.715e-05
+		}
+	}
+	if !found {
+		t.Errorf("no AGO 1985 record of 1.715E-05")
+	}
+}
