@@ -1,0 +1,69 @@
+package sipri
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// flags are the marks SIPRI gives a figure through its font colour, the only
+// place the workbook records them.
+type flags struct {
+	estimate  bool // blue: a SIPRI estimate
+	uncertain bool // red: highly uncertain
+}
+
+// Font colours, as six-digit RGB. SIPRI's files use indexed colours 12 (blue)
+// and 10 (red) of the legacy palette; the same colours given as RGB, as
+// another palette index (4, 2) or as a theme colour resolving to them mean
+// the same.
+const (
+	blue = "0000FF"
+	red  = "FF0000"
+)
+
+// cellFlags returns the flags of a cell from its style, looking each style
+// up once.
+func (p *parser) cellFlags(sheet, cell string) (flags, error) {
+	id, err := p.f.GetCellStyle(sheet, cell)
+	if err != nil {
+		return flags{}, fmt.Errorf("sheet %q cell %s: style: %w", sheet, cell, err)
+	}
+	if fl, ok := p.flags[id]; ok {
+		return fl, nil
+	}
+	style, err := p.f.GetStyle(id)
+	if err != nil {
+		return flags{}, fmt.Errorf("sheet %q cell %s: style %d: %w", sheet, cell, id, err)
+	}
+	var fl flags
+	switch fontColour(p.f, style.Font) {
+	case blue:
+		fl.estimate = true
+	case red:
+		fl.uncertain = true
+	}
+	p.flags[id] = fl
+	return fl, nil
+}
+
+// fontColour returns the six-digit RGB colour of font, resolving palette
+// indexes (including a workbook's own palette) and theme colours (tint
+// ignored), or "" for a style without a font.
+func fontColour(f *excelize.File, font *excelize.Font) string {
+	if font == nil {
+		return ""
+	}
+	hex := strings.ToUpper(font.Color)
+	switch len(hex) {
+	case 4:
+		// excelize strips a leading "FF" from every RGB value, so a
+		// six-digit "FF0000" arrives as "0000".
+		hex = "FF" + hex
+	case 8:
+		// ARGB whose alpha is not FF: the colour is the last six digits.
+		hex = hex[2:]
+	}
+	return strings.ToUpper(f.GetBaseColor(hex, font.ColorIndexed, font.ColorTheme))
+}

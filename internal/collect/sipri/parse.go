@@ -1,0 +1,369 @@
+package sipri
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/defence-transparency/publish/internal/country"
+	"github.com/defence-transparency/publish/internal/dataset"
+)
+
+// Units of the records, per sheet.
+const (
+	UnitMillionUSD = "US$ m"          // Constant (<base>) US$ and Current US$
+	UnitFraction   = "fraction"       // Share of GDP, Share of Govt. spending: 0.0345 is 3.45%
+	UnitUSD        = "US$"            // Per capita, current US$ per person
+	UnitLocal      = "local currency" // both local-currency sheets, in whole units
+)
+
+// maxUnzip bounds the unpacked size of a workbook, so that a zip bomb fails
+// instead of filling memory. The 1948-2023 release unpacks to about 3.5 MB.
+const maxUnzip = 512 << 20
+
+// Stats summarises a parsed workbook.
+type Stats struct {
+	Sheets    []SheetStats // the data sheets, in workbook order
+	Skipped   []string     // other sheets: Front page, Regional totals, Footnotes and any unknown
+	Countries int          // distinct states over all data sheets
+}
+
+// SheetStats summarises one data sheet.
+type SheetStats struct {
+	Name                string
+	Measure             string
+	FirstYear, LastYear int
+	Regions             int      // region heading rows skipped
+	Countries           int      // state rows read
+	Aggregates          []string // aggregate rows skipped, such as "European Union"
+	Records             int
+	// Empty counts empty cells inside the year range, read as not
+	// available. SIPRI's files mark every missing figure, so this is 0 in
+	// all releases seen so far.
+	Empty int
+}
+
+// Parse reads a SIPRI Military Expenditure Database workbook, as published
+// on sipri.org or exported by SIPRI's custom-export tool, and returns one
+// record per country cell of each data sheet it holds, with a summary of what
+// it read. Values are parsed from the cell text as stored, so each float64 is
+// exactly the file's number. Region headings and aggregates (the European
+// Union) are skipped; every other row must name a state the country registry
+// knows. Any cell it cannot read is an error naming the sheet and cell; Parse
+// never returns part of a workbook.
+func Parse(r io.ReaderAt, size int64) ([]dataset.Expenditure, Stats, error) {
+	recs, st, err := parse(r, size)
+	if err != nil {
+		return nil, Stats{}, fmt.Errorf("sipri: parse: %w", err)
+	}
+	return recs, st, nil
+}
+
+func parse(r io.ReaderAt, size int64) ([]dataset.Expenditure, Stats, error) {
+	f, err := excelize.OpenReader(io.NewSectionReader(r, 0, size), excelize.Options{
+		RawCellValue:   true,
+		UnzipSizeLimit: maxUnzip,
+	})
+	if err != nil {
+		return nil, Stats{}, fmt.Errorf("open workbook: %w", err)
+	}
+	defer f.Close()
+	// Read every data sheet's cells first, so that the records can be
+	// allocated once: they are most of the memory a parse keeps.
+	var sheets []*sheet
+	var st Stats
+	n := 0
+	sheetOf := map[string]string{} // measure -> sheet
+	for _, name := range f.GetSheetList() {
+		m, ok := sheetMeasure(name)
+		if !ok {
+			st.Skipped = append(st.Skipped, name)
+			continue
+		}
+		if prev, dup := sheetOf[m.name]; dup {
+			return nil, Stats{}, fmt.Errorf("sheets %q and %q both hold %s", prev, name, m.name)
+		}
+		sheetOf[m.name] = name
+		sh, err := readSheet(f, name, m)
+		if err != nil {
+			return nil, Stats{}, err
+		}
+		sheets = append(sheets, sh)
+		n += (len(sh.rows) - sh.header - 1) * len(sh.years)
+	}
+	if len(sheets) == 0 {
+		return nil, Stats{}, fmt.Errorf("no data sheet (want %s) among sheets %q", dataSheets, f.GetSheetList())
+	}
+	p := &parser{f: f, flags: map[int]flags{}, states: map[string]bool{}, recs: make([]dataset.Expenditure, 0, n)}
+	for _, sh := range sheets {
+		ss, err := p.records(sh)
+		if err != nil {
+			return nil, Stats{}, err
+		}
+		st.Sheets = append(st.Sheets, ss)
+	}
+	st.Countries = len(p.states)
+	return p.recs, st, nil
+}
+
+// measure says what one data sheet holds.
+type measure struct {
+	name  string // dataset measure
+	unit  string
+	local bool // a local-currency sheet, with Currency and maybe Fiscal Year columns
+}
+
+var (
+	constantSheet = regexp.MustCompile(`(?i)^constant \((\d{4})\) us\$$`)
+	otherSheets   = map[string]measure{
+		"current us$":                    {dataset.MeasureCurrentUSD, UnitMillionUSD, false},
+		"share of gdp":                   {dataset.MeasureShareOfGDP, UnitFraction, false},
+		"per capita":                     {dataset.MeasurePerCapita, UnitUSD, false},
+		"share of govt. spending":        {dataset.MeasureShareOfGovt, UnitFraction, false},
+		"local currency financial years": {dataset.MeasureLocalFY, UnitLocal, true},
+		"local currency calendar years":  {dataset.MeasureLocalCY, UnitLocal, true},
+	}
+	dataSheets = `"Constant (<base year>) US$", "Current US$", "Share of GDP", "Per capita", ` +
+		`"Share of Govt. spending", "Local currency financial years" or "Local currency calendar years"`
+)
+
+// sheetMeasure returns what the sheet called name holds, or false for a
+// sheet without country data.
+func sheetMeasure(name string) (measure, bool) {
+	n := strings.ToLower(strings.Join(strings.Fields(name), " "))
+	if m := constantSheet.FindStringSubmatch(n); m != nil {
+		base, _ := strconv.Atoi(m[1])
+		return measure{dataset.MeasureConstantUSD(base), UnitMillionUSD, false}, true
+	}
+	m, ok := otherSheets[n]
+	return m, ok
+}
+
+// parser holds what is shared by the sheets of one workbook.
+type parser struct {
+	f      *excelize.File
+	flags  map[int]flags // by style ID: styles are few, cells many
+	states map[string]bool
+	recs   []dataset.Expenditure
+}
+
+// sheet is one data sheet's cells and where its columns are, found from
+// its header row.
+type sheet struct {
+	name                               string
+	measure                            measure
+	rows                               [][]string
+	header                             int // index of the header row
+	currency, fiscal, notes, reporting int // column indexes, -1 when absent
+	years                              []yearColumn
+}
+
+type yearColumn struct{ col, year int }
+
+// readSheet reads the cells of a data sheet and its header.
+func readSheet(f *excelize.File, name string, m measure) (*sheet, error) {
+	rows, err := f.GetRows(name, excelize.Options{RawCellValue: true})
+	if err != nil {
+		return nil, fmt.Errorf("sheet %q: %w", name, err)
+	}
+	sh := &sheet{name: name, measure: m, rows: rows}
+	if err := sh.readHeader(); err != nil {
+		return nil, err
+	}
+	return sh, nil
+}
+
+// records appends the records of one data sheet.
+func (p *parser) records(sh *sheet) (SheetStats, error) {
+	st := SheetStats{Name: sh.name, Measure: sh.measure.name, FirstYear: sh.years[0].year, LastYear: sh.years[0].year}
+	for _, y := range sh.years {
+		st.FirstYear, st.LastYear = min(st.FirstYear, y.year), max(st.LastYear, y.year)
+	}
+	rowOf := map[string]int{} // state -> row number, to catch a state listed twice
+	for i := sh.header + 1; i < len(sh.rows); i++ {
+		row := sh.rows[i]
+		if isBlank(row) {
+			continue
+		}
+		label := cellText(row, 0)
+		if label == "" {
+			return SheetStats{}, fmt.Errorf("sheet %q row %d: figures without a country name in column A", sh.name, i+1)
+		}
+		if isBlank(row[1:]) {
+			// A region heading ("Africa", "sub-Saharan Africa"): a name
+			// and nothing else.
+			st.Regions++
+			continue
+		}
+		c, ok := country.ByName(label)
+		if !ok {
+			return SheetStats{}, fmt.Errorf("sheet %q row %d: unknown country %q: add SIPRI's spelling to internal/country/aliases.csv",
+				sh.name, i+1, label)
+		}
+		if !c.IsState() {
+			st.Aggregates = append(st.Aggregates, label)
+			continue
+		}
+		if prev, dup := rowOf[c.ISO3]; dup {
+			return SheetStats{}, fmt.Errorf("sheet %q: %s listed twice (rows %d and %d)", sh.name, c.ISO3, prev, i+1)
+		}
+		rowOf[c.ISO3] = i + 1
+		p.states[c.ISO3] = true
+		st.Countries++
+		base := dataset.Expenditure{
+			Country:     c.ISO3,
+			CountryName: c.Name,
+			Measure:     sh.measure.name,
+			Source:      dataset.SourceSIPRI,
+			Unit:        sh.measure.unit,
+			Currency:    cellText(row, sh.currency),
+			FiscalYear:  cellText(row, sh.fiscal),
+		}
+		if ry := cellText(row, sh.reporting); ry != "" {
+			// Empty in every release seen; kept as the period the share
+			// refers to if SIPRI ever fills it.
+			base.FiscalYear = ry
+		}
+		notes := cellText(row, sh.notes)
+		if base.Notes, base.Footnotes, ok = splitNotes(notes); !ok {
+			return SheetStats{}, fmt.Errorf("sheet %q cell %s: notes %q: want note symbols (%s) and footnote numbers",
+				sh.name, cellName(sh.notes, i), notes, noteSymbols)
+		}
+		for _, y := range sh.years {
+			rec := base
+			rec.Year = y.year
+			text := cellText(row, y.col)
+			switch {
+			case text == "":
+				rec.Missing = dataset.MissingNotAvailable
+				st.Empty++
+			case isUnavailable(text):
+				rec.Missing = dataset.MissingNotAvailable
+			case strings.EqualFold(text, "xxx"):
+				rec.Missing = dataset.MissingDidNotExist
+			default:
+				v, err := strconv.ParseFloat(text, 64)
+				if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+					return SheetStats{}, fmt.Errorf("sheet %q cell %s: %q is neither a number nor a missing-value mark (\"...\" or \"xxx\")",
+						sh.name, cellName(y.col, i), text)
+				}
+				rec.Value, rec.HasValue = v, true
+			}
+			if text != "" {
+				fl, err := p.cellFlags(sh.name, cellName(y.col, i))
+				if err != nil {
+					return SheetStats{}, err
+				}
+				rec.Estimate, rec.Uncertain = fl.estimate, fl.uncertain
+			}
+			p.recs = append(p.recs, rec)
+			st.Records++
+		}
+	}
+	return st, nil
+}
+
+// readHeader finds the header row, the first whose first cell is "Country",
+// and the columns it names. The title rows above it vary in number by sheet
+// and release, and the columns between Country and the years vary by sheet.
+func (sh *sheet) readHeader() error {
+	for i, row := range sh.rows {
+		if !strings.EqualFold(cellText(row, 0), "Country") {
+			continue
+		}
+		sh.header, sh.currency, sh.fiscal, sh.notes, sh.reporting = i, -1, -1, -1, -1
+		seen := map[int]string{}
+		for j := 1; j < len(row); j++ {
+			t := cellText(row, j)
+			lt := strings.ToLower(t)
+			switch {
+			case t == "":
+				// The unnamed column B of the constant-US$ sheet, and the
+				// trailing empty cell of custom exports.
+			case lt == "currency":
+				sh.currency = j
+			case strings.HasPrefix(lt, "fiscal year"):
+				sh.fiscal = j
+			case lt == "notes":
+				sh.notes = j
+			case lt == "reporting year":
+				sh.reporting = j
+			default:
+				y, ok := parseYear(t)
+				if !ok {
+					return fmt.Errorf("sheet %q cell %s: unexpected header %q (want Currency, Fiscal Year, Notes, Reporting year or a year)",
+						sh.name, cellName(j, i), t)
+				}
+				if prev, dup := seen[y]; dup {
+					return fmt.Errorf("sheet %q: year %d in two columns (%s and %s)", sh.name, y, prev, cellName(j, i))
+				}
+				seen[y] = cellName(j, i)
+				sh.years = append(sh.years, yearColumn{col: j, year: y})
+			}
+		}
+		switch {
+		case len(sh.years) == 0:
+			return fmt.Errorf("sheet %q row %d: header has no year columns", sh.name, i+1)
+		case sh.measure.local && sh.currency < 0:
+			return fmt.Errorf("sheet %q row %d: header has no Currency column", sh.name, i+1)
+		}
+		return nil
+	}
+	return fmt.Errorf("sheet %q: no header row (a row whose first cell is \"Country\")", sh.name)
+}
+
+// parseYear reads a year header: 1948 in SIPRI's releases, 2017.0 in custom
+// exports.
+func parseYear(s string) (int, bool) {
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || v != math.Trunc(v) || v < 1900 || v > 2100 {
+		return 0, false
+	}
+	return int(v), true
+}
+
+// isUnavailable reports whether s is SIPRI's mark for unavailable data: the
+// legend says ". ." and the cells hold "...".
+func isUnavailable(s string) bool {
+	n := 0
+	for _, r := range s {
+		switch r {
+		case '.':
+			n++
+		case ' ':
+		default:
+			return false
+		}
+	}
+	return n >= 2
+}
+
+// cellText returns the trimmed text of row[col], or "" for a cell beyond the
+// row's end or a negative col. Currency cells carry trailing spaces
+// ("Tenge     ").
+func cellText(row []string, col int) string {
+	if col < 0 || col >= len(row) {
+		return ""
+	}
+	return strings.TrimSpace(row[col])
+}
+
+func isBlank(row []string) bool {
+	for _, c := range row {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// cellName returns the A1 name of the cell at zero-based col and row.
+func cellName(col, row int) string {
+	name, _ := excelize.CoordinatesToCellName(col+1, row+1)
+	return name
+}

@@ -1,0 +1,157 @@
+// Package sipri collects the SIPRI Military Expenditure Database. It finds the
+// workbook linked from SIPRI's landing page (its file name changes with every
+// release), fetches it, and turns every country cell of its data sheets into
+// a dataset.Expenditure record, with the estimate and uncertainty marks that
+// the workbook carries only as font colours.
+//
+// The collector also accepts, at the source's URL, the workbook itself (a file
+// downloaded by hand) or the JSON answer of SIPRI's export backend,
+// {"Value":"<base64 xlsx>"}.
+package sipri
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/defence-transparency/publish/internal/collect"
+	"github.com/defence-transparency/publish/internal/dataset"
+)
+
+// Collector collects the SIPRI Military Expenditure Database. The zero value
+// is ready to use; it keeps no state between calls.
+type Collector struct{}
+
+var _ collect.Collector = (*Collector)(nil)
+
+// ErrNoWorkbook reports a landing page without a link to a
+// SIPRI-Milex-data-*.xlsx workbook.
+var ErrNoWorkbook = errors.New("no link to a SIPRI-Milex-data-*.xlsx workbook")
+
+// Collect fetches src.URLs[0] and parses the workbook it leads to. The URL is
+// normally SIPRI's landing page, on which Collect finds the workbook link; it
+// may also be the workbook itself or a saved export-backend answer. Collect
+// returns an error wrapping collect.ErrUnchanged when the workbook came back
+// not modified; whether the landing page changed does not matter, since the
+// workbook holds all the data.
+func (c *Collector) Collect(ctx context.Context, f collect.Fetcher, src collect.Source) (*dataset.Table, error) {
+	if len(src.URLs) == 0 {
+		return nil, fmt.Errorf("sipri: source %q has no URL", src.Name)
+	}
+	start := src.URLs[0]
+	doc, err := f.Fetch(ctx, &collect.Request{URL: start})
+	if err != nil {
+		return nil, fmt.Errorf("sipri: fetch %s: %w", start, err)
+	}
+	if !isWorkbook(doc.Body) && !isExport(doc.Body) {
+		if isZip(doc.Body) {
+			return nil, fmt.Errorf("sipri: %s: a zip file but not an xlsx workbook (damaged, or another format)", doc.URL)
+		}
+		link, err := workbookLink(doc)
+		if err != nil {
+			return nil, err
+		}
+		doc, err = f.Fetch(ctx, &collect.Request{URL: link})
+		if errors.Is(err, collect.ErrNotModified) {
+			return nil, fmt.Errorf("sipri: %s: %w", link, collect.ErrUnchanged)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("sipri: fetch workbook %s: %w", link, err)
+		}
+	}
+	if doc.NotModified {
+		return nil, fmt.Errorf("sipri: %s: %w", doc.URL, collect.ErrUnchanged)
+	}
+	data, err := workbookBytes(doc.Body)
+	if err != nil {
+		return nil, fmt.Errorf("sipri: %s: %w", doc.URL, err)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("sipri: %s: %w", doc.URL, err)
+	}
+	recs, _, err := parse(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, fmt.Errorf("sipri: workbook %s: %w", doc.URL, err)
+	}
+	return dataset.ExpenditureTable(recs), nil
+}
+
+// workbookBytes returns the xlsx in body: body itself, or the workbook inside
+// an export-backend answer.
+func workbookBytes(body []byte) ([]byte, error) {
+	if isWorkbook(body) {
+		return body, nil
+	}
+	if isExport(body) {
+		return exportWorkbook(body)
+	}
+	return nil, fmt.Errorf("not an xlsx workbook (body starts %q)", head(body))
+}
+
+func isZip(b []byte) bool { return bytes.HasPrefix(b, []byte("PK\x03\x04")) }
+
+// isWorkbook reports whether b is an xlsx file: a zip archive holding
+// xl/workbook.xml. Content-Type is not trusted; servers send xlsx as
+// application/octet-stream and error pages as anything.
+func isWorkbook(b []byte) bool {
+	if !isZip(b) {
+		return false
+	}
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		return false
+	}
+	for _, f := range zr.File {
+		// OOXML part names compare case-insensitively.
+		if strings.EqualFold(f.Name, "xl/workbook.xml") {
+			return true
+		}
+	}
+	return false
+}
+
+// export is the answer of SIPRI's export backend
+// (POST https://backend.sipri.org/api/p/excel-export).
+type export struct {
+	Value *string `json:"Value"`
+}
+
+// isExport reports whether b is a JSON object with a string Value, as the
+// export backend answers.
+func isExport(b []byte) bool {
+	b = bytes.TrimLeft(bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")), " \t\r\n")
+	if len(b) == 0 || b[0] != '{' {
+		return false
+	}
+	var e export
+	return json.Unmarshal(b, &e) == nil && e.Value != nil
+}
+
+// exportWorkbook decodes the base64 workbook of an export-backend answer.
+func exportWorkbook(b []byte) ([]byte, error) {
+	var e export
+	if err := json.Unmarshal(bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")), &e); err != nil || e.Value == nil {
+		return nil, fmt.Errorf("export answer: want {\"Value\":\"<base64 xlsx>\"}")
+	}
+	data, err := base64.StdEncoding.DecodeString(*e.Value)
+	if err != nil {
+		return nil, fmt.Errorf("export answer: decode Value: %w", err)
+	}
+	if !isWorkbook(data) {
+		return nil, fmt.Errorf("export answer: Value is not an xlsx workbook (starts %q)", head(data))
+	}
+	return data, nil
+}
+
+// head returns the start of b for error messages.
+func head(b []byte) []byte {
+	if len(b) > 32 {
+		return b[:32]
+	}
+	return b
+}
