@@ -27,7 +27,9 @@ const (
 	MissingDidNotExist  = "did_not_exist" // SIPRI "xxx": the state did not exist or was not independent
 )
 
-// Sources of military expenditure rows.
+// Names of the sources of military-expenditure rows in the default sources
+// file. The pipeline sets every row's source column to the name of the
+// source that produced it.
 const (
 	SourceSIPRI     = "sipri"
 	SourceWorldBank = "worldbank"
@@ -87,8 +89,8 @@ var ExpenditureSchema = &Schema{
 			Pattern:     regexp.MustCompile(`^(current_usd|share_of_gdp|per_capita|share_of_govt|local_currency_fy|local_currency_cy|constant_usd_[0-9]{4})$`),
 			Description: "What the value measures: current_usd, constant_usd_<base year>, share_of_gdp, per_capita, share_of_govt, local_currency_fy or local_currency_cy."},
 		{Name: "source", Title: "Source", Type: String, Required: true, Dictionary: true,
-			Enum:        []string{SourceSIPRI, SourceWorldBank},
-			Description: "Publisher of the figure. Both are kept where they overlap, so they can be compared."},
+			Pattern:     sourceName,
+			Description: "Name of the source in the sources file (sipri, worldbank). Where sources overlap both rows are kept, so they can be compared."},
 		{Name: "value", Title: "Value", Type: Number, Unit: "see unit", Min: Range(0),
 			Description: "The figure as the source published it, in the row's unit; empty where the source marks it missing."},
 		{Name: "unit", Title: "Unit", Type: String, Required: true, Dictionary: true,
@@ -118,8 +120,12 @@ var MilitaryExpenditure = &Definition{
 	Description: "Military spending of each country per year, in current and constant US dollars, " +
 		"as a share of GDP and of government spending, per person and in local currency, as SIPRI " +
 		"and the World Bank publish it, with SIPRI's estimate and uncertainty marks and notes.",
-	Schema:   ExpenditureSchema,
-	Keywords: []string{"military expenditure", "defence spending", "SIPRI", "World Bank"},
+	Schema:         ExpenditureSchema,
+	RevisionFields: []string{"value"},
+	PeriodField:    "year",
+	SeriesField:    "measure",
+	MarkerField:    "missing",
+	Keywords:       []string{"military expenditure", "defence spending", "SIPRI", "World Bank"},
 	Method: "Each source's files are fetched from the publisher and parsed cell by cell. Every cell " +
 		"of SIPRI's data sheets becomes one row, including the cells SIPRI marks as unavailable or as " +
 		"years in which the state did not exist; the font colour SIPRI uses for estimates and highly " +

@@ -6,6 +6,7 @@ package dataset
 import (
 	"fmt"
 	"regexp"
+	"sync"
 )
 
 // Type is a field's type, named as Frictionless Table Schema names it.
@@ -44,6 +45,9 @@ type Field struct {
 type Schema struct {
 	Fields     []Field
 	PrimaryKey []string
+
+	keyOnce sync.Once
+	keyIdx  []int
 }
 
 // Index returns the position of the named field, or -1.
@@ -57,12 +61,15 @@ func (s *Schema) Index(name string) int {
 }
 
 // KeyIndex returns the positions of the primary-key fields in key order.
+// The slice is shared: do not modify it.
 func (s *Schema) KeyIndex() []int {
-	idx := make([]int, len(s.PrimaryKey))
-	for i, name := range s.PrimaryKey {
-		idx[i] = s.Index(name)
-	}
-	return idx
+	s.keyOnce.Do(func() {
+		s.keyIdx = make([]int, len(s.PrimaryKey))
+		for i, name := range s.PrimaryKey {
+			s.keyIdx[i] = s.Index(name)
+		}
+	})
+	return s.keyIdx
 }
 
 // Check reports a schema that cannot be written: duplicate or unknown names,

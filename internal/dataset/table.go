@@ -249,17 +249,10 @@ func (t *Table) IsSorted() bool {
 // SortByKey orders the rows by primary key. Rows with equal keys keep their
 // order, so validation can report the duplicates.
 func (t *Table) SortByKey() {
-	key := t.Schema.KeyIndex()
 	if t.IsSorted() {
 		return
 	}
-	perm := make([]int, t.n)
-	for i := range perm {
-		perm[i] = i
-	}
-	slices.SortStableFunc(perm, func(a, b int) int { return compareAt(t, a, t, b, key) })
-	sorted := t.Select(perm)
-	t.Columns = sorted.Columns
+	t.permute(t.keyOrder())
 }
 
 // Select returns a new table holding the given rows of t, in that order.

@@ -1,0 +1,442 @@
+// Package diff compares two versions of a dataset row by row. Both versions
+// are read in primary-key order, a batch at a time, and merged like two
+// sorted lists, so memory stays bounded by the batch size rather than the
+// dataset's size. The CLI, the commit messages, the descriptors and the
+// site all use it.
+package diff
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/defence-transparency/publish/internal/dataset"
+)
+
+// Kind says how a row changed.
+type Kind int
+
+// The kinds of row change.
+const (
+	Added Kind = iota + 1
+	Removed
+	Changed
+)
+
+func (k Kind) String() string {
+	switch k {
+	case Added:
+		return "added"
+	case Removed:
+		return "removed"
+	case Changed:
+		return "changed"
+	}
+	return fmt.Sprintf("Kind(%d)", int(k))
+}
+
+// Class says what a changed row's change means.
+type Class string
+
+// Classes of change. Added and removed rows have the class of their kind.
+const (
+	ClassAdded     Class = "added"
+	ClassRemoved   Class = "removed"
+	ClassRevised   Class = "revised"   // a published figure now reads differently
+	ClassFilled    Class = "filled"    // a figure that was missing is now given
+	ClassWithdrawn Class = "withdrawn" // a figure that was given is now missing
+	ClassMarker    Class = "marker"    // still missing, for another stated reason (xxx to . .)
+	ClassOther     Class = "other"     // flags, notes or other fields changed, not the figure
+)
+
+// FieldChange is one field of a changed row.
+type FieldChange struct {
+	Field    string
+	Old, New dataset.Value
+}
+
+// Change is one row that differs between the versions.
+type Change struct {
+	Kind  Kind
+	Class Class
+	// Old and New are the row in each version; Old is nil for an added
+	// row and New for a removed one.
+	Old, New dataset.Row
+	// Fields lists the changed non-key fields of a Changed row.
+	Fields []FieldChange
+}
+
+// Row returns the row as it stands in the newer version, or the removed row.
+func (c *Change) Row() dataset.Row {
+	if c.New != nil {
+		return c.New
+	}
+	return c.Old
+}
+
+// Revision reports whether the change altered an already published figure:
+// revised, filled or withdrawn.
+func (c *Change) Revision() bool {
+	return c.Class == ClassRevised || c.Class == ClassFilled || c.Class == ClassWithdrawn
+}
+
+// Counts are the numbers of changed rows.
+type Counts struct {
+	Added     int `json:"added"`
+	Removed   int `json:"removed"`
+	Changed   int `json:"changed"`
+	Revisions int `json:"revisions"` // changed rows whose figure changed (revised, filled, withdrawn)
+	Markers   int `json:"markers"`   // changed rows whose missing-value marker changed
+}
+
+// Total returns the number of rows that differ.
+func (c Counts) Total() int { return c.Added + c.Removed + c.Changed }
+
+func (c *Counts) count(ch *Change) {
+	switch ch.Kind {
+	case Added:
+		c.Added++
+	case Removed:
+		c.Removed++
+	case Changed:
+		c.Changed++
+		if ch.Revision() {
+			c.Revisions++
+		}
+		if ch.Class == ClassMarker {
+			c.Markers++
+		}
+	}
+}
+
+// Summary is the result of a comparison.
+type Summary struct {
+	Counts
+	OldRows, NewRows int
+	// BySource breaks the counts down by the dataset's source column.
+	BySource map[string]*Counts
+	// OldPeriods and NewPeriods count each version's rows per period, and
+	// OldSeries and NewSeries per series, when Options name those fields.
+	// Keys are the values as text.
+	OldPeriods, NewPeriods map[string]int
+	OldSeries, NewSeries   map[string]int
+}
+
+// Options say what a change means; a dataset.Definition gives them.
+type Options struct {
+	// RevisionFields are the fields whose change makes a Changed row a
+	// revision of its figure. Empty means no change is a revision.
+	RevisionFields []string
+	// MarkerField holds the missing-value marker, PeriodField the period
+	// and SeriesField the series; each may be empty.
+	MarkerField, PeriodField, SeriesField string
+}
+
+// OptionsFor returns the options a dataset definition implies.
+func OptionsFor(def *dataset.Definition) Options {
+	return Options{RevisionFields: def.RevisionFields, MarkerField: def.MarkerField,
+		PeriodField: def.PeriodField, SeriesField: def.SeriesField}
+}
+
+// Batches yields a version's rows in primary-key order, one table at a time.
+// *dataset.ParquetReader is one.
+type Batches interface {
+	// Next returns the next batch, or io.EOF after the last. Batches share
+	// one schema and follow each other in key order.
+	Next() (*dataset.Table, error)
+}
+
+// Tables returns Batches over whole tables already sorted by key; nil
+// tables are skipped (an absent version is an empty one).
+func Tables(ts ...*dataset.Table) Batches { return &tableBatches{ts: ts} }
+
+type tableBatches struct{ ts []*dataset.Table }
+
+func (b *tableBatches) Next() (*dataset.Table, error) {
+	for len(b.ts) > 0 {
+		t := b.ts[0]
+		b.ts = b.ts[1:]
+		if t != nil && t.Len() > 0 {
+			return t, nil
+		}
+	}
+	return nil, io.EOF
+}
+
+type cursor struct {
+	b    Batches
+	t    *dataset.Table
+	i    int
+	n    int // rows consumed
+	done bool
+	prev dataset.Row // the previous row's key values, for the order check
+	cur  dataset.Row
+	seen bool
+}
+
+func (c *cursor) fill() error {
+	for !c.done && (c.t == nil || c.i >= c.t.Len()) {
+		t, err := c.b.Next()
+		if errors.Is(err, io.EOF) {
+			c.done, c.t = true, nil
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		c.t, c.i = t, 0
+	}
+	return nil
+}
+
+// comparer holds what one comparison needs, resolved from the schema once.
+type comparer struct {
+	s        *dataset.Schema
+	key      []int
+	isKey    []bool
+	revision []bool
+	marker   int
+	period   int
+	series   int
+	source   int
+	sum      *Summary
+}
+
+func newComparer(s *dataset.Schema, opts Options) (*comparer, error) {
+	c := &comparer{s: s, key: s.KeyIndex(), isKey: make([]bool, len(s.Fields)), revision: make([]bool, len(s.Fields)),
+		source: s.Index(dataset.SourceField), sum: &Summary{BySource: map[string]*Counts{}}}
+	for _, k := range c.key {
+		c.isKey[k] = true
+	}
+	for _, name := range opts.RevisionFields {
+		i := s.Index(name)
+		if i < 0 {
+			return nil, fmt.Errorf("diff: revision field %q is not in the schema", name)
+		}
+		c.revision[i] = true
+	}
+	index := func(name, what string) (int, error) {
+		if name == "" {
+			return -1, nil
+		}
+		i := s.Index(name)
+		if i < 0 {
+			return -1, fmt.Errorf("diff: %s field %q is not in the schema", what, name)
+		}
+		return i, nil
+	}
+	var err error
+	if c.marker, err = index(opts.MarkerField, "marker"); err != nil {
+		return nil, err
+	}
+	if c.period, err = index(opts.PeriodField, "period"); err != nil {
+		return nil, err
+	}
+	if c.series, err = index(opts.SeriesField, "series"); err != nil {
+		return nil, err
+	}
+	if c.period >= 0 {
+		c.sum.OldPeriods, c.sum.NewPeriods = map[string]int{}, map[string]int{}
+	}
+	if c.series >= 0 {
+		c.sum.OldSeries, c.sum.NewSeries = map[string]int{}, map[string]int{}
+	}
+	return c, nil
+}
+
+// tally counts a row of one version per period and series. It keys on the
+// Value itself and converts to text only at the end, since it runs for
+// every row.
+func (c *comparer) tally(t *dataset.Table, i int, periods, series map[dataset.Value]int) {
+	if c.period >= 0 {
+		periods[t.Value(i, c.period)]++
+	}
+	if c.series >= 0 {
+		series[t.Value(i, c.series)]++
+	}
+}
+
+func (c *comparer) classify(old *dataset.Table, i int, cur *dataset.Table, j int) (Class, []FieldChange) {
+	var fields []FieldChange
+	revised, marker := false, false
+	for col, f := range c.s.Fields {
+		if c.isKey[col] {
+			continue
+		}
+		ov, nv := old.Value(i, col), cur.Value(j, col)
+		if dataset.CompareValues(f.Type, ov, nv) == 0 {
+			continue
+		}
+		fields = append(fields, FieldChange{Field: f.Name, Old: ov, New: nv})
+		revised = revised || c.revision[col]
+		marker = marker || col == c.marker
+	}
+	if len(fields) == 0 {
+		return "", nil
+	}
+	if revised {
+		oldNull, newNull := true, true
+		for col, rev := range c.revision {
+			if rev {
+				oldNull = oldNull && old.IsNull(i, col)
+				newNull = newNull && cur.IsNull(j, col)
+			}
+		}
+		switch {
+		case oldNull && !newNull:
+			return ClassFilled, fields
+		case !oldNull && newNull:
+			return ClassWithdrawn, fields
+		default:
+			return ClassRevised, fields
+		}
+	}
+	if marker {
+		return ClassMarker, fields
+	}
+	return ClassOther, fields
+}
+
+func (c *comparer) bySource(t *dataset.Table, i int) *Counts {
+	if c.source < 0 {
+		return &Counts{}
+	}
+	src := t.Columns[c.source].Strings[i]
+	n := c.sum.BySource[src]
+	if n == nil {
+		n = &Counts{}
+		c.sum.BySource[src] = n
+	}
+	return n
+}
+
+// Compare walks both versions in key order and calls fn, when not nil, for
+// every row that differs, in key order. It fails if either version is not
+// strictly sorted by key. fn may keep a Change and its rows.
+func Compare(s *dataset.Schema, old, new Batches, opts Options, fn func(*Change) error) (*Summary, error) {
+	c, err := newComparer(s, opts)
+	if err != nil {
+		return nil, err
+	}
+	oldPeriods, newPeriods := map[dataset.Value]int{}, map[dataset.Value]int{}
+	oldSeries, newSeries := map[dataset.Value]int{}, map[dataset.Value]int{}
+	emit := func(ch *Change, t *dataset.Table, i int) error {
+		c.sum.count(ch)
+		c.bySource(t, i).count(ch)
+		if fn == nil {
+			return nil
+		}
+		if ch.Kind != Changed {
+			if ch.Kind == Added {
+				ch.New = t.Row(i)
+			} else {
+				ch.Old = t.Row(i)
+			}
+		}
+		return fn(ch)
+	}
+	a, b := &cursor{b: old}, &cursor{b: new}
+	for {
+		if err := a.fill(); err != nil {
+			return nil, fmt.Errorf("diff: read old version: %w", err)
+		}
+		if err := b.fill(); err != nil {
+			return nil, fmt.Errorf("diff: read new version: %w", err)
+		}
+		if a.done && b.done {
+			break
+		}
+		var order int
+		switch {
+		case a.done:
+			order = 1
+		case b.done:
+			order = -1
+		default:
+			order = dataset.CompareKey(a.t, a.i, b.t, b.i)
+		}
+		if order <= 0 {
+			if err := checkOrder(s, a); err != nil {
+				return nil, fmt.Errorf("diff: old version: %w", err)
+			}
+			c.tally(a.t, a.i, oldPeriods, oldSeries)
+		}
+		if order >= 0 {
+			if err := checkOrder(s, b); err != nil {
+				return nil, fmt.Errorf("diff: new version: %w", err)
+			}
+			c.tally(b.t, b.i, newPeriods, newSeries)
+		}
+		switch {
+		case order < 0:
+			if err := emit(&Change{Kind: Removed, Class: ClassRemoved}, a.t, a.i); err != nil {
+				return nil, err
+			}
+		case order > 0:
+			if err := emit(&Change{Kind: Added, Class: ClassAdded}, b.t, b.i); err != nil {
+				return nil, err
+			}
+		default:
+			if class, fields := c.classify(a.t, a.i, b.t, b.i); class != "" {
+				ch := &Change{Kind: Changed, Class: class, Fields: fields}
+				if fn != nil {
+					ch.Old, ch.New = a.t.Row(a.i), b.t.Row(b.i)
+				}
+				if err := emit(ch, b.t, b.i); err != nil {
+					return nil, err
+				}
+			}
+		}
+		if order <= 0 {
+			a.i++
+			a.n++
+		}
+		if order >= 0 {
+			b.i++
+			b.n++
+		}
+	}
+	c.sum.OldRows, c.sum.NewRows = a.n, b.n
+	if c.period >= 0 {
+		typ := s.Fields[c.period].Type
+		c.sum.OldPeriods, c.sum.NewPeriods = textKeys(typ, oldPeriods), textKeys(typ, newPeriods)
+	}
+	if c.series >= 0 {
+		typ := s.Fields[c.series].Type
+		c.sum.OldSeries, c.sum.NewSeries = textKeys(typ, oldSeries), textKeys(typ, newSeries)
+	}
+	return c.sum, nil
+}
+
+func textKeys(typ dataset.Type, m map[dataset.Value]int) map[string]int {
+	out := make(map[string]int, len(m))
+	for v, n := range m {
+		out[dataset.FormatValue(typ, v)] += n
+	}
+	return out
+}
+
+// checkOrder fails when the cursor's current row does not come strictly
+// after the previous one, which would make the merge report nonsense.
+func checkOrder(s *dataset.Schema, c *cursor) error {
+	key := s.KeyIndex()
+	if c.cur == nil {
+		c.cur, c.prev = make(dataset.Row, len(key)), make(dataset.Row, len(key))
+	}
+	for k, col := range key {
+		c.cur[k] = c.t.Value(c.i, col)
+	}
+	if c.seen {
+		order := 0
+		for k, col := range key {
+			if order = dataset.CompareValues(s.Fields[col].Type, c.prev[k], c.cur[k]); order != 0 {
+				break
+			}
+		}
+		if order >= 0 {
+			return fmt.Errorf("rows are not in strictly increasing key order at row %d", c.n+1)
+		}
+	}
+	c.prev, c.cur, c.seen = c.cur, c.prev, true
+	return nil
+}

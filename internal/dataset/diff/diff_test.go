@@ -1,0 +1,156 @@
+package diff
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/defence-transparency/publish/internal/dataset"
+)
+
+func exp(country string, year int, source string, value float64, missing string) dataset.Expenditure {
+	return dataset.Expenditure{Country: country, CountryName: country, Year: year, Measure: dataset.MeasureCurrentUSD,
+		Source: source, Value: value, HasValue: missing == "", Missing: missing, Unit: "US$ m"}
+}
+
+func sorted(recs ...dataset.Expenditure) *dataset.Table {
+	t := dataset.ExpenditureTable(recs)
+	t.SortByKey()
+	return t
+}
+
+func TestCompare(t *testing.T) {
+	old := sorted(
+		exp("DEU", 2020, "sipri", 10, ""),
+		exp("DEU", 2021, "sipri", 11, ""),
+		exp("FRA", 2020, "sipri", 0, dataset.MissingDidNotExist),
+		exp("UKR", 2020, "worldbank", 3.5, ""),
+	)
+	newer := sorted(
+		exp("DEU", 2020, "sipri", 10, ""),                         // same
+		exp("DEU", 2021, "sipri", 12, ""),                         // revised
+		exp("DEU", 2022, "sipri", 13, ""),                         // added
+		exp("FRA", 2020, "sipri", 0, dataset.MissingNotAvailable), // marker changed
+		// UKR removed
+	)
+	var kinds []string
+	sum, err := Compare(dataset.ExpenditureSchema, Tables(old), Tables(newer), OptionsFor(dataset.MilitaryExpenditure),
+		func(c *Change) error {
+			r := c.Row()
+			kinds = append(kinds, string(c.Class)+" "+r[0].Str+" "+dataset.FormatValue(dataset.Integer, r[2]))
+			return nil
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Counts{Added: 1, Removed: 1, Changed: 2, Revisions: 1, Markers: 1}
+	if sum.Counts != want {
+		t.Errorf("Compare counts = %+v, want %+v", sum.Counts, want)
+	}
+	if diff := cmp.Diff([]string{"revised DEU 2021", "added DEU 2022", "marker FRA 2020", "removed UKR 2020"}, kinds); diff != "" {
+		t.Errorf("changes mismatch (-want +got):\n%s", diff)
+	}
+	if got := *sum.BySource["worldbank"]; got != (Counts{Removed: 1}) {
+		t.Errorf("BySource[worldbank] = %+v", got)
+	}
+	if sum.OldRows != 4 || sum.NewRows != 4 {
+		t.Errorf("rows = %d, %d; want 4, 4", sum.OldRows, sum.NewRows)
+	}
+	a := Analyze(sum)
+	if diff := cmp.Diff([]string{"2022"}, a.AddedPeriods); diff != "" {
+		t.Errorf("AddedPeriods mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestCompareBatchesAndEmpty(t *testing.T) {
+	a := sorted(exp("DEU", 2020, "sipri", 1, ""), exp("DEU", 2021, "sipri", 2, ""))
+	b := sorted(exp("FRA", 2020, "sipri", 1, ""))
+	// The same rows split across batches compare equal to themselves.
+	sum, err := Compare(dataset.ExpenditureSchema, Tables(a, b), Tables(concat(t, a, b)), Options{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Total() != 0 || sum.NewRows != 3 {
+		t.Errorf("split batches: %+v", sum)
+	}
+	sum, err = Compare(dataset.ExpenditureSchema, Tables(nil), Tables(a), Options{}, nil)
+	if err != nil || sum.Added != 2 {
+		t.Errorf("from nothing: %+v, %v", sum, err)
+	}
+}
+
+func TestCompareRejectsUnsorted(t *testing.T) {
+	unsorted := dataset.ExpenditureTable([]dataset.Expenditure{exp("FRA", 2020, "sipri", 1, ""), exp("DEU", 2020, "sipri", 1, "")})
+	if _, err := Compare(dataset.ExpenditureSchema, Tables(nil), Tables(unsorted), Options{}, nil); err == nil {
+		t.Error("Compare(unsorted) succeeded, want an error")
+	}
+}
+
+func concat(t *testing.T, ts ...*dataset.Table) *dataset.Table {
+	t.Helper()
+	c, err := dataset.Concat(dataset.ExpenditureSchema, ts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestClasses(t *testing.T) {
+	base := exp("DEU", 2020, "sipri", 10, "")
+	tests := []struct {
+		name string
+		edit func(e *dataset.Expenditure)
+		want Class
+	}{
+		{"value revised", func(e *dataset.Expenditure) { e.Value = 11 }, ClassRevised},
+		{"value withdrawn", func(e *dataset.Expenditure) { e.HasValue, e.Value, e.Missing = false, 0, dataset.MissingNotAvailable }, ClassWithdrawn},
+		{"estimate became final", func(e *dataset.Expenditure) { e.Estimate = true }, ClassOther},
+		{"note added", func(e *dataset.Expenditure) { e.Notes = "§" }, ClassOther},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			changed := base
+			tt.edit(&changed)
+			var got []Class
+			_, err := Compare(dataset.ExpenditureSchema, Tables(sorted(base)), Tables(sorted(changed)), OptionsFor(dataset.MilitaryExpenditure),
+				func(c *Change) error { got = append(got, c.Class); return nil })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != 1 || got[0] != tt.want {
+				t.Errorf("classes = %v, want [%s]", got, tt.want)
+			}
+		})
+	}
+	// And filled: a missing figure now given.
+	var got []Class
+	missing := exp("DEU", 2020, "sipri", 0, dataset.MissingNotAvailable)
+	_, _ = Compare(dataset.ExpenditureSchema, Tables(sorted(missing)), Tables(sorted(base)), OptionsFor(dataset.MilitaryExpenditure),
+		func(c *Change) error { got = append(got, c.Class); return nil })
+	if len(got) != 1 || got[0] != ClassFilled {
+		t.Errorf("missing -> value: classes = %v, want [filled]", got)
+	}
+}
+
+func TestAnalyzeSeriesChange(t *testing.T) {
+	row := func(country, measure string, year int) dataset.Expenditure {
+		e := exp(country, year, "sipri", 1, "")
+		e.Measure = measure
+		return e
+	}
+	old := sorted(row("DEU", "constant_usd_2021", 2020), row("FRA", "constant_usd_2021", 2020), row("DEU", "current_usd", 2020))
+	cur := sorted(row("DEU", "constant_usd_2022", 2020), row("FRA", "constant_usd_2022", 2020), row("DEU", "current_usd", 2020),
+		row("DEU", "per_capita", 2020))
+	sum, err := Compare(dataset.ExpenditureSchema, Tables(old), Tables(cur), OptionsFor(dataset.MilitaryExpenditure), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := Analyze(sum)
+	want := Analysis{
+		SeriesChanges: []SeriesChange{{From: "constant_usd_2021", To: "constant_usd_2022", OldRows: 2, NewRows: 2}},
+		AddedSeries:   []string{"per_capita"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Analyze mismatch (-want +got):\n%s", diff)
+	}
+}

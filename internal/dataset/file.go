@@ -1,0 +1,114 @@
+package dataset
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+)
+
+// WriteFileAtomic replaces the file at path with what write produces, so
+// that a reader or a crash sees either the old file or the whole new one.
+// write's output goes, buffered, to a temporary file in the same directory,
+// which is synced, closed and renamed over path; the directory is then
+// synced so the rename itself survives a crash. On an error before the
+// rename the temporary file is removed and the old file is left as it was;
+// an error syncing the directory comes after the rename, when the new file
+// is in place but might not survive a crash. The new file keeps the old
+// file's permissions, or gets 0644.
+func WriteFileAtomic(path string, write func(io.Writer) error) (err error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	mode := fs.FileMode(0o644)
+	if fi, err := os.Stat(path); err == nil {
+		mode = fi.Mode().Perm()
+	}
+	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("dataset: write %s: %w", path, err)
+	}
+	tmp := f.Name()
+	defer func() {
+		if err != nil {
+			f.Close() // may already be closed; the error is the first one
+			os.Remove(tmp)
+			err = fmt.Errorf("dataset: write %s: %w", path, err)
+		}
+	}()
+
+	bw := bufio.NewWriterSize(f, 1<<16)
+	if err := write(bw); err != nil {
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	if err := f.Chmod(mode); err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	return syncDir(dir)
+}
+
+// syncDir makes a rename in dir durable. Windows cannot sync a directory
+// and does not need to.
+func syncDir(dir string) error {
+	if runtime.GOOS == "windows" {
+		return nil
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	err = d.Sync()
+	return errors.Join(err, d.Close())
+}
+
+// WriteFileAtomicBytes replaces the file at path with b, as WriteFileAtomic
+// does.
+func WriteFileAtomicBytes(path string, b []byte) error {
+	return WriteFileAtomic(path, func(w io.Writer) error {
+		_, err := w.Write(b)
+		return err
+	})
+}
+
+// SameContent reports whether the file at path holds exactly b, so that an
+// unchanged file need not be rewritten. A missing file is not the same.
+func SameContent(path string, b []byte) (bool, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("dataset: compare %s: %w", path, err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return false, fmt.Errorf("dataset: compare %s: %w", path, err)
+	}
+	if !fi.Mode().IsRegular() || fi.Size() != int64(len(b)) {
+		return false, nil
+	}
+	old, err := io.ReadAll(f)
+	if err != nil {
+		return false, fmt.Errorf("dataset: compare %s: %w", path, err)
+	}
+	return bytes.Equal(old, b), nil
+}

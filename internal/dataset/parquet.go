@@ -1,0 +1,788 @@
+package dataset
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/compress"
+	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/schema"
+)
+
+// Settings of the published Parquet files. Each one changes the bytes of
+// every file, and so the git history of every dataset, when it changes:
+// treat them as part of the file format.
+const (
+	// ParquetCreatedBy is written as the files' created_by instead of the
+	// library's version string, so that upgrading arrow-go does not by
+	// itself rewrite every published file.
+	ParquetCreatedBy = "publish"
+
+	// ParquetRowGroupRows is the number of rows per row group (the last
+	// one holds the rest). 65,536 rows of the widest dataset are a few MB,
+	// so a streaming reader holds little in memory, while the datasets'
+	// tens of thousands of rows mostly fit in one group.
+	ParquetRowGroupRows = 65536
+
+	// parquetDataPageSize is the size at which a data page is cut.
+	parquetDataPageSize = 1 << 20
+
+	// parquetBatchSize is how many values the column writer takes between
+	// checks of the page size; it decides where pages are cut.
+	parquetBatchSize = 1024
+
+	// parquetDictionaryLimit is far above the dictionary of any column of
+	// a row group (at most ParquetRowGroupRows distinct values), so a
+	// dictionary column never falls back to plain encoding half-way
+	// through a chunk. arrow-go writes the page-encoding statistics of a
+	// chunk that fell back by ranging over a map, which makes identical
+	// data give different bytes (DESIGN.md).
+	parquetDictionaryLimit = 1 << 30
+)
+
+// ParquetMediaType is the media type of Parquet files, as descriptors and
+// HTTP headers name it.
+const ParquetMediaType = "application/vnd.apache.parquet"
+
+// WriteParquet writes t to w as the published Parquet file: uncompressed,
+// rows in primary-key order (t must already be sorted and its keys unique),
+// dictionary encoding only for fields marked Dictionary, required fields
+// non-nullable, and nothing in the file that depends on the time or on the
+// library's version, so identical data gives identical bytes.
+//
+// Fields map to Parquet types as: String to UTF-8 BYTE_ARRAY, Integer to
+// INT64, Number to DOUBLE, Boolean to BOOLEAN and Date to DATE (INT32 days
+// since 1970-01-01).
+func WriteParquet(w io.Writer, t *Table) error {
+	return writeParquet(w, t, compress.Codecs.Uncompressed)
+}
+
+// WriteParquetCompressed writes t as WriteParquet does but with every column
+// compressed with zstd. It is for the site's downloads; the published file
+// in git stays uncompressed, because git compresses objects itself and
+// compressed pages make poor deltas.
+func WriteParquetCompressed(w io.Writer, t *Table) error {
+	return writeParquet(w, t, compress.Codecs.Zstd)
+}
+
+func writeParquet(w io.Writer, t *Table, codec compress.Compression) (err error) {
+	s := t.Schema
+	if err := s.Check(); err != nil {
+		return err // says "dataset: schema: ..."
+	}
+	if err := t.Check(); err != nil {
+		return err // says "dataset: column ..."
+	}
+	for col, f := range s.Fields {
+		if !f.Required || t.Columns[col].Valid == nil {
+			continue
+		}
+		for i, ok := range t.Columns[col].Valid {
+			if !ok {
+				return fmt.Errorf("dataset: write parquet: required field %q is null in row %d", f.Name, i)
+			}
+		}
+	}
+	if !t.IsSorted() {
+		return fmt.Errorf("dataset: write parquet: rows are not in strictly increasing primary-key order (sort them with SortByKey; equal keys are duplicates)")
+	}
+	root, err := parquetSchema(s)
+	if err != nil {
+		return fmt.Errorf("dataset: write parquet: %w", err)
+	}
+
+	// The buffer turns the writer's many small writes (page headers,
+	// levels) into few large ones; hiding Close stops arrow-go from closing
+	// the caller's writer.
+	bw := bufio.NewWriterSize(w, 1<<16)
+	fw, err := file.NewParquetWriterWithError(struct{ io.Writer }{bw}, root,
+		file.WithWriterProps(writerProperties(s, codec)))
+	if err != nil {
+		return fmt.Errorf("dataset: write parquet: %w", err)
+	}
+	defer func() {
+		if cerr := fw.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("dataset: write parquet: %w", cerr)
+		}
+		if err == nil {
+			if ferr := bw.Flush(); ferr != nil {
+				err = fmt.Errorf("dataset: write parquet: %w", ferr)
+			}
+		}
+	}()
+
+	var enc columnEncoder
+	for start := 0; start < t.Len(); start += ParquetRowGroupRows {
+		end := min(start+ParquetRowGroupRows, t.Len())
+		rg, err := fw.AppendRowGroupChecked()
+		if err != nil {
+			return fmt.Errorf("dataset: write parquet: %w", err)
+		}
+		for col := range s.Fields {
+			cw, err := rg.NextColumn()
+			if err != nil {
+				return fmt.Errorf("dataset: write parquet: %w", err)
+			}
+			if err := enc.write(cw, t, col, start, end); err != nil {
+				return fmt.Errorf("dataset: write parquet: field %q: %w", s.Fields[col].Name, err)
+			}
+		}
+	}
+	return nil
+}
+
+// writerProperties pins every setting that decides the file's bytes rather
+// than trusting the library's defaults, which may change between versions.
+func writerProperties(s *Schema, codec compress.Compression) *parquet.WriterProperties {
+	opts := []parquet.WriterProperty{
+		parquet.WithCreatedBy(ParquetCreatedBy),
+		parquet.WithVersion(parquet.V2_6),
+		parquet.WithDataPageVersion(parquet.DataPageV1),
+		parquet.WithCompression(codec),
+		parquet.WithMaxRowGroupLength(ParquetRowGroupRows),
+		parquet.WithDataPageSize(parquetDataPageSize),
+		parquet.WithBatchSize(parquetBatchSize),
+		parquet.WithDictionaryDefault(false),
+		parquet.WithDictionaryPageSizeLimit(parquetDictionaryLimit),
+		parquet.WithEncoding(parquet.Encodings.Plain),
+		parquet.WithStats(true),
+		parquet.WithMaxStatsSize(4096),
+		parquet.WithPageIndexEnabled(false),
+		parquet.WithBloomFilterEnabled(false),
+	}
+	for _, f := range s.Fields {
+		if f.Dictionary && f.Type != Boolean { // Parquet has no boolean dictionaries
+			// Without the cost check turned off, arrow-go drops the
+			// dictionary of an uncompressed column whose first values are
+			// null or would be smaller plain; the named columns keep theirs.
+			opts = append(opts,
+				parquet.WithDictionaryFor(f.Name, true),
+				parquet.WithDictionaryCostFallbackFor(f.Name, false))
+		}
+	}
+	return parquet.NewWriterProperties(opts...)
+}
+
+// parquetSchema returns the Parquet schema of s: one flat column per field.
+func parquetSchema(s *Schema) (*schema.GroupNode, error) {
+	fields := make(schema.FieldList, len(s.Fields))
+	for i, f := range s.Fields {
+		rep := parquet.Repetitions.Optional
+		if f.Required {
+			rep = parquet.Repetitions.Required
+		}
+		var (
+			n   schema.Node
+			err error
+		)
+		switch f.Type {
+		case String:
+			n, err = schema.NewPrimitiveNodeLogical(f.Name, rep, schema.StringLogicalType{}, parquet.Types.ByteArray, -1, -1)
+		case Integer:
+			n, err = schema.NewPrimitiveNode(f.Name, rep, parquet.Types.Int64, -1, -1)
+		case Number:
+			n, err = schema.NewPrimitiveNode(f.Name, rep, parquet.Types.Double, -1, -1)
+		case Boolean:
+			n, err = schema.NewPrimitiveNode(f.Name, rep, parquet.Types.Boolean, -1, -1)
+		case Date:
+			n, err = schema.NewPrimitiveNodeLogical(f.Name, rep, schema.DateLogicalType{}, parquet.Types.Int32, -1, -1)
+		default:
+			err = fmt.Errorf("unknown type %q", f.Type)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("field %q: %w", f.Name, err)
+		}
+		fields[i] = n
+	}
+	return schema.NewGroupNode("schema", parquet.Repetitions.Required, fields, -1)
+}
+
+// columnEncoder turns a slice of a Column into the dense values and
+// definition levels that arrow-go's column writers take. Its buffers are
+// reused from one column chunk to the next.
+type columnEncoder struct {
+	def    []int16
+	ints   []int64
+	nums   []float64
+	bools  []bool
+	dates  []int32
+	bytes  []parquet.ByteArray
+	arena  []byte
+	rowIdx []int // rows of the chunk that are not null
+}
+
+func (e *columnEncoder) write(cw file.ColumnChunkWriter, t *Table, col, start, end int) error {
+	c := &t.Columns[col]
+	f := &t.Schema.Fields[col]
+
+	// Definition levels exist only for nullable columns; rows lists the
+	// non-null rows, whose values are the ones written.
+	var def []int16
+	rows := e.rowIdx[:0]
+	dense := c.Valid == nil
+	if !f.Required {
+		def = grow(e.def, end-start)
+		for k := range def {
+			def[k] = 1
+		}
+		if !dense {
+			for i := start; i < end; i++ {
+				if c.Valid[i] {
+					rows = append(rows, i)
+				} else {
+					def[i-start] = 0
+				}
+			}
+			e.rowIdx = rows
+			dense = len(rows) == end-start
+		}
+		e.def = def
+	}
+
+	var err error
+	switch w := cw.(type) {
+	case *file.Int64ColumnChunkWriter:
+		vals := c.Ints[start:end]
+		if !dense {
+			vals = gatherInto(e.ints[:0], c.Ints, rows)
+			e.ints = vals
+		}
+		_, err = w.WriteBatch(vals, def, nil)
+	case *file.Float64ColumnChunkWriter:
+		vals := c.Numbers[start:end]
+		if !dense {
+			vals = gatherInto(e.nums[:0], c.Numbers, rows)
+			e.nums = vals
+		}
+		_, err = w.WriteBatch(vals, def, nil)
+	case *file.BooleanColumnChunkWriter:
+		vals := c.Bools[start:end]
+		if !dense {
+			vals = gatherInto(e.bools[:0], c.Bools, rows)
+			e.bools = vals
+		}
+		_, err = w.WriteBatch(vals, def, nil)
+	case *file.Int32ColumnChunkWriter: // Date
+		vals := e.dates[:0]
+		for i := start; i < end; i++ {
+			if dense || c.Valid[i] {
+				d, perr := dateDays(c.Strings[i])
+				if perr != nil {
+					return fmt.Errorf("row %d: %w", i, perr)
+				}
+				vals = append(vals, d)
+			}
+		}
+		e.dates = vals
+		_, err = w.WriteBatch(vals, def, nil)
+	case *file.ByteArrayColumnChunkWriter:
+		// The values are copied into one arena per chunk, grown first so
+		// that the slices taken from it stay valid.
+		size := 0
+		for i := start; i < end; i++ {
+			size += len(c.Strings[i])
+		}
+		if cap(e.arena) < size {
+			e.arena = make([]byte, 0, size)
+		}
+		arena := e.arena[:0]
+		vals := e.bytes[:0]
+		for i := start; i < end; i++ {
+			if dense || c.Valid[i] {
+				k := len(arena)
+				arena = append(arena, c.Strings[i]...)
+				vals = append(vals, parquet.ByteArray(arena[k:len(arena):len(arena)]))
+			}
+		}
+		e.bytes = vals
+		_, err = w.WriteBatch(vals, def, nil)
+	default:
+		return fmt.Errorf("unexpected column writer %T", cw)
+	}
+	return err
+}
+
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}
+
+func gatherInto[T any](dst, src []T, rows []int) []T {
+	for _, i := range rows {
+		dst = append(dst, src[i])
+	}
+	return dst
+}
+
+const dateLayout = "2006-01-02"
+
+// dateDays returns the days since 1970-01-01 of a YYYY-MM-DD date.
+func dateDays(s string) (int32, error) {
+	if len(s) != len(dateLayout) {
+		return 0, fmt.Errorf("date %q is not YYYY-MM-DD", s)
+	}
+	d, err := time.Parse(dateLayout, s)
+	if err != nil {
+		return 0, fmt.Errorf("date %q is not YYYY-MM-DD", s)
+	}
+	return int32(d.Unix() / 86400), nil
+}
+
+// daysDate is the inverse of dateDays.
+func daysDate(days int32) string {
+	return time.Unix(int64(days)*86400, 0).UTC().Format(dateLayout)
+}
+
+// ReadParquet reads a whole Parquet file of schema s into a table. The
+// file's columns must match the schema's fields by name, type and
+// nullability (see NewParquetReader).
+func ReadParquet(r parquet.ReaderAtSeeker, s *Schema) (*Table, error) {
+	pr, err := newParquetReader(r, s)
+	if err != nil {
+		return nil, fmt.Errorf("dataset: read parquet: %w", err)
+	}
+	t, err := pr.readAll()
+	if err != nil {
+		return nil, fmt.Errorf("dataset: read parquet: %w", err)
+	}
+	return t, nil
+}
+
+// ReadParquetBytes reads a Parquet file held in memory, such as a git blob.
+func ReadParquetBytes(b []byte, s *Schema) (*Table, error) {
+	return ReadParquet(bytes.NewReader(b), s)
+}
+
+// ReadParquetFile reads the Parquet file at path.
+func ReadParquetFile(path string, s *Schema) (*Table, error) {
+	pr, err := OpenParquet(path, s)
+	if err != nil {
+		return nil, err
+	}
+	t, err := pr.readAll()
+	if cerr := pr.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, fmt.Errorf("dataset: read parquet %s: %w", path, err)
+	}
+	return t, nil
+}
+
+// ParquetReader reads a Parquet file one row group at a time, so that two
+// large versions can be compared without holding either whole. Row groups
+// come in file order; for a published file that is primary-key order.
+type ParquetReader struct {
+	f      *file.Reader
+	schema *Schema
+	cols   []int // file column of each schema field
+	next   int   // next row group
+	closer io.Closer
+	dec    columnDecoder
+}
+
+// NewParquetReader opens a Parquet file of schema s for reading by row
+// group. The file must hold exactly the schema's fields, in any order, each
+// with the Parquet type WriteParquet gives it; a field the schema allows to
+// be null may be REQUIRED in the file (it then has no nulls), but a
+// required field must not be OPTIONAL.
+func NewParquetReader(r parquet.ReaderAtSeeker, s *Schema) (*ParquetReader, error) {
+	pr, err := newParquetReader(r, s)
+	if err != nil {
+		return nil, fmt.Errorf("dataset: read parquet: %w", err)
+	}
+	return pr, nil
+}
+
+func newParquetReader(r parquet.ReaderAtSeeker, s *Schema) (pr *ParquetReader, err error) {
+	defer func() {
+		if p := recover(); p != nil { // a malformed footer can panic in arrow-go
+			err = fmt.Errorf("%v", p)
+		}
+	}()
+	f, err := file.NewParquetReader(r)
+	if err != nil {
+		return nil, err
+	}
+	cols, err := matchSchema(f.MetaData().Schema, s)
+	if err != nil {
+		return nil, err
+	}
+	return &ParquetReader{f: f, schema: s, cols: cols, dec: newColumnDecoder(s)}, nil
+}
+
+// OpenParquet opens the Parquet file at path for reading by row group. The
+// caller must Close the reader.
+func OpenParquet(path string, s *Schema) (*ParquetReader, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("dataset: read parquet: %w", err)
+	}
+	pr, err := newParquetReader(fh, s)
+	if err != nil {
+		fh.Close()
+		return nil, fmt.Errorf("dataset: read parquet %s: %w", path, err)
+	}
+	pr.closer = fh
+	return pr, nil
+}
+
+// Rows returns the number of rows in the file.
+func (r *ParquetReader) Rows() int { return int(r.f.NumRows()) }
+
+// RowGroups returns the number of row groups in the file.
+func (r *ParquetReader) RowGroups() int { return r.f.NumRowGroups() }
+
+// Next returns the next row group as a table. After the last one it returns
+// io.EOF. Each table is new; the caller may keep it.
+func (r *ParquetReader) Next() (*Table, error) {
+	if r.next >= r.f.NumRowGroups() {
+		return nil, io.EOF
+	}
+	rg := r.f.RowGroup(r.next)
+	t := NewTable(r.schema, 0)
+	if err := r.readRowGroup(rg, t, 0, int(rg.NumRows())); err != nil {
+		return nil, fmt.Errorf("dataset: read parquet: %w", err)
+	}
+	t.n = int(rg.NumRows())
+	r.next++
+	return t, nil
+}
+
+// Close closes the file that OpenParquet opened. It does nothing for a
+// reader made by NewParquetReader.
+func (r *ParquetReader) Close() error {
+	if r.closer == nil {
+		return nil
+	}
+	err := r.closer.Close()
+	r.closer = nil
+	return err
+}
+
+// readAll reads the remaining row groups into one table whose columns are
+// allocated once at their full size.
+func (r *ParquetReader) readAll() (*Table, error) {
+	total := 0
+	for i := r.next; i < r.f.NumRowGroups(); i++ {
+		total += int(r.f.RowGroup(i).NumRows())
+	}
+	t := NewTable(r.schema, 0)
+	off := 0
+	for ; r.next < r.f.NumRowGroups(); r.next++ {
+		rg := r.f.RowGroup(r.next)
+		if err := r.readRowGroup(rg, t, off, total); err != nil {
+			return nil, err
+		}
+		off += int(rg.NumRows())
+	}
+	t.n = total
+	return t, nil
+}
+
+// readRowGroup reads row group rg into rows off.. of t, whose columns are
+// allocated to total rows at the first call.
+func (r *ParquetReader) readRowGroup(rg *file.RowGroupReader, t *Table, off, total int) (err error) {
+	// arrow-go panics on some malformed pages; a damaged file is an
+	// error like any other.
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("row group %d: %v", r.next, p)
+		}
+	}()
+	n := int(rg.NumRows())
+	if off+n > total {
+		return fmt.Errorf("row group %d has more rows than the file", r.next)
+	}
+	for col, f := range r.schema.Fields {
+		cr, err := rg.Column(r.cols[col])
+		if err != nil {
+			return fmt.Errorf("row group %d, field %q: %w", r.next, f.Name, err)
+		}
+		err = r.dec.read(cr, t, col, off, n, total)
+		if cerr := cr.Close(); cerr != nil && err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return fmt.Errorf("row group %d, field %q: %w", r.next, f.Name, err)
+		}
+	}
+	return nil
+}
+
+// matchSchema returns the file column of each field of s, or an error that
+// names every mismatch.
+func matchSchema(fs *schema.Schema, s *Schema) ([]int, error) {
+	if err := s.Check(); err != nil {
+		return nil, err
+	}
+	var problems []string
+	byName := map[string]int{}
+	for i := 0; i < fs.NumColumns(); i++ {
+		c := fs.Column(i)
+		if c.MaxRepetitionLevel() > 0 || c.ColumnPath().String() != c.Name() {
+			problems = append(problems, fmt.Sprintf("column %q is nested or repeated", c.ColumnPath().String()))
+			continue
+		}
+		byName[c.Name()] = i
+	}
+	cols := make([]int, len(s.Fields))
+	for k, f := range s.Fields {
+		i, ok := byName[f.Name]
+		if !ok {
+			problems = append(problems, fmt.Sprintf("field %q is missing", f.Name))
+			continue
+		}
+		delete(byName, f.Name)
+		cols[k] = i
+		c := fs.Column(i)
+		if got, want := parquetTypeName(c), parquetTypeOf(f.Type); got != want {
+			problems = append(problems, fmt.Sprintf("field %q is %s, want %s for %s", f.Name, got, want, f.Type))
+		}
+		if f.Required && c.SchemaNode().RepetitionType() != parquet.Repetitions.Required {
+			problems = append(problems, fmt.Sprintf("field %q is %s, want required", f.Name, c.SchemaNode().RepetitionType()))
+		}
+	}
+	for name := range byName {
+		problems = append(problems, fmt.Sprintf("column %q is not in the schema", name))
+	}
+	if len(problems) > 0 {
+		// Extra columns come from a map; sort for a stable message.
+		slices.Sort(problems)
+		return nil, fmt.Errorf("%w: %s", ErrSchemaMismatch, strings.Join(problems, "; "))
+	}
+	return cols, nil
+}
+
+// ErrSchemaMismatch is returned, wrapped, when a file's columns do not match
+// the schema it is read with.
+var ErrSchemaMismatch = errors.New("file does not match schema")
+
+func parquetTypeOf(t Type) string {
+	switch t {
+	case String:
+		return "BYTE_ARRAY (String)"
+	case Integer:
+		return "INT64"
+	case Number:
+		return "DOUBLE"
+	case Boolean:
+		return "BOOLEAN"
+	case Date:
+		return "INT32 (Date)"
+	}
+	return string(t)
+}
+
+func parquetTypeName(c *schema.Column) string {
+	lt := c.LogicalType()
+	switch {
+	case lt == nil || lt.Equals(schema.NoLogicalType{}):
+		return c.PhysicalType().String()
+	case c.PhysicalType() == parquet.Types.Int64 && lt.Equals(schema.NewIntLogicalType(64, true)):
+		return "INT64" // a signed 64-bit integer, said explicitly
+	}
+	return fmt.Sprintf("%s (%s)", c.PhysicalType(), lt)
+}
+
+// columnDecoder reads column chunks into Table columns, reusing its
+// buffers from one chunk to the next.
+type columnDecoder struct {
+	def     []int16
+	dates   []int32
+	bytes   []parquet.ByteArray
+	interns []map[string]string // per field; nil for fields not interned
+}
+
+// maxInterned bounds the strings kept per dictionary column; a column with
+// more distinct values than this is not low-cardinality after all.
+const maxInterned = 1 << 16
+
+func newColumnDecoder(s *Schema) columnDecoder {
+	d := columnDecoder{interns: make([]map[string]string, len(s.Fields))}
+	for i, f := range s.Fields {
+		if f.Dictionary && (f.Type == String) {
+			d.interns[i] = map[string]string{}
+		}
+	}
+	return d
+}
+
+// read reads n rows of cr into rows off..off+n of column col of t.
+func (d *columnDecoder) read(cr file.ColumnChunkReader, t *Table, col, off, n, total int) error {
+	c := &t.Columns[col]
+	nullable := cr.Descriptor().MaxDefinitionLevel() > 0
+	var def []int16
+	if nullable {
+		d.def = grow(d.def, n)
+		def = d.def
+	}
+	// readAll calls batch until n levels are read (ReadBatch crosses
+	// pages); batch reads from row k, putting values from value index v.
+	readAll := func(batch func(k, v int, def []int16) (int64, int, error)) (int, error) {
+		rows, vals := 0, 0
+		for rows < n {
+			var lv []int16
+			if def != nil {
+				lv = def[rows:]
+			}
+			nl, nv, err := batch(rows, vals, lv)
+			if err != nil {
+				return 0, err
+			}
+			if nl == 0 {
+				return 0, fmt.Errorf("column chunk ends after %d of %d rows", rows, n)
+			}
+			rows += int(nl)
+			vals += nv
+		}
+		return vals, nil
+	}
+	var (
+		nv  int
+		err error
+	)
+	switch r := cr.(type) {
+	case *file.Int64ColumnChunkReader:
+		c.Ints = grow(c.Ints, total)
+		dst := c.Ints[off : off+n]
+		nv, err = readAll(func(k, v int, lv []int16) (int64, int, error) {
+			return r.ReadBatch(int64(n-k), dst[v:], lv, nil)
+		})
+		if err == nil {
+			spread(dst, def, nv)
+		}
+	case *file.Float64ColumnChunkReader:
+		c.Numbers = grow(c.Numbers, total)
+		dst := c.Numbers[off : off+n]
+		nv, err = readAll(func(k, v int, lv []int16) (int64, int, error) {
+			return r.ReadBatch(int64(n-k), dst[v:], lv, nil)
+		})
+		if err == nil {
+			spread(dst, def, nv)
+		}
+	case *file.BooleanColumnChunkReader:
+		c.Bools = grow(c.Bools, total)
+		dst := c.Bools[off : off+n]
+		nv, err = readAll(func(k, v int, lv []int16) (int64, int, error) {
+			return r.ReadBatch(int64(n-k), dst[v:], lv, nil)
+		})
+		if err == nil {
+			spread(dst, def, nv)
+		}
+	case *file.Int32ColumnChunkReader:
+		d.dates = grow(d.dates, n)
+		nv, err = readAll(func(k, v int, lv []int16) (int64, int, error) {
+			return r.ReadBatch(int64(n-k), d.dates[v:], lv, nil)
+		})
+		if err == nil {
+			c.Strings = grow(c.Strings, total)
+			dst := c.Strings[off : off+n]
+			for k, days := range d.dates[:nv] {
+				dst[k] = daysDate(days)
+			}
+			spread(dst, def, nv)
+		}
+	case *file.ByteArrayColumnChunkReader:
+		d.bytes = grow(d.bytes, n)
+		c.Strings = grow(c.Strings, total)
+		dst := c.Strings[off : off+n]
+		// The byte slices point into the reader's page buffers, which the
+		// next page reuses: copy each batch out before reading the next.
+		intern := d.interns[col]
+		nv, err = readAll(func(k, v int, lv []int16) (int64, int, error) {
+			nl, got, err := r.ReadBatch(int64(n-k), d.bytes[:n-v], lv, nil)
+			if err == nil {
+				copyStrings(dst[v:v+got], d.bytes[:got], intern)
+			}
+			return nl, got, err
+		})
+		if err == nil {
+			spread(dst, def, nv)
+		}
+	default:
+		return fmt.Errorf("unexpected column reader %T", cr)
+	}
+	if err != nil {
+		return err
+	}
+	if nv < n {
+		if c.Valid == nil {
+			c.Valid = make([]bool, total)
+			for i := range c.Valid {
+				c.Valid[i] = true
+			}
+		}
+		for k, l := range def {
+			if l == 0 {
+				c.Valid[off+k] = false
+			}
+		}
+	}
+	return nil
+}
+
+// spread moves the nv dense values at the front of dst to the positions of
+// the non-null rows given by def, working backwards so nothing is
+// overwritten before it moves. Null rows keep whatever they held; the
+// zero value is put there so that nulls compare equal.
+func spread[T any](dst []T, def []int16, nv int) {
+	if def == nil || nv == len(dst) {
+		return
+	}
+	var zero T
+	v := nv - 1
+	for i := len(dst) - 1; i >= 0; i-- {
+		if def[i] == 0 {
+			dst[i] = zero
+			continue
+		}
+		dst[i] = dst[v]
+		v--
+	}
+}
+
+// copyStrings copies byte arrays into strings. A dictionary column's values
+// come from a small set, so they are interned: one string per distinct
+// value instead of one per row. Other columns share one allocation per
+// batch.
+func copyStrings(dst []string, src []parquet.ByteArray, intern map[string]string) {
+	if intern != nil {
+		for k, b := range src {
+			s, ok := intern[string(b)] // does not allocate
+			if !ok {
+				s = string(b)
+				if len(intern) < maxInterned {
+					intern[s] = s
+				}
+			}
+			dst[k] = s
+		}
+		return
+	}
+	size := 0
+	for _, b := range src {
+		size += len(b)
+	}
+	var sb strings.Builder
+	sb.Grow(size)
+	for _, b := range src {
+		sb.Write(b)
+	}
+	all := sb.String()
+	pos := 0
+	for k, b := range src {
+		dst[k] = all[pos : pos+len(b)]
+		pos += len(b)
+	}
+}
