@@ -2,6 +2,7 @@ package collect
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -119,9 +120,13 @@ func ParseConfig(b []byte) (*Config, error) {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(c); err != nil {
 		var derr *toml.DecodeError
-		if ok := asDecodeError(err, &derr); ok {
+		var serr *toml.StrictMissingError
+		switch {
+		case errors.As(err, &derr):
 			row, col := derr.Position()
 			return nil, fmt.Errorf("line %d column %d: %s", row, col, derr.Error())
+		case errors.As(err, &serr):
+			return nil, fmt.Errorf("unknown setting:\n%s", strings.TrimSpace(serr.String()))
 		}
 		return nil, err
 	}
@@ -164,14 +169,6 @@ func ParseConfig(b []byte) (*Config, error) {
 		seen[s.Name] = true
 	}
 	return c, nil
-}
-
-func asDecodeError(err error, target **toml.DecodeError) bool {
-	de, ok := err.(*toml.DecodeError)
-	if ok {
-		*target = de
-	}
-	return ok
 }
 
 // Source returns the named source.

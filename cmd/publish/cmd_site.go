@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"path/filepath"
+
+	hugocmd "github.com/gohugoio/hugo/commands"
+
+	"github.com/defence-transparency/publish/internal/pipeline"
+	"github.com/defence-transparency/publish/internal/site"
+)
+
+const siteHelp = `Usage: publish site [flags]
+
+Site generates the pages' data from the published datasets and the run
+status into a build directory in the cache (never into the tracked tree),
+then builds the static site with the embedded Hugo into --out: a home page,
+a page per dataset (schema with units, CSV and Parquet downloads made at
+build time, licence, how to cite), a page per country (spending charts and
+figures), and the sources page (each source's status, last success and
+licence). Sample data carries a banner on every page.
+`
+
+func runSite(ctx context.Context, m *Main, args []string) error {
+	fs := flag.NewFlagSet("site", flag.ContinueOnError)
+	var c common
+	c.register(fs)
+	out := fs.String("out", "public", "directory to build the site into (emptied first)")
+	if err := parse(m, fs, siteHelp, args); err != nil {
+		return err
+	}
+	e, err := m.setup(&c)
+	if err != nil {
+		return err
+	}
+	return e.site(ctx, *out)
+}
+
+func (e *env) site(ctx context.Context, out string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	in, err := pipeline.SiteInput(e.ws, e.cfg, definitions(), e.m.now())
+	if err != nil {
+		return err
+	}
+	if len(in.Datasets) == 0 {
+		return &usageError{message: fmt.Sprintf("no dataset is published in %s: %v", e.ws.DataDir, errNothingPublished),
+			hint: `run "publish run" (or collect, build and commit) first`, cause: errNothingPublished}
+	}
+	dir := e.ws.SiteBuildDir()
+	if e.progress != nil {
+		e.progress("site: generating pages")
+	}
+	if err := site.Generate(dir, in); err != nil {
+		return err
+	}
+	abs, err := filepath.Abs(out)
+	if err != nil {
+		return err
+	}
+	if e.progress != nil {
+		e.progress("site: building with Hugo into " + out)
+	}
+	if err := hugo(site.HugoArgs(dir, abs)); err != nil {
+		return fmt.Errorf("site: hugo: %w", err)
+	}
+	e.log.Info("site built", "out", abs, "datasets", len(in.Datasets), "sources", len(in.Sources))
+	fmt.Fprintf(e.m.Stdout, "site built in %s\n", out)
+	return nil
+}
+
+// errNothingPublished is why there is no site to build.
+var errNothingPublished = errors.New("nothing to show")
+
+// hugo runs the embedded Hugo. It sets global log state, which is why it
+// is called here, in the CLI, and one build at a time.
+func hugo(args []string) error {
+	// Hugo writes its own summary to stdout; keep ours readable.
+	stdout := os.Stdout
+	devnull, err := os.Open(os.DevNull)
+	if err == nil {
+		os.Stdout = devnull
+		defer func() { os.Stdout = stdout; devnull.Close() }()
+	}
+	err = hugocmd.Execute(args)
+	// Hugo points the standard logger at the stdout it saw, which is
+	// about to be closed.
+	log.SetOutput(os.Stderr)
+	return err
+}

@@ -1,0 +1,64 @@
+// Command publish collects defence-transparency data from public sources,
+// publishes it as versioned datasets in a git repository and builds a
+// static site from them. Run "publish --help" for the stages.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/defence-transparency/publish/internal/pipeline"
+)
+
+// Exit statuses, documented in every command's help.
+const (
+	exitOK      = 0 // everything asked for was done (including "nothing changed")
+	exitFailure = 1 // the command failed; published data is as it was before
+	exitUsage   = 2 // the command line or the sources file is wrong
+	exitPartial = 3 // some sources failed: their last good data was kept, the rest was published
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	m := &Main{Stdout: os.Stdout, Stderr: os.Stderr}
+	err := m.Run(ctx, os.Args[1:])
+	stop()
+	os.Exit(exitCode(err, m))
+}
+
+// exitCode prints err for the user, with its hint, and returns the status.
+func exitCode(err error, m *Main) int {
+	if err == nil {
+		return exitOK
+	}
+	if errors.Is(err, errHelp) {
+		return exitOK
+	}
+	var ue *usageError
+	var se *pipeline.SourceErrors
+	switch {
+	case errors.As(err, &ue):
+		fmt.Fprintf(m.Stderr, "publish: %s\n", ue.message)
+		if ue.hint != "" {
+			fmt.Fprintf(m.Stderr, "hint: %s\n", ue.hint)
+		}
+		return exitUsage
+	case errors.As(err, &se):
+		fmt.Fprintf(m.Stderr, "publish: %v\n", se)
+		return exitPartial
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintln(m.Stderr, "publish: interrupted; published data is as it was before the interrupted step")
+		return exitFailure
+	default:
+		fmt.Fprintf(m.Stderr, "publish: %v\n", err)
+		var h interface{ Hint() string }
+		if errors.As(err, &h) && h.Hint() != "" {
+			fmt.Fprintf(m.Stderr, "hint: %s\n", h.Hint())
+		}
+		return exitFailure
+	}
+}

@@ -1,0 +1,287 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/defence-transparency/publish/internal/dataset"
+	"github.com/defence-transparency/publish/internal/pipeline"
+)
+
+// sourcesFile is the repository's own sources file: the tests run what a
+// new user runs.
+var sourcesFile = filepath.Join("..", "..", "sources.toml")
+
+type result struct {
+	err            error
+	code           int
+	stdout, stderr string
+}
+
+func run(t *testing.T, now time.Time, args ...string) result {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	off := false
+	m := &Main{Stdout: &out, Stderr: &errOut, Now: func() time.Time { return now }, Terminal: &off}
+	err := m.Run(context.Background(), args)
+	return result{err: err, code: exitCode(err, m), stdout: out.String(), stderr: errOut.String()}
+}
+
+func readFiles(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	files := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		files[p] = b
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+func gitOut(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("git %v: %v\n%s", args, err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func TestRunTwiceOnTheBundledMirror(t *testing.T) {
+	tmp := t.TempDir()
+	data, public := filepath.Join(tmp, "data"), filepath.Join(tmp, "public")
+	day := time.Date(2026, 11, 25, 6, 0, 0, 0, time.UTC)
+	first := run(t, day, "run", "--sources", sourcesFile, "--data", data, "--out", public)
+	if first.code != exitOK {
+		t.Fatalf("first run: exit %d: %v\n%s", first.code, first.err, first.stderr)
+	}
+	datasetDir := filepath.Join(data, "datasets", "military-expenditure")
+	before := readFiles(t, datasetDir)
+	for _, name := range []string{"military-expenditure.parquet", "datapackage.json", "README.md"} {
+		if len(before[filepath.Join(datasetDir, name)]) == 0 {
+			t.Errorf("first run wrote no %s", name)
+		}
+	}
+	desc, err := dataset.ReadDescriptor(filepath.Join(datasetDir, "datapackage.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !desc.Sample || !strings.Contains(desc.Title, "SAMPLE") {
+		t.Errorf("descriptor of a bundled-mirror run: sample=%v title=%q, want it labelled sample", desc.Sample, desc.Title)
+	}
+	tbl, err := dataset.ReadParquetFile(filepath.Join(datasetDir, "military-expenditure.parquet"), dataset.ExpenditureSchema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bySource := map[string]int{}
+	for _, r := range dataset.Expenditures(tbl) {
+		bySource[r.Source]++
+	}
+	if bySource["sipri"] == 0 || bySource["worldbank"] == 0 {
+		t.Errorf("rows by source = %v, want both sources", bySource)
+	}
+	if got := gitOut(t, data, "log", "--format=%s"); !strings.HasPrefix(got, "[sample data] publish: military-expenditure 2026-11-25") || strings.Contains(got, "\n") {
+		t.Errorf("log after the first run = %q, want one sample-data commit", got)
+	}
+	if got := gitOut(t, data, "tag"); got != "military-expenditure/2026-11-25" {
+		t.Errorf("tags = %q", got)
+	}
+	home, err := os.ReadFile(filepath.Join(public, "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.ToLower(string(home)), "sample data") {
+		t.Errorf("home page has no sample-data banner")
+	}
+
+	// Second run, nothing changed upstream: no commit, identical bytes, and
+	// the documents were not parsed again.
+	head := gitOut(t, data, "rev-parse", "HEAD")
+	second := run(t, day.Add(24*time.Hour), "run", "--sources", sourcesFile, "--data", data, "--out", public)
+	if second.code != exitOK {
+		t.Fatalf("second run: exit %d: %v\n%s", second.code, second.err, second.stderr)
+	}
+	if got := gitOut(t, data, "rev-parse", "HEAD"); got != head {
+		t.Errorf("second run committed %s; want no commit", got)
+	}
+	after := readFiles(t, datasetDir)
+	for name, b := range before {
+		if !bytes.Equal(b, after[name]) {
+			t.Errorf("second run changed %s", name)
+		}
+	}
+	st, err := pipeline.NewWorkspace(data, "").ReadState()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, s := range st.Sources {
+		if s.Status != pipeline.StatusUnchanged {
+			t.Errorf("source %s after the second run: status %q, want %q", name, s.Status, pipeline.StatusUnchanged)
+		}
+	}
+	if status := gitOut(t, data, "status", "--porcelain"); status != "" {
+		t.Errorf("git status after the runs:\n%s", status)
+	}
+}
+
+// writeSources writes a copy of the repository's sources file with one
+// source's URLs replaced.
+func writeSources(t *testing.T, dir, source string, urls ...string) string {
+	t.Helper()
+	b, err := os.ReadFile(sourcesFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(b)
+	start := strings.Index(text, "name = \""+source+"\"")
+	if start < 0 {
+		t.Fatalf("no source %s in %s", source, sourcesFile)
+	}
+	i := start + strings.Index(text[start:], "urls = [")
+	j := i + strings.Index(text[i:], "]")
+	quoted := make([]string, len(urls))
+	for k, u := range urls {
+		quoted[k] = `"` + u + `"`
+	}
+	text = text[:i] + "urls = [" + strings.Join(quoted, ", ") + text[j:]
+	p := filepath.Join(dir, "sources.toml")
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestFailingSourceKeepsItsLastGoodData(t *testing.T) {
+	tmp := t.TempDir()
+	data, public := filepath.Join(tmp, "data"), filepath.Join(tmp, "public")
+	day := time.Date(2026, 11, 25, 6, 0, 0, 0, time.UTC)
+
+	// A first run where the World Bank serves an HTML error page: SIPRI is
+	// published all the same, and the run says which source failed.
+	bad := filepath.Join(tmp, "error.html")
+	if err := os.WriteFile(bad, []byte("<html><body>Service unavailable</body></html>"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	broken := writeSources(t, tmp, "worldbank", "file://"+bad)
+	r := run(t, day, "run", "--sources", broken, "--data", data, "--out", public)
+	if r.code != exitPartial {
+		t.Fatalf("run with a broken source: exit %d (%v), want %d", r.code, r.err, exitPartial)
+	}
+	var se *pipeline.SourceErrors
+	if !errors.As(r.err, &se) || len(se.Failed) != 1 || se.Failed[0].Source != "worldbank" {
+		t.Fatalf("error = %v, want one failure naming worldbank", r.err)
+	}
+	if !strings.Contains(r.stderr, "worldbank") {
+		t.Errorf("stderr does not name the failed source:\n%s", r.stderr)
+	}
+	parquet := filepath.Join(data, "datasets", "military-expenditure", "military-expenditure.parquet")
+	rowsBySource := func() map[string]int {
+		tbl, err := dataset.ReadParquetFile(parquet, dataset.ExpenditureSchema)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := map[string]int{}
+		for _, e := range dataset.Expenditures(tbl) {
+			n[e.Source]++
+		}
+		return n
+	}
+	if n := rowsBySource(); n["sipri"] == 0 || n["worldbank"] != 0 {
+		t.Errorf("rows after the first run = %v, want SIPRI only", n)
+	}
+
+	// Both sources good: the World Bank's rows arrive.
+	r = run(t, day.Add(time.Hour), "run", "--sources", sourcesFile, "--data", data, "--out", public)
+	if r.code != exitOK {
+		t.Fatalf("good run: exit %d: %v\n%s", r.code, r.err, r.stderr)
+	}
+	good := rowsBySource()
+	goodBytes, _ := os.ReadFile(parquet)
+	head := gitOut(t, data, "rev-parse", "HEAD")
+
+	// The World Bank breaks again: its last good rows stay, nothing is
+	// committed, the run exits non-zero and the site says so.
+	r = run(t, day.Add(2*time.Hour), "run", "--sources", broken, "--data", data, "--out", public)
+	if r.code != exitPartial {
+		t.Fatalf("run with a broken source: exit %d (%v), want %d", r.code, r.err, exitPartial)
+	}
+	if got, _ := os.ReadFile(parquet); !bytes.Equal(got, goodBytes) {
+		t.Errorf("the published file changed although only a failing source differs; rows now %v, were %v", rowsBySource(), good)
+	}
+	if got := gitOut(t, data, "rev-parse", "HEAD"); got != head {
+		t.Errorf("a run whose only change is a failed source committed %s", got)
+	}
+	sources, err := os.ReadFile(filepath.Join(public, "sources", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(sources), "failed") {
+		t.Errorf("the sources page does not show the failure")
+	}
+}
+
+func TestRefusesSampleDataOverLiveData(t *testing.T) {
+	tmp := t.TempDir()
+	data := filepath.Join(tmp, "data")
+	day := time.Date(2026, 11, 25, 6, 0, 0, 0, time.UTC)
+	if r := run(t, day, "run", "--sources", sourcesFile, "--data", data, "--out", filepath.Join(tmp, "public")); r.code != exitOK {
+		t.Fatalf("run: exit %d: %v", r.code, r.err)
+	}
+	// Pretend the repository holds live data.
+	descPath := filepath.Join(data, "datasets", "military-expenditure", "datapackage.json")
+	desc, err := dataset.ReadDescriptor(descPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	desc.Sample = false
+	b, _ := desc.Marshal()
+	if err := os.WriteFile(descPath, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, day, "build", "--sources", sourcesFile, "--data", data)
+	if !errors.Is(r.err, pipeline.ErrSampleOverLive) || r.code != exitFailure {
+		t.Errorf("build of sample data over live data: exit %d, %v; want ErrSampleOverLive", r.code, r.err)
+	}
+}
+
+func TestUsage(t *testing.T) {
+	tests := []struct {
+		args []string
+		code int
+		out  string
+	}{
+		{[]string{"--help"}, exitOK, "one command per stage"},
+		{[]string{"run", "--help"}, exitOK, "Exit status"},
+		{[]string{"collect", "-h"}, exitOK, "conditional requests"},
+		{nil, exitUsage, ""},
+		{[]string{"frobnicate"}, exitUsage, ""},
+		{[]string{"build", "--no-such-flag"}, exitUsage, ""},
+		{[]string{"build", "--sources", "/nonexistent/sources.toml"}, exitUsage, ""},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			r := run(t, time.Now(), tt.args...)
+			if r.code != tt.code {
+				t.Errorf("publish %v: exit %d (%v), want %d", tt.args, r.code, r.err, tt.code)
+			}
+			if !strings.Contains(r.stdout, tt.out) {
+				t.Errorf("publish %v: stdout lacks %q:\n%s", tt.args, tt.out, r.stdout)
+			}
+		})
+	}
+}

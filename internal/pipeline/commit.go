@@ -1,0 +1,173 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/defence-transparency/publish/internal/dataset"
+	"github.com/defence-transparency/publish/internal/dataset/diff"
+)
+
+// CommitOptions configure the commit stage.
+type CommitOptions struct {
+	Datasets []*dataset.Definition
+	// Author signs the commit; empty fields take publish's own name.
+	Author dataset.Signature
+	Now    func() time.Time
+	Log    *slog.Logger
+}
+
+// CommitResult describes the commit a run made.
+type CommitResult struct {
+	Hash    string
+	Message string
+	Tags    []string
+	Sample  bool
+}
+
+// Commit records the datasets whose files differ from HEAD in one commit
+// that touches only their directories, with a message counting the rows
+// added, removed and changed, and tags each new version. It returns nil
+// when nothing changed. The data repository is created if missing.
+func Commit(ctx context.Context, ws Workspace, o CommitOptions) (*CommitResult, error) {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Log == nil {
+		o.Log = slog.Default()
+	}
+	repo, err := dataset.OpenRepo(ws.DataDir, true)
+	if err != nil {
+		return nil, err
+	}
+	if err := ws.prepareRepo(); err != nil {
+		return nil, err
+	}
+	head, err := repo.Head()
+	if err != nil {
+		return nil, err
+	}
+	var (
+		files   []string
+		lines   []string
+		subject []string
+		tags    []string
+		sample  bool
+	)
+	for _, def := range o.Datasets {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		changed, err := repo.Changes(DatasetDir(def.Name))
+		if err != nil {
+			return nil, err
+		}
+		if len(changed) == 0 {
+			continue
+		}
+		desc, err := readDescriptor(ws.DescriptorPath(def.Name))
+		if err != nil {
+			return nil, err
+		}
+		sum, err := versionSummary(repo, head, ws, def)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, changed...)
+		version := "removed"
+		if desc != nil {
+			version = desc.Version
+			sample = sample || desc.Sample
+			tags = append(tags, def.Name+"/"+desc.Version)
+		}
+		subject = append(subject, fmt.Sprintf("%s %s (%s)", def.Name, version, shortCounts(sum.Counts)))
+		lines = append(lines, describeCounts(def.Name, version, sum))
+	}
+	if len(files) == 0 {
+		o.Log.Info("nothing to commit: no dataset changed")
+		return nil, nil
+	}
+	var msg strings.Builder
+	if sample {
+		msg.WriteString("[sample data] ")
+	}
+	msg.WriteString("publish: " + strings.Join(subject, "; ") + "\n\n")
+	msg.WriteString(strings.Join(lines, "\n\n") + "\n")
+	if sample {
+		msg.WriteString("\nSample data: built from the bundled offline mirror, not the publishers' live files. Do not cite.\n")
+	}
+	sig := o.Author
+	if sig.Name == "" {
+		sig.Name = "publish"
+	}
+	if sig.Email == "" {
+		sig.Email = "publish@users.noreply.github.com"
+	}
+	if sig.When.IsZero() {
+		sig.When = o.Now()
+	}
+	hash, err := repo.Commit(files, msg.String(), sig)
+	if err != nil {
+		return nil, err
+	}
+	for _, tag := range tags {
+		if err := repo.Tag(tag, hash, "publish "+tag, sig); err != nil {
+			return nil, err
+		}
+	}
+	o.Log.Info("committed", "commit", hash.String()[:10], "files", len(files), "tags", strings.Join(tags, " "))
+	return &CommitResult{Hash: hash.String(), Message: msg.String(), Tags: tags, Sample: sample}, nil
+}
+
+// versionSummary compares a dataset's committed Parquet file with the one
+// in the working tree; a missing file on either side is an empty version.
+func versionSummary(repo *dataset.Repo, head *object.Commit, ws Workspace, def *dataset.Definition) (*diff.Summary, error) {
+	var old *dataset.Table
+	b, err := repo.ReadFile(head, DatasetDir(def.Name)+"/"+def.Name+".parquet")
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+	case err != nil:
+		return nil, err
+	default:
+		if old, err = dataset.ReadParquetBytes(b, def.Schema); err != nil {
+			return nil, fmt.Errorf("read the committed version of %s: %w", def.Name, err)
+		}
+	}
+	cur, err := readTable(ws.ParquetPath(def.Name), def.Schema)
+	if err != nil {
+		return nil, err
+	}
+	return diff.Compare(def.Schema, diff.Tables(old), diff.Tables(cur), diff.OptionsFor(def), nil)
+}
+
+func shortCounts(c diff.Counts) string {
+	return fmt.Sprintf("+%d -%d ~%d", c.Added, c.Removed, c.Changed)
+}
+
+func describeCounts(name, version string, s *diff.Summary) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s: %s rows; %s added, %s removed, %s changed (%s revisions of published figures)",
+		name, version, thousands(s.NewRows), thousands(s.Added), thousands(s.Removed), thousands(s.Changed), thousands(s.Revisions))
+	for _, src := range sortedKeys(s.BySource) {
+		c := s.BySource[src]
+		fmt.Fprintf(&b, "\n  %s: %s added, %s removed, %s changed", src, thousands(c.Added), thousands(c.Removed), thousands(c.Changed))
+	}
+	return b.String()
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

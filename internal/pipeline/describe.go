@@ -1,0 +1,203 @@
+package pipeline
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/defence-transparency/publish/internal/collect"
+	"github.com/defence-transparency/publish/internal/dataset"
+)
+
+// describe returns the descriptor of a dataset built from t. Version and
+// Created are left for the caller; each source's Updated is carried over
+// from prev.
+func describe(def *dataset.Definition, t *dataset.Table, sources []collect.Source, prev *dataset.Descriptor, parquet []byte, sample bool) *dataset.Descriptor {
+	rows := map[string]int{}
+	if col := t.Schema.Index(dataset.SourceField); col >= 0 {
+		for _, s := range t.Columns[col].Strings {
+			rows[s]++
+		}
+	}
+	updated := map[string]string{}
+	if prev != nil {
+		for _, s := range prev.Sources {
+			updated[s.Name] = s.Updated
+		}
+	}
+	d := &dataset.Descriptor{
+		Profile:     "tabular-data-package",
+		Name:        def.Name,
+		Title:       def.Title,
+		Description: def.Description,
+		Sample:      sample,
+		Keywords:    def.Keywords,
+		Method:      def.Method,
+	}
+	if sample {
+		d.Title = "SAMPLE DATA: " + d.Title
+		d.Description = "Sample data built from the bundled offline mirror, not the publishers' live files; do not cite. " + d.Description
+	}
+	seen := map[string]bool{}
+	for _, s := range sources {
+		d.Sources = append(d.Sources, dataset.SourceRef{
+			Name: s.Name, Title: s.Title, Path: s.Homepage, Licence: s.Licence, LicenceURL: s.LicenceURL,
+			Attribution: s.Attribution, Rows: rows[s.Name], Updated: updated[s.Name],
+		})
+		if key := s.Licence + "\x00" + s.LicenceURL; s.Licence != "" && !seen[key] {
+			seen[key] = true
+			d.Licenses = append(d.Licenses, dataset.License{Title: s.Licence, Path: s.LicenceURL})
+		}
+	}
+	d.Resources = []dataset.Resource{{
+		Name:      def.Name,
+		Path:      def.Name + ".parquet",
+		Format:    "parquet",
+		MediaType: "application/vnd.apache.parquet",
+		Bytes:     int64(len(parquet)),
+		Hash:      "sha256:" + collect.Sum(parquet),
+		Rows:      t.Len(),
+		Schema:    dataset.TableSchemaOf(def.Schema),
+	}}
+	return d
+}
+
+func sameDescription(a, b *dataset.Descriptor) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	x, err1 := a.Marshal()
+	y, err2 := b.Marshal()
+	return err1 == nil && err2 == nil && bytes.Equal(x, y)
+}
+
+// Readme returns the README.md of a dataset's directory: what it is, its
+// files, schema, sources, licences and how to cite it. desc is nil before
+// the first version is published; then sources come from the sources file.
+func Readme(def *dataset.Definition, desc *dataset.Descriptor) []byte {
+	var b bytes.Buffer
+	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	title := def.Title
+	if desc != nil {
+		title = desc.Title
+	}
+	p("# %s\n\n", title)
+	if desc != nil && desc.Sample {
+		p("> **Sample data.** These files were built from the bundled offline mirror, not the publishers' live files. Do not cite them.\n\n")
+	}
+	p("%s\n\n", def.Description)
+	if desc == nil {
+		p("No version has been published here yet: the scheduled job (`publish run --live`, see the repository's README) writes the data files into this directory and commits each version.\n\n")
+	} else {
+		p("Version **%s**, published %s, %s rows.\n\n", desc.Version, desc.Created, thousands(desc.Resources[0].Rows))
+	}
+	p("## Files\n\n")
+	p("- `%s.parquet`: the data, one row per %s, sorted by the primary key; uncompressed Parquet so that git stores versions compactly.\n", def.Name, strings.Join(def.Schema.PrimaryKey, ", "))
+	p("- `datapackage.json`: the [Frictionless Data Package](https://datapackage.org/) descriptor: schema, units, licences, sources, row count, size and SHA-256.\n")
+	p("- CSV and compressed Parquet copies are made by the site build and offered for download on the dataset's page.\n\n")
+	p("Every published version is a git commit (tagged `%s/<version>`); `publish history %s` lists them and `publish diff %s` shows what changed row by row.\n\n", def.Name, def.Name, def.Name)
+	p("## Schema\n\nPrimary key: %s.\n\n", codeList(def.Schema.PrimaryKey))
+	p("| Field | Type | Unit | Required | Description |\n|---|---|---|---|---|\n")
+	for _, f := range def.Schema.Fields {
+		req := ""
+		if f.Required {
+			req = "yes"
+		}
+		desc := f.Description
+		if len(f.Enum) > 0 {
+			desc += " One of: " + codeList(f.Enum) + "."
+		}
+		p("| `%s` | %s | %s | %s | %s |\n", f.Name, f.Type, mdCell(f.Unit), req, mdCell(desc))
+	}
+	p("\n## Method\n\n%s\n\n", def.Method)
+	if desc != nil && len(desc.Sources) > 0 {
+		p("## Sources and licences\n\n")
+		for _, s := range desc.Sources {
+			p("### %s\n\n", s.Title)
+			if s.Path != "" {
+				p("- Publisher's page: <%s>\n", s.Path)
+			}
+			if s.Licence != "" {
+				if s.LicenceURL != "" {
+					p("- Licence: [%s](%s)\n", s.Licence, s.LicenceURL)
+				} else {
+					p("- Licence: %s\n", s.Licence)
+				}
+			}
+			if s.Attribution != "" {
+				p("- Attribution: %s\n", s.Attribution)
+			}
+			p("- Rows: %s (source name `%s` in the `source` column)\n\n", thousands(s.Rows), s.Name)
+		}
+		p("## How to cite\n\n")
+		p("%s, version %s (%s). Published with publish, from:", strings.TrimPrefix(desc.Title, "SAMPLE DATA: "), desc.Version, desc.Created[:min(10, len(desc.Created))])
+		for _, s := range desc.Sources {
+			if s.Attribution != "" {
+				p(" %s.", strings.TrimSuffix(s.Attribution, "."))
+			}
+		}
+		p("\n")
+	}
+	return b.Bytes()
+}
+
+// ReadmeFor returns the README of a dataset that has no published version
+// yet, listing the sources the sources file names for it.
+func ReadmeFor(def *dataset.Definition, cfg *collect.Config) []byte {
+	b := Readme(def, nil)
+	var extra bytes.Buffer
+	var srcs []collect.Source
+	for _, s := range cfg.Sources {
+		if s.Dataset == def.Name {
+			srcs = append(srcs, s)
+		}
+	}
+	sort.Slice(srcs, func(i, j int) bool { return srcs[i].Name < srcs[j].Name })
+	if len(srcs) > 0 {
+		extra.WriteString("## Sources and licences\n\n")
+		for _, s := range srcs {
+			fmt.Fprintf(&extra, "### %s\n\n- Publisher's page: <%s>\n", s.Title, s.Homepage)
+			if s.LicenceURL != "" {
+				fmt.Fprintf(&extra, "- Licence: [%s](%s)\n", s.Licence, s.LicenceURL)
+			} else if s.Licence != "" {
+				fmt.Fprintf(&extra, "- Licence: %s\n", s.Licence)
+			}
+			if s.Attribution != "" {
+				fmt.Fprintf(&extra, "- Attribution: %s\n", s.Attribution)
+			}
+			fmt.Fprintf(&extra, "- Source name: `%s`\n\n", s.Name)
+		}
+	}
+	return append(b, extra.Bytes()...)
+}
+
+func codeList(items []string) string {
+	q := make([]string, len(items))
+	for i, s := range items {
+		q[i] = "`" + s + "`"
+	}
+	return strings.Join(q, ", ")
+}
+
+func mdCell(s string) string {
+	return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s)
+}
+
+// thousands formats n with comma separators: 1234567 -> "1,234,567".
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var out []byte
+	for i := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			out = append(out, ',')
+		}
+		out = append(out, s[i])
+	}
+	if neg {
+		return "-" + string(out)
+	}
+	return string(out)
+}

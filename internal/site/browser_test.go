@@ -1,0 +1,312 @@
+package site
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+)
+
+// chromePath returns the Chromium to test with: $CHROME_PATH or Debian's.
+// Without one the browser tests skip, except on CI, where they must run.
+func chromePath(t *testing.T) string {
+	t.Helper()
+	p := os.Getenv("CHROME_PATH")
+	if p == "" {
+		p = "/usr/bin/chromium"
+	}
+	if _, err := os.Stat(p); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("browser tests need Chromium on CI: %v", err)
+		}
+		t.Skipf("no Chromium: %v", err)
+	}
+	return p
+}
+
+// TestBrowser opens the built site in a real headless Chromium at the size
+// of a small phone, and walks from the home page to a country and to the
+// dataset, as a reader would. One browser serves every subtest.
+func TestBrowser(t *testing.T) {
+	chrome := chromePath(t)
+	_, public := build(t, testInput(t, true))
+	srv := httptest.NewServer(http.FileServer(http.Dir(public)))
+	t.Cleanup(srv.Close)
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chrome),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		// Without these Chromium tries to reach Google, which fails on a
+		// closed network and logs errors.
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(360, 740),
+	)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancelAlloc) // runs before the TempDir cleanup: it waits for Chromium to exit
+	ctx, cancel := chromedp.NewContext(allocCtx)
+	t.Cleanup(cancel)
+
+	var mu sync.Mutex
+	var console []string
+	messages := chromedp.Console(ctx)
+	go func() {
+		for m, err := range messages {
+			if err != nil {
+				return
+			}
+			if m.Type == chromedp.ConsoleError || m.IsException() {
+				mu.Lock()
+				console = append(console, m.String()+" at "+m.URL)
+				mu.Unlock()
+			}
+		}
+	}()
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile, chromedp.EmulatePortrait)); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+	// Every step has a deadline; the browser itself lives as long as ctx.
+	step := func(t *testing.T) context.Context {
+		c, cancel := context.WithTimeout(ctx, 20*time.Second)
+		t.Cleanup(cancel)
+		return c
+	}
+	eval := func(t *testing.T, js string, v any) {
+		t.Helper()
+		var err error
+		switch p := v.(type) {
+		case *bool:
+			*p, err = chromedp.Run(step(t), chromedp.Evaluate[bool](js))
+		case *string:
+			*p, err = chromedp.Run(step(t), chromedp.Evaluate[string](js))
+		case *[]string:
+			*p, err = chromedp.Run(step(t), chromedp.Evaluate[[]string](js))
+		case *[]float64:
+			*p, err = chromedp.Run(step(t), chromedp.Evaluate[[]float64](js))
+		default:
+			t.Fatalf("eval into %T", v)
+		}
+		if err != nil {
+			t.Fatalf("evaluate %s: %v", js, err)
+		}
+	}
+	// follow clicks a link and waits for the page it leads to.
+	follow := func(t *testing.T, sel string) {
+		t.Helper()
+		resp, err := chromedp.RunResponse(step(t), chromedp.Click(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("follow %s: %v", sel, err)
+		}
+		if resp.Status != http.StatusOK {
+			t.Fatalf("follow %s: %s returned %d", sel, resp.URL, resp.Status)
+		}
+	}
+	// checkPage checks what every page must be: no horizontal scrolling at
+	// 360 px, one h1, an accessible name for every image, and a working
+	// stylesheet.
+	checkPage := func(t *testing.T) {
+		t.Helper()
+		var fits bool
+		eval(t, `document.documentElement.scrollWidth <= window.innerWidth && window.innerWidth === 360`, &fits)
+		if !fits {
+			var w []float64
+			eval(t, `[document.documentElement.scrollWidth, window.innerWidth]`, &w)
+			t.Errorf("page is %v px wide in a %v px layout viewport, want both 360: it scrolls sideways", w[0], w[1])
+		}
+		var problems []string
+		eval(t, `(() => {
+			const p = [];
+			const h1 = document.querySelectorAll('h1').length;
+			if (h1 !== 1) p.push(h1 + ' h1 elements');
+			for (const e of document.querySelectorAll('svg, img, [role="img"]')) {
+				if (!(e.getAttribute('aria-label') || e.getAttribute('alt') || e.getAttribute('aria-labelledby'))) p.push('unnamed ' + e.tagName);
+			}
+			for (const e of document.querySelectorAll('input, select, textarea')) {
+				if (!e.labels || e.labels.length === 0) p.push('unlabelled ' + e.tagName);
+			}
+			if (!getComputedStyle(document.body).fontFamily.includes('system-ui')) p.push('stylesheet not applied');
+			if (document.documentElement.lang !== 'en') p.push('lang ' + document.documentElement.lang);
+			if (!document.getElementById('sample-banner') || document.getElementById('sample-banner').getBoundingClientRect().height === 0) p.push('no sample banner');
+			return p;
+		})()`, &problems)
+		for _, p := range problems {
+			t.Errorf("page problem: %s", p)
+		}
+	}
+	// checkLinks fetches every link of the page that stays on the site, and
+	// finds the target of every fragment link.
+	checkLinks := func(t *testing.T) {
+		t.Helper()
+		var hrefs []string
+		eval(t, `[...document.querySelectorAll('a[href]')].map(a => a.href)`, &hrefs)
+		var here string
+		eval(t, `location.href`, &here)
+		for _, h := range hrefs {
+			u, err := url.Parse(h)
+			if err != nil || !strings.HasPrefix(h, srv.URL) {
+				continue
+			}
+			frag := u.Fragment
+			u.Fragment = ""
+			if frag != "" && strings.SplitN(here, "#", 2)[0] == u.String() {
+				var ok bool
+				eval(t, `document.getElementById(`+jsString(frag)+`) !== null`, &ok)
+				if !ok {
+					t.Errorf("link to #%s: no such element", frag)
+				}
+				continue
+			}
+			resp, err := http.Get(u.String())
+			if err != nil {
+				t.Errorf("GET %s: %v", u, err)
+				continue
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				t.Errorf("link %s: status %d", u, resp.StatusCode)
+			}
+		}
+	}
+
+	t.Run("home", func(t *testing.T) {
+		if err := chromedp.Do(step(t), chromedp.Navigate(srv.URL+"/")); err != nil {
+			t.Fatal(err)
+		}
+		var h1 string
+		eval(t, `document.querySelector('h1').textContent`, &h1)
+		if h1 != "Defence transparency data" {
+			t.Errorf("home h1 = %q", h1)
+		}
+		checkPage(t)
+		checkLinks(t)
+		follow(t, `ul.countries a[href*="countries/deu/"]`)
+	})
+
+	var withScript string
+	t.Run("country", func(t *testing.T) {
+		var loc string
+		eval(t, `location.pathname`, &loc)
+		if loc != "/countries/deu/index.html" && loc != "/countries/deu/" { // http.FileServer drops index.html
+			t.Fatalf("at %s, want the page of Germany", loc)
+		}
+		if err := chromedp.Do(step(t), chromedp.WaitVisible("#chart-usd svg"), chromedp.WaitVisible("#figures-sipri-table")); err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range []string{"chart-usd", "chart-gdp"} {
+			var box []float64
+			eval(t, `(() => { const r = document.querySelector('#`+id+` svg').getBoundingClientRect(); return [r.left, r.width, r.height]; })()`, &box)
+			if box[1] <= 0 || box[2] <= 0 || box[0] < 0 || box[0]+box[1] > 360 {
+				t.Errorf("%s: box left %v width %v height %v; want a visible chart inside 360 px", id, box[0], box[1], box[2])
+			}
+		}
+		var fig []string
+		eval(t, `[...document.querySelectorAll('#figures-sipri-table tbody tr:nth-child(3) td')].map(td => td.textContent)`, &fig)
+		if len(fig) == 0 || fig[0] != "56,016e" {
+			t.Errorf("SIPRI 2021 row shows %q, want the estimate 56,016e first", fig)
+		}
+		var visible bool
+		eval(t, `(() => { const r = document.querySelector('#figures-sipri-table').getBoundingClientRect(); return r.width > 0 && r.height > 0; })()`, &visible)
+		if !visible {
+			t.Errorf("figures table is not visible")
+		}
+		eval(t, `document.querySelector('main').innerText`, &withScript)
+		checkPage(t)
+		checkLinks(t)
+		follow(t, `.legend a`)
+	})
+
+	t.Run("dataset", func(t *testing.T) {
+		var h1 string
+		eval(t, `document.querySelector('h1').textContent`, &h1)
+		if h1 != "Military expenditure by country" {
+			t.Fatalf("at %q, want the dataset page", h1)
+		}
+		checkPage(t)
+		checkLinks(t)
+		var downloads []string
+		eval(t, `[...document.querySelectorAll('ul.downloads a')].map(a => a.href)`, &downloads)
+		if len(downloads) != 4 {
+			t.Errorf("%d downloads, want 4", len(downloads))
+		}
+		for _, d := range downloads {
+			resp, err := http.Get(d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			name := strings.TrimPrefix(d, srv.URL+"/")
+			want, err := os.ReadFile(filepath.Join(public, filepath.FromSlash(name)))
+			if resp.StatusCode != http.StatusOK || err != nil || string(body) != string(want) {
+				t.Errorf("download %s: status %d, %d bytes; want the file %s", d, resp.StatusCode, len(body), name)
+			}
+		}
+	})
+
+	t.Run("without script", func(t *testing.T) {
+		if _, err := chromedp.Call(step(t), emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+			t.Fatal(err)
+		}
+		defer chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: false})
+		if err := chromedp.Do(step(t), chromedp.Navigate(srv.URL+"/countries/deu/")); err != nil {
+			t.Fatal(err)
+		}
+		var scripts bool
+		eval(t, `(() => { let ran = false; try { const s = document.createElement('script'); s.textContent = 'window.__ran = true'; document.body.appendChild(s); ran = window.__ran === true; s.remove(); } catch (e) {} return ran; })()`, &scripts)
+		if scripts {
+			t.Fatalf("page scripts still run")
+		}
+		var without string
+		eval(t, `document.querySelector('main').innerText`, &without)
+		if without != withScript {
+			t.Errorf("the page reads differently without script")
+		}
+		box, err := chromedp.Run(step(t), chromedp.Dimensions("#chart-usd svg"))
+		if err != nil || box.Width <= 0 || box.Height <= 0 {
+			t.Errorf("chart without script: %v, %v", box, err)
+		}
+		checkPage(t)
+	})
+
+	t.Run("from file", func(t *testing.T) {
+		// Without a base URL the site works from a directory, as a
+		// journalist who downloaded it would open it.
+		if err := chromedp.Do(step(t), chromedp.Navigate("file://"+filepath.ToSlash(public)+"/countries/sun/index.html")); err != nil {
+			t.Fatal(err)
+		}
+		follow(t, `nav a[href*="datasets/"]`)
+		var loc, h1 string
+		eval(t, `location.pathname`, &loc)
+		eval(t, `document.querySelector('h1').textContent`, &h1)
+		if !strings.HasSuffix(loc, "/datasets/index.html") || h1 != "Datasets" {
+			t.Errorf("from file: at %s (%q), want the datasets page", loc, h1)
+		}
+	})
+
+	mu.Lock()
+	defer mu.Unlock()
+	for _, m := range console {
+		t.Errorf("console: %s", m)
+	}
+}
+
+// jsString quotes s as a JavaScript string literal.
+func jsString(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `'`, `\'`, "\n", `\n`, "\r", `\r`, "\u2028", `\u2028`, "\u2029", `\u2029`)
+	return "'" + r.Replace(s) + "'"
+}

@@ -1,0 +1,433 @@
+package site
+
+import (
+	"fmt"
+	"html/template"
+	"math"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// A chart is a line chart of one measure over the years, one line per
+// source, drawn as an inline SVG that needs no script and no stylesheet:
+// it scales to the width of the page through its viewBox. Missing years
+// are gaps in the line, never zeros; estimates are hollow circles and
+// highly uncertain figures crossed circles, and a legend inside the image
+// says so.
+type chart struct {
+	ID    string // unique on the page; prefixes the ids inside the SVG
+	Title string // accessible name: what, where, when
+	Unit  string // unit of the points' values, e.g. "US$ m", "% of GDP"
+	// Scale picks the unit of the axis for the largest value: it returns
+	// the divisor and the unit's label. Nil keeps Unit.
+	Scale    func(max float64) (float64, string)
+	From, To int // years on the axis; may be wider than the points
+	Series   []chartSeries
+}
+
+// chartSeries is one source's line.
+type chartSeries struct {
+	Label  string       // the source, as the legend names it
+	Points []chartPoint // in ascending years; years without a figure are absent
+}
+
+// chartPoint is one figure, in the chart's unit.
+type chartPoint struct {
+	Year      int
+	Value     float64
+	Estimate  bool
+	Uncertain bool
+}
+
+// Geometry of the SVG, in viewBox units. The width is close to a phone's,
+// so that text keeps about its nominal size there and scales up on wider
+// screens.
+const (
+	chartWidth   = 340
+	chartPlotTop = 28
+	chartPlotH   = 160
+	chartRight   = 20 // room for half of the last year's label
+	chartFont    = 14
+	chartCharW   = 8 // average advance of a character at chartFont, for layout
+	chartLegendH = 21
+	chartDotR    = 2.6
+	chartMarkR   = 3.8
+)
+
+// seriesStyle gives each line a colour and a dash pattern, so lines differ
+// in more than colour. The colours have a contrast of at least 4.5:1 on
+// white.
+var seriesStyles = []struct{ Colour, Dash string }{
+	{"#1f4e9c", "none"},
+	{"#a1490b", "7 4"},
+	{"#2e6b30", "2 3"},
+	{"#6a1b9a", "9 3 2 3"},
+}
+
+type svgTick struct {
+	Pos   string
+	Label string
+}
+
+type svgSeries struct {
+	Colour, Dash string
+	Line         string // path data of the line, one subpath per run of consecutive years
+	Dots         string // path data of plain figures' dots
+	Marks        string // path data of the hollow circles (estimates and uncertain figures)
+	Crosses      string // path data of the crosses of uncertain figures
+}
+
+type svgLegendItem struct {
+	X, Y      string
+	Kind      string // "series", "estimate", "uncertain", "gap"
+	Lines     []svgLine
+	Colour    string
+	Dash      string
+	LineX2    string
+	MarkX     string
+	CrossPath string
+}
+
+// svgLine is one line of a legend's text, placed relative to its item.
+type svgLine struct {
+	X, Y string
+	Text string
+}
+
+type svgData struct {
+	ID, Title, Desc, Unit string
+	W, H                  int
+	Left, Right           string
+	Top, Bottom           string
+	UnitX, UnitY          string
+	YTicks, XTicks        []svgTick
+	XLabelY, XTickY2      string
+	Series                []svgSeries
+	Legend                []svgLegendItem
+}
+
+// html/template escapes every value it inserts, including the labels that
+// come from the sources' configuration; the numbers are formatted here.
+var chartTemplate = template.Must(template.New("chart").Parse(
+	`<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {{.W}} {{.H}}" role="img" aria-label="{{.Title}}" aria-describedby="{{.ID}}-desc" font-family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif" font-size="` + strconv.Itoa(chartFont) + `">` +
+		`<title>{{.Title}}</title>` +
+		`<desc id="{{.ID}}-desc">{{.Desc}}</desc>` +
+		`<text x="{{.UnitX}}" y="{{.UnitY}}" fill="#333">{{.Unit}}</text>` +
+		`<g stroke="#d6d6d6" stroke-width="1">{{range .YTicks}}<line x1="{{$.Left}}" x2="{{$.Right}}" y1="{{.Pos}}" y2="{{.Pos}}"/>{{end}}</g>` +
+		`<g fill="#333" text-anchor="end">{{range .YTicks}}<text x="{{$.UnitX}}" y="{{.Pos}}" dx="-6" dy="0.32em">{{.Label}}</text>{{end}}</g>` +
+		`<g stroke="#595959" stroke-width="1"><line x1="{{.Left}}" x2="{{.Right}}" y1="{{.Bottom}}" y2="{{.Bottom}}"/>{{range .XTicks}}<line x1="{{.Pos}}" x2="{{.Pos}}" y1="{{$.Bottom}}" y2="{{$.XTickY2}}"/>{{end}}</g>` +
+		`<g fill="#333" text-anchor="middle">{{range .XTicks}}<text x="{{.Pos}}" y="{{$.XLabelY}}">{{.Label}}</text>{{end}}</g>` +
+		`{{range .Series}}<g stroke="{{.Colour}}">` +
+		`{{if .Line}}<path d="{{.Line}}" fill="none" stroke-width="2" stroke-dasharray="{{.Dash}}" stroke-linejoin="round"/>{{end}}` +
+		`{{if .Dots}}<path d="{{.Dots}}" fill="{{.Colour}}" stroke="none"/>{{end}}` +
+		`{{if .Marks}}<path d="{{.Marks}}" fill="#fff" stroke-width="1.5"/>{{end}}` +
+		`{{if .Crosses}}<path d="{{.Crosses}}" fill="none" stroke-width="1.5"/>{{end}}` +
+		`</g>{{end}}` +
+		`<g fill="#1a1a1a">{{range .Legend}}<g transform="translate({{.X}} {{.Y}})">` +
+		`{{if eq .Kind "series"}}<line x1="0" x2="{{.LineX2}}" y1="0" y2="0" stroke="{{.Colour}}" stroke-width="2" stroke-dasharray="{{.Dash}}"/>{{end}}` +
+		`{{if eq .Kind "estimate" "uncertain"}}<circle cx="{{.MarkX}}" cy="0" r="` + coord(chartMarkR) + `" fill="#fff" stroke="#333" stroke-width="1.5"/>{{end}}` +
+		`{{if eq .Kind "uncertain"}}<path d="{{.CrossPath}}" stroke="#333" stroke-width="1.5"/>{{end}}` +
+		`{{if eq .Kind "gap"}}<path d="M0 0h8M16 0h8" stroke="#333" stroke-width="2"/>{{end}}` +
+		`{{range .Lines}}<text x="{{.X}}" y="{{.Y}}" dy="0.32em">{{.Text}}</text>{{end}}</g>{{end}}</g>` +
+		`</svg>`))
+
+// svg draws c. It returns "" when c has no point at all.
+func (c *chart) svg() (template.HTML, error) {
+	var hi float64
+	var n int
+	for _, s := range c.Series {
+		for _, p := range s.Points {
+			hi = math.Max(hi, p.Value)
+			n++
+		}
+	}
+	if n == 0 {
+		return "", nil
+	}
+	div, unit := 1.0, c.Unit
+	if c.Scale != nil {
+		div, unit = c.Scale(hi)
+	}
+	top := hi / div
+	if top <= 0 {
+		top = 1
+	}
+	step := niceStep(top / 4)
+	top = math.Ceil(top/step-1e-9) * step
+	var yLabels []string
+	for v := 0.0; v <= top+step/2; v += step {
+		yLabels = append(yLabels, tickLabel(v, step))
+	}
+	widest := 0
+	for _, l := range yLabels {
+		widest = max(widest, len(l))
+	}
+	left := float64(widest)*chartCharW + 10
+	right := float64(chartWidth - chartRight)
+	plotTop, bottom := float64(chartPlotTop), float64(chartPlotTop+chartPlotH)
+
+	from, to := c.From, c.To
+	if from == to {
+		from, to = from-1, to+1
+	}
+	x := func(year int) float64 { return left + float64(year-from)/float64(to-from)*(right-left) }
+	y := func(v float64) float64 { return bottom - v/div/top*(bottom-plotTop) }
+
+	d := svgData{
+		ID: c.ID, Title: c.Title, Unit: unit, W: chartWidth,
+		Left: coord(left), Right: coord(right), Top: coord(plotTop), Bottom: coord(bottom),
+		UnitX: coord(left), UnitY: coord(plotTop - 13),
+		XTickY2: coord(bottom + 5), XLabelY: coord(bottom + 21),
+	}
+	for i, l := range yLabels {
+		d.YTicks = append(d.YTicks, svgTick{Pos: coord(y(float64(i) * step * div)), Label: l})
+	}
+	xs := yearStep(to - from)
+	for yr := (from + xs - 1) / xs * xs; yr <= to; yr += xs {
+		if yr < from {
+			continue
+		}
+		d.XTicks = append(d.XTicks, svgTick{Pos: coord(x(yr)), Label: strconv.Itoa(yr)})
+	}
+
+	var anyEstimate, anyUncertain, anyGap bool
+	for i, s := range c.Series {
+		st := seriesStyles[i%len(seriesStyles)]
+		var line, dots, marks, crosses strings.Builder
+		plainDots := len(s.Points) <= 30
+		for k, p := range s.Points {
+			px, py := x(p.Year), y(p.Value)
+			prevAdj := k > 0 && s.Points[k-1].Year == p.Year-1
+			nextAdj := k+1 < len(s.Points) && s.Points[k+1].Year == p.Year+1
+			if k > 0 && !prevAdj {
+				anyGap = true
+			}
+			if prevAdj {
+				fmt.Fprintf(&line, "L%s %s", coord(px), coord(py))
+			} else if nextAdj {
+				fmt.Fprintf(&line, "M%s %s", coord(px), coord(py))
+			}
+			switch {
+			case p.Estimate || p.Uncertain:
+				circle(&marks, px, py, chartMarkR)
+				anyEstimate = anyEstimate || p.Estimate
+				if p.Uncertain {
+					cross(&crosses, px, py, chartMarkR)
+					anyUncertain = true
+				}
+			case plainDots || (!prevAdj && !nextAdj):
+				circle(&dots, px, py, chartDotR)
+			}
+		}
+		d.Series = append(d.Series, svgSeries{
+			Colour: st.Colour, Dash: st.Dash,
+			Line: line.String(), Dots: dots.String(), Marks: marks.String(), Crosses: crosses.String(),
+		})
+	}
+	if c.From < firstYear(c.Series) || c.To > lastYear(c.Series) {
+		anyGap = true
+	}
+
+	// The legend: a row per source (two if its name is long), then the
+	// marks in a row that wraps.
+	ly := bottom + 44
+	perLine := int((right - left - 32) / chartCharW)
+	for i, s := range c.Series {
+		st := seriesStyles[i%len(seriesStyles)]
+		it := svgLegendItem{
+			Kind: "series", X: coord(left), Y: coord(ly),
+			Colour: st.Colour, Dash: st.Dash, LineX2: "24",
+		}
+		for k, l := range wrapText(s.Label, perLine, 2) {
+			it.Lines = append(it.Lines, svgLine{X: "32", Y: strconv.Itoa(k * chartLegendH), Text: l})
+		}
+		d.Legend = append(d.Legend, it)
+		ly += float64(len(it.Lines)) * chartLegendH
+	}
+	lx := left
+	place := func(kind, label string) {
+		w := 18 + float64(utf8.RuneCountInString(label))*chartCharW
+		if lx > left && lx+w > right {
+			lx, ly = left, ly+chartLegendH
+		}
+		it := svgLegendItem{Kind: kind, X: coord(lx), Y: coord(ly), MarkX: "4",
+			Lines: []svgLine{{X: "12", Y: "0", Text: label}}}
+		if kind == "uncertain" {
+			var b strings.Builder
+			cross(&b, 4, 0, chartMarkR)
+			it.CrossPath = b.String()
+		}
+		if kind == "gap" {
+			it.Lines[0].X = "30"
+			w += 18
+		}
+		d.Legend = append(d.Legend, it)
+		lx += w + 16
+	}
+	if anyEstimate {
+		place("estimate", "estimate")
+	}
+	if anyUncertain {
+		place("uncertain", "highly uncertain")
+	}
+	if anyGap {
+		place("gap", "gap: no figure")
+	}
+	if lx > left {
+		ly += chartLegendH
+	}
+	d.H = int(math.Ceil(ly - chartLegendH/2 + 4))
+	d.Desc = c.describe(div, unit, anyEstimate, anyUncertain, anyGap)
+
+	var b strings.Builder
+	if err := chartTemplate.Execute(&b, d); err != nil {
+		return "", fmt.Errorf("site: draw chart %s: %w", c.ID, err)
+	}
+	return template.HTML(b.String()), nil
+}
+
+// describe returns the long description of the chart for people who cannot
+// see it: the span and the latest and highest figure of each line.
+func (c *chart) describe(div float64, unit string, est, unc, gap bool) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Line chart, %s.", c.Title)
+	for _, s := range c.Series {
+		if len(s.Points) == 0 {
+			continue
+		}
+		first, last := s.Points[0], s.Points[len(s.Points)-1]
+		hi := first
+		for _, p := range s.Points {
+			if p.Value > hi.Value {
+				hi = p
+			}
+		}
+		fmt.Fprintf(&b, " %s: %d figures from %d to %d; %d: %s %s", s.Label, len(s.Points), first.Year, last.Year,
+			last.Year, number(last.Value/div), unit)
+		if last.Estimate {
+			b.WriteString(" (estimate)")
+		}
+		if last.Uncertain {
+			b.WriteString(" (highly uncertain)")
+		}
+		if hi.Year != last.Year {
+			fmt.Fprintf(&b, "; highest %s %s in %d", number(hi.Value/div), unit, hi.Year)
+		}
+		b.WriteString(".")
+	}
+	if est {
+		b.WriteString(" Hollow circles mark estimates.")
+	}
+	if unc {
+		b.WriteString(" Crossed circles mark highly uncertain figures.")
+	}
+	if gap {
+		b.WriteString(" Gaps in a line are years without a figure.")
+	}
+	b.WriteString(" The figures are in the tables below.")
+	return b.String()
+}
+
+func firstYear(ss []chartSeries) int {
+	y := math.MaxInt
+	for _, s := range ss {
+		if len(s.Points) > 0 {
+			y = min(y, s.Points[0].Year)
+		}
+	}
+	return y
+}
+
+func lastYear(ss []chartSeries) int {
+	y := math.MinInt
+	for _, s := range ss {
+		if len(s.Points) > 0 {
+			y = max(y, s.Points[len(s.Points)-1].Year)
+		}
+	}
+	return y
+}
+
+// coord formats a coordinate with one decimal, which is finer than a pixel
+// at any size the chart is shown.
+func coord(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) }
+
+// circle appends the path of a circle of radius r at (x, y).
+func circle(b *strings.Builder, x, y, r float64) {
+	fmt.Fprintf(b, "M%s %sa%s %s 0 1 0 %s 0a%s %s 0 1 0 -%s 0",
+		coord(x-r), coord(y), coord(r), coord(r), coord(2*r), coord(r), coord(r), coord(2*r))
+}
+
+// cross appends the path of a diagonal cross inscribed in a circle of
+// radius r at (x, y).
+func cross(b *strings.Builder, x, y, r float64) {
+	h := r * 0.7071
+	fmt.Fprintf(b, "M%s %sL%s %sM%s %sL%s %s",
+		coord(x-h), coord(y-h), coord(x+h), coord(y+h), coord(x-h), coord(y+h), coord(x+h), coord(y-h))
+}
+
+// niceStep returns the smallest of 1, 2, 2.5 and 5 times a power of ten
+// that is at least x (x > 0).
+func niceStep(x float64) float64 {
+	if x <= 0 || math.IsNaN(x) || math.IsInf(x, 0) {
+		return 1
+	}
+	p := math.Pow(10, math.Floor(math.Log10(x)))
+	for _, m := range []float64{1, 2, 2.5, 5, 10} {
+		if m*p >= x*(1-1e-9) {
+			return m * p
+		}
+	}
+	return 10 * p
+}
+
+// tickLabel formats an axis value with as many decimals as the step needs.
+func tickLabel(v, step float64) string {
+	dec := 0
+	for dec < 9 && math.Abs(step*math.Pow(10, float64(dec))-math.Round(step*math.Pow(10, float64(dec)))) > 1e-6 {
+		dec++
+	}
+	return groupDigits(strconv.FormatFloat(v, 'f', dec, 64))
+}
+
+// yearStep returns the distance between year ticks for a span of years:
+// at most six ticks, on round years.
+func yearStep(span int) int {
+	for _, s := range []int{1, 2, 5, 10, 20, 25, 50} {
+		if span/s <= 5 {
+			return s
+		}
+	}
+	return 100
+}
+
+// wrapText breaks s at spaces into at most max lines of at most n runes;
+// text that does not fit ends with an ellipsis.
+func wrapText(s string, n, max int) []string {
+	var lines []string
+	words := strings.Fields(s)
+	for len(words) > 0 && len(lines) < max {
+		line := words[0]
+		words = words[1:]
+		for len(words) > 0 && utf8.RuneCountInString(line)+1+utf8.RuneCountInString(words[0]) <= n {
+			line += " " + words[0]
+			words = words[1:]
+		}
+		lines = append(lines, truncate(line, n))
+	}
+	if len(words) > 0 {
+		last := lines[len(lines)-1]
+		lines[len(lines)-1] = truncate(last+" "+strings.Join(words, " "), n)
+	}
+	return lines
+}
+
+// truncate shortens s to n runes, ending with an ellipsis when cut.
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return strings.TrimSpace(string(r[:n-1])) + "…"
+}

@@ -1,0 +1,603 @@
+package site
+
+import (
+	"cmp"
+	"fmt"
+	"html/template"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/defence-transparency/publish/internal/country"
+	"github.com/defence-transparency/publish/internal/dataset"
+)
+
+// countryCode is the form of a code that may become a page path.
+var countryCode = regexp.MustCompile(`^[A-Z]{3}$`)
+
+// countryPage is the front matter of one country's page.
+type countryPage struct {
+	Title       string        `json:"title"`
+	Description string        `json:"description"`
+	Lastmod     string        `json:"lastmod,omitempty"`
+	Params      countryParams `json:"params"`
+}
+
+type countryParams struct {
+	ISO3     string        `json:"iso3"`
+	Former   string        `json:"former,omitempty"` // "1922–1991" for a state that no longer exists
+	Charts   []chartParams `json:"charts,omitempty"`
+	NoCharts []string      `json:"nocharts,omitempty"` // what could not be drawn, in words
+	Tables   []tableParams `json:"tables"`
+	Notes    []symbolNote  `json:"notes,omitempty"` // the note symbols used on the page
+	// Which marks the tables use, so the key explains only those.
+	Estimates bool `json:"estimates,omitempty"`
+	Uncertain bool `json:"uncertain,omitempty"`
+	Footnotes bool `json:"footnotes,omitempty"`
+	Blanks    bool `json:"blanks,omitempty"`
+}
+
+type chartParams struct {
+	ID      string        `json:"id"`
+	Heading string        `json:"heading"`
+	SVG     template.HTML `json:"svg"` // drawn by chart.svg, escaped there
+	Note    string        `json:"note,omitempty"`
+}
+
+// tableParams is one source's figures for a country: a row per year and a
+// column per measure.
+type tableParams struct {
+	ID      string         `json:"id"`
+	Source  string         `json:"source"`
+	Caption string         `json:"caption"`
+	Columns []columnParams `json:"columns"`
+	Rows    []rowParams    `json:"rows"`
+}
+
+type columnParams struct {
+	Label string `json:"label"`
+	Unit  string `json:"unit,omitempty"`
+	// Notes and Footnotes that the source gives for every figure of the
+	// column are shown once, in its heading.
+	Notes     string `json:"notes,omitempty"`
+	Footnotes string `json:"footnotes,omitempty"`
+}
+
+type rowParams struct {
+	Year  int          `json:"y"`
+	Cells []cellParams `json:"c"`
+}
+
+// cellParams is one figure. Keys are short, and the rare marks are kept
+// apart, because a large country's page holds a few thousand cells and the
+// template looks up each key of each cell.
+type cellParams struct {
+	Value   string     `json:"v,omitempty"` // exact published value
+	Text    string     `json:"t,omitempty"` // rounded, for reading
+	Missing string     `json:"m,omitempty"` // "not available", "did not exist"
+	Class   string     `json:"k,omitempty"` // "est", "unc" or "est unc"
+	Marks   *cellMarks `json:"x,omitempty"`
+}
+
+// cellMarks are the source's marks on a figure.
+type cellMarks struct {
+	Estimate  bool   `json:"e,omitempty"`
+	Uncertain bool   `json:"u,omitempty"`
+	Notes     string `json:"n,omitempty"`
+	Footnotes string `json:"f,omitempty"`
+}
+
+type symbolNote struct {
+	Symbol  string `json:"symbol"`
+	Meaning string `json:"meaning"`
+}
+
+// noteMeanings are SIPRI's special-note symbols.
+var noteMeanings = []symbolNote{
+	{"†", "excludes military pensions"},
+	{"‡", "current spending only (excludes capital spending)"},
+	{"§", "adopted budget, not actual spending"},
+	{"¶", "excludes spending on paramilitary forces"},
+	{"‖", "the currency changed or was redenominated"},
+}
+
+// countryEntry is one link in the list of countries.
+type countryEntry struct {
+	Name   string `json:"name"`
+	Path   string `json:"path"`
+	Former bool   `json:"former,omitempty"`
+	key    string
+}
+
+type letterGroup struct {
+	ID        string         `json:"id"`
+	Letter    string         `json:"letter"`
+	Countries []countryEntry `json:"countries"`
+}
+
+// sourceNames tells the label and the order of each source.
+type sourceNames struct {
+	label map[string]string
+	rank  map[string]int
+}
+
+func (n *sourceNames) labelOf(name string) string {
+	if l := n.label[name]; l != "" {
+		return l
+	}
+	return name
+}
+
+func (n *sourceNames) compare(a, b string) int {
+	ra, oka := n.rank[a]
+	rb, okb := n.rank[b]
+	switch {
+	case oka && okb:
+		return cmp.Compare(ra, rb)
+	case oka:
+		return -1
+	case okb:
+		return 1
+	}
+	return cmp.Compare(a, b)
+}
+
+// countryPages builds the page of every country that has at least one row
+// in recs, and the list that links to them.
+func countryPages(recs []dataset.Expenditure, names *sourceNames, urls siteURLs, lastmod string) ([]countryPage, []letterGroup, error) {
+	byCountry := map[string][]int{}
+	for i := range recs {
+		byCountry[recs[i].Country] = append(byCountry[recs[i].Country], i)
+	}
+	codes := make([]string, 0, len(byCountry))
+	for c := range byCountry {
+		if !countryCode.MatchString(c) {
+			return nil, nil, fmt.Errorf("site: country code %q is not three capital letters", c)
+		}
+		codes = append(codes, c)
+	}
+	slices.Sort(codes)
+	pages := make([]countryPage, 0, len(codes))
+	var entries []countryEntry
+	for _, code := range codes {
+		p, err := buildCountry(code, recs, byCountry[code], names, lastmod)
+		if err != nil {
+			return nil, nil, err
+		}
+		pages = append(pages, p)
+		entries = append(entries, countryEntry{
+			Name: p.Title, Path: urls.link("countries/" + strings.ToLower(code) + "/"), Former: p.Params.Former != "",
+			key: sortKey(p.Title),
+		})
+	}
+	slices.SortFunc(entries, func(a, b countryEntry) int { return cmp.Compare(a.key, b.key) })
+	var groups []letterGroup
+	for _, e := range entries {
+		l, id := "#", "letter-other"
+		if r := []rune(e.key); len(r) > 0 && unicode.IsLetter(r[0]) {
+			l = strings.ToUpper(string(r[0]))
+			id = "letter-" + slug(l)
+		}
+		if len(groups) == 0 || groups[len(groups)-1].Letter != l {
+			groups = append(groups, letterGroup{ID: id, Letter: l})
+		}
+		g := &groups[len(groups)-1]
+		g.Countries = append(g.Countries, e)
+	}
+	return pages, groups, nil
+}
+
+// sortKey folds case and accents, so that Côte d'Ivoire sorts among the Cs
+// and Türkiye among the Ts.
+func sortKey(name string) string {
+	var b strings.Builder
+	for _, r := range norm.NFD.String(name) {
+		if unicode.Is(unicode.Mn, r) {
+			continue
+		}
+		b.WriteRune(unicode.ToLower(r))
+	}
+	return b.String()
+}
+
+// measureRank orders the measures as the tables show them.
+func measureRank(m string) int {
+	switch {
+	case m == dataset.MeasureCurrentUSD:
+		return 0
+	case strings.HasPrefix(m, "constant_usd_"):
+		return 1
+	case m == dataset.MeasureShareOfGDP:
+		return 2
+	case m == dataset.MeasurePerCapita:
+		return 3
+	case m == dataset.MeasureShareOfGovt:
+		return 4
+	case m == dataset.MeasureLocalCY:
+		return 5
+	case m == dataset.MeasureLocalFY:
+		return 6
+	}
+	return 7
+}
+
+// measureLabel names a measure for a column header.
+func measureLabel(m string) string {
+	switch m {
+	case dataset.MeasureCurrentUSD:
+		return "Current US$"
+	case dataset.MeasureShareOfGDP:
+		return "Share of GDP"
+	case dataset.MeasurePerCapita:
+		return "Per person"
+	case dataset.MeasureShareOfGovt:
+		return "Share of government spending"
+	case dataset.MeasureLocalCY:
+		return "Local currency, calendar year"
+	case dataset.MeasureLocalFY:
+		return "Local currency, financial year"
+	}
+	if base, ok := strings.CutPrefix(m, "constant_usd_"); ok {
+		return "Constant (" + base + ") US$"
+	}
+	return strings.ReplaceAll(m, "_", " ")
+}
+
+// missingText says why a cell has no value.
+func missingText(kind string) string {
+	switch kind {
+	case dataset.MissingNotAvailable:
+		return "not available"
+	case dataset.MissingDidNotExist:
+		return "did not exist"
+	case "":
+		return "no figure"
+	}
+	return strings.ReplaceAll(kind, "_", " ")
+}
+
+// isPercentUnit reports whether figures in unit are shares shown as percent.
+func isPercentUnit(unit string) bool { return unit == "fraction" || unit == "percent" }
+
+// percent returns a share as a percentage, whichever way it was published.
+func percent(v float64, unit string) float64 {
+	if unit == "fraction" {
+		return fractionToPercent(v)
+	}
+	return v
+}
+
+// column is what a table needs to know about one measure of one source.
+type column struct {
+	measure  string
+	unit     string // the unit of every row, or "" when rows differ
+	currency string // the currency of every row, or "" when rows differ
+	fy       string // the financial year of every row, or "" when rows differ
+}
+
+func buildCountry(code string, recs []dataset.Expenditure, idx []int, names *sourceNames, lastmod string) (countryPage, error) {
+	name := ""
+	var former string
+	if c, ok := country.Lookup(code); ok {
+		name = c.Name
+		if c.Kind == country.KindHistorical {
+			former = "former state"
+			if c.From != 0 && c.To != 0 {
+				former = fmt.Sprintf("%d–%d", c.From, c.To)
+			}
+		}
+	}
+	if name == "" {
+		for _, i := range idx {
+			if recs[i].CountryName != "" {
+				name = recs[i].CountryName
+				break
+			}
+		}
+	}
+	if name == "" {
+		name = code
+	}
+	p := countryPage{
+		Title:   name,
+		Lastmod: lastmod,
+		Params:  countryParams{ISO3: code, Former: former},
+	}
+
+	// Group the rows by source, then by measure and year.
+	bySource := map[string][]int{}
+	for _, i := range idx {
+		bySource[recs[i].Source] = append(bySource[recs[i].Source], i)
+	}
+	sources := make([]string, 0, len(bySource))
+	for s := range bySource {
+		sources = append(sources, s)
+	}
+	slices.SortFunc(sources, names.compare)
+
+	usd := chart{ID: "chart-usd", Unit: "US$ m", Scale: usdScale, From: 1 << 30, To: -1 << 30}
+	gdp := chart{ID: "chart-gdp", Unit: "% of GDP", From: 1 << 30, To: -1 << 30}
+	converted := false
+	used := map[string]bool{}
+	for _, src := range sources {
+		rows := bySource[src]
+		label := names.labelOf(src)
+		t := sourceTable(src, label, recs, rows, &p.Params, used)
+		p.Params.Tables = append(p.Params.Tables, t)
+
+		var usdPts, gdpPts []chartPoint
+		for _, i := range rows {
+			r := &recs[i]
+			switch r.Measure {
+			case dataset.MeasureCurrentUSD:
+				usd.From, usd.To = min(usd.From, r.Year), max(usd.To, r.Year)
+				if !r.HasValue {
+					continue
+				}
+				v := r.Value
+				switch r.Unit {
+				case "US$ m":
+				case "US$":
+					v /= 1e6
+					converted = true
+				default:
+					continue
+				}
+				usdPts = append(usdPts, chartPoint{Year: r.Year, Value: v, Estimate: r.Estimate, Uncertain: r.Uncertain})
+			case dataset.MeasureShareOfGDP:
+				gdp.From, gdp.To = min(gdp.From, r.Year), max(gdp.To, r.Year)
+				if !r.HasValue || !isPercentUnit(r.Unit) {
+					continue
+				}
+				gdpPts = append(gdpPts, chartPoint{Year: r.Year, Value: percent(r.Value, r.Unit), Estimate: r.Estimate, Uncertain: r.Uncertain})
+			}
+		}
+		sortPoints := func(ps []chartPoint) {
+			slices.SortFunc(ps, func(a, b chartPoint) int { return cmp.Compare(a.Year, b.Year) })
+		}
+		if len(usdPts) > 0 {
+			sortPoints(usdPts)
+			usd.Series = append(usd.Series, chartSeries{Label: label, Points: usdPts})
+		}
+		if len(gdpPts) > 0 {
+			sortPoints(gdpPts)
+			gdp.Series = append(gdp.Series, chartSeries{Label: label, Points: gdpPts})
+		}
+	}
+	for _, n := range noteMeanings {
+		if used[n.Symbol] {
+			p.Params.Notes = append(p.Params.Notes, n)
+		}
+	}
+
+	for _, c := range []struct {
+		ch      *chart
+		heading string
+		what    string
+	}{
+		{&usd, "Spending in US dollars", "in current US$"},
+		{&gdp, "Spending as a share of GDP", "as a share of GDP"},
+	} {
+		if len(c.ch.Series) == 0 {
+			p.Params.NoCharts = append(p.Params.NoCharts, fmt.Sprintf("No figures of military spending %s.", c.what))
+			continue
+		}
+		c.ch.Title = fmt.Sprintf("Military spending of %s %s, %s", name, c.what, yearSpan(c.ch.From, c.ch.To))
+		svg, err := c.ch.svg()
+		if err != nil {
+			return p, err
+		}
+		cp := chartParams{ID: c.ch.ID, Heading: c.heading, SVG: svg}
+		if c.ch == &usd {
+			cp.Note = "Current prices and exchange rates."
+			if converted {
+				cp.Note += " The World Bank publishes US dollars; the chart shows them in millions, like SIPRI's."
+			}
+		}
+		p.Params.Charts = append(p.Params.Charts, cp)
+	}
+
+	labels := make([]string, len(p.Params.Tables))
+	for i, t := range p.Params.Tables {
+		labels[i] = t.Source
+	}
+	p.Description = fmt.Sprintf("Military spending of %s, year by year: charts and every figure, from %s.",
+		name, strings.Join(labels, "; "))
+	return p, nil
+}
+
+// usdScale shows large amounts in billions.
+func usdScale(hi float64) (float64, string) {
+	if hi >= 10000 {
+		return 1000, "US$ bn"
+	}
+	return 1, "US$ m"
+}
+
+func yearSpan(from, to int) string {
+	if from == to {
+		return strconv.Itoa(from)
+	}
+	return fmt.Sprintf("%d–%d", from, to)
+}
+
+// sourceTable lays out one source's rows for a country: a row per year, a
+// column per measure.
+func sourceTable(src, label string, recs []dataset.Expenditure, rows []int, cp *countryParams, used map[string]bool) tableParams {
+	cols := map[string]*column{}
+	years := map[int]bool{}
+	for _, i := range rows {
+		r := &recs[i]
+		years[r.Year] = true
+		c, ok := cols[r.Measure]
+		if !ok {
+			cols[r.Measure] = &column{measure: r.Measure, unit: r.Unit, currency: r.Currency, fy: r.FiscalYear}
+			continue
+		}
+		if c.unit != r.Unit {
+			c.unit = "\x00"
+		}
+		if c.currency != r.Currency {
+			c.currency = "\x00"
+		}
+		if c.fy != r.FiscalYear {
+			c.fy = "\x00"
+		}
+	}
+	order := make([]*column, 0, len(cols))
+	for _, c := range cols {
+		order = append(order, c)
+	}
+	slices.SortFunc(order, func(a, b *column) int {
+		if c := cmp.Compare(measureRank(a.measure), measureRank(b.measure)); c != 0 {
+			return c
+		}
+		return cmp.Compare(b.measure, a.measure) // newest constant-price base first
+	})
+	pos := map[string]int{}
+	t := tableParams{
+		ID:      "figures-" + slug(src),
+		Source:  label,
+		Caption: fmt.Sprintf("Figures from %s, by year", label),
+	}
+	for k, c := range order {
+		pos[c.measure] = k
+		col := columnParams{Label: measureLabel(c.measure)}
+		if c.fy != "\x00" && c.fy != "" {
+			col.Label += " (" + c.fy + ")"
+		}
+		switch {
+		case c.unit == "\x00":
+		case isPercentUnit(c.unit):
+			col.Unit = "%"
+		case c.unit == "local currency":
+			col.Unit = "local currency"
+			if c.currency != "\x00" && c.currency != "" {
+				col.Unit = c.currency
+			}
+		default:
+			col.Unit = c.unit
+		}
+		t.Columns = append(t.Columns, col)
+	}
+	ys := make([]int, 0, len(years))
+	for y := range years {
+		ys = append(ys, y)
+	}
+	slices.Sort(ys)
+	rowOf := make(map[int]int, len(ys))
+	for k, y := range ys {
+		rowOf[y] = k
+		t.Rows = append(t.Rows, rowParams{Year: y, Cells: make([]cellParams, len(order))})
+	}
+	filled := 0
+	for _, i := range rows {
+		r := &recs[i]
+		c := cols[r.Measure]
+		cell := &t.Rows[rowOf[r.Year]].Cells[pos[r.Measure]]
+		*cell = cellParams{}
+		if r.Estimate || r.Uncertain || r.Notes != "" || r.Footnotes != "" {
+			cell.Marks = &cellMarks{Estimate: r.Estimate, Uncertain: r.Uncertain, Notes: r.Notes, Footnotes: r.Footnotes}
+		}
+		switch {
+		case r.Estimate && r.Uncertain:
+			cell.Class = "est unc"
+		case r.Estimate:
+			cell.Class = "est"
+		case r.Uncertain:
+			cell.Class = "unc"
+		}
+		filled++
+		if r.HasValue {
+			cell.Value = exact(r.Value)
+			cell.Text = displayValue(r, c)
+		} else {
+			cell.Missing = missingText(r.Missing)
+		}
+		cp.Estimates = cp.Estimates || r.Estimate
+		cp.Uncertain = cp.Uncertain || r.Uncertain
+		cp.Footnotes = cp.Footnotes || r.Footnotes != ""
+		for _, s := range r.Notes {
+			used[string(s)] = true
+		}
+	}
+	if filled < len(ys)*len(order) {
+		cp.Blanks = true
+	}
+	hoistNotes(&t)
+	return t
+}
+
+// hoistNotes moves the notes that every figure of a column carries into the
+// column's heading: SIPRI repeats a country's notes on each year.
+func hoistNotes(t *tableParams) {
+	for k := range t.Columns {
+		var notes, fns string
+		n := 0
+		same := true
+		for _, r := range t.Rows {
+			c := &r.Cells[k]
+			if c.Value == "" && c.Missing == "" {
+				continue // no row for this year
+			}
+			var cn, cf string
+			if c.Marks != nil {
+				cn, cf = c.Marks.Notes, c.Marks.Footnotes
+			}
+			if n == 0 {
+				notes, fns = cn, cf
+			} else if cn != notes || cf != fns {
+				same = false
+				break
+			}
+			n++
+		}
+		if !same || n < 2 || (notes == "" && fns == "") {
+			continue
+		}
+		t.Columns[k].Notes, t.Columns[k].Footnotes = notes, fns
+		for _, r := range t.Rows {
+			c := &r.Cells[k]
+			if c.Marks == nil {
+				continue
+			}
+			c.Marks.Notes, c.Marks.Footnotes = "", ""
+			if !c.Marks.Estimate && !c.Marks.Uncertain {
+				c.Marks = nil
+			}
+		}
+	}
+}
+
+// displayValue rounds a figure for reading, in its column's unit; a unit or
+// currency that varies within the column is written in the cell.
+func displayValue(r *dataset.Expenditure, c *column) string {
+	if isPercentUnit(r.Unit) {
+		return number(percent(r.Value, r.Unit)) + "%"
+	}
+	s := number(r.Value)
+	if c.unit == "\x00" && r.Unit != "local currency" {
+		s += " " + r.Unit
+	}
+	if r.Unit == "local currency" && (c.currency == "\x00" || c.unit == "\x00") && r.Currency != "" {
+		s += " " + r.Currency
+	}
+	return s
+}
+
+// slug turns a source name into a fragment of an HTML id.
+func slug(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('-')
+		}
+	}
+	return b.String()
+}

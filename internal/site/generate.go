@@ -1,0 +1,341 @@
+package site
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/pelletier/go-toml/v2"
+
+	"github.com/defence-transparency/publish/internal/dataset"
+	project "github.com/defence-transparency/publish/site"
+)
+
+// ErrNotBuildDir is returned by Generate for a directory that holds files
+// but was not made by Generate: it is never emptied.
+var ErrNotBuildDir = errors.New("directory is not empty and is not a site build directory")
+
+// markerFile marks a directory made by Generate, which may be emptied.
+const markerFile = ".publish-site"
+
+// Generate writes a complete Hugo project into dir: a copy of the project
+// in the top-level site directory, the content and data made from in, and
+// the files offered for download. It creates dir, or empties it if an
+// earlier Generate made it; it refuses any other non-empty directory with
+// ErrNotBuildDir, and writes nowhere else.
+func Generate(dir string, in *Input) error {
+	if in == nil {
+		return errors.New("site: generate: no input")
+	}
+	base, err := baseURL(in.BaseURL)
+	if err != nil {
+		return err
+	}
+	urls := siteURLs{base: base}
+	// Check and load every dataset before the directory is touched.
+	tables, recs, err := loadTables(in)
+	if err != nil {
+		return err
+	}
+	if err := prepareDir(dir); err != nil {
+		return err
+	}
+	if err := copyProject(dir); err != nil {
+		return err
+	}
+	sample := in.Sample
+	for _, d := range in.Datasets {
+		if d.Descriptor != nil && d.Descriptor.Sample {
+			sample = true
+		}
+	}
+	title, description, err := writeConfig(dir, in, base, sample)
+	if err != nil {
+		return err
+	}
+	lastmod := machineTime(in.Generated)
+	names := sourceNamesOf(in)
+
+	// Write the downloads in the background while the country pages are
+	// made: both take a good share of the time.
+	downloads := make([][]downloadItem, len(in.Datasets))
+	dlErr := make(chan error, 1)
+	go func() {
+		for i := range in.Datasets {
+			d := &in.Datasets[i]
+			items, err := writeDownloads(filepath.Join(dir, "static", "datasets", d.Definition.Name), d, tables[i])
+			if err != nil {
+				dlErr <- err
+				return
+			}
+			downloads[i] = items
+		}
+		dlErr <- nil
+	}()
+
+	pages, groups, err := countryPages(recs, names, urls, lastmod)
+	if err == nil {
+		for _, p := range pages {
+			if err = writePage(filepath.Join(dir, "content", "countries", strings.ToLower(p.Params.ISO3)+".md"), p); err != nil {
+				break
+			}
+		}
+	}
+	if derr := <-dlErr; err == nil {
+		err = derr
+	}
+	if err != nil {
+		return err
+	}
+
+	catalog := newCatalog(title, description, lastmod, urls)
+	var summaries []datasetSummary
+	titles := map[string]string{}
+	for i := range in.Datasets {
+		d := &in.Datasets[i]
+		name := d.Definition.Name
+		page, ld, err := datasetPageOf(d, tables[i], downloads[i], in, urls, title, lastmod, i+1)
+		if err != nil {
+			return err
+		}
+		if err := writePage(filepath.Join(dir, "content", "datasets", name+".md"), page); err != nil {
+			return err
+		}
+		catalog.add(&page, ld, urls)
+		titles[name] = d.Definition.Title
+		summaries = append(summaries, datasetSummary{
+			Title: d.Definition.Title, Description: d.Definition.Description,
+			Path: urls.link("datasets/" + name + "/"), Rows: page.Params.Rows,
+			Version: page.Params.Version, Created: page.Params.Created,
+		})
+	}
+	sections := []struct {
+		path string
+		page any
+	}{
+		{"content/_index.md", homePageOf(in, summaries, len(pages), title, description, lastmod)},
+		{"content/datasets/_index.md", map[string]any{
+			"title": "Datasets", "lastmod": lastmod,
+			"description": "The datasets this site publishes, with their schema, licence and downloads in CSV and Parquet.",
+		}},
+		{"content/countries/_index.md", map[string]any{
+			"title": "Countries", "lastmod": lastmod,
+			"description": "Military spending of every country and former state, as SIPRI and the World Bank publish it.",
+		}},
+		{"content/sources.md", sourcesPageOf(in, titles, urls, lastmod)},
+	}
+	for _, s := range sections {
+		if err := writePage(filepath.Join(dir, filepath.FromSlash(s.path)), s.page); err != nil {
+			return err
+		}
+	}
+	if err := writeJSON(filepath.Join(dir, "data", "countries.json"), map[string]any{"groups": groups}); err != nil {
+		return err
+	}
+	return writeJSON(filepath.Join(dir, "static", "catalog.json"), catalog)
+}
+
+// loadTables checks the datasets' names and returns their rows, read from
+// the Parquet file where the input holds none, and the rows of the
+// military-expenditure datasets as records for the country pages.
+func loadTables(in *Input) ([]*dataset.Table, []dataset.Expenditure, error) {
+	tables := make([]*dataset.Table, len(in.Datasets))
+	var recs []dataset.Expenditure
+	seen := map[string]bool{}
+	for i := range in.Datasets {
+		d := &in.Datasets[i]
+		if d.Definition == nil {
+			return nil, nil, fmt.Errorf("site: generate: dataset %d has no definition", i)
+		}
+		name := d.Definition.Name
+		if !datasetName.MatchString(name) {
+			return nil, nil, fmt.Errorf("site: generate: dataset name %q is not lower-case letters, digits and hyphens", name)
+		}
+		if seen[name] {
+			return nil, nil, fmt.Errorf("site: generate: dataset name %q appears twice", name)
+		}
+		seen[name] = true
+		t := d.Table
+		if t == nil {
+			if d.ParquetPath == "" {
+				return nil, nil, fmt.Errorf("site: generate: dataset %s has neither rows nor a file", name)
+			}
+			var err error
+			if t, err = dataset.ReadParquetFile(d.ParquetPath, d.Definition.Schema); err != nil {
+				return nil, nil, fmt.Errorf("site: generate: %w", err)
+			}
+		}
+		tables[i] = t
+		if t.Schema == dataset.ExpenditureSchema || d.Definition.Schema == dataset.ExpenditureSchema {
+			recs = append(recs, dataset.Expenditures(t)...)
+		}
+	}
+	return tables, recs, nil
+}
+
+// baseURL checks the base URL and gives it a trailing slash.
+func baseURL(s string) (string, error) {
+	if s == "" {
+		return "", nil
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", fmt.Errorf("site: base URL %q is not an absolute http or https URL", s)
+	}
+	if !strings.HasSuffix(u.Path, "/") {
+		u.Path += "/"
+	}
+	return u.String(), nil
+}
+
+// prepareDir creates dir, or empties it if Generate made it.
+func prepareDir(dir string) error {
+	entries, err := os.ReadDir(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("site: generate: %w", err)
+		}
+	case err != nil:
+		return fmt.Errorf("site: generate: %w", err)
+	case len(entries) > 0:
+		if _, err := os.Stat(filepath.Join(dir, markerFile)); err != nil {
+			return fmt.Errorf("site: generate: %s: %w", dir, ErrNotBuildDir)
+		}
+		for _, e := range entries {
+			if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+				return fmt.Errorf("site: generate: empty %s: %w", dir, err)
+			}
+		}
+	}
+	err = os.WriteFile(filepath.Join(dir, markerFile),
+		[]byte("Made by publish (internal/site). Emptied by every site build.\n"), 0o644)
+	if err != nil {
+		return fmt.Errorf("site: generate: %w", err)
+	}
+	return nil
+}
+
+// copyProject copies the embedded Hugo project into dir.
+func copyProject(dir string) error {
+	err := fs.WalkDir(project.FS, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		dst := filepath.Join(dir, filepath.FromSlash(path))
+		if d.IsDir() {
+			return os.MkdirAll(dst, 0o755)
+		}
+		b, err := fs.ReadFile(project.FS, path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(dst, b, 0o644)
+	})
+	if err != nil {
+		return fmt.Errorf("site: copy project: %w", err)
+	}
+	return nil
+}
+
+// writeConfig writes the project's hugo.toml with the base URL and the
+// generated params, and returns the site's title and description.
+func writeConfig(dir string, in *Input, base string, sample bool) (title, description string, err error) {
+	b, err := fs.ReadFile(project.FS, "hugo.toml")
+	if err != nil {
+		return "", "", fmt.Errorf("site: config: %w", err)
+	}
+	var cfg map[string]any
+	if err := toml.Unmarshal(b, &cfg); err != nil {
+		return "", "", fmt.Errorf("site: config: %w", err)
+	}
+	params, _ := cfg["params"].(map[string]any)
+	if params == nil {
+		params = map[string]any{}
+	}
+	title, _ = cfg["title"].(string)
+	description, _ = params["description"].(string)
+	cfg["baseURL"] = "/"
+	if base != "" {
+		cfg["baseURL"] = base
+	}
+	cfg["relativeURLs"] = base == ""
+	params["sample"] = sample
+	params["localLinks"] = base == ""
+	params["canonical"] = base != ""
+	params["updated"] = dayTime(in.Generated)
+	params["updatedISO"] = machineTime(in.Generated)
+	cfg["params"] = params
+	out, err := toml.Marshal(cfg)
+	if err != nil {
+		return "", "", fmt.Errorf("site: config: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "hugo.toml"), out, 0o644); err != nil {
+		return "", "", fmt.Errorf("site: config: %w", err)
+	}
+	return title, description, nil
+}
+
+// sourceNamesOf gives each source name its label and rank from the
+// sources' status, then from the descriptors.
+func sourceNamesOf(in *Input) *sourceNames {
+	n := &sourceNames{label: map[string]string{}, rank: map[string]int{}}
+	for i := range in.Sources {
+		s := &in.Sources[i]
+		if _, ok := n.rank[s.Name]; !ok {
+			n.rank[s.Name] = len(n.rank)
+			n.label[s.Name] = s.label()
+		}
+	}
+	for _, d := range in.Datasets {
+		if d.Descriptor == nil {
+			continue
+		}
+		for _, s := range d.Descriptor.Sources {
+			if _, ok := n.rank[s.Name]; !ok && s.Name != "" {
+				n.rank[s.Name] = len(n.rank)
+				n.label[s.Name] = s.Title
+			}
+		}
+	}
+	return n
+}
+
+// writePage writes a content file whose front matter is v as JSON, which
+// Hugo reads as data: nothing in it is parsed as Markdown or HTML.
+func writePage(path string, v any) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("site: write %s: %w", filepath.Base(path), err)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("site: write %s: %w", filepath.Base(path), err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("site: write %s: %w", filepath.Base(path), err)
+	}
+	return nil
+}
+
+// writeJSON writes v as indented JSON.
+func writeJSON(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return fmt.Errorf("site: write %s: %w", filepath.Base(path), err)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("site: write %s: %w", filepath.Base(path), err)
+	}
+	if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
+		return fmt.Errorf("site: write %s: %w", filepath.Base(path), err)
+	}
+	return nil
+}

@@ -1,0 +1,158 @@
+package site
+
+import (
+	"strings"
+)
+
+// sourcesPage is the front matter of the sources page.
+type sourcesPage struct {
+	Title       string        `json:"title"`
+	Description string        `json:"description"`
+	Type        string        `json:"type"`
+	Lastmod     string        `json:"lastmod,omitempty"`
+	Params      sourcesParams `json:"params"`
+}
+
+type sourcesParams struct {
+	Sources []sourceItem `json:"sources"`
+}
+
+type sourceItem struct {
+	ID             string `json:"id"`
+	Name           string `json:"name"`
+	Title          link   `json:"title"`
+	Dataset        string `json:"dataset,omitempty"`
+	DatasetPath    string `json:"datasetpath,omitempty"`
+	Status         string `json:"status"` // class: ok, unchanged, failed, not-run
+	StatusText     string `json:"statustext"`
+	Error          string `json:"error,omitempty"`
+	Notice         string `json:"notice,omitempty"`
+	LastAttempt    string `json:"lastattempt,omitempty"`
+	LastAttemptISO string `json:"lastattemptiso,omitempty"`
+	LastSuccess    string `json:"lastsuccess"`
+	LastSuccessISO string `json:"lastsuccessiso,omitempty"`
+	Rows           string `json:"rows"`
+	Licence        link   `json:"licence"`
+	Attribution    string `json:"attribution,omitempty"`
+	Homepage       link   `json:"homepage"`
+}
+
+// Error messages can quote a whole page of the publisher's; the notices
+// quote the start.
+const (
+	noticeErrorRunes = 300
+	pageErrorRunes   = 2000
+)
+
+// failureNotice tells readers that a source could not be collected and
+// which figures they see instead.
+func failureNotice(s *SourceStatus) string {
+	var b strings.Builder
+	b.WriteString(s.label())
+	b.WriteString(" could not be collected")
+	if d := day(s.LastAttempt); d != "" {
+		b.WriteString(" on " + d)
+	}
+	if e := oneLine(s.Error); e != "" {
+		b.WriteString(": " + strings.TrimRight(truncate(e, noticeErrorRunes), "."))
+	}
+	b.WriteString(".")
+	if d := day(s.LastSuccess); d != "" {
+		b.WriteString(" The figures shown are the last good version from " + d + ".")
+	} else {
+		b.WriteString(" No earlier version of its figures is available.")
+	}
+	return b.String()
+}
+
+// oneLine joins the lines of an error message.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func statusText(s string) (class, text string) {
+	switch s {
+	case StatusOK:
+		return "ok", "Collected: new data"
+	case StatusUnchanged:
+		return "unchanged", "Collected: unchanged since the last run"
+	case StatusFailed:
+		return "failed", "Failed"
+	case StatusNotRun, "":
+		return "not-run", "Not collected in this run"
+	}
+	return "other", s
+}
+
+func sourcesPageOf(in *Input, datasetTitles map[string]string, urls siteURLs, lastmod string) sourcesPage {
+	p := sourcesPage{
+		Title:       "Sources",
+		Description: "Where the figures come from: each source's publisher, licence and the state of its last collection.",
+		Type:        "sources",
+		Lastmod:     lastmod,
+	}
+	for i := range in.Sources {
+		s := &in.Sources[i]
+		class, text := statusText(s.Status)
+		item := sourceItem{
+			ID:             "source-" + slug(s.Name),
+			Name:           s.Name,
+			Title:          newLink(s.label(), s.Homepage),
+			Dataset:        datasetTitles[s.Dataset],
+			Status:         class,
+			StatusText:     text,
+			LastAttempt:    dayTime(s.LastAttempt),
+			LastAttemptISO: machineTime(s.LastAttempt),
+			LastSuccess:    dayTime(s.LastSuccess),
+			LastSuccessISO: machineTime(s.LastSuccess),
+			Rows:           integer(int64(s.Rows)),
+			Licence:        newLink(s.Licence, s.LicenceURL),
+			Attribution:    s.Attribution,
+			Homepage:       newLink("", s.Homepage),
+		}
+		if item.Dataset != "" && datasetName.MatchString(s.Dataset) {
+			item.DatasetPath = urls.link("datasets/" + s.Dataset + "/")
+		} else if s.Dataset != "" {
+			item.Dataset = s.Dataset
+		}
+		if item.LastSuccess == "" {
+			item.LastSuccess = "never"
+		}
+		if s.Status == StatusFailed {
+			item.Error = truncate(strings.TrimSpace(s.Error), pageErrorRunes)
+			item.Notice = failureNotice(s)
+		}
+		p.Params.Sources = append(p.Params.Sources, item)
+	}
+	return p
+}
+
+// homePage is the front matter of the home page.
+type homePage struct {
+	Title       string     `json:"title"`
+	Description string     `json:"description"`
+	Lastmod     string     `json:"lastmod,omitempty"`
+	Params      homeParams `json:"params"`
+}
+
+type homeParams struct {
+	Datasets  []datasetSummary `json:"datasets"`
+	Notices   []string         `json:"notices,omitempty"`
+	Countries int              `json:"countries"`
+	Sources   int              `json:"sources"`
+	Failed    int              `json:"failed"`
+}
+
+func homePageOf(in *Input, summaries []datasetSummary, countries int, title, description, lastmod string) homePage {
+	p := homePage{
+		Title:       title,
+		Description: description,
+		Lastmod:     lastmod,
+		Params:      homeParams{Datasets: summaries, Countries: countries, Sources: len(in.Sources)},
+	}
+	for i := range in.Sources {
+		if s := &in.Sources[i]; s.Status == StatusFailed {
+			p.Params.Notices = append(p.Params.Notices, failureNotice(s))
+			p.Params.Failed++
+		}
+	}
+	return p
+}

@@ -1,0 +1,123 @@
+package site
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/defence-transparency/publish/internal/dataset"
+)
+
+// Text that would run script if a page emitted it as HTML.
+const (
+	xssScript = `<script>alert(1)</script>`
+	xssImg    = `<img src=x onerror=alert(1)>`
+	xssEnd    = `</script><script>alert(2)</script>`
+	xssURL    = `javascript:alert(1)`
+)
+
+// TestXSS feeds every text field that comes from a source or its
+// configuration with markup, and every link with a javascript: URL, and
+// checks that the built pages show the text and run nothing.
+func TestXSS(t *testing.T) {
+	in := testInput(t, true)
+	for i := range in.Sources {
+		s := &in.Sources[i]
+		s.Title = "Evil " + xssScript + xssImg
+		s.Error = "parse: " + xssScript + " " + xssImg
+		s.Attribution = xssImg + xssEnd
+		s.Homepage = xssURL
+		s.LicenceURL = " JavaScript:alert(1)"
+		s.Licence = xssScript
+		s.Status = StatusFailed
+	}
+	desc := in.Datasets[0].Descriptor
+	desc.Licenses = []dataset.License{{Title: xssImg, Path: xssURL}}
+	for i := range desc.Sources {
+		s := &desc.Sources[i]
+		s.Title, s.Path, s.Attribution, s.Licence, s.LicenceURL = xssScript, xssURL, xssEnd, xssImg, "data:text/html,"+xssScript
+	}
+	recs := append(testRecords(),
+		dataset.Expenditure{Country: "QQQ", CountryName: xssScript + xssImg, Year: 2020, Measure: dataset.MeasureLocalCY,
+			Source: dataset.SourceSIPRI, Value: 1, HasValue: true, Unit: "local currency", Currency: xssEnd,
+			Notes: xssImg, Footnotes: xssScript, Estimate: true},
+		dataset.Expenditure{Country: "QQQ", CountryName: xssScript, Year: 2021, Measure: dataset.MeasureCurrentUSD,
+			Source: dataset.SourceSIPRI, Value: 2, HasValue: true, Unit: "US$ m"},
+		dataset.Expenditure{Country: "QQQ", CountryName: xssScript, Year: 2021, Measure: dataset.MeasurePerCapita,
+			Source: dataset.SourceSIPRI, Value: 2, HasValue: true, Unit: xssImg, FiscalYear: xssScript},
+		dataset.Expenditure{Country: "QQQ", CountryName: xssScript, Year: 2021, Measure: dataset.MeasureShareOfGDP,
+			Source: dataset.SourceSIPRI, HasValue: false, Unit: "fraction", Missing: xssImg},
+	)
+	tbl := dataset.ExpenditureTable(recs)
+	tbl.SortByKey()
+	in.Datasets[0].Table = tbl
+	_, public := build(t, in)
+
+	for _, name := range htmlPages(t, public) {
+		raw := readFile(t, public, name)
+		for _, bad := range []string{"<script>alert", "<img", "ZgotmplZ"} {
+			if strings.Contains(raw, bad) {
+				t.Errorf("%s contains %q", name, bad)
+			}
+		}
+		doc := parseHTML(t, public, name)
+		doc.Find("script").Each(func(_ int, s *goquery.Selection) {
+			if typ, _ := s.Attr("type"); typ != "application/ld+json" {
+				t.Errorf("%s: script element %q", name, s.Text())
+				return
+			}
+			var v any
+			if err := json.Unmarshal([]byte(s.Text()), &v); err != nil {
+				t.Errorf("%s: JSON-LD does not parse: %v", name, err)
+			}
+		})
+		doc.Find("*").Each(func(_ int, s *goquery.Selection) {
+			for _, a := range s.Nodes[0].Attr {
+				v := strings.ToLower(strings.TrimSpace(a.Val))
+				if strings.HasPrefix(a.Key, "on") {
+					t.Errorf("%s: <%s %s=%q>", name, goquery.NodeName(s), a.Key, a.Val)
+				}
+				if (a.Key == "href" || a.Key == "src") && (strings.HasPrefix(v, "javascript:") || strings.HasPrefix(v, "data:text")) {
+					t.Errorf("%s: <%s %s=%q>", name, goquery.NodeName(s), a.Key, a.Val)
+				}
+			}
+		})
+	}
+
+	// The text is shown, not dropped.
+	sources := parseHTML(t, public, "sources/index.html").Text()
+	for _, want := range []string{"Evil " + xssScript + xssImg, "parse: " + xssScript, xssImg + xssEnd, xssURL} {
+		if !strings.Contains(sources, want) {
+			t.Errorf("sources page does not show %q as text", want)
+		}
+	}
+	home := parseHTML(t, public, "index.html")
+	if !strings.Contains(home.Find(".notice").Text(), "parse: "+xssScript) {
+		t.Errorf("home notice does not show the error as text: %q", home.Find(".notice").Text())
+	}
+	qqq := parseHTML(t, public, "countries/qqq/index.html")
+	if got := qqq.Find("h1").Text(); got != xssScript+xssImg {
+		t.Errorf("QQQ h1 = %q, want the name as text", got)
+	}
+	for _, want := range []string{xssEnd, xssImg, "[" + xssScript + "]"} {
+		if !strings.Contains(qqq.Find("table").Text(), want) {
+			t.Errorf("QQQ table does not show %q as text", want)
+		}
+	}
+	if label, _ := qqq.Find("svg").Attr("aria-label"); !strings.Contains(label, xssScript) {
+		t.Errorf("chart label = %q, want the name as text", label)
+	}
+	if got := qqq.Find("svg text").Text(); !strings.Contains(got, xssScript) {
+		t.Errorf("chart legend %q does not show the source's title as text", got)
+	}
+	ds := parseHTML(t, public, "datasets/military-expenditure/index.html")
+	var ld struct{ CreditText string }
+	if err := json.Unmarshal([]byte(ds.Find(`script[type="application/ld+json"]`).Text()), &ld); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(ld.CreditText, xssEnd) {
+		t.Errorf("JSON-LD creditText = %q, want the attribution unchanged", ld.CreditText)
+	}
+}
