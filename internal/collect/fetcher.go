@@ -69,6 +69,7 @@ type Session struct {
 	log           *slog.Logger
 	col           *colly.Collector
 	network       http.RoundTripper // nil when a mirror serves http(s)
+	limit         *limiter          // nil when a mirror serves http(s)
 	maxRetryAfter time.Duration
 }
 
@@ -103,10 +104,11 @@ func NewSession(o SessionOptions) (*Session, error) {
 		if s.network == nil {
 			s.network = http.DefaultTransport.(*http.Transport).Clone()
 		}
-		web = &limiter{
+		s.limit = &limiter{
 			next:  &timeouts{next: s.network, d: cfg.Timeout.Duration},
 			delay: cfg.Delay.Duration,
 		}
+		web = s.limit
 	}
 	jar, err := cookiejar.New(nil)
 	if err != nil {
@@ -164,6 +166,14 @@ func (s *Session) Fetcher(src Source, conditional bool) (Fetcher, error) {
 			h = host
 		}
 		hosts = append(hosts, strings.ToLower(h))
+	}
+	if src.Delay.Duration > 0 && s.limit != nil {
+		// The source asks for its own pace on its hosts (a site with
+		// thousands of small pages, say); it holds for every source of the
+		// session that shares those hosts.
+		for _, h := range hosts {
+			s.limit.setDelay(h, src.Delay.Duration)
+		}
 	}
 	log := s.log.With("source", src.Name)
 	var folders []string
@@ -235,6 +245,9 @@ func (t schemes) RoundTrip(req *http.Request) (*http.Response, error) {
 type limiter struct {
 	next  http.RoundTripper
 	delay time.Duration
+	// hosts holds the delays sources set for their own hosts (Source.Delay),
+	// which replace delay for those hosts.
+	hosts map[string]time.Duration
 	now   func() time.Time                                 // nil means time.Now
 	sleep func(ctx context.Context, d time.Duration) error // nil means sleepContext
 
@@ -250,9 +263,25 @@ func (l *limiter) RoundTrip(req *http.Request) (*http.Response, error) {
 	return l.next.RoundTrip(req)
 }
 
+// setDelay sets the delay between two requests to host.
+func (l *limiter) setDelay(host string, d time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.hosts == nil {
+		l.hosts = map[string]time.Duration{}
+	}
+	l.hosts[host] = d
+}
+
 // wait takes host's next turn and waits for it.
 func (l *limiter) wait(ctx context.Context, host string) error {
-	if l.delay <= 0 {
+	l.mu.Lock()
+	delay, ok := l.hosts[host]
+	l.mu.Unlock()
+	if !ok {
+		delay = l.delay
+	}
+	if delay <= 0 {
 		return nil
 	}
 	now, sleep := time.Now, sleepContext
@@ -271,7 +300,7 @@ func (l *limiter) wait(ctx context.Context, host string) error {
 	if l.turn == nil {
 		l.turn = map[string]time.Time{}
 	}
-	l.turn[host] = at.Add(l.delay)
+	l.turn[host] = at.Add(delay)
 	l.mu.Unlock()
 	return sleep(ctx, at.Sub(t))
 }

@@ -384,3 +384,22 @@ func BenchmarkFetch(b *testing.B) {
 		}
 	}
 }
+
+// TestSourceDelay lets a source set its own pace on its hosts.
+func TestSourceDelay(t *testing.T) {
+	l := &limiter{delay: time.Hour}
+	var slept []time.Duration
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	l.now = func() time.Time { return now }
+	l.sleep = func(ctx context.Context, d time.Duration) error { slept = append(slept, d); return nil }
+	l.setDelay("fast.example", 500*time.Millisecond)
+	for _, host := range []string{"fast.example", "fast.example", "slow.example", "slow.example"} {
+		if err := l.wait(context.Background(), host); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := []time.Duration{0, 500 * time.Millisecond, 0, time.Hour}
+	if fmt.Sprint(slept) != fmt.Sprint(want) {
+		t.Errorf("waits = %v, want %v", slept, want)
+	}
+}

@@ -62,7 +62,10 @@ type Source struct {
 	URLs []string `toml:"urls"`
 	// Hosts is the allow-list of hosts the fetcher may contact for this
 	// source; empty means the hosts of URLs.
-	Hosts       []string `toml:"hosts"`
+	Hosts []string `toml:"hosts"`
+	// Delay, when set, replaces fetch.delay as the minimum interval between
+	// two requests to the source's hosts.
+	Delay       Duration `toml:"delay"`
 	Homepage    string   `toml:"homepage"`
 	Licence     string   `toml:"licence"`
 	LicenceURL  string   `toml:"licence_url"`

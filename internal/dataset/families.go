@@ -147,7 +147,8 @@ const (
 	PublisherINFORM       = "inform"       // INFORM Risk Index, EU Joint Research Centre
 	PublisherCrisisGroup  = "crisis_group" // CrisisWatch, International Crisis Group
 	CrisisWatchTrend      = "crisiswatch_trend"
-	CrisisWatchAlert      = "crisiswatch_alert"
+	CrisisWatchAlert      = "crisiswatch_alert"      // a conflict risk alert
+	CrisisWatchResolution = "crisiswatch_resolution" // a resolution opportunity
 	TrendDeteriorated     = "deteriorated"
 	TrendImproved         = "improved"
 	TrendUnchanged        = "unchanged"
@@ -167,7 +168,7 @@ var RiskSchema = &Schema{
 			Pattern:     regexp.MustCompile(`^[0-9]{4}(-[0-9]{2})?$`),
 			Description: "The year (2025) or month (2025-05) the publisher assigns the figure to: the GPI and INFORM release year, the CrisisWatch month."},
 		{Name: "indicator", Title: "Indicator", Type: String, Required: true, Dictionary: true, Pattern: codeName,
-			Description: "What is measured, e.g. gpi_overall_score, gpi_overall_rank, gpi_militarisation, inform_risk, crisiswatch_trend, crisiswatch_alert."},
+			Description: "What is measured, e.g. gpi_overall_score, gpi_overall_rank, gpi_militarisation, inform_risk, crisiswatch_trend, crisiswatch_alert (conflict risk alert), crisiswatch_resolution (resolution opportunity)."},
 		{Name: "value", Title: "Value", Type: Number, Unit: "see unit",
 			Description: "The score or rank as published; empty for categories."},
 		{Name: "unit", Title: "Unit", Type: String, Dictionary: true,

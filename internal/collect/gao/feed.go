@@ -1,0 +1,188 @@
+package gao
+
+// The feed. Verified against a copy of https://www.gao.gov/rss/reports.xml
+// kept as a test fixture by a public project and against the tests of other
+// public readers of it: an RSS 2.0 document (with an xml-stylesheet
+// instruction) holding one channel, "Reports News from the GAO", with
+// atom:link, lastBuildDate, generator and image, and about 25 items, newest
+// first. Each item has title; link, the product page
+// (https://www.gao.gov/products/gao-26-107879); description, the report's
+// highlights as plain text in sections ("What GAO Found", "Why GAO Did This
+// Study", and for reports with recommendations "What GAO Recommends"), with
+// ampersands escaped twice (T&amp;amp;E); pubDate with a numeric zone
+// (Mon, 14 Sep 2026 07:16:14 -0400); and guid, the product path
+// (/products/gao-26-107879, isPermaLink="false"). Items name no agency,
+// topic or category.
+//
+// Assumed: that descriptions may carry HTML markup (they are read as HTML,
+// which costs nothing when they do not), and that a pubDate may name its zone
+// (EST) as RFC 822 allows.
+
+import (
+	"bytes"
+	"context"
+	"encoding/xml"
+	"fmt"
+	"html"
+	"net/url"
+	"regexp"
+	"strings"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/defence-transparency/publish/internal/collect"
+)
+
+// entry is one report as one document shows it, before the documents are
+// merged. Empty strings are what the document does not show.
+type entry struct {
+	id        string // GAO-24-106256
+	slug      string // gao-24-106256, the last element of the product page's path
+	title     string
+	published string // YYYY-MM-DD
+	released  string // listing only: the "Publicly Released" date
+	recs      int
+	hasRecs   bool
+	where     string // the document's URL, for messages
+}
+
+type rssDoc struct {
+	XMLName  xml.Name     `xml:"rss"`
+	Version  string       `xml:"version,attr"`
+	Channels []rssChannel `xml:"channel"`
+}
+
+type rssChannel struct {
+	Items []rssItem `xml:"item"`
+}
+
+type rssItem struct {
+	Title       string `xml:"title"`
+	Link        string `xml:"link"`
+	Description string `xml:"description"`
+	PubDate     string `xml:"pubDate"`
+	GUID        string `xml:"guid"`
+}
+
+var bom = []byte("\xef\xbb\xbf")
+
+// isFeed reports whether b is meant as an XML feed rather than an HTML page:
+// it opens with an XML declaration or an rss element and its root is not
+// html. A feed that then fails to parse is reported by parseFeed.
+func isFeed(b []byte) bool {
+	b = bytes.TrimLeft(bytes.TrimPrefix(b, bom), " \t\r\n")
+	if !bytes.HasPrefix(b, []byte("<?xml")) && !bytes.HasPrefix(b, []byte("<rss")) {
+		return false
+	}
+	d := xml.NewDecoder(bytes.NewReader(b))
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			return true
+		}
+		if se, ok := tok.(xml.StartElement); ok {
+			return !strings.EqualFold(se.Name.Local, "html")
+		}
+	}
+}
+
+// productPath matches the path of a product page; its group is the slug.
+var productPath = regexp.MustCompile(`^/products/([A-Za-z0-9]+(?:[-.][A-Za-z0-9]+)+)/?$`)
+
+// productSlug returns the lower-case slug of a product page's address, ref
+// resolved against base, or false when ref is not a product page.
+func productSlug(base *url.URL, ref string) (string, bool) {
+	u, err := base.Parse(strings.TrimSpace(ref))
+	if err != nil {
+		return "", false
+	}
+	m := productPath.FindStringSubmatch(u.Path)
+	if m == nil {
+		return "", false
+	}
+	return strings.ToLower(m[1]), true
+}
+
+// parseFeed returns the reports of a reports feed, in feed order. Items it
+// cannot use (no title, no product link) are reported with collect.Warn and
+// left out; a document that is not an RSS 2.0 feed, or a pubDate in an
+// unknown format, is an error.
+func parseFeed(ctx context.Context, doc *collect.Document) ([]entry, error) {
+	base, err := url.Parse(doc.Base())
+	if err != nil {
+		return nil, fmt.Errorf("gao: feed %s: %w", doc.URL, err)
+	}
+	var feed rssDoc
+	if err := xml.Unmarshal(bytes.TrimPrefix(doc.Body, bom), &feed); err != nil {
+		return nil, fmt.Errorf("gao: feed %s: %v: %w", doc.URL, err, ErrFormat)
+	}
+	if feed.Version != "2.0" {
+		return nil, fmt.Errorf("gao: feed %s: rss version %q, want 2.0: %w", doc.URL, feed.Version, ErrFormat)
+	}
+	if len(feed.Channels) != 1 {
+		return nil, fmt.Errorf("gao: feed %s: %d channels, want one: %w", doc.URL, len(feed.Channels), ErrFormat)
+	}
+	var out []entry
+	seen := map[string]bool{}
+	for i, it := range feed.Channels[0].Items {
+		title := clean(html.UnescapeString(it.Title))
+		ref := it.Link
+		if strings.TrimSpace(ref) == "" {
+			ref = it.GUID
+		}
+		slug, ok := productSlug(base, ref)
+		switch {
+		case title == "":
+			collect.Warn(ctx, "gao: feed %s: item %d (%s) has no title; left out", doc.URL, i+1, clean(ref))
+			continue
+		case !ok:
+			collect.Warn(ctx, "gao: feed %s: item %d %q links to %q, not a product page; left out", doc.URL, i+1, title, clean(ref))
+			continue
+		}
+		e := entry{id: strings.ToUpper(slug), slug: slug, title: title, where: doc.URL}
+		if seen[e.id] {
+			collect.Warn(ctx, "gao: feed %s: %s appears twice; the first item is kept", doc.URL, e.id)
+			continue
+		}
+		seen[e.id] = true
+		if strings.TrimSpace(it.PubDate) != "" {
+			if e.published, err = pubDate(it.PubDate); err != nil {
+				return nil, fmt.Errorf("gao: feed %s: %s: %w", doc.URL, e.id, err)
+			}
+		}
+		text, err := htmlText(html.UnescapeString(it.Description))
+		if err != nil {
+			return nil, fmt.Errorf("gao: feed %s: %s: description: %w", doc.URL, e.id, err)
+		}
+		e.recs, e.hasRecs = countIn(ctx, text, e.id, "feed "+doc.URL)
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// htmlText returns the text of an HTML fragment: s without tags, its
+// character references decoded, and a line break where a block ends, so
+// that "<p>What GAO Found</p><p>GAO is making" stays two sentences.
+func htmlText(s string) (string, error) {
+	if !strings.ContainsAny(s, "<&") {
+		return s, nil
+	}
+	d, err := goquery.NewDocumentFromReader(strings.NewReader(s))
+	if err != nil {
+		return "", err
+	}
+	d.Find("p, div, li, br, h1, h2, h3, h4, h5, h6, tr, ul, ol, section, blockquote").Each(func(_ int, b *goquery.Selection) {
+		b.AfterHtml("\n")
+	})
+	return d.Text(), nil
+}
+
+// countIn returns the number of recommendations text states, and warns
+// when it states several.
+func countIn(ctx context.Context, text, id, where string) (int, bool) {
+	n, ok, conflict := recommendations(text)
+	if conflict != nil {
+		collect.Warn(ctx, "gao: %s: %s states %v recommendations; the count is left empty", where, id, conflict)
+	}
+	return n, ok
+}
