@@ -1,0 +1,43 @@
+package gpi
+
+import (
+	"os"
+	"testing"
+
+	"github.com/defence-transparency/publish/internal/collect"
+	"github.com/defence-transparency/publish/internal/collect/collecttest"
+)
+
+// TestSuite serves the collector the misbehaving publishers of the shared
+// conformance suite, at the landing page's path and, as when a user points
+// the source at a downloaded file, at the workbook's.
+func TestSuite(t *testing.T) {
+	for name, path := range map[string]string{
+		"landing":  "/public-release-data/",
+		"workbook": "/wp-content/uploads/2025/06/GPI_public_release_2025.xlsx",
+	} {
+		t.Run(name, func(t *testing.T) {
+			collecttest.Suite(t, collecttest.Target{
+				Paths: []string{path},
+				New: func(urls []string) (collect.Collector, collect.Source) {
+					return &Collector{}, gpiSource(urls[0])
+				},
+			})
+		})
+	}
+}
+
+// TestSuiteFetcherOnMirror collects the bundled mirror's files through the
+// suite's test fetcher.
+func TestSuiteFetcherOnMirror(t *testing.T) {
+	src := gpiSource(LandingURL)
+	f := collecttest.Fetcher(t, src, os.DirFS(mirrorRoot))
+	tab, err := (&Collector{}).Collect(t.Context(), f, src)
+	if err != nil {
+		t.Fatalf("Collect(mirror) error = %v", err)
+	}
+	overall, year, yearOverall := sampleCounts()
+	if got, want := tab.Len(), overall+year-yearOverall; got != want {
+		t.Errorf("Collect(mirror) = %d rows, want %d", got, want)
+	}
+}
