@@ -1,0 +1,40 @@
+package unmilex
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/defence-transparency/publish/internal/collect"
+	"github.com/defence-transparency/publish/internal/collect/collecttest"
+)
+
+// TestSuite serves the collector the misbehaving publishers of the shared
+// conformance suite, at the path of the states index; the pages below it
+// misbehave the same way.
+func TestSuite(t *testing.T) {
+	collecttest.Suite(t, collecttest.Target{
+		Paths: []string{"/en/states/"},
+		New: func(urls []string) (collect.Collector, collect.Source) {
+			src := mirrorSource()
+			src.URLs = urls
+			src.Options = map[string]any{"states": []any{"DEU", "LIE"}, "first_year": int64(2023), "last_year": int64(2024)}
+			return &Collector{Now: fixedNow}, src
+		},
+	})
+}
+
+// collectFetcher is the suite's test fetcher on the network (httptest) and
+// on file:// URLs.
+func collectFetcher(t *testing.T, src collect.Source) collect.Fetcher {
+	t.Helper()
+	return collecttest.Fetcher(t, src, nil)
+}
+
+// mirrorDirFS returns the bundled mirror's folder on disk, rooted where
+// host folders sit.
+func mirrorDirFS(t *testing.T) fs.FS {
+	t.Helper()
+	return os.DirFS(filepath.Join("..", "..", "mirror", "files"))
+}

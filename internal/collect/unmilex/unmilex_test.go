@@ -1,0 +1,378 @@
+package unmilex
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/defence-transparency/publish/internal/collect"
+	"github.com/defence-transparency/publish/internal/country"
+	"github.com/defence-transparency/publish/internal/dataset"
+)
+
+// mapFetcher serves documents from memory, as a fetcher with a raw archive
+// does: a URL in notModified answers 304 with the archived body.
+type mapFetcher struct {
+	docs        map[string][]byte
+	notModified map[string]bool
+	errs        map[string]error
+	fetched     []string
+}
+
+func (f *mapFetcher) Fetch(ctx context.Context, req *collect.Request) (*collect.Document, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	f.fetched = append(f.fetched, req.URL)
+	if err, ok := f.errs[req.URL]; ok {
+		return nil, err
+	}
+	b, ok := f.docs[req.URL]
+	if !ok {
+		return nil, fmt.Errorf("%s: %w", req.URL, collect.ErrNotInMirror)
+	}
+	d := &collect.Document{URL: req.URL, Status: http.StatusOK, Body: b, SHA256: collect.Sum(b), Fetched: time.Unix(0, 0).UTC()}
+	if f.notModified[req.URL] {
+		d.Status, d.NotModified = http.StatusNotModified, true
+	}
+	return d, nil
+}
+
+// sampleDocs returns the generated sample pages keyed by their real URLs.
+func sampleDocs() map[string][]byte {
+	docs := map[string][]byte{}
+	for name, b := range fixtureFiles() {
+		name = filepath.ToSlash(name)
+		u := "https://milex-reporting.unoda.org/" + strings.TrimSuffix(name, "index.html")
+		docs[u] = b
+	}
+	return docs
+}
+
+// samplePages are the sample's page URLs in the order Collect fetches them.
+func samplePages() []string {
+	var urls []string
+	for _, p := range fixturePages {
+		urls = append(urls, PageURL(p.iso3, p.year))
+	}
+	return urls
+}
+
+func mirrorSource() collect.Source {
+	return collect.Source{
+		Name:      "unmilex",
+		Dataset:   dataset.CBMReports.Name,
+		Collector: "unmilex",
+		URLs:      []string{StatesURL},
+	}
+}
+
+// fixedNow is a clock in 2026, so the default last year is 2025.
+func fixedNow() time.Time { return time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC) }
+
+func TestCollectSample(t *testing.T) {
+	f := &mapFetcher{docs: sampleDocs()}
+	ctx, warnings := collect.WithWarnings(context.Background())
+	tab, err := (&Collector{Now: fixedNow}).Collect(ctx, f, mirrorSource())
+	if err != nil {
+		t.Fatalf("Collect() error = %v", err)
+	}
+	if err := tab.Check(); err != nil {
+		t.Fatalf("Collect() table: %v", err)
+	}
+	if err := dataset.Validate(tab); err != nil {
+		t.Fatalf("Collect() table does not validate: %v", err)
+	}
+	if tab.Len() != len(fixturePages) {
+		t.Errorf("Collect() = %d rows, want %d (one per sample page)", tab.Len(), len(fixturePages))
+	}
+	if diff := cmp.Diff(append([]string{StatesURL}, samplePages()...), f.fetched); diff != "" {
+		t.Errorf("Collect() fetched (-want +got):\n%s", diff)
+	}
+	want := []string{
+		`unmilex: https://milex-reporting.unoda.org/en/states/CYP/2022: the page shows "error ()" in place of the national currency`,
+		`unmilex: https://milex-reporting.unoda.org/en/states/CYP/2023: the page shows "error ()" in place of the national currency`,
+		"unmilex: https://milex-reporting.unoda.org/en/states/CYP/2024: the page names a currency but shows no figures: a return without figures",
+	}
+	if diff := cmp.Diff(want, warnings.List()); diff != "" {
+		t.Errorf("Collect() warnings (-want +got):\n%s", diff)
+	}
+	kinds := map[string]string{}
+	kind, iso3, year := tab.Schema.Index("report_kind"), tab.Schema.Index("country_iso3"), tab.Schema.Index("year")
+	for i := range tab.Len() {
+		kinds[tab.Text(i, iso3)+"/"+tab.Text(i, year)] = tab.Text(i, kind)
+	}
+	for key, want := range map[string]string{
+		"AFG/2024": dataset.ReportNone, "LIE/2024": dataset.ReportNil, "ARM/2024": dataset.ReportSingleFigure,
+		"DEU/2024": dataset.ReportFull, "LTU/2024": dataset.ReportFullOrSimplified, "CYP/2023": dataset.ReportNone,
+	} {
+		if kinds[key] != want {
+			t.Errorf("Collect() report_kind of %s = %q, want %q", key, kinds[key], want)
+		}
+	}
+}
+
+func TestCollectUnchanged(t *testing.T) {
+	// The bodies are not pages at all: an unchanged source must not be
+	// read.
+	junk := map[string][]byte{StatesURL: sampleDocs()[StatesURL]}
+	all := map[string]bool{StatesURL: true}
+	errs := map[string]error{}
+	for _, u := range samplePages() {
+		junk[u] = []byte("<html>archived</html>")
+		all[u] = true
+		errs[u] = fmt.Errorf("get: %w", collect.ErrNotModified)
+	}
+	tests := []struct {
+		name string
+		f    *mapFetcher
+	}{
+		{"archive answers 304", &mapFetcher{docs: junk, notModified: all}},
+		{"fetcher without archive for the pages", &mapFetcher{docs: junk, notModified: map[string]bool{StatesURL: true}, errs: errs}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tab, err := (&Collector{Now: fixedNow}).Collect(context.Background(), tt.f, mirrorSource())
+			if !errors.Is(err, collect.ErrUnchanged) || tab != nil {
+				t.Errorf("Collect() = %v, %v; want nil, ErrUnchanged", tab, err)
+			}
+		})
+	}
+}
+
+func TestCollectPartlyUnchanged(t *testing.T) {
+	docs := sampleDocs()
+	fresh, err := (&Collector{Now: fixedNow}).Collect(context.Background(), &mapFetcher{docs: docs}, mirrorSource())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Everything but the last page is unchanged: bodies come from the
+	// archive and every page is read again.
+	pages := samplePages()
+	nm := map[string]bool{StatesURL: true}
+	for _, u := range pages[:len(pages)-1] {
+		nm[u] = true
+	}
+	got, err := (&Collector{Now: fixedNow}).Collect(context.Background(), &mapFetcher{docs: docs, notModified: nm}, mirrorSource())
+	if err != nil {
+		t.Fatalf("Collect() error = %v", err)
+	}
+	if diff := cmp.Diff(rows(fresh), rows(got)); diff != "" {
+		t.Errorf("Collect() partly unchanged rows mismatch (-fresh +got):\n%s", diff)
+	}
+
+	// A page unchanged but without an archived body cannot be read again.
+	f := &mapFetcher{docs: docs, errs: map[string]error{pages[0]: collect.ErrNotModified}}
+	tab, err := (&Collector{Now: fixedNow}).Collect(context.Background(), f, mirrorSource())
+	if !errors.Is(err, collect.ErrNotModified) || errors.Is(err, collect.ErrUnchanged) || tab != nil {
+		t.Errorf("Collect() without an archived body = %v, %v; want nil, an error wrapping ErrNotModified", tab, err)
+	}
+
+	// An unchanged page that cannot be read is an error as soon as another
+	// page turns out changed.
+	junk := sampleDocs()
+	junk[pages[0]] = []byte("<html>archived</html>")
+	f = &mapFetcher{docs: junk, notModified: map[string]bool{StatesURL: true, pages[0]: true}}
+	tab, err = (&Collector{Now: fixedNow}).Collect(context.Background(), f, mirrorSource())
+	if !errors.Is(err, ErrFormat) || !strings.Contains(err.Error(), pages[0]) || tab != nil {
+		t.Errorf("Collect() with an unreadable unchanged page = %v, %v; want nil, an error wrapping ErrFormat naming %s", tab, err, pages[0])
+	}
+	if n := len(f.fetched); n != 3 {
+		t.Errorf("Collect() fetched %d documents, want 3: it stops at the first changed page", n)
+	}
+}
+
+func rows(t *dataset.Table) []dataset.Row {
+	var rs []dataset.Row
+	for i := range t.Len() {
+		rs = append(rs, t.Row(i))
+	}
+	return rs
+}
+
+func TestCollectErrors(t *testing.T) {
+	docs := sampleDocs()
+	pages := samplePages()
+	with := func(u string, body []byte) map[string][]byte {
+		d := sampleDocs()
+		d[u] = body
+		return d
+	}
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	shell := []byte(`<!DOCTYPE html><html><body><div class="spinner-container"></div><script src="/main.js"></script></body></html>`)
+	unknownState := with(StatesURL, []byte(`<html><body><a href="/en/states/ZZZ/2024">?</a></body></html>`))
+
+	tests := []struct {
+		name    string
+		ctx     context.Context
+		options map[string]any
+		urls    []string
+		f       *mapFetcher
+		want    error  // nil: any error
+		naming  string // a URL the error must name
+	}{
+		{"page shell", context.Background(), nil, nil, &mapFetcher{docs: with(pages[4], shell)}, ErrNotRendered, pages[4]},
+		{"error page", context.Background(), nil, nil, &mapFetcher{docs: with(pages[7], []byte("<html><body>Maintenance</body></html>"))}, ErrFormat, pages[7]},
+		{"bad total", context.Background(), nil, nil, &mapFetcher{docs: with(pages[9], sitePage(eurMillion+headline("50.120,3")))}, ErrNumber, pages[9]},
+		{"server error", context.Background(), nil, nil, &mapFetcher{docs: docs, errs: map[string]error{pages[2]: &collect.StatusError{URL: pages[2], Code: 503}}}, nil, pages[2]},
+		{"page missing", context.Background(), nil, nil, &mapFetcher{docs: with(pages[5], nil), errs: map[string]error{pages[5]: &collect.StatusError{URL: pages[5], Code: 404}}}, nil, pages[5]},
+		{"too large", context.Background(), nil, nil, &mapFetcher{docs: docs, errs: map[string]error{pages[0]: collect.ErrTooLarge}}, collect.ErrTooLarge, pages[0]},
+		{"index fails", context.Background(), nil, nil, &mapFetcher{docs: docs, errs: map[string]error{StatesURL: &collect.StatusError{URL: StatesURL, Code: 500}}}, nil, StatesURL},
+		{"unknown state on the index", context.Background(), nil, nil, &mapFetcher{docs: unknownState}, ErrCountry, ""},
+		{"state not on the index", context.Background(), map[string]any{"states": []any{"FRA"}}, nil, &mapFetcher{docs: docs}, ErrConfig, ""},
+		{"unknown option", context.Background(), map[string]any{"first_yaer": int64(2000)}, nil, &mapFetcher{docs: docs}, ErrConfig, ""},
+		{"bad states option", context.Background(), map[string]any{"states": "DEU"}, nil, &mapFetcher{docs: docs}, ErrConfig, ""},
+		{"bad state code", context.Background(), map[string]any{"states": []any{"DE"}}, nil, &mapFetcher{docs: docs}, ErrConfig, ""},
+		{"empty states", context.Background(), map[string]any{"states": []any{}}, nil, &mapFetcher{docs: docs}, ErrConfig, ""},
+		{"years reversed", context.Background(), map[string]any{"first_year": int64(2024), "last_year": int64(2022)}, nil, &mapFetcher{docs: docs}, ErrConfig, ""},
+		{"year not whole", context.Background(), map[string]any{"first_year": 2022.5}, nil, &mapFetcher{docs: docs}, ErrConfig, ""},
+		{"too many pages", context.Background(), map[string]any{"max_pages": int64(17)}, nil, &mapFetcher{docs: docs}, ErrConfig, ""},
+		{"cancelled", cancelled, nil, nil, &mapFetcher{docs: docs}, context.Canceled, ""},
+		{"two urls", context.Background(), nil, []string{StatesURL, StatesURL}, &mapFetcher{docs: docs}, nil, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := mirrorSource()
+			src.Options = tt.options
+			if tt.urls != nil {
+				src.URLs = tt.urls
+			}
+			tab, err := (&Collector{Now: fixedNow}).Collect(tt.ctx, tt.f, src)
+			if tab != nil || err == nil {
+				t.Fatalf("Collect() = %v, %v; want nil and an error", tab, err)
+			}
+			if tt.want != nil && !errors.Is(err, tt.want) {
+				t.Errorf("Collect() error = %v, want %v", err, tt.want)
+			}
+			if tt.naming != "" && !strings.Contains(err.Error(), tt.naming) {
+				t.Errorf("Collect() error = %v, want it to name %s", err, tt.naming)
+			}
+		})
+	}
+}
+
+// TestCollectIndexFallback: an index that links no state, or none at all,
+// gives way to the UN members and the default years.
+func TestCollectIndexFallback(t *testing.T) {
+	docs := sampleDocs()
+	opts := map[string]any{"states": []any{"lie", "AFG"}, "first_year": int64(2023)}
+	tests := []struct {
+		name string
+		f    *mapFetcher
+	}{
+		{"shell", &mapFetcher{docs: map[string][]byte{StatesURL: []byte(`<html><body><div class="spinner-container"></div></body></html>`)}}},
+		{"404", &mapFetcher{errs: map[string]error{StatesURL: &collect.StatusError{URL: StatesURL, Code: 404}}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.f.docs = mergeDocs(tt.f.docs, docs)
+			// 2025 is past the sample: its pages are served as the
+			// empty form.
+			for _, code := range []string{"AFG", "LIE"} {
+				tt.f.docs[PageURL(code, 2025)] = docs[PageURL("AFG", 2024)]
+			}
+			src := mirrorSource()
+			src.Options = opts
+			ctx, warnings := collect.WithWarnings(context.Background())
+			tab, err := (&Collector{Now: fixedNow}).Collect(ctx, tt.f, src)
+			if err != nil {
+				t.Fatalf("Collect() error = %v", err)
+			}
+			want := []string{StatesURL,
+				PageURL("AFG", 2023), PageURL("AFG", 2024), PageURL("AFG", 2025),
+				PageURL("LIE", 2023), PageURL("LIE", 2024), PageURL("LIE", 2025)}
+			if diff := cmp.Diff(want, tt.f.fetched); diff != "" {
+				t.Errorf("Collect() fetched (-want +got):\n%s", diff)
+			}
+			if tab.Len() != 6 {
+				t.Errorf("Collect() = %d rows, want 6", tab.Len())
+			}
+			if w := warnings.List(); len(w) == 0 || !strings.Contains(strings.Join(w, "\n"), "193 UN member states") {
+				t.Errorf("Collect() warnings = %q, want one about reading the UN member states", w)
+			}
+		})
+	}
+}
+
+func mergeDocs(a, b map[string][]byte) map[string][]byte {
+	m := map[string][]byte{}
+	for k, v := range b {
+		m[k] = v
+	}
+	for k, v := range a {
+		m[k] = v
+	}
+	return m
+}
+
+// TestCollectFiles reads pages saved by hand into a folder, with an index
+// that links them relatively: the rows link to the site, not the disk.
+func TestCollectFiles(t *testing.T) {
+	dir := t.TempDir()
+	index := `<html><body><ul><li><a href="DEU/2024">Germany 2024</a></li><li><a href="LIE/2024">Liechtenstein 2024</a></li></ul></body></html>`
+	files := map[string][]byte{"index.html": []byte(index)}
+	for _, code := range []string{"DEU", "LIE"} {
+		files[filepath.Join(code, "2024")] = fixtureFiles()[filepath.Join("en", "states", code, "2024")]
+	}
+	for name, b := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	src := mirrorSource()
+	src.URLs = []string{"file://" + filepath.ToSlash(filepath.Join(dir, "index.html"))}
+	tab, err := (&Collector{Now: fixedNow}).Collect(context.Background(), collectFetcher(t, src), src)
+	if err != nil {
+		t.Fatalf("Collect() error = %v", err)
+	}
+	link := tab.Schema.Index("link")
+	var got []string
+	for i := range tab.Len() {
+		got = append(got, tab.Text(i, link))
+	}
+	if diff := cmp.Diff([]string{PageURL("DEU", 2024), PageURL("LIE", 2024)}, got); diff != "" {
+		t.Errorf("Collect() links (-want +got):\n%s", diff)
+	}
+}
+
+func TestPageURL(t *testing.T) {
+	if got, want := PageURL("DEU", 2024), "https://milex-reporting.unoda.org/en/states/DEU/2024"; got != want {
+		t.Errorf("PageURL(DEU, 2024) = %q, want %q", got, want)
+	}
+}
+
+func TestMembers(t *testing.T) {
+	m := Members()
+	if len(m) != 193 {
+		t.Errorf("Members() = %d states, want 193", len(m))
+	}
+	for i, code := range m {
+		if i > 0 && m[i-1] >= code {
+			t.Errorf("Members() not sorted or repeats at %s", code)
+		}
+	}
+	for _, non := range []string{"PSE", "VAT", "TWN", "XKX"} {
+		if slices.Contains(m, non) {
+			t.Errorf("Members() holds %s, which is not a UN member", non)
+		}
+	}
+	for _, code := range m {
+		if c, ok := country.Lookup(code); !ok || c.Kind != country.KindCountry {
+			t.Errorf("Members() holds %s, which the registry does not hold as a country", code)
+		}
+	}
+}
