@@ -1,0 +1,170 @@
+package generic
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/defence-transparency/publish/internal/collect"
+	"github.com/defence-transparency/publish/internal/dataset"
+)
+
+// page is one fetched document of a listing.
+type page struct {
+	doc    *collect.Document
+	source string // the source's name, for warnings
+	start  string // the start URL of its listing
+	n      int    // its number in the listing, from 1
+	// cache holds the parsed document, so that finding the next page
+	// and reading the records parse it once.
+	cache any
+}
+
+// defaultMaxPages is the page cap where a source sets none.
+const defaultMaxPages = 50
+
+// fetchAll fetches every start URL of the source and the pages that follow
+// each. It returns an error wrapping collect.ErrUnchanged when every page
+// came back not modified.
+func (cfg *config) fetchAll(ctx context.Context, f collect.Fetcher) ([]*page, error) {
+	name := cfg.src.Name
+	var pages []*page
+	unchanged := 0
+	var noBody []string // not modified, and the fetcher kept no copy
+	for _, start := range cfg.src.URLs {
+		seen := map[string]bool{}
+		u, err := cfg.form.first(start)
+		if err != nil {
+			return nil, fmt.Errorf("generic: source %q: %s: %w", name, start, err)
+		}
+		for n := 1; ; n++ {
+			if err := ctx.Err(); err != nil {
+				return nil, fmt.Errorf("generic: source %q: fetch %s: %w", name, u, err)
+			}
+			seen[u] = true
+			d, err := f.Fetch(ctx, &collect.Request{URL: u})
+			switch {
+			case errors.Is(err, collect.ErrNotModified):
+				// Without the body the listing cannot be followed;
+				// an unchanged first page stands for the listing.
+				unchanged++
+				noBody = append(noBody, u)
+			case err != nil:
+				return nil, fmt.Errorf("generic: source %q: fetch %s: %w", name, u, err)
+			case d == nil:
+				return nil, fmt.Errorf("generic: source %q: fetch %s: the fetcher returned no document", name, u)
+			}
+			if d == nil {
+				break
+			}
+			if d.NotModified {
+				unchanged++
+			}
+			p := &page{doc: d, source: name, start: start, n: n}
+			pages = append(pages, p)
+			next, err := cfg.form.next(p)
+			if err != nil {
+				return nil, fmt.Errorf("generic: source %q: %s: %w", name, d.URL, err)
+			}
+			if next == "" || seen[next] {
+				break
+			}
+			if n >= cfg.form.maxPages() {
+				return nil, fmt.Errorf("generic: source %q: %s is page %d, and it links to %s: raise options.max_pages: %w",
+					name, d.URL, n, next, ErrPageCap)
+			}
+			u = next
+		}
+	}
+	if unchanged == len(pages)+len(noBody) {
+		return nil, fmt.Errorf("generic: source %q: %w", name, collect.ErrUnchanged)
+	}
+	if len(noBody) > 0 {
+		// Some pages changed, so the whole source is read again, and
+		// this one's body is needed but was not kept.
+		return nil, fmt.Errorf("generic: source %q: fetch %s: not modified and no archived copy to read again: %w",
+			name, noBody[0], collect.ErrNotModified)
+	}
+	return pages, nil
+}
+
+// table reads the records of every page and makes the source's rows.
+func (cfg *config) table(ctx context.Context, pages []*page) (*dataset.Table, error) {
+	name, shapeName := cfg.src.Name, cfg.shape
+	fail := func(err error) (*dataset.Table, error) {
+		return nil, fmt.Errorf("generic: %s: source %q: %w", shapeName, name, err)
+	}
+	var rows []*out
+	for _, p := range pages {
+		recs, err := cfg.form.records(ctx, p)
+		p.cache = nil // the records hold what they need
+		if err != nil {
+			return fail(fmt.Errorf("%s: %w", p.doc.URL, err))
+		}
+		for _, rec := range recs {
+			if err := ctx.Err(); err != nil {
+				return fail(err)
+			}
+			r := newRow(cfg.m, name, rec)
+			skip, err := r.skipped(ctx)
+			if err != nil {
+				return fail(fmt.Errorf("%s: %w", rec.where(), err))
+			}
+			if skip {
+				continue
+			}
+			o, err := r.values(ctx)
+			if err != nil {
+				return fail(fmt.Errorf("%s: %w", rec.where(), err))
+			}
+			rows = append(rows, o)
+		}
+	}
+	if cfg.m.complete != nil {
+		var err error
+		if rows, err = cfg.m.completeRows(ctx, name, rows); err != nil {
+			return fail(err)
+		}
+	}
+	s := cfg.def.Schema
+	src := s.Index(dataset.SourceField)
+	b := dataset.NewBuilder(s)
+	for _, o := range rows {
+		if src >= 0 {
+			o.vals[src] = name
+		}
+		for i, f := range s.Fields {
+			b.Text(f.Name, o.vals[i])
+		}
+		if err := b.Add(); err != nil {
+			return fail(fmt.Errorf("%s: %w: %w", o.where, err, ErrValue))
+		}
+	}
+	return b.Table()
+}
+
+// resolveNext resolves a next-page link against the page's URL. A link
+// from a web page must lead to the web; one from a local file may lead to
+// another local file.
+func resolveNext(d *collect.Document, href string) (string, error) {
+	href = strings.TrimSpace(href)
+	if href == "" {
+		return "", nil
+	}
+	base, err := url.Parse(d.Base())
+	if err != nil {
+		return "", fmt.Errorf("page URL %q: %w", d.Base(), err)
+	}
+	u, err := base.Parse(href)
+	if err != nil {
+		return "", fmt.Errorf("next page %q: %w: %w", href, err, ErrFormat)
+	}
+	u.Fragment = ""
+	ok := u.Scheme == "http" || u.Scheme == "https" || u.Scheme == "file" && base.Scheme == "file"
+	if !ok {
+		return "", fmt.Errorf("next page %q: want an http(s) address: %w", href, ErrFormat)
+	}
+	return u.String(), nil
+}
