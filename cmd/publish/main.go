@@ -40,7 +40,12 @@ func exitCode(err error, m *Main) int {
 	}
 	var ue *usageError
 	var se *pipeline.SourceErrors
+	var ce *pipeline.ConfigError
 	switch {
+	case errors.As(err, &ce):
+		fmt.Fprintf(m.Stderr, "publish: sources file: %v\n", ce)
+		fmt.Fprintln(m.Stderr, "hint: nothing was fetched; see the comments in sources.toml and internal/collect/generic/README.md")
+		return exitUsage
 	case errors.As(err, &ue):
 		fmt.Fprintf(m.Stderr, "publish: %s\n", ue.message)
 		if ue.hint != "" {

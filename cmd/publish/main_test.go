@@ -98,8 +98,19 @@ func TestRunTwiceOnTheBundledMirror(t *testing.T) {
 	if got := gitOut(t, data, "log", "--format=%s"); !strings.HasPrefix(got, "[sample data] publish: military-expenditure 2026-11-25") || strings.Contains(got, "\n") {
 		t.Errorf("log after the first run = %q, want one sample-data commit", got)
 	}
-	if got := gitOut(t, data, "tag"); got != "military-expenditure/2026-11-25" {
-		t.Errorf("tags = %q", got)
+	wantTags := "audit-outcomes/2026-11-25\ncbm-reports/2026-11-25\nmilitary-expenditure/2026-11-25\nrisk-reports/2026-11-25"
+	if got := gitOut(t, data, "tag"); got != wantTags {
+		t.Errorf("tags = %q, want %q", got, wantTags)
+	}
+	for _, def := range definitions() {
+		d, err := dataset.ReadDescriptor(filepath.Join(data, "datasets", def.Name, "datapackage.json"))
+		if err != nil {
+			t.Errorf("dataset %s: %v", def.Name, err)
+			continue
+		}
+		if !d.Sample || d.Resources[0].Rows == 0 {
+			t.Errorf("dataset %s: sample %v, %d rows; want sample rows from every dataset", def.Name, d.Sample, d.Resources[0].Rows)
+		}
 	}
 	home, err := os.ReadFile(filepath.Join(public, "index.html"))
 	if err != nil {
@@ -283,5 +294,29 @@ func TestUsage(t *testing.T) {
 				t.Errorf("publish %v: stdout lacks %q:\n%s", tt.args, tt.out, r.stdout)
 			}
 		})
+	}
+}
+
+func TestConfigErrorStopsBeforeFetching(t *testing.T) {
+	tmp := t.TempDir()
+	b, err := os.ReadFile(sourcesFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := strings.Replace(string(b), `rows = "article.search-result"`, `rows = "article.search-result"
+colour = "blue"`, 1)
+	p := filepath.Join(tmp, "sources.toml")
+	if err := os.WriteFile(p, []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	data := filepath.Join(tmp, "data")
+	r := run(t, time.Now(), "collect", "--sources", p, "--data", data)
+	if r.code != exitUsage || !strings.Contains(r.stderr, "nao-defence") {
+		t.Errorf("collect with a misspelt option: exit %d, stderr:\n%s\nwant exit %d naming the source", r.code, r.stderr, exitUsage)
+	}
+	if _, err := os.Stat(filepath.Join(data, ".publish", "archive")); err == nil {
+		if entries, _ := os.ReadDir(filepath.Join(data, ".publish", "archive")); len(entries) > 0 {
+			t.Errorf("something was fetched before the sources file was checked")
+		}
 	}
 }

@@ -69,6 +69,9 @@ func Collect(ctx context.Context, ws Workspace, o CollectOptions) (*State, error
 	for _, d := range o.Datasets {
 		defs[d.Name] = d
 	}
+	if err := CheckSources(sources, o.Collectors, defs); err != nil {
+		return nil, err
+	}
 	var (
 		mu   sync.Mutex
 		errs = &SourceErrors{}
@@ -102,6 +105,39 @@ func Collect(ctx context.Context, ws Workspace, o CollectOptions) (*State, error
 		return st, err
 	}
 	return st, errs.orNil()
+}
+
+// ConfigError is a mistake in the sources file, found before anything is
+// fetched.
+type ConfigError struct {
+	Source string
+	Err    error
+}
+
+func (e *ConfigError) Error() string { return fmt.Sprintf("source %q: %v", e.Source, e.Err) }
+
+func (e *ConfigError) Unwrap() error { return e.Err }
+
+// CheckSources checks that every source names a known dataset and
+// collector, and lets collectors that take settings check them (those with
+// a Check(collect.Source) error method), so that a mistake in the sources
+// file stops the run before any fetch.
+func CheckSources(sources []collect.Source, collectors map[string]collect.Collector, defs map[string]*dataset.Definition) error {
+	for _, src := range sources {
+		if defs[src.Dataset] == nil {
+			return &ConfigError{src.Name, fmt.Errorf("dataset %q is not known", src.Dataset)}
+		}
+		c, ok := collectors[src.Collector]
+		if !ok {
+			return &ConfigError{src.Name, fmt.Errorf("collector %q is not known", src.Collector)}
+		}
+		if ch, ok := c.(interface{ Check(collect.Source) error }); ok {
+			if err := ch.Check(src); err != nil {
+				return &ConfigError{src.Name, err}
+			}
+		}
+	}
+	return nil
 }
 
 func selectSources(cfg *collect.Config, only []string) ([]collect.Source, error) {

@@ -1,10 +1,13 @@
 package pipeline
 
 import (
+	"errors"
+	"path/filepath"
 	"time"
 
 	"github.com/defence-transparency/publish/internal/collect"
 	"github.com/defence-transparency/publish/internal/dataset"
+	"github.com/defence-transparency/publish/internal/dataset/history"
 	"github.com/defence-transparency/publish/internal/site"
 )
 
@@ -15,7 +18,15 @@ func SiteInput(ws Workspace, cfg *collect.Config, defs []*dataset.Definition, no
 	if err != nil {
 		return nil, err
 	}
-	in := &site.Input{Generated: now.UTC()}
+	in := &site.Input{Generated: now.UTC(), CacheDir: ws.SiteCacheDir()}
+	// The versions come from the data repository; a data directory that
+	// is not one has no history.
+	repo, err := dataset.OpenRepo(ws.DataDir, false)
+	if errors.Is(err, dataset.ErrNoRepo) {
+		repo = nil
+	} else if err != nil {
+		return nil, err
+	}
 	for _, def := range defs {
 		desc, err := readDescriptor(ws.DescriptorPath(def.Name))
 		if err != nil {
@@ -29,9 +40,13 @@ func SiteInput(ws Workspace, cfg *collect.Config, defs []*dataset.Definition, no
 			return nil, err
 		}
 		in.Sample = in.Sample || desc.Sample
-		in.Datasets = append(in.Datasets, site.Dataset{
-			Definition: def, Descriptor: desc, Table: t, ParquetPath: ws.ParquetPath(def.Name),
-		})
+		d := site.Dataset{Definition: def, Descriptor: desc, Table: t, ParquetPath: ws.ParquetPath(def.Name)}
+		if repo != nil {
+			if d.History, err = history.Load(repo, def); err != nil {
+				return nil, err
+			}
+		}
+		in.Datasets = append(in.Datasets, d)
 	}
 	for _, src := range cfg.Sources {
 		s := site.SourceStatus{
@@ -46,3 +61,8 @@ func SiteInput(ws Workspace, cfg *collect.Config, defs []*dataset.Definition, no
 	}
 	return in, nil
 }
+
+// SiteCacheDir returns where the site generator keeps what it can reuse
+// from one build to the next (the diffs between versions, the CSV files of
+// earlier versions). It is beside SiteBuildDir, which every build empties.
+func (w Workspace) SiteCacheDir() string { return filepath.Join(w.CacheDir, "site-cache") }
