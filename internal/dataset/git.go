@@ -11,11 +11,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-git/go-billy/v5/osfs"
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/format/index"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/storage/filesystem"
 )
 
 // Repo is a data repository: a git repository whose datasets directory holds
@@ -55,8 +58,23 @@ func OpenRepo(dir string, create bool) (*Repo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("dataset: open repository %s: %w", abs, err)
 	}
+	if fi, err := os.Stat(filepath.Join(abs, ".git")); err == nil && fi.IsDir() {
+		// Reopen with storage that streams large objects from disk instead
+		// of holding each whole blob (and a cached copy) in memory: dataset
+		// files run to tens of megabytes. A .git file (a linked worktree)
+		// keeps go-git's default storage.
+		st := filesystem.NewStorageWithOptions(osfs.New(filepath.Join(abs, ".git")), cache.NewObjectLRUDefault(),
+			filesystem.Options{LargeObjectThreshold: largeObject})
+		if r, err = git.Open(st, osfs.New(abs)); err != nil {
+			return nil, fmt.Errorf("dataset: open repository %s: %w", abs, err)
+		}
+	}
 	return &Repo{dir: abs, repo: r}, nil
 }
+
+// largeObject is the size above which git objects are read from disk as
+// they are used rather than loaded whole.
+const largeObject = 1 << 20
 
 // Dir returns the repository's working-tree root.
 func (r *Repo) Dir() string { return r.dir }
@@ -99,7 +117,13 @@ func (r *Repo) ReadFile(c *object.Commit, name string) ([]byte, error) {
 		return nil, fmt.Errorf("dataset: read %s: %w", name, err)
 	}
 	defer rd.Close()
-	return io.ReadAll(rd)
+	// The blob's size is known: one allocation rather than ReadAll's
+	// doublings, which matters for files of tens of megabytes.
+	b := make([]byte, f.Size)
+	if _, err := io.ReadFull(rd, b); err != nil {
+		return nil, fmt.Errorf("dataset: read %s: %w", name, err)
+	}
+	return b, nil
 }
 
 // Changes returns the files under the given slash-separated directories

@@ -203,27 +203,31 @@ func CompareValues(typ Type, a, b Value) int {
 // must have the same types in both tables.
 func compareAt(t *Table, i int, u *Table, j int, cols []int) int {
 	for _, col := range cols {
-		var c int
-		tc, uc := &t.Columns[col], &u.Columns[col]
-		tn, un := t.IsNull(i, col), u.IsNull(j, col)
-		switch {
-		case tn || un:
-			c = CompareValues(String, Value{Null: tn}, Value{Null: un})
-		default:
-			switch t.Schema.Fields[col].Type {
-			case String, Date:
-				c = cmp.Compare(tc.Strings[i], uc.Strings[j])
-			case Integer:
-				c = cmp.Compare(tc.Ints[i], uc.Ints[j])
-			case Number:
-				c = cmp.Compare(tc.Numbers[i], uc.Numbers[j])
-			case Boolean:
-				c = CompareValues(Boolean, Value{Bool: tc.Bools[i]}, Value{Bool: uc.Bools[j]})
-			}
-		}
-		if c != 0 {
+		if c := CompareField(t, i, u, j, col); c != 0 {
 			return c
 		}
+	}
+	return 0
+}
+
+// CompareField orders row i of t against row j of u on one column, nulls
+// first, without building Values: the diff calls it for every field of
+// every row.
+func CompareField(t *Table, i int, u *Table, j int, col int) int {
+	tn, un := t.IsNull(i, col), u.IsNull(j, col)
+	if tn || un {
+		return CompareValues(String, Value{Null: tn}, Value{Null: un})
+	}
+	tc, uc := &t.Columns[col], &u.Columns[col]
+	switch t.Schema.Fields[col].Type {
+	case String, Date:
+		return cmp.Compare(tc.Strings[i], uc.Strings[j])
+	case Integer:
+		return cmp.Compare(tc.Ints[i], uc.Ints[j])
+	case Number:
+		return cmp.Compare(tc.Numbers[i], uc.Numbers[j])
+	case Boolean:
+		return CompareValues(Boolean, Value{Bool: tc.Bools[i]}, Value{Bool: uc.Bools[j]})
 	}
 	return 0
 }

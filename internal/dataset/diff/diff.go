@@ -169,9 +169,10 @@ type cursor struct {
 	i    int
 	n    int // rows consumed
 	done bool
-	prev dataset.Row // the previous row's key values, for the order check
-	cur  dataset.Row
-	seen bool
+	// The previous row, for the order check: kept by reference, which
+	// keeps its batch alive only until the next row is checked.
+	prevT *dataset.Table
+	prevI int
 }
 
 func (c *cursor) fill() error {
@@ -244,30 +245,77 @@ func newComparer(s *dataset.Schema, opts Options) (*comparer, error) {
 	return c, nil
 }
 
-// tally counts a row of one version per period and series. It keys on the
-// Value itself and converts to text only at the end, since it runs for
-// every row.
-func (c *comparer) tally(t *dataset.Table, i int, periods, series map[dataset.Value]int) {
-	if c.period >= 0 {
-		periods[t.Value(i, c.period)]++
+// counter counts the rows of one version per value of one column. It runs
+// for every row, so it keys on the column's own Go type, and remembers the
+// last value: sorted rows often repeat it.
+type counter struct {
+	col     int
+	typ     dataset.Type
+	ints    map[int64]int
+	strings map[string]int
+	values  map[dataset.Value]int // other types and nulls
+	lastT   *dataset.Table
+	lastI   int
+	run     int
+}
+
+func newCounter(s *dataset.Schema, col int) *counter {
+	return &counter{col: col, typ: s.Fields[col].Type, ints: map[int64]int{}, strings: map[string]int{}, values: map[dataset.Value]int{}}
+}
+
+func (k *counter) add(t *dataset.Table, i int) {
+	if k.lastT != nil && dataset.CompareField(k.lastT, k.lastI, t, i, k.col) == 0 {
+		k.run++
+		k.lastT, k.lastI = t, i
+		return
 	}
-	if c.series >= 0 {
-		series[t.Value(i, c.series)]++
+	k.flush()
+	k.lastT, k.lastI, k.run = t, i, 1
+}
+
+// flush adds the run of equal values seen last to the counts.
+func (k *counter) flush() {
+	if k.lastT == nil || k.run == 0 {
+		return
 	}
+	t, i := k.lastT, k.lastI
+	switch {
+	case t.IsNull(i, k.col):
+		k.values[dataset.Value{Null: true}] += k.run
+	case k.typ == dataset.Integer:
+		k.ints[t.Columns[k.col].Ints[i]] += k.run
+	case k.typ == dataset.String || k.typ == dataset.Date:
+		k.strings[t.Columns[k.col].Strings[i]] += k.run
+	default:
+		k.values[t.Value(i, k.col)] += k.run
+	}
+	k.run = 0
+}
+
+// text returns the counts keyed by the values as text.
+func (k *counter) text() map[string]int {
+	k.flush()
+	out := map[string]int{}
+	for v, n := range k.ints {
+		out[dataset.FormatValue(dataset.Integer, dataset.Value{Int: v})] += n
+	}
+	for v, n := range k.strings {
+		out[v] += n
+	}
+	for v, n := range k.values {
+		out[dataset.FormatValue(k.typ, v)] += n
+	}
+	return out
 }
 
 func (c *comparer) classify(old *dataset.Table, i int, cur *dataset.Table, j int) (Class, []FieldChange) {
 	var fields []FieldChange
 	revised, marker := false, false
 	for col, f := range c.s.Fields {
-		if c.isKey[col] {
+		if c.isKey[col] || dataset.CompareField(old, i, cur, j, col) == 0 {
 			continue
 		}
-		ov, nv := old.Value(i, col), cur.Value(j, col)
-		if dataset.CompareValues(f.Type, ov, nv) == 0 {
-			continue
-		}
-		fields = append(fields, FieldChange{Field: f.Name, Old: ov, New: nv})
+		fields = append(fields, FieldChange{Field: f.Name, Old: old.Value(i, col), New: cur.Value(j, col)})
 		revised = revised || c.revision[col]
 		marker = marker || col == c.marker
 	}
@@ -318,8 +366,21 @@ func Compare(s *dataset.Schema, old, new Batches, opts Options, fn func(*Change)
 	if err != nil {
 		return nil, err
 	}
-	oldPeriods, newPeriods := map[dataset.Value]int{}, map[dataset.Value]int{}
-	oldSeries, newSeries := map[dataset.Value]int{}, map[dataset.Value]int{}
+	var oldPeriods, newPeriods, oldSeries, newSeries *counter
+	if c.period >= 0 {
+		oldPeriods, newPeriods = newCounter(s, c.period), newCounter(s, c.period)
+	}
+	if c.series >= 0 {
+		oldSeries, newSeries = newCounter(s, c.series), newCounter(s, c.series)
+	}
+	tally := func(t *dataset.Table, i int, periods, series *counter) {
+		if periods != nil {
+			periods.add(t, i)
+		}
+		if series != nil {
+			series.add(t, i)
+		}
+	}
 	emit := func(ch *Change, t *dataset.Table, i int) error {
 		c.sum.count(ch)
 		c.bySource(t, i).count(ch)
@@ -356,16 +417,16 @@ func Compare(s *dataset.Schema, old, new Batches, opts Options, fn func(*Change)
 			order = dataset.CompareKey(a.t, a.i, b.t, b.i)
 		}
 		if order <= 0 {
-			if err := checkOrder(s, a); err != nil {
+			if err := checkOrder(a); err != nil {
 				return nil, fmt.Errorf("diff: old version: %w", err)
 			}
-			c.tally(a.t, a.i, oldPeriods, oldSeries)
+			tally(a.t, a.i, oldPeriods, oldSeries)
 		}
 		if order >= 0 {
-			if err := checkOrder(s, b); err != nil {
+			if err := checkOrder(b); err != nil {
 				return nil, fmt.Errorf("diff: new version: %w", err)
 			}
-			c.tally(b.t, b.i, newPeriods, newSeries)
+			tally(b.t, b.i, newPeriods, newSeries)
 		}
 		switch {
 		case order < 0:
@@ -398,45 +459,20 @@ func Compare(s *dataset.Schema, old, new Batches, opts Options, fn func(*Change)
 	}
 	c.sum.OldRows, c.sum.NewRows = a.n, b.n
 	if c.period >= 0 {
-		typ := s.Fields[c.period].Type
-		c.sum.OldPeriods, c.sum.NewPeriods = textKeys(typ, oldPeriods), textKeys(typ, newPeriods)
+		c.sum.OldPeriods, c.sum.NewPeriods = oldPeriods.text(), newPeriods.text()
 	}
 	if c.series >= 0 {
-		typ := s.Fields[c.series].Type
-		c.sum.OldSeries, c.sum.NewSeries = textKeys(typ, oldSeries), textKeys(typ, newSeries)
+		c.sum.OldSeries, c.sum.NewSeries = oldSeries.text(), newSeries.text()
 	}
 	return c.sum, nil
 }
 
-func textKeys(typ dataset.Type, m map[dataset.Value]int) map[string]int {
-	out := make(map[string]int, len(m))
-	for v, n := range m {
-		out[dataset.FormatValue(typ, v)] += n
-	}
-	return out
-}
-
 // checkOrder fails when the cursor's current row does not come strictly
 // after the previous one, which would make the merge report nonsense.
-func checkOrder(s *dataset.Schema, c *cursor) error {
-	key := s.KeyIndex()
-	if c.cur == nil {
-		c.cur, c.prev = make(dataset.Row, len(key)), make(dataset.Row, len(key))
+func checkOrder(c *cursor) error {
+	if c.prevT != nil && dataset.CompareKey(c.prevT, c.prevI, c.t, c.i) >= 0 {
+		return fmt.Errorf("rows are not in strictly increasing key order at row %d", c.n+1)
 	}
-	for k, col := range key {
-		c.cur[k] = c.t.Value(c.i, col)
-	}
-	if c.seen {
-		order := 0
-		for k, col := range key {
-			if order = dataset.CompareValues(s.Fields[col].Type, c.prev[k], c.cur[k]); order != 0 {
-				break
-			}
-		}
-		if order >= 0 {
-			return fmt.Errorf("rows are not in strictly increasing key order at row %d", c.n+1)
-		}
-	}
-	c.prev, c.cur, c.seen = c.cur, c.prev, true
+	c.prevT, c.prevI = c.t, c.i
 	return nil
 }
