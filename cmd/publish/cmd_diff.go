@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -328,57 +327,14 @@ func diffJSON(w io.Writer, h *history.History, from, to *history.Version) error 
 }
 
 func diffCSV(w io.Writer, h *history.History, from, to *history.Version) error {
-	s := h.Def.Schema
-	cw := csv.NewWriter(w)
-	header := []string{"change", "class"}
-	for _, i := range s.KeyIndex() {
-		header = append(header, s.Fields[i].Name)
-	}
-	header = append(header, "field", "old", "new")
-	if err := cw.Write(header); err != nil {
-		return err
-	}
-	isKey := map[int]bool{}
-	for _, i := range s.KeyIndex() {
-		isKey[i] = true
-	}
-	_, err := h.Diff(from, to, func(c *diff.Change) error {
-		base := []string{c.Kind.String(), string(c.Class)}
-		for _, i := range s.KeyIndex() {
-			base = append(base, dataset.FormatValue(s.Fields[i].Type, c.Row()[i]))
-		}
-		line := func(field, old, new string) error {
-			return cw.Write(append(slices.Clone(base), field, old, new))
-		}
-		if c.Kind == diff.Changed {
-			for _, f := range c.Fields {
-				typ := s.Fields[s.Index(f.Field)].Type
-				if err := line(f.Field, dataset.FormatValue(typ, f.Old), dataset.FormatValue(typ, f.New)); err != nil {
-					return err
-				}
-			}
-			return nil
-		}
-		for i, f := range s.Fields {
-			v := c.Row()[i]
-			if isKey[i] || v.Null {
-				continue
-			}
-			old, new := "", dataset.FormatValue(f.Type, v)
-			if c.Kind == diff.Removed {
-				old, new = new, ""
-			}
-			if err := line(f.Name, old, new); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	cw.Flush()
+	cw, err := diff.NewCSVWriter(w, h.Def.Schema)
 	if err != nil {
 		return err
 	}
-	return cw.Error()
+	if _, err := h.Diff(from, to, cw.Write); err != nil {
+		return err
+	}
+	return cw.Flush()
 }
 
 func sortedKeys[V any](m map[string]V) []string {

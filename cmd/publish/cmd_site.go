@@ -21,9 +21,13 @@ Site generates the pages' data from the published datasets and the run
 status into a build directory in the cache (never into the tracked tree),
 then builds the static site with the embedded Hugo into --out: a home page,
 a page per dataset (schema with units, CSV and Parquet downloads made at
-build time, licence, how to cite), a page per country (spending charts and
-figures), and the sources page (each source's status, last success and
-licence). Sample data carries a banner on every page.
+build time, licence, how to cite, its versions), a page per country
+(spending charts and figures, the revisions that touched it), the changes
+page and one page per version with its diff and downloads (the last ten
+versions as CSV and Parquet), Atom feeds of all changes, per dataset and
+per country, and the sources page (each source's status, last success and
+licence). Sample data carries a banner on every page. Diffs of versions are
+cached in the cache directory, so a new version computes one new diff.
 `
 
 func runSite(ctx context.Context, m *Main, args []string) error {

@@ -39,7 +39,7 @@ func chromePath(t *testing.T) string {
 // dataset, as a reader would. One browser serves every subtest.
 func TestBrowser(t *testing.T) {
 	chrome := chromePath(t)
-	_, public := build(t, testInput(t, true))
+	_, public := build(t, historyInput(t, true))
 	srv := httptest.NewServer(http.FileServer(http.Dir(public)))
 	t.Cleanup(srv.Close)
 
@@ -126,6 +126,9 @@ func TestBrowser(t *testing.T) {
 			var w []float64
 			eval(t, `[document.documentElement.scrollWidth, window.innerWidth]`, &w)
 			t.Errorf("page is %v px wide in a %v px layout viewport, want both 360: it scrolls sideways", w[0], w[1])
+			var wide []string
+			eval(t, `[...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right > 361 && !e.parentElement.closest('.scroll')).slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))`, &wide)
+			t.Errorf("elements past the right edge: %q", wide)
 		}
 		var problems []string
 		eval(t, `(() => {
@@ -255,6 +258,66 @@ func TestBrowser(t *testing.T) {
 			if resp.StatusCode != http.StatusOK || err != nil || string(body) != string(want) {
 				t.Errorf("download %s: status %d, %d bytes; want the file %s", d, resp.StatusCode, len(body), name)
 			}
+		}
+	})
+
+	t.Run("changes", func(t *testing.T) {
+		follow(t, `nav a[href*="changes/"]`)
+		var h1 string
+		eval(t, `document.querySelector('h1').textContent`, &h1)
+		if h1 != "Changes" {
+			t.Fatalf("at %q, want the changes page", h1)
+		}
+		var rows []string
+		eval(t, `[...document.querySelectorAll('table.versions tbody tr')].map(tr => tr.cells[2].innerText)`, &rows)
+		if len(rows) != 4 || !strings.HasPrefix(rows[0], "2026-04-28") {
+			t.Errorf("changes page lists %q, want 4 versions, newest first", rows)
+		}
+		var feeds []string
+		eval(t, `[...document.querySelectorAll('a[type="application/atom+xml"], link[type="application/atom+xml"]')].map(a => a.href)`, &feeds)
+		if len(feeds) < 2 {
+			t.Errorf("changes page links %d feeds, want the Subscribe link and the head link", len(feeds))
+		}
+		for _, f := range feeds {
+			resp, err := http.Get(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				t.Errorf("feed %s: status %d", f, resp.StatusCode)
+			} else if err := validateAtom(body); err != nil {
+				t.Errorf("feed %s: %v", f, err)
+			}
+		}
+		checkPage(t)
+		checkLinks(t)
+		follow(t, `table.versions a[href*="versions/2026-04-26/"]`)
+	})
+
+	t.Run("version", func(t *testing.T) {
+		var h1 string
+		eval(t, `document.querySelector('h1').textContent`, &h1)
+		if h1 != "Military expenditure by country, version 2026-04-26" {
+			t.Fatalf("at %q, want the page of version 2026-04-26", h1)
+		}
+		var revised string
+		eval(t, `document.querySelector('#changes-revised ~ div table.changes td.delta').innerText`, &revised)
+		if !strings.Contains(revised, "48,000 US$ m") || !strings.Contains(revised, "49,012 US$ m") {
+			t.Errorf("revised row reads %q, want old and new values", revised)
+		}
+		var visible bool
+		eval(t, `(() => { const r = document.querySelector('#changes-revised ~ div table.changes').getBoundingClientRect(); return r.width > 0 && r.height > 0; })()`, &visible)
+		if !visible {
+			t.Errorf("table of revisions is not visible")
+		}
+		checkPage(t)  // no sideways scrolling at 360 px
+		checkLinks(t) // the downloads of the version and its changes.csv, the feeds
+		var downloads []string
+		eval(t, `[...document.querySelectorAll('ul.downloads a')].map(a => a.href)`, &downloads)
+		if len(downloads) != 3 {
+			t.Errorf("version page offers %d downloads, want changes.csv, CSV and Parquet", len(downloads))
 		}
 	})
 

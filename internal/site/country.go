@@ -39,6 +39,10 @@ type countryParams struct {
 	Uncertain bool `json:"uncertain,omitempty"`
 	Footnotes bool `json:"footnotes,omitempty"`
 	Blanks    bool `json:"blanks,omitempty"`
+	// Revisions lists the revisions of the country's figures in the
+	// versions the site shows; Feeds is the country's feed of them.
+	Revisions *revisionsParams `json:"revisions,omitempty"`
+	Feeds     []feedLink       `json:"feeds,omitempty"`
 }
 
 type chartParams struct {
@@ -148,7 +152,7 @@ func (n *sourceNames) compare(a, b string) int {
 
 // countryPages builds the page of every country that has at least one row
 // in recs, and the list that links to them.
-func countryPages(recs []dataset.Expenditure, names *sourceNames, urls siteURLs, lastmod string) ([]countryPage, []letterGroup, error) {
+func countryPages(recs []dataset.Expenditure, names *sourceNames, urls siteURLs, lastmod string, cs *changeSite) ([]countryPage, []letterGroup, error) {
 	byCountry := map[string][]int{}
 	for i := range recs {
 		byCountry[recs[i].Country] = append(byCountry[recs[i].Country], i)
@@ -167,6 +171,12 @@ func countryPages(recs []dataset.Expenditure, names *sourceNames, urls siteURLs,
 		p, err := buildCountry(code, recs, byCountry[code], names, lastmod)
 		if err != nil {
 			return nil, nil, err
+		}
+		if cs != nil {
+			p.Params.Revisions = cs.countryRevisions(code)
+			if cs.any() {
+				p.Params.Feeds = []feedLink{{Title: "Revisions of " + p.Title + " (Atom)", Path: "countries/" + strings.ToLower(code) + "/changes.atom"}}
+			}
 		}
 		pages = append(pages, p)
 		entries = append(entries, countryEntry{
@@ -189,6 +199,17 @@ func countryPages(recs []dataset.Expenditure, names *sourceNames, urls siteURLs,
 		g.Countries = append(g.Countries, e)
 	}
 	return pages, groups, nil
+}
+
+// countryCodes returns the codes of the countries that get a page.
+func countryCodes(recs []dataset.Expenditure) map[string]bool {
+	out := map[string]bool{}
+	for i := range recs {
+		if countryCode.MatchString(recs[i].Country) {
+			out[recs[i].Country] = true
+		}
+	}
+	return out
 }
 
 // sortKey folds case and accents, so that Côte d'Ivoire sorts among the Cs

@@ -46,7 +46,12 @@ type datasetParams struct {
 	Licences   []link          `json:"licences,omitempty"`
 	Sources    []sourceRefItem `json:"sources,omitempty"`
 	Citation   string          `json:"citation"`
-	Notices    []string        `json:"notices,omitempty"`
+	// Versions lists the published versions, newest first; Feeds are the
+	// Atom feeds of the dataset's changes.
+	Versions     []changesRow `json:"versions,omitempty"`
+	VersionPages string       `json:"versionpages,omitempty"`
+	Feeds        []feedLink   `json:"feeds,omitempty"`
+	Notices      []string     `json:"notices,omitempty"`
 	// JSONLD is the schema.org description, marshalled by encoding/json
 	// with HTML escaping, so it cannot close the script element it goes in.
 	JSONLD string `json:"jsonld"`

@@ -79,7 +79,14 @@ func Generate(dir string, in *Input) error {
 		dlErr <- nil
 	}()
 
-	pages, groups, err := countryPages(recs, names, urls, lastmod)
+	// The histories first: the country pages list their revisions.
+	histories, err := loadHistories(in, filepath.Join(dir, "static"))
+	cs := &changeSite{urls: urls, names: names, pages: countryCodes(recs), hist: histories, siteTitle: title, lastmod: lastmod}
+	var pages []countryPage
+	var groups []letterGroup
+	if err == nil {
+		pages, groups, err = countryPages(recs, names, urls, lastmod, cs)
+	}
 	if err == nil {
 		for _, p := range pages {
 			if err = writePage(filepath.Join(dir, "content", "countries", strings.ToLower(p.Params.ISO3)+".md"), p); err != nil {
@@ -104,6 +111,11 @@ func Generate(dir string, in *Input) error {
 		if err != nil {
 			return err
 		}
+		page.Params.Versions = cs.datasetVersions(i)
+		if histories[i] != nil {
+			page.Params.Feeds = cs.feeds(name)
+			page.Params.VersionPages = integer(int64(min(len(histories[i].versions), versionPagesOf(in))))
+		}
 		if err := writePage(filepath.Join(dir, "content", "datasets", name+".md"), page); err != nil {
 			return err
 		}
@@ -115,11 +127,16 @@ func Generate(dir string, in *Input) error {
 			Version: page.Params.Version, Created: page.Params.Created,
 		})
 	}
+	changes := cs.changesRows()
+	home := homePageOf(in, summaries, len(pages), title, description, lastmod)
+	home.Params.Changes = changes[:min(len(changes), 5)]
+	home.Params.Feeds = cs.feeds("")
 	sections := []struct {
 		path string
 		page any
 	}{
-		{"content/_index.md", homePageOf(in, summaries, len(pages), title, description, lastmod)},
+		{"content/_index.md", home},
+		{"content/changes/_index.md", changesPageOf(cs, changes, in, lastmod)},
 		{"content/datasets/_index.md", map[string]any{
 			"title": "Datasets", "lastmod": lastmod,
 			"description": "The datasets this site publishes, with their schema, licence and downloads in CSV and Parquet.",
@@ -134,6 +151,19 @@ func Generate(dir string, in *Input) error {
 		if err := writePage(filepath.Join(dir, filepath.FromSlash(s.path)), s.page); err != nil {
 			return err
 		}
+	}
+	for _, vp := range cs.versionPages() {
+		file := strings.ReplaceAll(vp.Params.Version, ".", "_") + ".md"
+		if err := writePage(filepath.Join(dir, "content", "changes", vp.Params.Dataset, file), vp); err != nil {
+			return err
+		}
+	}
+	countryNames := map[string]string{}
+	for _, p := range pages {
+		countryNames[p.Params.ISO3] = p.Title
+	}
+	if err := cs.writeFeeds(filepath.Join(dir, "static"), sample, countryNames); err != nil {
+		return err
 	}
 	if err := writeJSON(filepath.Join(dir, "data", "countries.json"), map[string]any{"groups": groups}); err != nil {
 		return err

@@ -8,12 +8,20 @@
 // messages, URLs) reaches Hugo as front-matter data, never as HTML, so the
 // templates escape it. The one exception is the charts: Generate draws them
 // as SVG with html/template, which escapes every piece of text it inserts.
+//
+// When a dataset has a History, Generate also makes the pages about its
+// versions: the changes page, a page per version with its diff against the
+// previous one (the diff package's Compare, as publish diff uses it), the
+// revisions on each country's page, the downloads of earlier versions read
+// from git, and Atom feeds written with encoding/xml (see atom.go). Diffs
+// are kept in Input.CacheDir between builds.
 package site
 
 import (
 	"time"
 
 	"github.com/defence-transparency/publish/internal/dataset"
+	"github.com/defence-transparency/publish/internal/dataset/history"
 )
 
 // Input is everything the site shows.
@@ -28,6 +36,17 @@ type Input struct {
 	BaseURL  string
 	Datasets []Dataset
 	Sources  []SourceStatus
+	// CacheDir keeps the diffs between versions and the CSV files of
+	// earlier versions from one build to the next, keyed by the hashes of
+	// the Parquet blobs they come from, so a build after one new version
+	// computes one new diff. Empty means no cache. It must not be inside
+	// the directory Generate writes, which every build empties.
+	CacheDir string
+	// VersionPages is how many of each dataset's newest versions get a page
+	// with their diff and an entry in the feeds (DefaultVersionPages when
+	// zero); VersionDownloads is how many of them offer their own CSV and
+	// Parquet files (DefaultVersionDownloads when zero).
+	VersionPages, VersionDownloads int
 }
 
 // Dataset is one published dataset.
@@ -39,6 +58,11 @@ type Dataset struct {
 	// ParquetPath is the published Parquet file, offered for download as
 	// it is.
 	ParquetPath string
+	// History is the dataset's published versions, read from the data
+	// repository; nil when there is none (a data directory that is not a
+	// git repository). The site shows the changes of each version, offers
+	// earlier versions for download and makes the Atom feeds from it.
+	History *history.History
 }
 
 // Statuses of a source, as SourceStatus.Status holds them.

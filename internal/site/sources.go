@@ -139,6 +139,8 @@ type homeParams struct {
 	Countries int              `json:"countries"`
 	Sources   int              `json:"sources"`
 	Failed    int              `json:"failed"`
+	Changes   []changesRow     `json:"changes,omitempty"` // the newest versions
+	Feeds     []feedLink       `json:"feeds,omitempty"`
 }
 
 func homePageOf(in *Input, summaries []datasetSummary, countries int, title, description, lastmod string) homePage {

@@ -1,6 +1,7 @@
 package diff
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -152,5 +153,31 @@ func TestAnalyzeSeriesChange(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Analyze mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestCSVWriter(t *testing.T) {
+	old := sorted(exp("DEU", 2021, "sipri", 11, ""), exp("UKR", 2020, "worldbank", 3.5, ""))
+	cur := sorted(exp("DEU", 2021, "sipri", 12, ""))
+	var b strings.Builder
+	cw, err := NewCSVWriter(&b, dataset.ExpenditureSchema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Compare(dataset.ExpenditureSchema, Tables(old), Tables(cur), OptionsFor(dataset.MilitaryExpenditure), cw.Write); err != nil {
+		t.Fatal(err)
+	}
+	if err := cw.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	want := "change,class,country_iso3,year,measure,source,field,old,new\n" +
+		"changed,revised,DEU,2021,current_usd,sipri,value,11,12\n" +
+		"removed,removed,UKR,2020,current_usd,worldbank,country_name,UKR,\n" +
+		"removed,removed,UKR,2020,current_usd,worldbank,value,3.5,\n" +
+		"removed,removed,UKR,2020,current_usd,worldbank,unit,US$ m,\n" +
+		"removed,removed,UKR,2020,current_usd,worldbank,estimate,false,\n" +
+		"removed,removed,UKR,2020,current_usd,worldbank,uncertain,false,\n"
+	if b.String() != want {
+		t.Errorf("CSV:\n%s\nwant:\n%s", b.String(), want)
 	}
 }

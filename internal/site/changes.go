@@ -1,0 +1,812 @@
+package site
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/defence-transparency/publish/internal/country"
+	"github.com/defence-transparency/publish/internal/dataset"
+	"github.com/defence-transparency/publish/internal/dataset/diff"
+)
+
+// changeSite makes the pages and feeds about versions from the histories.
+type changeSite struct {
+	urls      siteURLs
+	names     *sourceNames
+	pages     map[string]bool // country codes that have a page
+	hist      []*datasetHistory
+	siteTitle string
+	lastmod   string
+}
+
+// feedLink is a feed a page offers, for the head and the Subscribe link.
+type feedLink struct {
+	Title string `json:"title"`
+	Path  string `json:"path"`
+}
+
+// countsParams are a version's counts, as text.
+type countsParams struct {
+	Added     string `json:"added"`
+	Removed   string `json:"removed"`
+	Changed   string `json:"changed"`
+	Revisions string `json:"revisions"`
+	Markers   string `json:"markers"`
+}
+
+func countsOf(c diff.Counts) countsParams {
+	return countsParams{Added: integer(int64(c.Added)), Removed: integer(int64(c.Removed)), Changed: integer(int64(c.Changed)),
+		Revisions: integer(int64(c.Revisions)), Markers: integer(int64(c.Markers))}
+}
+
+// versionRef names a version and, when it has one, its page.
+type versionRef struct {
+	Label string `json:"label"`
+	Path  string `json:"path,omitempty"`
+}
+
+// changesRow is one version in the list of changes.
+type changesRow struct {
+	Date         string       `json:"date"`
+	DateISO      string       `json:"dateiso"`
+	Dataset      string       `json:"dataset"`
+	DatasetTitle string       `json:"datasettitle"`
+	DatasetPath  string       `json:"datasetpath"`
+	Version      versionRef   `json:"version"`
+	Rows         string       `json:"rows"`
+	Counts       countsParams `json:"counts"`
+	First        bool         `json:"first,omitempty"`
+	Sample       bool         `json:"sample,omitempty"`
+	Summary      string       `json:"summary"`
+	Files        []fileRef    `json:"files,omitempty"`
+	sv           *siteVersion
+}
+
+// fileRef is a download of an earlier version.
+type fileRef struct {
+	Label     string `json:"label"`
+	Path      string `json:"path"`
+	MediaType string `json:"mediatype"`
+	Size      string `json:"size"`
+	SHA256    string `json:"sha256"`
+	Note      string `json:"note,omitempty"`
+}
+
+// keyCell is one key field of a changed row.
+type keyCell struct {
+	Text string `json:"text"`
+	Path string `json:"path,omitempty"` // a country's page
+}
+
+// fieldDelta is one field of a changed row: Old and New are rounded for
+// reading, OldValue and NewValue the exact values of numbers.
+type fieldDelta struct {
+	Label    string `json:"label,omitempty"`
+	Old      string `json:"old,omitempty"`
+	OldValue string `json:"oldvalue,omitempty"`
+	New      string `json:"new,omitempty"`
+	NewValue string `json:"newvalue,omitempty"`
+}
+
+// changeItem is one changed row on a page.
+type changeItem struct {
+	Key    []keyCell    `json:"key"`
+	Fields []fieldDelta `json:"fields"`
+}
+
+// sectionParams is one class of change on a version page.
+type sectionParams struct {
+	ID    string       `json:"id"`
+	Title string       `json:"title"`
+	Intro string       `json:"intro"`
+	Count string       `json:"count"`
+	More  string       `json:"more,omitempty"`
+	Rows  []changeItem `json:"rows"`
+}
+
+// versionPage is the front matter of a version's page.
+type versionPage struct {
+	Title       string        `json:"title"`
+	Description string        `json:"description"`
+	Lastmod     string        `json:"lastmod,omitempty"`
+	URL         string        `json:"url"`
+	Params      versionParams `json:"params"`
+}
+
+type versionParams struct {
+	Dataset      string          `json:"dataset"`
+	DatasetTitle string          `json:"datasettitle"`
+	DatasetPath  string          `json:"datasetpath"`
+	Version      string          `json:"version"`
+	Commit       string          `json:"commit"`
+	Date         string          `json:"date"`
+	DateISO      string          `json:"dateiso"`
+	Sample       bool            `json:"sample,omitempty"`
+	First        bool            `json:"first,omitempty"`
+	Previous     *versionRef     `json:"previous,omitempty"`
+	Next         *versionRef     `json:"next,omitempty"`
+	OldRows      string          `json:"oldrows"`
+	Rows         string          `json:"rows"`
+	Counts       countsParams    `json:"counts"`
+	Summary      string          `json:"summary"`
+	BySource     []sourceCounts  `json:"bysource,omitempty"`
+	Explained    []string        `json:"explained,omitempty"`
+	KeyColumns   []string        `json:"keycolumns"`
+	Sections     []sectionParams `json:"sections,omitempty"`
+	Files        []fileRef       `json:"files,omitempty"`
+	Changes      *fileRef        `json:"changes,omitempty"`
+	Feeds        []feedLink      `json:"feeds"`
+}
+
+type sourceCounts struct {
+	Source string       `json:"source"`
+	Counts countsParams `json:"counts"`
+}
+
+// revisionItem is one revision on a country's page.
+type revisionItem struct {
+	Version versionRef   `json:"version"`
+	Date    string       `json:"date"`
+	DateISO string       `json:"dateiso"`
+	Key     []keyCell    `json:"key"` // without the country
+	Fields  []fieldDelta `json:"fields"`
+	Class   string       `json:"class"`
+}
+
+// revisionsParams is the Revisions section of a country's page.
+type revisionsParams struct {
+	Columns []string       `json:"columns"`
+	Rows    []revisionItem `json:"rows,omitempty"`
+	More    string         `json:"more,omitempty"`
+	Window  string         `json:"window"`
+}
+
+// sectionOrder is the order of the sections of a version page.
+var sectionOrder = []diff.Class{diff.ClassRevised, diff.ClassFilled, diff.ClassWithdrawn, diff.ClassMarker,
+	diff.ClassOther, diff.ClassAdded, diff.ClassRemoved}
+
+var sectionText = map[diff.Class]struct{ title, intro string }{
+	diff.ClassRevised:   {"Revised", "Figures that were published before and now read differently."},
+	diff.ClassFilled:    {"Now given", "Figures that were missing and are now published."},
+	diff.ClassWithdrawn: {"Withdrawn", "Figures that were published and are now missing."},
+	diff.ClassMarker:    {"Missing marker changed", "Figures still missing, now for another stated reason (for example “not available” instead of “did not exist”)."},
+	diff.ClassOther:     {"Other changes (flags, notes)", "The figure is unchanged; an estimate or uncertainty mark, a note or another field changed."},
+	diff.ClassAdded:     {"Added", "New rows that no added year or measure above accounts for."},
+	diff.ClassRemoved:   {"Removed", "Rows no longer published that no removed year or measure above accounts for."},
+}
+
+// plural returns "1 figure" or "12,345 figures".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return integer(int64(n)) + " " + many
+}
+
+// countryName returns the name a country is known by on the site.
+func countryName(code, fallback string) string {
+	if c, ok := country.Lookup(code); ok && c.Name != "" {
+		return c.Name
+	}
+	if fallback != "" {
+		return fallback
+	}
+	return code
+}
+
+// seriesLabel names a series in words.
+func seriesLabel(def *dataset.Definition, s string) string {
+	if def.SeriesField == "measure" {
+		return measureLabel(s)
+	}
+	return s
+}
+
+// seriesChangeText explains a series that replaced another, in words.
+func seriesChangeText(def *dataset.Definition, c diff.SeriesChange) string {
+	from, fromOK := strings.CutPrefix(c.From, "constant_usd_")
+	to, toOK := strings.CutPrefix(c.To, "constant_usd_")
+	var s string
+	if fromOK && toOK {
+		s = fmt.Sprintf("Constant US$ now at %s prices instead of %s prices", to, from)
+	} else {
+		s = fmt.Sprintf("%s replaced by %s", seriesLabel(def, c.From), seriesLabel(def, c.To))
+	}
+	s += ": " + plural(c.OldRows, "figure", "figures") + " replaced"
+	if c.NewRows != c.OldRows {
+		s += " by " + integer(int64(c.NewRows))
+	}
+	return s + "."
+}
+
+// seriesChangeShort names a series change in a few words, for summaries.
+func seriesChangeShort(c diff.SeriesChange) string {
+	from, fromOK := strings.CutPrefix(c.From, "constant_usd_")
+	to, toOK := strings.CutPrefix(c.To, "constant_usd_")
+	if fromOK && toOK {
+		return fmt.Sprintf("constant US$ moved from %s to %s prices (%s)", from, to, plural(c.OldRows, "figure", "figures"))
+	}
+	return fmt.Sprintf("%s replaced by %s (%s)", c.From, c.To, plural(c.OldRows, "figure", "figures"))
+}
+
+// periodName is the word for a period ("Year").
+func periodName(def *dataset.Definition) string {
+	if i := def.Schema.Index(def.PeriodField); i >= 0 && def.Schema.Fields[i].Title != "" {
+		return def.Schema.Fields[i].Title
+	}
+	return "Period"
+}
+
+// explanations says which periods and series came, went or replaced others.
+func explanations(def *dataset.Definition, p *pairDiff) []string {
+	var out []string
+	a := &p.Analysis
+	for _, x := range a.AddedPeriods {
+		out = append(out, fmt.Sprintf("%s %s added: %s.", periodName(def), x, plural(p.Periods[x], "figure", "figures")))
+	}
+	for _, x := range a.RemovedPeriods {
+		out = append(out, fmt.Sprintf("%s %s removed: %s.", periodName(def), x, plural(p.Periods[x], "figure", "figures")))
+	}
+	for _, c := range a.SeriesChanges {
+		out = append(out, seriesChangeText(def, c))
+	}
+	for _, x := range a.AddedSeries {
+		out = append(out, fmt.Sprintf("New: %s, %s.", seriesLabel(def, x), plural(p.Series[x], "figure", "figures")))
+	}
+	for _, x := range a.RemovedSeries {
+		out = append(out, fmt.Sprintf("No longer published: %s, %s.", seriesLabel(def, x), plural(p.Series[x], "figure", "figures")))
+	}
+	return out
+}
+
+// summaryText says in one sentence what a version changed.
+func summaryText(p *pairDiff) string {
+	if p.First {
+		return fmt.Sprintf("The first published version: %s.", plural(p.NewRows, "row", "rows"))
+	}
+	c := p.Counts
+	if c.Total() == 0 {
+		return "No row changed."
+	}
+	var parts []string
+	for _, sc := range p.Analysis.SeriesChanges {
+		// Rows of a series that replaced another are one change, not
+		// additions and removals.
+		c.Added -= sc.NewRows
+		c.Removed -= sc.OldRows
+		parts = append(parts, seriesChangeShort(sc))
+	}
+	if c.Revisions > 0 {
+		parts = append(parts, plural(c.Revisions, "figure revised", "figures revised"))
+	}
+	if c.Markers > 0 {
+		parts = append(parts, plural(c.Markers, "missing marker changed", "missing markers changed"))
+	}
+	if o := c.Changed - c.Revisions - c.Markers; o > 0 {
+		parts = append(parts, plural(o, "other change", "other changes"))
+	}
+	if c.Added > 0 {
+		parts = append(parts, plural(c.Added, "row added", "rows added"))
+	}
+	if c.Removed > 0 {
+		parts = append(parts, plural(c.Removed, "row removed", "rows removed"))
+	}
+	s := strings.Join(parts, ", ")
+	return strings.ToUpper(s[:1]) + s[1:] + "."
+}
+
+// display formats the values of a dataset's rows as the country pages do.
+type display struct {
+	def   *dataset.Definition
+	f     fields
+	names *sourceNames
+	urls  siteURLs
+	pages map[string]bool
+}
+
+// value returns field i of row r for reading and, for numbers, exactly.
+func (d *display) value(r textRow, i int) (text, exactValue string) {
+	s := d.f.schema
+	v, ok := r.at(i)
+	field := s.Fields[i]
+	switch {
+	case i == d.f.value && !ok:
+		m, _ := r.at(d.f.marker)
+		return missingText(m), ""
+	case i == d.f.marker:
+		if !ok {
+			return "no marker", ""
+		}
+		return missingText(v), ""
+	case !ok:
+		return "(empty)", ""
+	}
+	switch field.Type {
+	case dataset.Boolean:
+		if v == "true" {
+			return "yes", ""
+		}
+		return "no", ""
+	case dataset.Number:
+		x, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			return v, ""
+		}
+		if i != d.f.value {
+			return number(x), v
+		}
+		unit, _ := r.at(d.f.unit)
+		switch {
+		case isPercentUnit(unit):
+			return number(percent(x, unit)) + "%", v
+		case unit == "local currency":
+			if cur, ok := r.at(d.f.currency); ok && cur != "" {
+				return number(x) + " " + cur, v
+			}
+		}
+		if unit != "" {
+			return number(x) + " " + unit, v
+		}
+		return number(x), v
+	}
+	return v, ""
+}
+
+// precise returns a number as published, with thousands separators, in
+// the unit value would show it in.
+func (d *display) precise(r textRow, i int) string {
+	v, _ := r.at(i)
+	x, err := strconv.ParseFloat(v, 64)
+	if err != nil {
+		return v
+	}
+	text, _ := d.value(r, i)
+	unit, _ := r.at(d.f.unit)
+	if i == d.f.value && isPercentUnit(unit) {
+		return groupDigits(exact(percent(x, unit))) + "%"
+	}
+	if _, suffix, ok := strings.Cut(text, " "); ok && i == d.f.value {
+		return groupDigits(v) + " " + suffix
+	}
+	return groupDigits(v)
+}
+
+func (d *display) label(i int) string {
+	if i == d.f.value {
+		return ""
+	}
+	f := d.f.schema.Fields[i]
+	if f.Title != "" {
+		return f.Title
+	}
+	return f.Name
+}
+
+// keyColumns returns the headings of the key columns, without the country
+// when skipCountry is set.
+func (d *display) keyColumns(skipCountry bool) []string {
+	var out []string
+	for _, i := range d.f.schema.KeyIndex() {
+		switch {
+		case i == d.f.country && skipCountry:
+		case i == d.f.country:
+			out = append(out, "Country")
+		default:
+			out = append(out, d.label(i))
+		}
+	}
+	return out
+}
+
+// key returns the key fields of r for reading.
+func (d *display) key(r textRow, skipCountry bool) []keyCell {
+	var out []keyCell
+	for _, i := range d.f.schema.KeyIndex() {
+		v, _ := r.at(i)
+		switch i {
+		case d.f.country:
+			if skipCountry {
+				continue
+			}
+			name, _ := r.at(d.f.schema.Index("country_name"))
+			c := keyCell{Text: countryName(v, name)}
+			if d.pages[v] {
+				c.Path = d.urls.link("countries/" + strings.ToLower(v) + "/")
+			}
+			out = append(out, c)
+		case d.f.series:
+			out = append(out, keyCell{Text: seriesLabel(d.def, v)})
+		case d.f.source:
+			out = append(out, keyCell{Text: d.names.labelOf(v)})
+		default:
+			out = append(out, keyCell{Text: v})
+		}
+	}
+	return out
+}
+
+// deltas returns what changed in a row: each changed field old -> new, or
+// the figure of an added or removed row.
+func (d *display) deltas(c *changeRow) []fieldDelta {
+	var out []fieldDelta
+	switch {
+	case c.Old != nil && c.New != nil:
+		valueChanged := slices.Contains(c.Fields, d.f.value)
+		for _, i := range c.Fields {
+			if i == d.f.marker && valueChanged {
+				continue // "not available -> 123" already says it
+			}
+			fd := fieldDelta{Label: d.label(i)}
+			fd.Old, fd.OldValue = d.value(c.Old, i)
+			fd.New, fd.NewValue = d.value(c.New, i)
+			if fd.Old == fd.New && fd.OldValue != fd.NewValue {
+				// Rounded alike (0.013 and 0.0134 both read 1.3%): show
+				// the published precision, or the change would be invisible.
+				fd.Old, fd.New = d.precise(c.Old, i), d.precise(c.New, i)
+			}
+			out = append(out, fd)
+		}
+	default:
+		r := c.row()
+		shown := []int{d.f.value}
+		if d.f.value < 0 {
+			shown = nil
+			key := d.f.schema.KeyIndex()
+			for i := range d.f.schema.Fields {
+				if _, ok := r.at(i); ok && !slices.Contains(key, i) {
+					shown = append(shown, i)
+				}
+			}
+		}
+		for _, i := range shown {
+			fd := fieldDelta{Label: d.label(i)}
+			if c.New != nil {
+				fd.New, fd.NewValue = d.value(r, i)
+			} else {
+				fd.Old, fd.OldValue = d.value(r, i)
+			}
+			out = append(out, fd)
+		}
+	}
+	return out
+}
+
+func (cs *changeSite) display(def *dataset.Definition) *display {
+	return &display{def: def, f: fieldsOf(def), names: cs.names, urls: cs.urls, pages: cs.pages}
+}
+
+// feeds returns the feeds of the whole site and of one dataset.
+func (cs *changeSite) feeds(dataset string) []feedLink {
+	if !cs.any() {
+		return nil
+	}
+	out := []feedLink{{Title: "All changes (Atom)", Path: "changes.atom"}}
+	if dataset != "" {
+		out = append([]feedLink{{Title: "Changes to this dataset (Atom)", Path: "datasets/" + dataset + "/changes.atom"}}, out...)
+	}
+	return out
+}
+
+// any reports whether any dataset has a history.
+func (cs *changeSite) any() bool {
+	for _, dh := range cs.hist {
+		if dh != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// files returns a version's downloads as links from the site's root.
+func (cs *changeSite) files(name string, sv *siteVersion) []fileRef {
+	var out []fileRef
+	for _, f := range sv.files {
+		out = append(out, fileRef{Label: f.Label, Path: sv.dir(name) + f.File, MediaType: f.MediaType, Size: f.Size, SHA256: f.SHA256, Note: f.Note})
+	}
+	return out
+}
+
+func (cs *changeSite) ref(name string, sv *siteVersion) versionRef {
+	r := versionRef{Label: sv.v.Label()}
+	if sv.page() {
+		r.Path = cs.urls.link(sv.dir(name))
+	}
+	return r
+}
+
+// versionPages builds the page of every version that has one.
+func (cs *changeSite) versionPages() []versionPage {
+	var out []versionPage
+	for _, dh := range cs.hist {
+		if dh == nil {
+			continue
+		}
+		def := dh.def
+		d := cs.display(def)
+		for k, sv := range dh.versions {
+			if !sv.page() {
+				continue
+			}
+			p := sv.diff
+			label := sv.v.Label()
+			vp := versionPage{
+				Title:       fmt.Sprintf("%s, version %s", def.Title, label),
+				Description: fmt.Sprintf("What changed in version %s of %s: %s", label, def.Title, summaryText(p)),
+				Lastmod:     machineTime(sv.when),
+				URL:         "/" + sv.dir(def.Name),
+				Params: versionParams{
+					Dataset: def.Name, DatasetTitle: def.Title, DatasetPath: cs.urls.link("datasets/" + def.Name + "/"),
+					Version: label, Commit: sv.v.Commit, Date: day(sv.when), DateISO: machineTime(sv.when),
+					Sample: sv.v.Sample, First: p.First,
+					OldRows: integer(int64(p.OldRows)), Rows: integer(int64(p.NewRows)),
+					Counts: countsOf(p.Counts), Summary: summaryText(p),
+					Explained:  explanations(def, p),
+					KeyColumns: d.keyColumns(false),
+					Files:      cs.files(def.Name, sv),
+					Feeds:      cs.feeds(def.Name),
+				},
+			}
+			if k+1 < len(dh.versions) {
+				r := cs.ref(def.Name, dh.versions[k+1])
+				vp.Params.Previous = &r
+			}
+			if k > 0 {
+				r := cs.ref(def.Name, dh.versions[k-1])
+				vp.Params.Next = &r
+			}
+			if sv.changes != nil {
+				c := sv.changes
+				vp.Params.Changes = &fileRef{Label: c.Label, Path: sv.dir(def.Name) + c.File, MediaType: c.MediaType, Size: c.Size, SHA256: c.SHA256, Note: c.Note}
+			}
+			for _, src := range sortedKeys(p.BySource) {
+				vp.Params.BySource = append(vp.Params.BySource, sourceCounts{Source: cs.names.labelOf(src), Counts: countsOf(p.BySource[src])})
+			}
+			if !p.First {
+				for _, class := range sectionOrder {
+					sec := p.Sections[class]
+					if sec == nil || sec.N == 0 {
+						continue
+					}
+					t := sectionText[class]
+					sp := sectionParams{ID: "changes-" + string(class), Title: t.title, Intro: t.intro,
+						Count: integer(int64(sec.N))}
+					for j := range sec.Rows {
+						sp.Rows = append(sp.Rows, changeItem{Key: d.key(sec.Rows[j].row(), false), Fields: d.deltas(&sec.Rows[j])})
+					}
+					if more := sec.N - len(sec.Rows); more > 0 {
+						sp.More = fmt.Sprintf("The first %s of %s are listed here; the other %s are in the CSV file of all changes.",
+							integer(int64(len(sec.Rows))), integer(int64(sec.N)), integer(int64(more)))
+					}
+					vp.Params.Sections = append(vp.Params.Sections, sp)
+				}
+			}
+			out = append(out, vp)
+		}
+	}
+	return out
+}
+
+// changesRows lists every version of every dataset, newest first.
+func (cs *changeSite) changesRows() []changesRow {
+	var out []changesRow
+	for _, dh := range cs.hist {
+		if dh == nil {
+			continue
+		}
+		def := dh.def
+		for _, sv := range dh.versions {
+			r := changesRow{
+				Date: day(sv.when), DateISO: machineTime(sv.when),
+				Dataset: def.Name, DatasetTitle: def.Title, DatasetPath: cs.urls.link("datasets/" + def.Name + "/"),
+				Version: cs.ref(def.Name, sv), Rows: integer(int64(sv.v.Rows)), Sample: sv.v.Sample,
+				Files: cs.files(def.Name, sv), sv: sv,
+			}
+			var c diff.Counts
+			if sv.diff != nil {
+				c = sv.diff.Counts
+				r.First = sv.diff.First
+				r.Rows = integer(int64(sv.diff.NewRows))
+				r.Summary = summaryText(sv.diff)
+			} else {
+				vc := sv.v.Changes
+				c = diff.Counts{Added: vc.Added, Removed: vc.Removed, Changed: vc.Changed, Revisions: vc.Revisions, Markers: vc.Markers}
+				r.First = vc.Previous == "" && sv == dh.versions[len(dh.versions)-1]
+			}
+			r.Counts = countsOf(c)
+			out = append(out, r)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b changesRow) int { return b.sv.when.Compare(a.sv.when) })
+	return out
+}
+
+// countryRevisions lists the revisions and marker changes that touched a
+// country in the versions that have a page, newest first.
+func (cs *changeSite) countryRevisions(code string) *revisionsParams {
+	type item struct {
+		r  revisionItem
+		sv *siteVersion
+	}
+	var items []item
+	total, shown := 0, 0
+	var columns []string
+	window := ""
+	for _, dh := range cs.hist {
+		if dh == nil || fieldsOf(dh.def).country < 0 {
+			continue
+		}
+		d := cs.display(dh.def)
+		if columns == nil {
+			columns = d.keyColumns(true)
+		} else if !slices.Equal(columns, d.keyColumns(true)) {
+			// One table holds the revisions: only datasets keyed like the
+			// first go in it. The country's feed has them all.
+			continue
+		}
+		n := 0
+		for _, sv := range dh.versions {
+			if !sv.page() {
+				continue
+			}
+			n++
+			cd := sv.diff.Country[code]
+			if cd == nil {
+				continue
+			}
+			for class, k := range cd.Classes {
+				if class != diff.ClassOther {
+					total += k
+				}
+			}
+			for j := range cd.Rows {
+				c := &cd.Rows[j]
+				items = append(items, item{sv: sv, r: revisionItem{
+					Version: cs.ref(dh.def.Name, sv), Date: day(sv.when), DateISO: machineTime(sv.when),
+					Key: d.key(c.row(), true), Fields: d.deltas(c), Class: sectionText[c.Class].title,
+				}})
+			}
+		}
+		window = fmt.Sprintf("the last %s of %s", plural(n, "version", "versions"), dh.def.Title)
+	}
+	if columns == nil {
+		return nil
+	}
+	slices.SortStableFunc(items, func(a, b item) int { return b.sv.when.Compare(a.sv.when) })
+	rp := &revisionsParams{Columns: columns, Window: window}
+	for _, it := range items {
+		rp.Rows = append(rp.Rows, it.r)
+		shown++
+	}
+	if more := total - shown; more > 0 {
+		rp.More = fmt.Sprintf("%s more are listed on the version pages and in their CSV files of all changes.", plural(more, "revision", "revisions"))
+	}
+	return rp
+}
+
+// countryChange summarises what one version changed in one country.
+func countryChange(def *dataset.Definition, p *pairDiff, cd *countryDelta) string {
+	var parts []string
+	for _, c := range []struct {
+		class     diff.Class
+		one, many string
+	}{
+		{diff.ClassRevised, "figure revised", "figures revised"},
+		{diff.ClassFilled, "figure now given", "figures now given"},
+		{diff.ClassWithdrawn, "figure withdrawn", "figures withdrawn"},
+		{diff.ClassMarker, "missing marker changed", "missing markers changed"},
+		{diff.ClassOther, "other change (flags, notes)", "other changes (flags, notes)"},
+	} {
+		if n := cd.Classes[c.class]; n > 0 {
+			parts = append(parts, plural(n, c.one, c.many))
+		}
+	}
+	replaced := map[string]int{}
+	periods := map[string]int{}
+	added, removed := 0, 0
+	for _, k := range sortedKeys(cd.Buckets) {
+		n := cd.Buckets[k]
+		kind, period, series := splitBucket(k)
+		switch {
+		case p.Analysis.Replaced(series):
+			if kind == diff.ClassRemoved {
+				replaced[series] += n
+			}
+		case explained(&p.Analysis, period, series) && kind == diff.ClassAdded:
+			periods[period] += n
+		case explained(&p.Analysis, period, series):
+			removed += n
+		case kind == diff.ClassAdded:
+			added += n
+		default:
+			removed += n
+		}
+	}
+	for _, c := range p.Analysis.SeriesChanges {
+		if n := replaced[c.From]; n > 0 {
+			s := seriesChangeText(def, diff.SeriesChange{From: c.From, To: c.To, OldRows: n, NewRows: n})
+			parts = append(parts, strings.TrimSuffix(strings.ToLower(s[:1])+s[1:], "."))
+		}
+	}
+	for _, x := range sortedKeys(periods) {
+		if x == "" {
+			added += periods[x]
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("%s added for %s", plural(periods[x], "figure", "figures"), x))
+	}
+	if added > 0 {
+		parts = append(parts, plural(added, "row added", "rows added"))
+	}
+	if removed > 0 {
+		parts = append(parts, plural(removed, "row removed", "rows removed"))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	s := strings.Join(parts, "; ")
+	return strings.ToUpper(s[:1]) + s[1:] + "."
+}
+
+// datasetVersions lists a dataset's versions for its page.
+func (cs *changeSite) datasetVersions(i int) []changesRow {
+	if i >= len(cs.hist) || cs.hist[i] == nil {
+		return nil
+	}
+	var out []changesRow
+	for _, r := range cs.changesRows() {
+		if r.Dataset == cs.hist[i].def.Name {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, cmp.Compare)
+	return keys
+}
+
+// versionPagesOf returns how many versions of each dataset get a page.
+func versionPagesOf(in *Input) int {
+	if in.VersionPages > 0 {
+		return in.VersionPages
+	}
+	return DefaultVersionPages
+}
+
+// changesPage is the front matter of the changes page.
+type changesPage struct {
+	Title       string        `json:"title"`
+	Description string        `json:"description"`
+	Lastmod     string        `json:"lastmod,omitempty"`
+	Params      changesParams `json:"params"`
+}
+
+type changesParams struct {
+	Versions []changesRow `json:"versions,omitempty"`
+	Pages    string       `json:"pages"`
+	Feeds    []feedLink   `json:"feeds,omitempty"`
+	Datasets []feedLink   `json:"datasets,omitempty"` // each dataset's feed
+}
+
+func changesPageOf(cs *changeSite, rows []changesRow, in *Input, lastmod string) changesPage {
+	p := changesPage{
+		Title:       "Changes",
+		Description: "Every published version of the datasets, newest first, and what each one changed: figures revised, added and removed.",
+		Lastmod:     lastmod,
+		Params:      changesParams{Versions: rows, Pages: integer(int64(versionPagesOf(in))), Feeds: cs.feeds("")},
+	}
+	for _, dh := range cs.hist {
+		if dh != nil {
+			p.Params.Datasets = append(p.Params.Datasets, feedLink{Title: dh.def.Title, Path: "datasets/" + dh.def.Name + "/changes.atom"})
+		}
+	}
+	return p
+}
