@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/defence-transparency/publish/internal/collect"
 	"github.com/defence-transparency/publish/internal/dataset"
 	"github.com/defence-transparency/publish/internal/pipeline"
 )
@@ -317,6 +318,23 @@ colour = "blue"`, 1)
 	if _, err := os.Stat(filepath.Join(data, ".publish", "archive")); err == nil {
 		if entries, _ := os.ReadDir(filepath.Join(data, ".publish", "archive")); len(entries) > 0 {
 			t.Errorf("something was fetched before the sources file was checked")
+		}
+	}
+}
+
+// TestEveryCollectorChecksItsOptions: a misspelt option is caught by the
+// start-up check of whichever collector a source names.
+func TestEveryCollectorChecksItsOptions(t *testing.T) {
+	for name, c := range collectors() {
+		ch, ok := c.(interface{ Check(collect.Source) error })
+		if !ok {
+			t.Errorf("collector %s has no Check method", name)
+			continue
+		}
+		src := collect.Source{Name: "x", Dataset: "audit-outcomes", Collector: name, URLs: []string{"https://example.org/"},
+			Options: map[string]any{"no_such_setting": int64(1)}}
+		if err := ch.Check(src); err == nil {
+			t.Errorf("collector %s accepted the option no_such_setting", name)
 		}
 	}
 }

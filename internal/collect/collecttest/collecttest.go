@@ -1,8 +1,10 @@
 // Package collecttest holds what the tests of every collector share: Suite,
 // which serves a collector misbehaving publishers and checks that it fails
-// cleanly, as restic's backend test suite does for its backends; and
-// Fetcher, a fetcher for tests that reads a mirror folder or talks to
-// httptest servers.
+// cleanly, as restic's backend test suite does for its backends; Fetcher,
+// a fetcher for tests that reads a mirror folder or talks to httptest
+// servers; Session, the same with a raw archive, for second runs;
+// MapFetcher, which serves documents from memory; and Recorder, which
+// records what a collector asks for.
 package collecttest
 
 import (
@@ -46,16 +48,43 @@ func Config() collect.FetchConfig {
 // conditional requests, and logs nothing.
 func Fetcher(t testing.TB, src collect.Source, fsys fs.FS) collect.Fetcher {
 	t.Helper()
-	s, err := collect.NewSession(collect.SessionOptions{Config: Config(), Mirror: fsys, Logger: discard()})
+	return SessionFetcher(t, newSession(t, fsys, nil), src, false)
+}
+
+// Session returns a fetch session for tests with the settings of Config,
+// serving URLs as Fetcher does, that keeps a raw archive in a temporary
+// folder, as the pipeline does: its fetchers made with conditional set ask
+// for each document only if it changed since the session last fetched it,
+// and answer one that did not with the archived body and NotModified set.
+// It logs nothing and is closed when the test ends.
+func Session(t testing.TB, fsys fs.FS) *collect.Session {
+	t.Helper()
+	a, err := collect.OpenArchive(t.TempDir())
 	if err != nil {
 		t.Fatalf("collecttest: %v", err)
 	}
-	t.Cleanup(func() { s.Close() })
-	f, err := s.Fetcher(src, false)
+	return newSession(t, fsys, a)
+}
+
+// SessionFetcher returns s's fetcher for src, making conditional requests
+// or not, and fails the test when s cannot make one.
+func SessionFetcher(t testing.TB, s *collect.Session, src collect.Source, conditional bool) collect.Fetcher {
+	t.Helper()
+	f, err := s.Fetcher(src, conditional)
 	if err != nil {
 		t.Fatalf("collecttest: %v", err)
 	}
 	return f
+}
+
+func newSession(t testing.TB, fsys fs.FS, a collect.Archive) *collect.Session {
+	t.Helper()
+	s, err := collect.NewSession(collect.SessionOptions{Config: Config(), Mirror: fsys, Archive: a, Logger: discard()})
+	if err != nil {
+		t.Fatalf("collecttest: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
 }
 
 func discard() *slog.Logger { return slog.New(slog.DiscardHandler) }

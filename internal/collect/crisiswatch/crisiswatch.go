@@ -40,7 +40,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -83,9 +82,20 @@ type Collector struct{}
 
 var _ collect.Collector = (*Collector)(nil)
 
-// options are the source's settings.
+// Check reports a mistake in the source's options before anything is
+// fetched; the pipeline calls it at start-up.
+func (c *Collector) Check(src collect.Source) error {
+	_, err := readOptions(src.Options)
+	if err != nil {
+		return fmt.Errorf("crisiswatch: source %q: %w", src.Name, err)
+	}
+	return nil
+}
+
+// options are the source's settings, decoded from [source.options].
 type options struct {
-	months, maxPages int
+	Months   int `toml:"months"`
+	MaxPages int `toml:"max_pages"`
 }
 
 // Collect reads the listing at src's URL page by page, newest first, until
@@ -130,8 +140,8 @@ func collectEntries(ctx context.Context, f collect.Fetcher, start string, opts o
 	first := -1 // the window's first month, as an index
 	u := start
 	for page := 1; ; page++ {
-		if page > opts.maxPages {
-			return nil, fmt.Errorf("crisiswatch: %s: %w (max_pages = %d; raise it or lower months)", u, ErrPageCap, opts.maxPages)
+		if page > opts.MaxPages {
+			return nil, fmt.Errorf("crisiswatch: %s: %w (max_pages = %d; raise it or lower months)", u, ErrPageCap, opts.MaxPages)
 		}
 		visited[u] = true
 		doc, err := f.Fetch(ctx, &collect.Request{URL: u})
@@ -159,7 +169,7 @@ func collectEntries(ctx context.Context, f collect.Fetcher, start string, opts o
 			for _, e := range p.Entries {
 				newest = max(newest, monthIndex(e.Month))
 			}
-			first = newest - (opts.months - 1)
+			first = newest - (opts.Months - 1)
 		}
 		older := false
 		for _, e := range p.Entries {
@@ -292,42 +302,17 @@ func alertIndicator(m string) (indicator, category string) {
 
 // readOptions reads months and max_pages and rejects any other option.
 func readOptions(raw map[string]any) (options, error) {
-	o := options{months: DefaultMonths, maxPages: DefaultMaxPages}
-	var unknown []string
-	for k, v := range raw {
-		var dst *int
-		switch k {
-		case "months":
-			dst = &o.months
-		case "max_pages":
-			dst = &o.maxPages
-		default:
-			unknown = append(unknown, k)
-			continue
-		}
-		n, ok := wholeNumber(v)
-		if !ok || n < 1 || n > 100000 {
-			return options{}, fmt.Errorf("option %s = %v: want a whole number from 1: %w", k, v, ErrOption)
-		}
-		*dst = n
+	o := options{Months: DefaultMonths, MaxPages: DefaultMaxPages}
+	if err := collect.DecodeOptions(raw, &o); err != nil {
+		return options{}, fmt.Errorf("%w: %w", err, ErrOption)
 	}
-	if len(unknown) > 0 {
-		sort.Strings(unknown)
-		return options{}, fmt.Errorf("options %q: %w (crisiswatch takes months and max_pages)", unknown, ErrOption)
+	for _, opt := range []struct {
+		name string
+		n    int
+	}{{"months", o.Months}, {"max_pages", o.MaxPages}} {
+		if opt.n < 1 || opt.n > 100000 {
+			return options{}, fmt.Errorf("option %s = %d: want a whole number from 1 to 100000: %w", opt.name, opt.n, ErrOption)
+		}
 	}
 	return o, nil
-}
-
-// wholeNumber reads an option's value as TOML decodes it (int64), or as a
-// Go caller may give it.
-func wholeNumber(v any) (int, bool) {
-	switch n := v.(type) {
-	case int:
-		return n, true
-	case int64:
-		return int(n), n == int64(int(n))
-	case float64:
-		return int(n), n == math.Trunc(n) && math.Abs(n) < 1e9
-	}
-	return 0, false
 }

@@ -4,12 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"slices"
-	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -80,40 +78,13 @@ var mirrorRows = []row{
 
 const mirrorWarning = "crisiswatch: 3 entries name no single state and are left out: Israel/Palestine (1), Kashmir (1), Korean Peninsula (1)"
 
-// recorder records the URLs a fetcher is asked for.
-type recorder struct {
-	collect.Fetcher
-	mu   sync.Mutex
-	urls []string
-}
-
-func (r *recorder) Fetch(ctx context.Context, req *collect.Request) (*collect.Document, error) {
-	r.mu.Lock()
-	r.urls = append(r.urls, req.URL)
-	r.mu.Unlock()
-	return r.Fetcher.Fetch(ctx, req)
-}
-
 // TestCollectFromMirror runs the collector through the project's fetcher
 // over the bundled mirror's three pages; a second run makes conditional
 // requests, gets 304 for every page and reports the source unchanged.
 func TestCollectFromMirror(t *testing.T) {
-	archive, err := collect.OpenArchive(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := collect.NewSession(collect.SessionOptions{Mirror: os.DirFS(mirrorRoot), Archive: archive,
-		Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := collecttest.Session(t, os.DirFS(mirrorRoot))
 	src := cwSource(DatabaseURL, nil)
-	f, err := s.Fetcher(src, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rec := &recorder{Fetcher: f}
+	rec := &collecttest.Recorder{Next: collecttest.SessionFetcher(t, s, src, false)}
 	ctx, warnings := collect.WithWarnings(context.Background())
 	tab, err := (&Collector{}).Collect(ctx, rec, src)
 	if err != nil {
@@ -125,18 +96,14 @@ func TestCollectFromMirror(t *testing.T) {
 	if diff := cmp.Diff([]string{mirrorWarning}, warnings.List()); diff != "" {
 		t.Errorf("Collect(mirror) warnings (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{DatabaseURL, page1URL, page2URL}, rec.urls); diff != "" {
+	if diff := cmp.Diff([]string{DatabaseURL, page1URL, page2URL}, rec.Fetched()); diff != "" {
 		t.Errorf("Collect(mirror) fetched (-want +got):\n%s", diff)
 	}
 	if err := dataset.Validate(tab); err != nil {
 		t.Errorf("Validate(Collect(mirror)) = %v", err)
 	}
 
-	f, err = s.Fetcher(src, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if tab, err := (&Collector{}).Collect(ctx, f, src); !errors.Is(err, collect.ErrUnchanged) || tab != nil {
+	if tab, err := (&Collector{}).Collect(ctx, collecttest.SessionFetcher(t, s, src, true), src); !errors.Is(err, collect.ErrUnchanged) || tab != nil {
 		t.Errorf("Collect(mirror, again) = %v, %v; want ErrUnchanged", tab, err)
 	}
 }
@@ -156,12 +123,12 @@ func TestCollectWindow(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(fmt.Sprint(tt.months), func(t *testing.T) {
 			src := cwSource(DatabaseURL, map[string]any{"months": int64(tt.months)})
-			rec := &recorder{Fetcher: collecttest.Fetcher(t, src, os.DirFS(mirrorRoot))}
+			rec := &collecttest.Recorder{Next: collecttest.Fetcher(t, src, os.DirFS(mirrorRoot))}
 			tab, err := (&Collector{}).Collect(t.Context(), rec, src)
 			if err != nil {
 				t.Fatalf("Collect(months %d) error = %v", tt.months, err)
 			}
-			if diff := cmp.Diff(tt.fetched, rec.urls); diff != "" {
+			if diff := cmp.Diff(tt.fetched, rec.Fetched()); diff != "" {
 				t.Errorf("Collect(months %d) fetched (-want +got):\n%s", tt.months, diff)
 			}
 			if got := tableRows(t, tab); len(got) != tt.rows || !slices.Equal(got, mirrorRows[:tt.rows]) {

@@ -34,7 +34,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"regexp"
 	"slices"
 	"sort"
@@ -102,6 +101,16 @@ type Collector struct{}
 
 var _ collect.Collector = (*Collector)(nil)
 
+// Check reports a mistake in the source's options before anything is
+// fetched; the pipeline calls it at start-up.
+func (c *Collector) Check(src collect.Source) error {
+	_, err := parseOptions(src.Options)
+	if err != nil {
+		return fmt.Errorf("gao: source %q: %w", src.Name, err)
+	}
+	return nil
+}
+
 // options are a source's settings.
 type options struct {
 	maxPages   int
@@ -110,89 +119,46 @@ type options struct {
 }
 
 func parseOptions(m map[string]any) (options, error) {
-	o := options{maxPages: DefaultMaxPages, feedFilter: defaultFilter}
-	for k, v := range m {
-		switch k {
-		case "max_pages":
-			n, ok := wholeNumber(v)
-			if !ok || n < 1 {
-				return o, fmt.Errorf("max_pages = %v: want a whole number of at least 1: %w", v, ErrOptions)
-			}
-			o.maxPages = n
-		case "feed_filter":
-			s, ok := v.(string)
-			if !ok || strings.TrimSpace(s) == "" {
-				return o, fmt.Errorf("feed_filter = %v: want a regular expression: %w", v, ErrOptions)
-			}
-			re, err := regexp.Compile(s)
-			if err != nil {
-				return o, fmt.Errorf("feed_filter: %v: %w", err, ErrOptions)
-			}
-			o.feedFilter = re
-		case "subject":
-			s, ok := v.(string)
-			if !ok {
-				return o, fmt.Errorf("subject = %v: want text: %w", v, ErrOptions)
-			}
-			o.subject = strings.TrimSpace(s)
-		default:
-			return o, fmt.Errorf("unknown option %q (want max_pages, feed_filter or subject): %w", k, ErrOptions)
+	raw := struct {
+		MaxPages   int    `toml:"max_pages"`
+		FeedFilter string `toml:"feed_filter"`
+		Subject    string `toml:"subject"`
+	}{MaxPages: DefaultMaxPages, FeedFilter: DefaultFeedFilter}
+	if err := collect.DecodeOptions(m, &raw); err != nil {
+		return options{}, fmt.Errorf("%w: %w", err, ErrOptions)
+	}
+	o := options{maxPages: raw.MaxPages, feedFilter: defaultFilter, subject: strings.TrimSpace(raw.Subject)}
+	if o.maxPages < 1 {
+		return options{}, fmt.Errorf("max_pages = %d: want a whole number of at least 1: %w", o.maxPages, ErrOptions)
+	}
+	if strings.TrimSpace(raw.FeedFilter) == "" {
+		return options{}, fmt.Errorf("feed_filter = %q: want a regular expression: %w", raw.FeedFilter, ErrOptions)
+	}
+	if raw.FeedFilter != DefaultFeedFilter {
+		re, err := regexp.Compile(raw.FeedFilter)
+		if err != nil {
+			return options{}, fmt.Errorf("feed_filter: %v: %w", err, ErrOptions)
 		}
+		o.feedFilter = re
 	}
 	return o, nil
 }
 
 var defaultFilter = regexp.MustCompile(DefaultFeedFilter)
 
-// wholeNumber returns v as an int when it is one: TOML integers decode as
-// int64, and a JSON-minded user may write 50.0.
-func wholeNumber(v any) (int, bool) {
-	switch n := v.(type) {
-	case int64:
-		if n > math.MaxInt32 || n < math.MinInt32 {
-			return 0, false
-		}
-		return int(n), true
-	case int:
-		return n, true
-	case float64:
-		if n != math.Trunc(n) || math.Abs(n) > math.MaxInt32 {
-			return 0, false
-		}
-		return int(n), true
-	}
-	return 0, false
-}
-
-// run is the state of one Collect call: how many documents were fetched,
-// how many came back unchanged, and which of those had no body to read.
+// run is the state of one Collect call: the fetcher, and what its answers
+// say of whether the source changed.
 type run struct {
-	f         collect.Fetcher
-	fetched   int
-	unchanged int
-	noBody    []string
+	f       collect.Fetcher
+	fetched collect.Unchanged
 }
 
 // fetch fetches u. It returns a nil document, and no error, when the
 // fetcher answered not modified without keeping a body.
 func (r *run) fetch(ctx context.Context, u string) (*collect.Document, error) {
-	if err := ctx.Err(); err != nil {
+	d, err := r.fetched.Fetch(ctx, r.f, u)
+	if err != nil {
 		return nil, fmt.Errorf("gao: fetch %s: %w", u, err)
-	}
-	r.fetched++
-	d, err := r.f.Fetch(ctx, &collect.Request{URL: u})
-	switch {
-	case errors.Is(err, collect.ErrNotModified):
-		r.unchanged++
-		r.noBody = append(r.noBody, u)
-		return nil, nil
-	case err != nil:
-		return nil, fmt.Errorf("gao: fetch %s: %w", u, err)
-	case d == nil:
-		return nil, fmt.Errorf("gao: fetch %s: the fetcher returned no document", u)
-	}
-	if d.NotModified {
-		r.unchanged++
 	}
 	return d, nil
 }
@@ -236,14 +202,13 @@ func (c *Collector) Collect(ctx context.Context, f collect.Fetcher, src collect.
 		}
 		listed = append(listed, entries)
 	}
-	if r.unchanged == r.fetched {
+	if r.fetched.All() {
 		return nil, fmt.Errorf("gao: %w", collect.ErrUnchanged)
 	}
-	if len(r.noBody) > 0 {
-		// Something changed, so every document is read again, and this
-		// one's body was not kept.
-		return nil, fmt.Errorf("gao: fetch %s: not modified and no archived copy to read again: %w",
-			r.noBody[0], collect.ErrNotModified)
+	// Something changed, so every document is read again, and a body that
+	// was not kept is an error.
+	if err := r.fetched.Missing(); err != nil {
+		return nil, fmt.Errorf("gao: %w", err)
 	}
 	if len(listed) == 0 {
 		return nil, fmt.Errorf("gao: source %q: no reports listing among its urls, only feeds: the listing decides which reports are about defence: %w",

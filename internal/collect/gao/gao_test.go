@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"testing/fstest"
 
@@ -140,28 +139,14 @@ func TestCollectValidates(t *testing.T) {
 	}
 }
 
-// recorder is a fetcher that records the URLs asked for.
-type recorder struct {
-	next collect.Fetcher
-	mu   sync.Mutex
-	urls []string
-}
-
-func (r *recorder) Fetch(ctx context.Context, req *collect.Request) (*collect.Document, error) {
-	r.mu.Lock()
-	r.urls = append(r.urls, req.URL)
-	r.mu.Unlock()
-	return r.next.Fetch(ctx, req)
-}
-
 func TestCollectPagination(t *testing.T) {
 	src := mirrorSource()
-	rec := &recorder{next: collecttest.Fetcher(t, src, mirror.FS)}
+	rec := &collecttest.Recorder{Next: collecttest.Fetcher(t, src, mirror.FS)}
 	if _, err := new(Collector).Collect(t.Context(), rec, src); err != nil {
 		t.Fatal(err)
 	}
 	want := []string{ListingURL, pageURL(1), pageURL(2), FeedURL}
-	if diff := cmp.Diff(want, rec.urls); diff != "" {
+	if diff := cmp.Diff(want, rec.Fetched()); diff != "" {
 		t.Errorf("Collect() fetched (-want +got):\n%s", diff)
 	}
 }

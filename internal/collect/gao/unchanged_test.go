@@ -4,36 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
-	"log/slog"
 	"testing"
 	"testing/fstest"
 
 	"github.com/defence-transparency/publish/internal/collect"
 	"github.com/defence-transparency/publish/internal/collect/collecttest"
 )
-
-// conditionalFetcher returns a fetcher over fsys that archives every
-// document in dir and, with conditional set, asks for each only if it
-// changed, as the pipeline does on a second run.
-func conditionalFetcher(t *testing.T, fsys fs.FS, dir string, conditional bool) collect.Fetcher {
-	t.Helper()
-	a, err := collect.OpenArchive(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := collect.NewSession(collect.SessionOptions{Config: collecttest.Config(), Mirror: fsys, Archive: a,
-		Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	f, err := s.Fetcher(mirrorSource(), conditional)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return f
-}
 
 func TestCollectUnchanged(t *testing.T) {
 	tests := []struct {
@@ -55,16 +31,16 @@ func TestCollectUnchanged(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			m := mapMirror(t)
-			dir := t.TempDir()
+			s := collecttest.Session(t, m)
 			src := mirrorSource()
-			if _, err := new(Collector).Collect(t.Context(), conditionalFetcher(t, m, dir, false), src); err != nil {
+			if _, err := new(Collector).Collect(t.Context(), collecttest.SessionFetcher(t, s, src, false), src); err != nil {
 				t.Fatalf("first Collect() error = %v", err)
 			}
 			tt.change(t, m)
-			rec := &recorder{next: conditionalFetcher(t, m, dir, true)}
+			rec := &collecttest.Recorder{Next: collecttest.SessionFetcher(t, s, src, true)}
 			tab, err := new(Collector).Collect(t.Context(), rec, src)
-			if len(rec.urls) != 4 {
-				t.Errorf("second Collect() fetched %q, want the listing's three pages and the feed", rec.urls)
+			if len(rec.Fetched()) != 4 {
+				t.Errorf("second Collect() fetched %q, want the listing's three pages and the feed", rec.Fetched())
 			}
 			if tt.wantErr != nil {
 				if !errors.Is(err, tt.wantErr) || tab != nil {

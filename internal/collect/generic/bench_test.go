@@ -4,6 +4,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/defence-transparency/publish/internal/collect/collecttest"
 	"github.com/defence-transparency/publish/internal/realdata"
 )
 
@@ -17,14 +18,13 @@ func BenchmarkCSVMilex(b *testing.B) {
 	}
 	src := sourceNamed(b, readSources(b, "realdata.toml"), "un-milex-scraped")
 	src.URLs = []string{"https://example.org/milex.csv"}
-	f := &mapFetcher{docs: map[string]string{src.URLs[0]: string(body)}}
+	docs := map[string][]byte{src.URLs[0]: body}
 	b.ReportAllocs()
 	b.SetBytes(int64(len(body)))
 	for b.Loop() {
-		if _, _, err := run(b, f, src); err != nil {
+		if _, _, err := run(b, &collecttest.MapFetcher{Docs: docs}, src); err != nil {
 			b.Fatal(err)
 		}
-		f.fetched = f.fetched[:0]
 	}
 }
 
@@ -36,13 +36,12 @@ func BenchmarkXLSXInform(b *testing.B) {
 		b.Fatal(err)
 	}
 	src := sourceNamed(b, readSources(b, "sources.toml"), "inform-risk")
-	f := &mapFetcher{docs: map[string]string{src.URLs[0]: string(body)}}
+	docs := map[string][]byte{src.URLs[0]: body}
 	b.ReportAllocs()
 	b.SetBytes(int64(len(body)))
 	for b.Loop() {
-		if _, _, err := run(b, f, src); err != nil {
+		if _, _, err := run(b, &collecttest.MapFetcher{Docs: docs}, src); err != nil {
 			b.Fatal(err)
 		}
-		f.fetched = f.fetched[:0]
 	}
 }

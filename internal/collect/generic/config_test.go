@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/defence-transparency/publish/internal/collect"
+	"github.com/defence-transparency/publish/internal/collect/collecttest"
 )
 
 // auditFields configures every required field of audit-outcomes with a
@@ -99,9 +100,9 @@ func TestCheckErrors(t *testing.T) {
 				}
 			}
 			// Collect fails the same way, without fetching.
-			f := &mapFetcher{}
-			if _, _, err := run(t, f, src); !errors.Is(err, ErrConfig) || len(f.fetched) > 0 {
-				t.Errorf("Collect() = %v after fetching %q, want ErrConfig and no fetch", err, f.fetched)
+			f := &collecttest.MapFetcher{}
+			if _, _, err := run(t, f, src); !errors.Is(err, ErrConfig) || len(f.Fetched()) > 0 {
+				t.Errorf("Collect() = %v after fetching %q, want ErrConfig and no fetch", err, f.Fetched())
 			}
 		})
 	}

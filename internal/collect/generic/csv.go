@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/defence-transparency/publish/internal/collect"
 	"golang.org/x/text/encoding"
 )
 
@@ -27,7 +28,7 @@ type csvFormat struct {
 
 func decodeCSV(opts map[string]any) (*common, format, error) {
 	var o csvOptions
-	if err := decodeOptions(opts, &o); err != nil {
+	if err := collect.DecodeOptions(opts, &o); err != nil {
 		return nil, nil, err
 	}
 	f := &csvFormat{comma: ',', header: o.Header == nil || *o.Header, skip: o.SkipLines, ragged: o.Ragged, lazy: o.LazyQuotes}

@@ -61,7 +61,7 @@ func TestCSVBudget(t *testing.T) {
 		t.Fatal(err)
 	}
 	src := source(t, CSV, "military-expenditure", u, budgetOptions)
-	tab, _, err := run(t, &mapFetcher{docs: map[string]string{u: body}}, src)
+	tab, _, err := run(t, serve(map[string]string{u: body}), src)
 	if err != nil {
 		t.Fatalf("Collect() error = %v", err)
 	}
@@ -132,7 +132,7 @@ value = "false"
 func TestCSVUnpivot(t *testing.T) {
 	const u = "https://nato.example/def-exp.csv"
 	src := source(t, CSV, "military-expenditure", u, natoOptions)
-	tab, _, err := run(t, &mapFetcher{docs: map[string]string{u: nato}}, src)
+	tab, _, err := run(t, serve(map[string]string{u: nato}), src)
 	if err != nil {
 		t.Fatalf("Collect() error = %v", err)
 	}
@@ -200,7 +200,7 @@ func TestCSVCells(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			src := source(t, CSV, "cbm-reports", u, milexOptions)
-			tab, warns, err := run(t, &mapFetcher{docs: map[string]string{u: tt.body}}, src)
+			tab, warns, err := run(t, serve(map[string]string{u: tt.body}), src)
 			if tt.wantErr != nil {
 				if !errors.Is(err, tt.wantErr) || tab != nil {
 					t.Fatalf("Collect() = %v, %v; want no table and an error wrapping %v", tab, err, tt.wantErr)
@@ -237,7 +237,7 @@ func TestCSVEncodings(t *testing.T) {
 	for name, body := range map[string]string{"utf-16le": le, "utf-16be": be} {
 		t.Run(name, func(t *testing.T) {
 			src := source(t, CSV, "cbm-reports", u, "encoding = \"utf-16\"\ndelimiter = \"\\t\"\n"+milexOptions)
-			tab, _, err := run(t, &mapFetcher{docs: map[string]string{u: body}}, src)
+			tab, _, err := run(t, serve(map[string]string{u: body}), src)
 			if err != nil {
 				t.Fatalf("Collect() error = %v", err)
 			}
@@ -248,7 +248,7 @@ func TestCSVEncodings(t *testing.T) {
 	}
 	t.Run("utf-16 read as utf-8", func(t *testing.T) {
 		src := source(t, CSV, "cbm-reports", u, "delimiter = \"\\t\"\n"+milexOptions)
-		_, _, err := run(t, &mapFetcher{docs: map[string]string{u: le}}, src)
+		_, _, err := run(t, serve(map[string]string{u: le}), src)
 		if !errors.Is(err, ErrFormat) || !strings.Contains(err.Error(), "utf-16") {
 			t.Errorf("Collect() = %v, want ErrFormat suggesting utf-16", err)
 		}
@@ -267,7 +267,7 @@ index = 3
 value = "submitted"
 `
 		src := source(t, CSV, "cbm-reports", u, opts)
-		tab, _, err := run(t, &mapFetcher{docs: map[string]string{u: "SWE,Sweden,1992\nNOR,Norway,1993\n"}}, src)
+		tab, _, err := run(t, serve(map[string]string{u: "SWE,Sweden,1992\nNOR,Norway,1993\n"}), src)
 		if err != nil {
 			t.Fatalf("Collect() error = %v", err)
 		}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/defence-transparency/publish/internal/collect"
 	"golang.org/x/text/encoding/htmlindex"
 )
 
@@ -24,7 +25,7 @@ var feedItems = []string{"title", "link", "guid", "id", "published", "updated", 
 
 func decodeFeed(opts map[string]any) (*common, format, error) {
 	var o feedOptions
-	if err := decodeOptions(opts, &o); err != nil {
+	if err := collect.DecodeOptions(opts, &o); err != nil {
 		return nil, nil, err
 	}
 	return &o.common, feedFormat{}, nil

@@ -137,7 +137,7 @@ func TestFeeds(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			src := source(t, Feed, "audit-outcomes", u, feedTestOptions)
-			tab, _, err := run(t, &mapFetcher{docs: map[string]string{u: tt.body}}, src)
+			tab, _, err := run(t, serve(map[string]string{u: tt.body}), src)
 			if tt.wantErr != nil {
 				if !errors.Is(err, tt.wantErr) || tab != nil {
 					t.Fatalf("Collect() = %v, %v; want no table and an error wrapping %v", tab, err, tt.wantErr)

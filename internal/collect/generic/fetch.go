@@ -2,7 +2,6 @@ package generic
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -31,8 +30,7 @@ const defaultMaxPages = 50
 func (cfg *config) fetchAll(ctx context.Context, f collect.Fetcher) ([]*page, error) {
 	name := cfg.src.Name
 	var pages []*page
-	unchanged := 0
-	var noBody []string // not modified, and the fetcher kept no copy
+	var fetched collect.Unchanged
 	for _, start := range cfg.src.URLs {
 		seen := map[string]bool{}
 		u, err := cfg.form.first(start)
@@ -40,27 +38,15 @@ func (cfg *config) fetchAll(ctx context.Context, f collect.Fetcher) ([]*page, er
 			return nil, fmt.Errorf("generic: source %q: %s: %w", name, start, err)
 		}
 		for n := 1; ; n++ {
-			if err := ctx.Err(); err != nil {
-				return nil, fmt.Errorf("generic: source %q: fetch %s: %w", name, u, err)
-			}
 			seen[u] = true
-			d, err := f.Fetch(ctx, &collect.Request{URL: u})
-			switch {
-			case errors.Is(err, collect.ErrNotModified):
-				// Without the body the listing cannot be followed;
-				// an unchanged first page stands for the listing.
-				unchanged++
-				noBody = append(noBody, u)
-			case err != nil:
+			d, err := fetched.Fetch(ctx, f, u)
+			if err != nil {
 				return nil, fmt.Errorf("generic: source %q: fetch %s: %w", name, u, err)
-			case d == nil:
-				return nil, fmt.Errorf("generic: source %q: fetch %s: the fetcher returned no document", name, u)
 			}
 			if d == nil {
+				// Without the body the listing cannot be followed;
+				// an unchanged first page stands for the listing.
 				break
-			}
-			if d.NotModified {
-				unchanged++
 			}
 			p := &page{doc: d, source: name, start: start, n: n}
 			pages = append(pages, p)
@@ -78,14 +64,13 @@ func (cfg *config) fetchAll(ctx context.Context, f collect.Fetcher) ([]*page, er
 			u = next
 		}
 	}
-	if unchanged == len(pages)+len(noBody) {
+	if fetched.All() {
 		return nil, fmt.Errorf("generic: source %q: %w", name, collect.ErrUnchanged)
 	}
-	if len(noBody) > 0 {
-		// Some pages changed, so the whole source is read again, and
-		// this one's body is needed but was not kept.
-		return nil, fmt.Errorf("generic: source %q: fetch %s: not modified and no archived copy to read again: %w",
-			name, noBody[0], collect.ErrNotModified)
+	// Some pages changed, so the whole source is read again, and every
+	// body is needed.
+	if err := fetched.Missing(); err != nil {
+		return nil, fmt.Errorf("generic: source %q: %w", name, err)
 	}
 	return pages, nil
 }

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/defence-transparency/publish/internal/collect"
 	"github.com/defence-transparency/publish/internal/collect/collecttest"
@@ -80,35 +79,13 @@ func records(t *dataset.Table) []map[string]string {
 	return out
 }
 
-// mapFetcher serves documents from memory, as a fetcher with a raw archive
-// does: a URL in notModified answers 304 with the archived body; one in
-// noBody answers collect.ErrNotModified, as a fetcher without an archive
-// does.
-type mapFetcher struct {
-	docs        map[string]string
-	notModified map[string]bool
-	noBody      map[string]bool
-	fetched     []string
-}
-
-func (f *mapFetcher) Fetch(ctx context.Context, req *collect.Request) (*collect.Document, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
+// serve returns a fetcher of docs, each a URL's body as text.
+func serve(docs map[string]string) *collecttest.MapFetcher {
+	f := &collecttest.MapFetcher{Docs: make(map[string][]byte, len(docs))}
+	for u, b := range docs {
+		f.Docs[u] = []byte(b)
 	}
-	f.fetched = append(f.fetched, req.URL)
-	if f.noBody[req.URL] {
-		return nil, fmt.Errorf("%s: %w", req.URL, collect.ErrNotModified)
-	}
-	b, ok := f.docs[req.URL]
-	if !ok {
-		return nil, fmt.Errorf("%s: %w", req.URL, collect.ErrNotInMirror)
-	}
-	d := &collect.Document{URL: req.URL, Status: http.StatusOK, Body: []byte(b), SHA256: collect.Sum([]byte(b)),
-		Fetched: time.Unix(0, 0).UTC()}
-	if f.notModified[req.URL] {
-		d.Status, d.NotModified = http.StatusNotModified, true
-	}
-	return d, nil
+	return f
 }
 
 // run collects src from the documents of f.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/andybalholm/cascadia"
+	"github.com/defence-transparency/publish/internal/collect"
 	"golang.org/x/net/html"
 	"golang.org/x/text/encoding"
 )
@@ -33,7 +34,7 @@ type htmlLoc struct {
 
 func decodeHTML(opts map[string]any) (*common, format, error) {
 	var o htmlOptions
-	if err := decodeOptions(opts, &o); err != nil {
+	if err := collect.DecodeOptions(opts, &o); err != nil {
 		return nil, nil, err
 	}
 	f := &htmlFormat{max: o.MaxPages}

@@ -8,8 +8,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/text/encoding/charmap"
-
-	"github.com/defence-transparency/publish/internal/collect"
 )
 
 // A national audit office's table of reports, as many publish them: a
@@ -67,7 +65,7 @@ empty = true
 func TestHTMLTable(t *testing.T) {
 	const u = "https://audit.example/en/reports"
 	src := source(t, HTML, "audit-outcomes", u, auditTableOptions)
-	tab, warns, err := run(t, &mapFetcher{docs: map[string]string{u: auditTable}}, src)
+	tab, warns, err := run(t, serve(map[string]string{u: auditTable}), src)
 	if err != nil {
 		t.Fatalf("Collect() error = %v", err)
 	}
@@ -149,7 +147,7 @@ func TestHTMLPagination(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			src := source(t, HTML, "audit-outcomes", start, fmt.Sprintf(listingOptions, tt.maxPages))
-			f := &mapFetcher{docs: tt.docs}
+			f := serve(tt.docs)
 			tab, _, err := run(t, f, src)
 			if tt.wantErr != nil {
 				if !errors.Is(err, tt.wantErr) || tab != nil {
@@ -163,8 +161,8 @@ func TestHTMLPagination(t *testing.T) {
 			if got := column(tab, "report_id"); len(got) != tt.wantRows {
 				t.Errorf("Collect() reports = %q, want %d", got, tt.wantRows)
 			}
-			if len(f.fetched) != tt.wantRows {
-				t.Errorf("fetched %q, want %d pages", f.fetched, tt.wantRows)
+			if len(f.Fetched()) != tt.wantRows {
+				t.Errorf("fetched %q, want %d pages", f.Fetched(), tt.wantRows)
 			}
 		})
 	}
@@ -186,7 +184,7 @@ func TestHTMLErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			src := source(t, HTML, "audit-outcomes", u, fmt.Sprintf(listingOptions, ""))
-			tab, _, err := run(t, &mapFetcher{docs: map[string]string{u: tt.page}}, src)
+			tab, _, err := run(t, serve(map[string]string{u: tt.page}), src)
 			if !errors.Is(err, tt.wantErr) || tab != nil {
 				t.Fatalf("Collect() = %v, %v; want no table and an error wrapping %v", tab, err, tt.wantErr)
 			}
@@ -205,7 +203,7 @@ func TestHTMLEncoding(t *testing.T) {
 		t.Fatal(err)
 	}
 	src := source(t, HTML, "audit-outcomes", u, "encoding = \"windows-1252\"\n"+fmt.Sprintf(listingOptions, ""))
-	tab, _, err := run(t, &mapFetcher{docs: map[string]string{u: page}}, src)
+	tab, _, err := run(t, serve(map[string]string{u: page}), src)
 	if err != nil {
 		t.Fatalf("Collect() error = %v", err)
 	}
@@ -221,7 +219,7 @@ func TestHTMLRowAttr(t *testing.T) {
 	opts := strings.Replace(fmt.Sprintf(listingOptions, ""), "[source.options.fields.report_id]\nselector = \"a\"",
 		"[source.options.fields.report_id]\nattr = \"data-id\"", 1)
 	src := source(t, HTML, "audit-outcomes", u, opts)
-	tab, _, err := run(t, &mapFetcher{docs: map[string]string{u: page}}, src)
+	tab, _, err := run(t, serve(map[string]string{u: page}), src)
 	if err != nil {
 		t.Fatalf("Collect() error = %v", err)
 	}
@@ -229,5 +227,3 @@ func TestHTMLRowAttr(t *testing.T) {
 		t.Errorf("Collect() report_id = %q, want the row's data-id", got)
 	}
 }
-
-var _ collect.Fetcher = (*mapFetcher)(nil)

@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/defence-transparency/publish/internal/collect"
 )
 
 // jsonFormat reads a JSON document: one record per value the records path
@@ -27,7 +29,7 @@ type jsonFormat struct {
 
 func decodeJSON(opts map[string]any) (*common, format, error) {
 	var o jsonOptions
-	if err := decodeOptions(opts, &o); err != nil {
+	if err := collect.DecodeOptions(opts, &o); err != nil {
 		return nil, nil, err
 	}
 	f := &jsonFormat{keepEmpty: o.KeepEmpty, pageParam: o.PageParam, perPageParam: o.PerPageParam, perPage: o.PerPage,

@@ -64,7 +64,7 @@ func TestJSONPaths(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			opts := fmt.Sprintf("records = %q\n", tt.records) + fmt.Sprintf(cbmOptions, tt.country, tt.year)
 			src := source(t, JSON, "cbm-reports", u, opts)
-			tab, _, err := run(t, &mapFetcher{docs: map[string]string{u: tt.body}}, src)
+			tab, _, err := run(t, serve(map[string]string{u: tt.body}), src)
 			if tt.wantErr != nil {
 				if !errors.Is(err, tt.wantErr) || tab != nil {
 					t.Fatalf("Collect() = %v, %v; want no table and an error wrapping %v", tab, err, tt.wantErr)
@@ -126,7 +126,7 @@ from = 1992
 set = { report_kind = "no_report" }
 `
 	src := source(t, JSON, "cbm-reports", u, opts)
-	tab, _, err := run(t, &mapFetcher{docs: map[string]string{u: body}}, src)
+	tab, _, err := run(t, serve(map[string]string{u: body}), src)
 	if err != nil {
 		t.Fatalf("Collect() error = %v", err)
 	}
@@ -216,7 +216,7 @@ func TestJSONPagination(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			src := source(t, JSON, "cbm-reports", base+"?format=json", tt.paging+records)
-			f := &mapFetcher{docs: tt.docs}
+			f := serve(tt.docs)
 			tab, _, err := run(t, f, src)
 			if tt.wantErr != nil {
 				if !errors.Is(err, tt.wantErr) || tab != nil {
@@ -230,7 +230,7 @@ func TestJSONPagination(t *testing.T) {
 			if tab.Len() != tt.wantRows {
 				t.Errorf("Collect() = %d rows, want %d", tab.Len(), tt.wantRows)
 			}
-			if diff := cmp.Diff(tt.wantURLs, f.fetched); diff != "" {
+			if diff := cmp.Diff(tt.wantURLs, f.Fetched()); diff != "" {
 				t.Errorf("pages fetched (-want +got):\n%s", diff)
 			}
 		})
@@ -244,7 +244,7 @@ func TestJSONNextURL(t *testing.T) {
 		"https://api.example/reports?cursor=b": `{"items":[{"iso3":"NOR","year":2001}],"links":{"next":null}}`,
 	}
 	src := source(t, JSON, "cbm-reports", start, "records = \"items[]\"\nnext = \"links.next\"\n"+fmt.Sprintf(cbmOptions, "iso3", "year"))
-	f := &mapFetcher{docs: docs}
+	f := serve(docs)
 	tab, _, err := run(t, f, src)
 	if err != nil {
 		t.Fatalf("Collect() error = %v", err)

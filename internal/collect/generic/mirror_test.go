@@ -1,7 +1,6 @@
 package generic
 
 import (
-	"context"
 	"errors"
 	"os"
 	"strconv"
@@ -15,23 +14,12 @@ import (
 	"github.com/defence-transparency/publish/internal/mirror"
 )
 
-// recorder records the URLs a fetcher was asked for.
-type recorder struct {
-	next collect.Fetcher
-	urls []string
-}
-
-func (r *recorder) Fetch(ctx context.Context, req *collect.Request) (*collect.Document, error) {
-	r.urls = append(r.urls, req.URL)
-	return r.next.Fetch(ctx, req)
-}
-
 // collectMirror collects a source of testdata/sources.toml from the bundled
 // mirror and returns its records and the URLs fetched.
 func collectMirror(t *testing.T, name string) ([]map[string]string, []string) {
 	t.Helper()
 	src := sourceNamed(t, readSources(t, "sources.toml"), name)
-	rec := &recorder{next: collecttest.Fetcher(t, src, mirror.FS)}
+	rec := &collecttest.Recorder{Next: collecttest.Fetcher(t, src, mirror.FS)}
 	tab, warns, err := run(t, rec, src)
 	if err != nil {
 		t.Fatalf("Collect(%s) error = %v", name, err)
@@ -42,7 +30,7 @@ func collectMirror(t *testing.T, name string) ([]map[string]string, []string) {
 	if err := dataset.Validate(tab); err != nil {
 		t.Errorf("Validate(%s) = %v", name, err)
 	}
-	return records(tab), rec.urls
+	return records(tab), rec.Fetched()
 }
 
 func TestMirrorNAO(t *testing.T) {
@@ -190,7 +178,8 @@ func TestUnchanged(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := &mapFetcher{docs: docs, notModified: tt.notModified, noBody: tt.noBody}
+			f := serve(docs)
+			f.NotModified, f.NoBody = tt.notModified, tt.noBody
 			tab, _, err := run(t, f, src)
 			if tt.wantErr != nil {
 				if !errors.Is(err, tt.wantErr) || tab != nil {

@@ -1,17 +1,8 @@
 package generic
 
-import (
-	"bytes"
-	"errors"
-	"fmt"
-	"regexp"
-	"strings"
-
-	"github.com/pelletier/go-toml/v2"
-)
-
 // The options of a configured source, as [source.options] holds them. The
-// structs mirror README.md; decode rejects any key they do not have.
+// structs mirror README.md; collect.DecodeOptions rejects any key they
+// do not have.
 
 // common holds the options every shape takes.
 type common struct {
@@ -158,68 +149,4 @@ type xlsxOptions struct {
 	HeaderCell string       `toml:"header_cell"` // the header row is the first holding this text
 	Formatted  bool         `toml:"formatted"`   // cells as displayed rather than as stored
 	Unpivot    *unpivotSpec `toml:"unpivot"`
-}
-
-// decodeOptions decodes a source's options (a map as go-toml decoded the
-// sources file) into v, strictly: a key v has no field for is an error
-// naming it. It re-encodes the map as TOML and decodes that, so the rules
-// of the sources file (types, strictness) apply.
-func decodeOptions(opts map[string]any, v any) error {
-	if opts == nil {
-		opts = map[string]any{}
-	}
-	b, err := toml.Marshal(opts)
-	if err != nil {
-		return fmt.Errorf("options: %w", err)
-	}
-	dec := toml.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	err = dec.Decode(v)
-	var strict *toml.StrictMissingError
-	var derr *toml.DecodeError
-	switch {
-	case err == nil:
-		return nil
-	case errors.As(err, &strict):
-		var keys []string
-		for _, e := range strict.Errors {
-			keys = append(keys, "options."+strings.Join(e.Key(), "."))
-		}
-		return fmt.Errorf("unknown setting %s", strings.Join(keys, ", "))
-	case errors.As(err, &derr):
-		msg := strings.TrimPrefix(derr.Error(), "toml: ")
-		if m := typeMismatch.FindStringSubmatch(msg); m != nil {
-			msg = fmt.Sprintf("a TOML %s where %s belongs", m[1], goTypeName(m[2]))
-		}
-		if k := derr.Key(); len(k) > 0 {
-			return fmt.Errorf("options.%s: %s", strings.Join(k, "."), msg)
-		}
-		return fmt.Errorf("options: %s", msg)
-	default:
-		return fmt.Errorf("options: %w", err)
-	}
-}
-
-// typeMismatch matches go-toml's message for a value of the wrong type.
-var typeMismatch = regexp.MustCompile(`cannot decode TOML (\w+) into (?:struct field \S+ of type |a Go value of type )?(\S+)$`)
-
-// goTypeName names a Go type of the option structs as the sources file
-// writes its values.
-func goTypeName(t string) string {
-	t = strings.TrimPrefix(t, "*")
-	switch {
-	case t == "string":
-		return "a string"
-	case t == "int":
-		return "an integer"
-	case t == "bool":
-		return "true or false"
-	case t == "[]string":
-		return "an array of strings"
-	case strings.HasPrefix(t, "map["):
-		return "a table"
-	case strings.HasPrefix(t, "[]"):
-		return "an array of tables"
-	}
-	return "a table"
 }

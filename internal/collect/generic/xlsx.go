@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/defence-transparency/publish/internal/collect"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -27,7 +28,7 @@ const unzipLimit = 1 << 30
 
 func decodeXLSX(opts map[string]any) (*common, format, error) {
 	var o xlsxOptions
-	if err := decodeOptions(opts, &o); err != nil {
+	if err := collect.DecodeOptions(opts, &o); err != nil {
 		return nil, nil, err
 	}
 	f := &xlsxFormat{sheet: o.Sheet, sheetIndex: o.SheetIndex, headerRow: o.HeaderRow, headerCell: o.HeaderCell, formatted: o.Formatted}

@@ -119,7 +119,7 @@ func TestXLSXSheet(t *testing.T) {
 	const u = "https://peace.example/GPI-2025.xlsx"
 	body := string(peaceWorkbook(t))
 	src := source(t, XLSX, "risk-reports", u, peaceOptions)
-	tab, warns, err := run(t, &mapFetcher{docs: map[string]string{u: body}}, src)
+	tab, warns, err := run(t, serve(map[string]string{u: body}), src)
 	if err != nil {
 		t.Fatalf("Collect() error = %v", err)
 	}
@@ -155,7 +155,7 @@ func TestXLSXFormatted(t *testing.T) {
 	} {
 		opts := strings.Replace(peaceOptions, "column = \"militarisation\"", "column = \"Overall score\"", 1)
 		src := source(t, XLSX, "risk-reports", u, "formatted = "+tt.formatted+"\n"+opts)
-		tab, _, err := run(t, &mapFetcher{docs: map[string]string{u: body}}, src)
+		tab, _, err := run(t, serve(map[string]string{u: body}), src)
 		if err != nil {
 			t.Fatalf("Collect(formatted = %s) error = %v", tt.formatted, err)
 		}
@@ -183,7 +183,7 @@ func TestXLSXErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			src := source(t, XLSX, "risk-reports", u, tt.options)
-			tab, _, err := run(t, &mapFetcher{docs: map[string]string{u: tt.body}}, src)
+			tab, _, err := run(t, serve(map[string]string{u: tt.body}), src)
 			if !errors.Is(err, tt.wantErr) || tab != nil {
 				t.Fatalf("Collect() = %v, %v; want no table and an error wrapping %v", tab, err, tt.wantErr)
 			}
@@ -231,7 +231,7 @@ transforms = [{ op = "regexp", pattern = '_(\w+)$' }, { op = "prefix", text = "g
 column = "figure"
 `
 	src := source(t, XLSX, "risk-reports", u, opts)
-	tab, warns, err := run(t, &mapFetcher{docs: map[string]string{u: b.String()}}, src)
+	tab, warns, err := run(t, serve(map[string]string{u: b.String()}), src)
 	if err != nil {
 		t.Fatalf("Collect() error = %v", err)
 	}

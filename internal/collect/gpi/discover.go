@@ -1,7 +1,6 @@
 package gpi
 
 import (
-	"bytes"
 	"cmp"
 	"fmt"
 	"net/url"
@@ -10,8 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-
-	"github.com/PuerkitoBio/goquery"
 
 	"github.com/defence-transparency/publish/internal/collect"
 )
@@ -35,40 +32,23 @@ type candidate struct {
 // name, then a public-release workbook (which has the per-year indicator
 // sheets) over an overall-scores one, then the first on the page.
 func workbookLink(page *collect.Document) (string, error) {
-	base, err := url.Parse(page.Base())
+	links, err := collect.Links(page)
 	if err != nil {
-		return "", fmt.Errorf("gpi: landing page URL %q: %w", page.URL, err)
-	}
-	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(page.Body))
-	if err != nil {
-		return "", fmt.Errorf("gpi: read landing page %s: %w", page.URL, err)
-	}
-	if href, ok := doc.Find("base[href]").First().Attr("href"); ok {
-		if b, err := base.Parse(strings.TrimSpace(href)); err == nil {
-			base = b
-		}
+		return "", fmt.Errorf("gpi: landing page %s: %w", page.URL, err)
 	}
 	var found []candidate
-	doc.Find("a[href]").Each(func(_ int, a *goquery.Selection) {
-		href, _ := a.Attr("href")
-		u, err := base.Parse(strings.TrimSpace(href))
-		// A local file only from a local page: a web page must not point
-		// the fetcher at the disk.
-		if err != nil || !(u.Scheme == "http" || u.Scheme == "https" || u.Scheme == "file" && base.Scheme == "file") {
-			return
-		}
-		name, err := url.PathUnescape(path.Base(u.Path))
+	for _, l := range links {
+		name, err := url.PathUnescape(path.Base(l.URL.Path))
 		if err != nil || !workbookName.MatchString(name) {
-			return
+			continue
 		}
-		u.Fragment = ""
-		c := candidate{url: u.String(), public: strings.Contains(strings.ToLower(name), "public")}
+		c := candidate{url: l.URL.String(), public: strings.Contains(strings.ToLower(name), "public")}
 		for _, y := range year4.FindAllString(name, -1) {
 			v, _ := strconv.Atoi(y)
 			c.year = max(c.year, v)
 		}
 		found = append(found, c)
-	})
+	}
 	if len(found) == 0 {
 		return "", fmt.Errorf("gpi: landing page %s: %w", page.URL, ErrNoWorkbook)
 	}

@@ -24,13 +24,11 @@
 package gpi
 
 import (
-	"archive/zip"
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -69,6 +67,16 @@ type Collector struct{}
 
 var _ collect.Collector = (*Collector)(nil)
 
+// Check reports a mistake in the source's options before anything is
+// fetched; the pipeline calls it at start-up.
+func (c *Collector) Check(src collect.Source) error {
+	_, err := linkOption(src.Options)
+	if err != nil {
+		return fmt.Errorf("gpi: source %q: %w", src.Name, err)
+	}
+	return nil
+}
+
 // Collect fetches src's URL and the workbook it leads to, and returns the
 // workbook's figures as a risk-reports table. It returns an error wrapping
 // collect.ErrUnchanged, without parsing, when the workbook came back not
@@ -88,8 +96,8 @@ func (c *Collector) Collect(ctx context.Context, f collect.Fetcher, src collect.
 	if err != nil {
 		return nil, fmt.Errorf("gpi: fetch %s: %w", start, err)
 	}
-	if !isWorkbook(doc.Body) {
-		if isZip(doc.Body) {
+	if !collect.IsXLSX(doc.Body) {
+		if collect.IsZip(doc.Body) {
 			return nil, fmt.Errorf("gpi: %s: a zip file but not an xlsx workbook (damaged, or another format)", doc.URL)
 		}
 		wb, err := workbookLink(doc)
@@ -107,8 +115,8 @@ func (c *Collector) Collect(ctx context.Context, f collect.Fetcher, src collect.
 	if doc.NotModified {
 		return nil, fmt.Errorf("gpi: %s: %w", doc.URL, collect.ErrUnchanged)
 	}
-	if !isWorkbook(doc.Body) {
-		return nil, fmt.Errorf("gpi: %s: not an xlsx workbook (body starts %q)", doc.URL, head(doc.Body))
+	if !collect.IsXLSX(doc.Body) {
+		return nil, fmt.Errorf("gpi: %s: not an xlsx workbook (body starts %q)", doc.URL, collect.Head(doc.Body))
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("gpi: %s: %w", doc.URL, err)
@@ -165,57 +173,15 @@ func Table(recs []Record, source, link string) (*dataset.Table, error) {
 
 // linkOption reads the source option "link" and rejects any other.
 func linkOption(opts map[string]any) (string, error) {
-	var unknown []string
-	for k := range opts {
-		if k != "link" {
-			unknown = append(unknown, k)
-		}
+	o := struct {
+		Link string `toml:"link"`
+	}{Link: DefaultLink}
+	if err := collect.DecodeOptions(opts, &o); err != nil {
+		return "", fmt.Errorf("%w: %w", err, ErrOption)
 	}
-	if len(unknown) > 0 {
-		sort.Strings(unknown)
-		return "", fmt.Errorf("options %q: %w (gpi takes only \"link\")", unknown, ErrOption)
-	}
-	v, ok := opts["link"]
-	if !ok {
-		return DefaultLink, nil
-	}
-	s, ok := v.(string)
-	if !ok {
-		return "", fmt.Errorf("option link = %v: want a URL string: %w", v, ErrOption)
-	}
-	u, err := url.Parse(strings.ReplaceAll(s, "{year}", "2025"))
+	u, err := url.Parse(strings.ReplaceAll(o.Link, "{year}", "2025"))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", fmt.Errorf("option link = %q: want an http(s) URL: %w", s, ErrOption)
+		return "", fmt.Errorf("option link = %q: want an http(s) URL: %w", o.Link, ErrOption)
 	}
-	return s, nil
-}
-
-func isZip(b []byte) bool { return bytes.HasPrefix(b, []byte("PK\x03\x04")) }
-
-// isWorkbook reports whether b is an xlsx file: a zip archive holding
-// xl/workbook.xml. Content-Type is not trusted: servers send xlsx as
-// application/octet-stream and error pages as anything.
-func isWorkbook(b []byte) bool {
-	if !isZip(b) {
-		return false
-	}
-	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		return false
-	}
-	for _, f := range zr.File {
-		// OOXML part names compare case-insensitively.
-		if strings.EqualFold(f.Name, "xl/workbook.xml") {
-			return true
-		}
-	}
-	return false
-}
-
-// head returns the start of b for error messages.
-func head(b []byte) []byte {
-	if len(b) > 32 {
-		return b[:32]
-	}
-	return b
+	return o.Link, nil
 }

@@ -151,7 +151,7 @@ type notModified struct {
 
 func (f notModified) Fetch(ctx context.Context, req *collect.Request) (*collect.Document, error) {
 	d, err := f.Fetcher.Fetch(ctx, req)
-	if err != nil || !isWorkbook(d.Body) {
+	if err != nil || !collect.IsXLSX(d.Body) {
 		return d, err
 	}
 	if !f.archived {

@@ -1,18 +1,16 @@
 package gpi
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
-	"log/slog"
 	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/defence-transparency/publish/internal/collect"
+	"github.com/defence-transparency/publish/internal/collect/collecttest"
 	"github.com/defence-transparency/publish/internal/dataset"
 )
 
@@ -92,24 +90,11 @@ func TestMirrorSampleShape(t *testing.T) {
 // the golden file; a second run makes conditional requests, gets 304 for the
 // workbook and reports the source unchanged.
 func TestCollectFromMirror(t *testing.T) {
-	archive, err := collect.OpenArchive(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := collect.NewSession(collect.SessionOptions{Mirror: os.DirFS(mirrorRoot), Archive: archive,
-		Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := collecttest.Session(t, os.DirFS(mirrorRoot))
 	src := gpiSource(LandingURL)
 
-	f, err := s.Fetcher(src, false)
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx, warnings := collect.WithWarnings(context.Background())
-	tab, err := (&Collector{}).Collect(ctx, f, src)
+	tab, err := (&Collector{}).Collect(ctx, collecttest.SessionFetcher(t, s, src, false), src)
 	if err != nil {
 		t.Fatalf("Collect(mirror) error = %v", err)
 	}
@@ -120,35 +105,9 @@ func TestCollectFromMirror(t *testing.T) {
 	if err := dataset.Validate(tab); err != nil {
 		t.Errorf("Validate(Collect(mirror)) = %v", err)
 	}
-	var got bytes.Buffer
-	if err := dataset.WriteCSV(&got, tab); err != nil {
-		t.Fatal(err)
-	}
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(goldenFile), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(goldenFile, got.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	golden, err := os.ReadFile(goldenFile)
-	if err != nil {
-		t.Fatalf("%v (generate with -update)", err)
-	}
-	wantTab, err := dataset.ReadCSV(bytes.NewReader(golden), dataset.RiskSchema)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(rows(wantTab), rows(tab)); diff != "" {
-		t.Errorf("Collect(mirror) rows (-want +got):\n%s", diff)
-	}
+	collecttest.Golden(t, goldenFile, tab, *update)
 
-	f, err = s.Fetcher(src, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if tab, err := (&Collector{}).Collect(ctx, f, src); !errors.Is(err, collect.ErrUnchanged) || tab != nil {
+	if tab, err := (&Collector{}).Collect(ctx, collecttest.SessionFetcher(t, s, src, true), src); !errors.Is(err, collect.ErrUnchanged) || tab != nil {
 		t.Errorf("Collect(mirror, again) = %v, %v; want ErrUnchanged", tab, err)
 	}
 }

@@ -1,17 +1,12 @@
 package sipri
 
 import (
-	"bytes"
 	"cmp"
 	"fmt"
-	"net/url"
 	"path"
 	"regexp"
 	"slices"
 	"strconv"
-	"strings"
-
-	"github.com/PuerkitoBio/goquery"
 
 	"github.com/defence-transparency/publish/internal/collect"
 )
@@ -35,34 +30,17 @@ type candidate struct {
 // page. When several are linked it prefers the latest last year, then the
 // widest range, then the latest revision, then the first on the page.
 func workbookLink(page *collect.Document) (string, error) {
-	base, err := url.Parse(page.Base())
+	links, err := collect.Links(page)
 	if err != nil {
-		return "", fmt.Errorf("sipri: landing page URL %q: %w", page.URL, err)
-	}
-	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(page.Body))
-	if err != nil {
-		return "", fmt.Errorf("sipri: read landing page %s: %w", page.URL, err)
-	}
-	if href, ok := doc.Find("base[href]").First().Attr("href"); ok {
-		if b, err := base.Parse(strings.TrimSpace(href)); err == nil {
-			base = b
-		}
+		return "", fmt.Errorf("sipri: landing page %s: %w", page.URL, err)
 	}
 	var found []candidate
-	doc.Find("a[href]").Each(func(_ int, a *goquery.Selection) {
-		href, _ := a.Attr("href")
-		u, err := base.Parse(strings.TrimSpace(href))
-		// A local file only from a local page: a web page must not point
-		// the fetcher at the disk.
-		if err != nil || !(u.Scheme == "http" || u.Scheme == "https" || u.Scheme == "file" && base.Scheme == "file") {
-			return
-		}
-		m := workbookName.FindStringSubmatch(path.Base(u.Path))
+	for _, l := range links {
+		m := workbookName.FindStringSubmatch(path.Base(l.URL.Path))
 		if m == nil {
-			return
+			continue
 		}
-		u.Fragment = ""
-		c := candidate{url: u.String(), suffixed: m[3] != ""}
+		c := candidate{url: l.URL.String(), suffixed: m[3] != ""}
 		c.first, _ = strconv.Atoi(m[1])
 		c.last, _ = strconv.Atoi(m[2])
 		for _, n := range number.FindAllString(m[3], -1) {
@@ -70,7 +48,7 @@ func workbookLink(page *collect.Document) (string, error) {
 			c.revision = append(c.revision, v)
 		}
 		found = append(found, c)
-	})
+	}
 	if len(found) == 0 {
 		return "", fmt.Errorf("sipri: landing page %s: %w", page.URL, ErrNoWorkbook)
 	}

@@ -3,12 +3,12 @@ package sipri
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/defence-transparency/publish/internal/collect"
+	"github.com/defence-transparency/publish/internal/collect/collecttest"
 	"github.com/defence-transparency/publish/internal/dataset"
 	"github.com/defence-transparency/publish/internal/mirror"
 )
@@ -18,23 +18,10 @@ import (
 // requests, gets 304 for the workbook and reports the source unchanged.
 func TestCollectFromMirror(t *testing.T) {
 	ctx := context.Background()
-	archive, err := collect.OpenArchive(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := collect.NewSession(collect.SessionOptions{Mirror: mirror.FS, Archive: archive,
-		Logger: slog.New(slog.NewTextHandler(t.Output(), nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := collecttest.Session(t, mirror.FS)
 	src := sipriSource(landingURL)
 
-	f, err := s.Fetcher(src, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tab, err := (&Collector{}).Collect(ctx, f, src)
+	tab, err := (&Collector{}).Collect(ctx, collecttest.SessionFetcher(t, s, src, false), src)
 	if err != nil {
 		t.Fatalf("Collect(mirror) error: %v", err)
 	}
@@ -46,11 +33,7 @@ func TestCollectFromMirror(t *testing.T) {
 		t.Errorf("Collect(mirror) records (-want +got):\n%s", diff)
 	}
 
-	f, err = s.Fetcher(src, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if tab, err := (&Collector{}).Collect(ctx, f, src); !errors.Is(err, collect.ErrUnchanged) || tab != nil {
+	if tab, err := (&Collector{}).Collect(ctx, collecttest.SessionFetcher(t, s, src, true), src); !errors.Is(err, collect.ErrUnchanged) || tab != nil {
 		t.Errorf("Collect(mirror, again) = %v, %v; want ErrUnchanged", tab, err)
 	}
 }

@@ -297,7 +297,7 @@ func TestRealWorkbooks(t *testing.T) {
 func TestRealBackendExport(t *testing.T) {
 	body := readFile(t, realdata.Path(t, "sipri", "backend.sipri.org_api_p_excel-export_response_2024-06-19.json"))
 	const u = "https://backend.sipri.org/api/p/excel-export"
-	tab, err := (&Collector{}).Collect(context.Background(), &mapFetcher{pages: map[string]page{u: {body: body}}}, sipriSource(u))
+	tab, err := (&Collector{}).Collect(context.Background(), serve(map[string]page{u: {body: body}}), sipriSource(u))
 	if err != nil {
 		t.Fatalf("Collect(backend answer) error: %v", err)
 	}

@@ -10,14 +10,12 @@
 package sipri
 
 import (
-	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/defence-transparency/publish/internal/collect"
 	"github.com/defence-transparency/publish/internal/dataset"
@@ -28,6 +26,15 @@ import (
 type Collector struct{}
 
 var _ collect.Collector = (*Collector)(nil)
+
+// Check rejects options, which this collector takes none of, before
+// anything is fetched; the pipeline calls it at start-up.
+func (c *Collector) Check(src collect.Source) error {
+	if err := collect.DecodeOptions(src.Options, &struct{}{}); err != nil {
+		return fmt.Errorf("sipri: source %q: %w", src.Name, err)
+	}
+	return nil
+}
 
 // ErrNoWorkbook reports a landing page without a link to a
 // SIPRI-Milex-data-*.xlsx workbook.
@@ -48,8 +55,8 @@ func (c *Collector) Collect(ctx context.Context, f collect.Fetcher, src collect.
 	if err != nil {
 		return nil, fmt.Errorf("sipri: fetch %s: %w", start, err)
 	}
-	if !isWorkbook(doc.Body) && !isExport(doc.Body) {
-		if isZip(doc.Body) {
+	if !collect.IsXLSX(doc.Body) && !isExport(doc.Body) {
+		if collect.IsZip(doc.Body) {
 			return nil, fmt.Errorf("sipri: %s: a zip file but not an xlsx workbook (damaged, or another format)", doc.URL)
 		}
 		link, err := workbookLink(doc)
@@ -84,35 +91,13 @@ func (c *Collector) Collect(ctx context.Context, f collect.Fetcher, src collect.
 // workbookBytes returns the xlsx in body: body itself, or the workbook inside
 // an export-backend answer.
 func workbookBytes(body []byte) ([]byte, error) {
-	if isWorkbook(body) {
+	if collect.IsXLSX(body) {
 		return body, nil
 	}
 	if isExport(body) {
 		return exportWorkbook(body)
 	}
-	return nil, fmt.Errorf("not an xlsx workbook (body starts %q)", head(body))
-}
-
-func isZip(b []byte) bool { return bytes.HasPrefix(b, []byte("PK\x03\x04")) }
-
-// isWorkbook reports whether b is an xlsx file: a zip archive holding
-// xl/workbook.xml. Content-Type is not trusted; servers send xlsx as
-// application/octet-stream and error pages as anything.
-func isWorkbook(b []byte) bool {
-	if !isZip(b) {
-		return false
-	}
-	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		return false
-	}
-	for _, f := range zr.File {
-		// OOXML part names compare case-insensitively.
-		if strings.EqualFold(f.Name, "xl/workbook.xml") {
-			return true
-		}
-	}
-	return false
+	return nil, fmt.Errorf("not an xlsx workbook (body starts %q)", collect.Head(body))
 }
 
 // export is the answer of SIPRI's export backend
@@ -142,16 +127,8 @@ func exportWorkbook(b []byte) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("export answer: decode Value: %w", err)
 	}
-	if !isWorkbook(data) {
-		return nil, fmt.Errorf("export answer: Value is not an xlsx workbook (starts %q)", head(data))
+	if !collect.IsXLSX(data) {
+		return nil, fmt.Errorf("export answer: Value is not an xlsx workbook (starts %q)", collect.Head(data))
 	}
 	return data, nil
-}
-
-// head returns the start of b for error messages.
-func head(b []byte) []byte {
-	if len(b) > 32 {
-		return b[:32]
-	}
-	return b
 }

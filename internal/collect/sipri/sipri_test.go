@@ -9,51 +9,35 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/defence-transparency/publish/internal/collect"
+	"github.com/defence-transparency/publish/internal/collect/collecttest"
 	"github.com/defence-transparency/publish/internal/dataset"
 	"github.com/defence-transparency/publish/internal/realdata"
 )
 
-// page is one document of a mapFetcher.
+// page is one document of a test fetcher.
 type page struct {
 	body        []byte
 	notModified bool
 	err         error // returned instead of a document
 }
 
-// mapFetcher serves documents from a map by URL and records what was
+// serve returns a fetcher of pages, by URL, that records what was
 // fetched.
-type mapFetcher struct {
-	mu      sync.Mutex
-	pages   map[string]page
-	fetched []string
-}
-
-var _ collect.Fetcher = (*mapFetcher)(nil)
-
-func (f *mapFetcher) Fetch(ctx context.Context, req *collect.Request) (*collect.Document, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.fetched = append(f.fetched, req.URL)
-	p, ok := f.pages[req.URL]
-	switch {
-	case !ok:
-		return nil, fmt.Errorf("%s: %w", req.URL, collect.ErrNotInMirror)
-	case p.err != nil:
-		return nil, p.err
+func serve(pages map[string]page) *collecttest.MapFetcher {
+	f := &collecttest.MapFetcher{Docs: map[string][]byte{}, NotModified: map[string]bool{}, Errs: map[string]error{}}
+	for u, p := range pages {
+		if p.err != nil {
+			f.Errs[u] = p.err
+			continue
+		}
+		f.Docs[u], f.NotModified[u] = p.body, p.notModified
 	}
-	status := 200
-	if p.notModified {
-		status = 304
-	}
-	return &collect.Document{URL: req.URL, Status: status, Body: p.body, SHA256: collect.Sum(p.body),
-		Fetched: time.Now(), NotModified: p.notModified}, nil
+	return f
 }
 
 func sipriSource(url string) collect.Source {
@@ -205,7 +189,7 @@ func TestCollect(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := &mapFetcher{pages: tt.pages}
+			f := serve(tt.pages)
 			tab, err := (&Collector{}).Collect(context.Background(), f, sipriSource(tt.start))
 			if err != nil {
 				t.Fatalf("Collect(%s) error: %v", tt.start, err)
@@ -215,7 +199,7 @@ func TestCollect(t *testing.T) {
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("Collect(%s) records (-want +got):\n%s", tt.start, diff)
 			}
-			if diff := cmp.Diff(tt.fetched, f.fetched); diff != "" {
+			if diff := cmp.Diff(tt.fetched, f.Fetched()); diff != "" {
 				t.Errorf("Collect(%s) fetched (-want +got):\n%s", tt.start, diff)
 			}
 		})
@@ -242,7 +226,7 @@ func TestCollectUnchanged(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tab, err := (&Collector{}).Collect(context.Background(), &mapFetcher{pages: tt.pages}, sipriSource(tt.start))
+			tab, err := (&Collector{}).Collect(context.Background(), serve(tt.pages), sipriSource(tt.start))
 			if !errors.Is(err, collect.ErrUnchanged) || tab != nil {
 				t.Errorf("Collect(%s) = %v, %v; want no table and ErrUnchanged", tt.name, tab, err)
 			}
@@ -285,7 +269,7 @@ func TestCollectErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tab, err := (&Collector{}).Collect(context.Background(), &mapFetcher{pages: tt.pages}, sipriSource(landingURL))
+			tab, err := (&Collector{}).Collect(context.Background(), serve(tt.pages), sipriSource(landingURL))
 			if err == nil || tab != nil {
 				t.Fatalf("Collect(%s) = %v, %v; want an error and no table", tt.name, tab, err)
 			}
@@ -301,7 +285,7 @@ func TestCollectErrors(t *testing.T) {
 		})
 	}
 	t.Run("no URL", func(t *testing.T) {
-		if _, err := (&Collector{}).Collect(context.Background(), &mapFetcher{}, collect.Source{Name: "sipri"}); err == nil {
+		if _, err := (&Collector{}).Collect(context.Background(), serve(nil), collect.Source{Name: "sipri"}); err == nil {
 			t.Error("Collect(no URL) = nil error")
 		}
 	})
@@ -310,7 +294,7 @@ func TestCollectErrors(t *testing.T) {
 func TestCollectCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	f := &mapFetcher{pages: map[string]page{sampleURL: {body: readFile(t, sampleFile)}}}
+	f := serve(map[string]page{sampleURL: {body: readFile(t, sampleFile)}})
 	if _, err := (&Collector{}).Collect(ctx, f, sipriSource(sampleURL)); !errors.Is(err, context.Canceled) {
 		t.Errorf("Collect(cancelled) error = %v, want context.Canceled", err)
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
+
+	"github.com/defence-transparency/publish/internal/collect/collecttest"
 )
 
 // BenchmarkParse reads a standardized return with its full matrix, the
@@ -24,7 +26,7 @@ func BenchmarkCollectSample(b *testing.B) {
 	docs := sampleDocs()
 	src := mirrorSource()
 	for b.Loop() {
-		if _, err := (&Collector{Now: fixedNow}).Collect(context.Background(), &mapFetcher{docs: docs}, src); err != nil {
+		if _, err := (&Collector{Now: fixedNow}).Collect(context.Background(), &collecttest.MapFetcher{Docs: docs}, src); err != nil {
 			b.Fatal(err)
 		}
 	}

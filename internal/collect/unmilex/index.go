@@ -1,14 +1,11 @@
 package unmilex
 
 import (
-	"bytes"
 	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
-
-	"github.com/PuerkitoBio/goquery"
 
 	"github.com/defence-transparency/publish/internal/collect"
 )
@@ -28,32 +25,26 @@ var pageLink = regexp.MustCompile(`^([A-Za-z]{3})(?:/(\d{4}))?/?$`)
 // a shell the browser has yet to fill or an error page, gives an empty
 // index.
 func readIndex(d *collect.Document, base *url.URL) index {
-	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(d.Body))
-	if err != nil {
-		return index{}
-	}
-	from, err := url.Parse(d.Base())
+	links, err := collect.Links(d)
 	if err != nil {
 		return index{}
 	}
 	states, years := map[string]bool{}, map[int]bool{}
-	doc.Find("a[href]").Each(func(_ int, a *goquery.Selection) {
-		href, _ := a.Attr("href")
-		u, err := from.Parse(strings.TrimSpace(href))
-		if err != nil || u.Scheme != base.Scheme || !strings.EqualFold(u.Host, base.Host) ||
-			!strings.HasPrefix(u.Path, base.Path) {
-			return
+	for _, l := range links {
+		u := l.URL
+		if u.Scheme != base.Scheme || !strings.EqualFold(u.Host, base.Host) || !strings.HasPrefix(u.Path, base.Path) {
+			continue
 		}
 		m := pageLink.FindStringSubmatch(strings.TrimPrefix(u.Path, base.Path))
 		if m == nil {
-			return
+			continue
 		}
 		states[strings.ToUpper(m[1])] = true
 		if m[2] != "" {
 			y, _ := strconv.Atoi(m[2])
 			years[y] = true
 		}
-	})
+	}
 	var ix index
 	for s := range states {
 		ix.states = append(ix.states, s)

@@ -2,10 +2,11 @@ package unmilex
 
 import (
 	"fmt"
-	"math"
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/defence-transparency/publish/internal/collect"
 )
 
 // Defaults of the source's options.
@@ -23,94 +24,41 @@ const (
 
 // options are the source's settings ([source.options] in the sources file).
 type options struct {
-	firstYear, lastYear int      // 0: from the index, else the defaults
-	states              []string // restrict to these states; nil: all
-	maxPages            int
+	// FirstYear and LastYear bound the years read; 0 takes the index's
+	// years, else the defaults.
+	FirstYear int `toml:"first_year"`
+	LastYear  int `toml:"last_year"`
+	// States restricts the run to these ISO 3166-1 alpha-3 codes; nil
+	// reads every state.
+	States   []string `toml:"states"`
+	MaxPages int      `toml:"max_pages"`
 }
 
 var iso3 = regexp.MustCompile(`^[A-Z]{3}$`)
 
 func parseOptions(m map[string]any) (options, error) {
-	o := options{maxPages: DefaultMaxPages}
-	for _, k := range sortedKeys(m) {
-		v := m[k]
-		var err error
-		switch k {
-		case "first_year":
-			o.firstYear, err = intOption(k, v)
-		case "last_year":
-			o.lastYear, err = intOption(k, v)
-		case "max_pages":
-			o.maxPages, err = intOption(k, v)
-			if err == nil && o.maxPages < 1 {
-				err = fmt.Errorf("option max_pages: %d is not a positive number", o.maxPages)
-			}
-		case "states":
-			o.states, err = statesOption(v)
-		default:
-			err = fmt.Errorf("unknown option %q (want first_year, last_year, states, max_pages)", k)
-		}
-		if err != nil {
-			return options{}, err
-		}
+	o := options{MaxPages: DefaultMaxPages}
+	if err := collect.DecodeOptions(m, &o); err != nil {
+		return options{}, err
 	}
-	return o, nil
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+	if o.MaxPages < 1 {
+		return options{}, fmt.Errorf("option max_pages: %d is not a positive number", o.MaxPages)
 	}
-	slices.Sort(keys)
-	return keys
-}
-
-// intOption reads a whole number as TOML (int64) or Go code (int) gives it.
-func intOption(name string, v any) (int, error) {
-	switch n := v.(type) {
-	case int:
-		return n, nil
-	case int64:
-		if n >= math.MinInt32 && n <= math.MaxInt32 {
-			return int(n), nil
-		}
-	case float64:
-		if n == math.Trunc(n) && math.Abs(n) <= math.MaxInt32 {
-			return int(n), nil
-		}
+	if o.States == nil {
+		return o, nil
 	}
-	return 0, fmt.Errorf("option %s: %v is not a whole number", name, v)
-}
-
-// statesOption reads a list of ISO 3166-1 alpha-3 codes.
-func statesOption(v any) ([]string, error) {
-	var list []string
-	switch s := v.(type) {
-	case []string:
-		list = s
-	case []any:
-		for _, e := range s {
-			str, ok := e.(string)
-			if !ok {
-				return nil, fmt.Errorf("option states: %v is not a string", e)
-			}
-			list = append(list, str)
-		}
-	default:
-		return nil, fmt.Errorf("option states: want a list of ISO 3166-1 alpha-3 codes, got %v", v)
+	if len(o.States) == 0 {
+		return options{}, fmt.Errorf("option states: an empty list; leave the option out to read every state")
 	}
-	if len(list) == 0 {
-		return nil, fmt.Errorf("option states: an empty list; leave the option out to read every state")
-	}
-	var codes []string
-	for _, s := range list {
+	codes := make([]string, 0, len(o.States))
+	for _, s := range o.States {
 		c := strings.ToUpper(strings.TrimSpace(s))
 		if !iso3.MatchString(c) {
-			return nil, fmt.Errorf("option states: %q is not an ISO 3166-1 alpha-3 code", s)
+			return options{}, fmt.Errorf("option states: %q is not an ISO 3166-1 alpha-3 code", s)
 		}
 		codes = append(codes, c)
 	}
 	slices.Sort(codes)
-	return slices.Compact(codes), nil
+	o.States = slices.Compact(codes)
+	return o, nil
 }

@@ -127,6 +127,16 @@ type Collector struct {
 
 var _ collect.Collector = (*Collector)(nil)
 
+// Check reports a mistake in the source's options before anything is
+// fetched; the pipeline calls it at start-up.
+func (c *Collector) Check(src collect.Source) error {
+	_, err := parseOptions(src.Options)
+	if err != nil {
+		return fmt.Errorf("unmilex: source %q: %w", src.Name, err)
+	}
+	return nil
+}
+
 // page is a state's page for a year, read.
 type page struct {
 	iso3   string
@@ -158,7 +168,7 @@ func (c *Collector) Collect(ctx context.Context, f collect.Fetcher, src collect.
 	}
 	base.RawQuery, base.Fragment = "", ""
 
-	docs, unchanged := 0, 0
+	var fetched collect.Unchanged
 	var ix index
 	d, err := f.Fetch(ctx, &collect.Request{URL: start})
 	switch se, ok := errors.AsType[*collect.StatusError](err); {
@@ -171,10 +181,7 @@ func (c *Collector) Collect(ctx context.Context, f collect.Fetcher, src collect.
 	case d == nil:
 		return nil, fmt.Errorf("unmilex: fetch %s: the fetcher returned no document", start)
 	default:
-		docs++
-		if d.NotModified {
-			unchanged++
-		}
+		fetched.Add(d)
 		ix = readIndex(d, base)
 	}
 
@@ -186,47 +193,35 @@ func (c *Collector) Collect(ctx context.Context, f collect.Fetcher, src collect.
 	if err != nil {
 		return nil, err
 	}
-	if n := len(states) * (last - first + 1); n > opts.maxPages {
+	if n := len(states) * (last - first + 1); n > opts.MaxPages {
 		return nil, fmt.Errorf("unmilex: %d states from %d to %d are %d pages, more than max_pages %d: %w",
-			len(states), first, last, n, opts.maxPages, ErrConfig)
+			len(states), first, last, n, opts.MaxPages, ErrConfig)
 	}
 
 	var (
 		pages     []page
-		noBody    []string // not modified, and the fetcher kept no copy
-		deferred  error    // a parse error while every document so far was unchanged
+		deferred  error // a parse error while every document so far was unchanged
 		linkSite  = base.Scheme == "http" || base.Scheme == "https"
 		pageCount = 0
 	)
 	for _, code := range states {
 		for year := first; year <= last; year++ {
-			if err := ctx.Err(); err != nil {
-				return nil, fmt.Errorf("unmilex: %w", err)
-			}
 			u := base.JoinPath(code, strconv.Itoa(year)).String()
 			pageCount++
-			docs++
-			d, err := f.Fetch(ctx, &collect.Request{URL: u})
-			switch {
-			case errors.Is(err, collect.ErrNotModified):
-				unchanged++
-				noBody = append(noBody, u)
-				continue
-			case err != nil:
+			d, err := fetched.Fetch(ctx, f, u)
+			if err != nil {
 				return nil, fmt.Errorf("unmilex: fetch %s: %w", u, err)
-			case d == nil:
-				return nil, fmt.Errorf("unmilex: fetch %s: the fetcher returned no document", u)
 			}
-			if d.NotModified {
-				unchanged++
+			if d == nil {
+				continue
 			}
-			if deferred != nil && unchanged < docs {
+			if deferred != nil && !fetched.All() {
 				return nil, deferred
 			}
 			r, err := Parse(d.Body)
 			if err != nil {
 				err = fmt.Errorf("unmilex: parse %s: %w", u, err)
-				if unchanged < docs {
+				if !fetched.All() {
 					return nil, err
 				}
 				// Every document so far is unchanged: the source may
@@ -244,15 +239,14 @@ func (c *Collector) Collect(ctx context.Context, f collect.Fetcher, src collect.
 			pages = append(pages, page{iso3: code, year: year, url: link, report: r})
 		}
 	}
-	if unchanged == docs {
+	if fetched.All() {
 		return nil, fmt.Errorf("unmilex: %d pages: %w", pageCount, collect.ErrUnchanged)
 	}
 	if deferred != nil {
 		return nil, deferred
 	}
-	if len(noBody) > 0 {
-		return nil, fmt.Errorf("unmilex: fetch %s: not modified and no archived copy to parse again: %w",
-			noBody[0], collect.ErrNotModified)
+	if err := fetched.Missing(); err != nil {
+		return nil, fmt.Errorf("unmilex: %w", err)
 	}
 	return table(ctx, src, pages)
 }
@@ -271,21 +265,21 @@ func (c *Collector) states(ctx context.Context, ix index, opts options, start st
 			return nil, fmt.Errorf("unmilex: the states index links %s, which is not a state in the registry: %w", code, ErrCountry)
 		}
 	}
-	if opts.states == nil {
+	if opts.States == nil {
 		return offered, nil
 	}
-	for _, code := range opts.states {
+	for _, code := range opts.States {
 		if !slices.Contains(offered, code) {
 			return nil, fmt.Errorf("unmilex: option states: %s is not on the states index %s: %w", code, start, ErrConfig)
 		}
 	}
-	return opts.states, nil
+	return opts.States, nil
 }
 
 // years returns the range of years to read: the options', else the
 // index's, else DefaultFirstYear to the year before the current one.
 func (c *Collector) years(ix index, opts options) (first, last int, err error) {
-	first, last = opts.firstYear, opts.lastYear
+	first, last = opts.FirstYear, opts.LastYear
 	if first == 0 {
 		first = DefaultFirstYear
 		if len(ix.years) > 0 {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,37 +14,10 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/defence-transparency/publish/internal/collect"
+	"github.com/defence-transparency/publish/internal/collect/collecttest"
 	"github.com/defence-transparency/publish/internal/country"
 	"github.com/defence-transparency/publish/internal/dataset"
 )
-
-// mapFetcher serves documents from memory, as a fetcher with a raw archive
-// does: a URL in notModified answers 304 with the archived body.
-type mapFetcher struct {
-	docs        map[string][]byte
-	notModified map[string]bool
-	errs        map[string]error
-	fetched     []string
-}
-
-func (f *mapFetcher) Fetch(ctx context.Context, req *collect.Request) (*collect.Document, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	f.fetched = append(f.fetched, req.URL)
-	if err, ok := f.errs[req.URL]; ok {
-		return nil, err
-	}
-	b, ok := f.docs[req.URL]
-	if !ok {
-		return nil, fmt.Errorf("%s: %w", req.URL, collect.ErrNotInMirror)
-	}
-	d := &collect.Document{URL: req.URL, Status: http.StatusOK, Body: b, SHA256: collect.Sum(b), Fetched: time.Unix(0, 0).UTC()}
-	if f.notModified[req.URL] {
-		d.Status, d.NotModified = http.StatusNotModified, true
-	}
-	return d, nil
-}
 
 // sampleDocs returns the generated sample pages keyed by their real URLs.
 func sampleDocs() map[string][]byte {
@@ -80,7 +52,7 @@ func mirrorSource() collect.Source {
 func fixedNow() time.Time { return time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC) }
 
 func TestCollectSample(t *testing.T) {
-	f := &mapFetcher{docs: sampleDocs()}
+	f := &collecttest.MapFetcher{Docs: sampleDocs()}
 	ctx, warnings := collect.WithWarnings(context.Background())
 	tab, err := (&Collector{Now: fixedNow}).Collect(ctx, f, mirrorSource())
 	if err != nil {
@@ -95,7 +67,7 @@ func TestCollectSample(t *testing.T) {
 	if tab.Len() != len(fixturePages) {
 		t.Errorf("Collect() = %d rows, want %d (one per sample page)", tab.Len(), len(fixturePages))
 	}
-	if diff := cmp.Diff(append([]string{StatesURL}, samplePages()...), f.fetched); diff != "" {
+	if diff := cmp.Diff(append([]string{StatesURL}, samplePages()...), f.Fetched()); diff != "" {
 		t.Errorf("Collect() fetched (-want +got):\n%s", diff)
 	}
 	want := []string{
@@ -134,10 +106,10 @@ func TestCollectUnchanged(t *testing.T) {
 	}
 	tests := []struct {
 		name string
-		f    *mapFetcher
+		f    *collecttest.MapFetcher
 	}{
-		{"archive answers 304", &mapFetcher{docs: junk, notModified: all}},
-		{"fetcher without archive for the pages", &mapFetcher{docs: junk, notModified: map[string]bool{StatesURL: true}, errs: errs}},
+		{"archive answers 304", &collecttest.MapFetcher{Docs: junk, NotModified: all}},
+		{"fetcher without archive for the pages", &collecttest.MapFetcher{Docs: junk, NotModified: map[string]bool{StatesURL: true}, Errs: errs}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -151,7 +123,7 @@ func TestCollectUnchanged(t *testing.T) {
 
 func TestCollectPartlyUnchanged(t *testing.T) {
 	docs := sampleDocs()
-	fresh, err := (&Collector{Now: fixedNow}).Collect(context.Background(), &mapFetcher{docs: docs}, mirrorSource())
+	fresh, err := (&Collector{Now: fixedNow}).Collect(context.Background(), &collecttest.MapFetcher{Docs: docs}, mirrorSource())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,16 +134,16 @@ func TestCollectPartlyUnchanged(t *testing.T) {
 	for _, u := range pages[:len(pages)-1] {
 		nm[u] = true
 	}
-	got, err := (&Collector{Now: fixedNow}).Collect(context.Background(), &mapFetcher{docs: docs, notModified: nm}, mirrorSource())
+	got, err := (&Collector{Now: fixedNow}).Collect(context.Background(), &collecttest.MapFetcher{Docs: docs, NotModified: nm}, mirrorSource())
 	if err != nil {
 		t.Fatalf("Collect() error = %v", err)
 	}
-	if diff := cmp.Diff(rows(fresh), rows(got)); diff != "" {
+	if diff := cmp.Diff(collecttest.Rows(fresh), collecttest.Rows(got)); diff != "" {
 		t.Errorf("Collect() partly unchanged rows mismatch (-fresh +got):\n%s", diff)
 	}
 
 	// A page unchanged but without an archived body cannot be read again.
-	f := &mapFetcher{docs: docs, errs: map[string]error{pages[0]: collect.ErrNotModified}}
+	f := &collecttest.MapFetcher{Docs: docs, Errs: map[string]error{pages[0]: collect.ErrNotModified}}
 	tab, err := (&Collector{Now: fixedNow}).Collect(context.Background(), f, mirrorSource())
 	if !errors.Is(err, collect.ErrNotModified) || errors.Is(err, collect.ErrUnchanged) || tab != nil {
 		t.Errorf("Collect() without an archived body = %v, %v; want nil, an error wrapping ErrNotModified", tab, err)
@@ -181,22 +153,14 @@ func TestCollectPartlyUnchanged(t *testing.T) {
 	// page turns out changed.
 	junk := sampleDocs()
 	junk[pages[0]] = []byte("<html>archived</html>")
-	f = &mapFetcher{docs: junk, notModified: map[string]bool{StatesURL: true, pages[0]: true}}
+	f = &collecttest.MapFetcher{Docs: junk, NotModified: map[string]bool{StatesURL: true, pages[0]: true}}
 	tab, err = (&Collector{Now: fixedNow}).Collect(context.Background(), f, mirrorSource())
 	if !errors.Is(err, ErrFormat) || !strings.Contains(err.Error(), pages[0]) || tab != nil {
 		t.Errorf("Collect() with an unreadable unchanged page = %v, %v; want nil, an error wrapping ErrFormat naming %s", tab, err, pages[0])
 	}
-	if n := len(f.fetched); n != 3 {
+	if n := len(f.Fetched()); n != 3 {
 		t.Errorf("Collect() fetched %d documents, want 3: it stops at the first changed page", n)
 	}
-}
-
-func rows(t *dataset.Table) []dataset.Row {
-	var rs []dataset.Row
-	for i := range t.Len() {
-		rs = append(rs, t.Row(i))
-	}
-	return rs
 }
 
 func TestCollectErrors(t *testing.T) {
@@ -217,28 +181,28 @@ func TestCollectErrors(t *testing.T) {
 		ctx     context.Context
 		options map[string]any
 		urls    []string
-		f       *mapFetcher
+		f       *collecttest.MapFetcher
 		want    error  // nil: any error
 		naming  string // a URL the error must name
 	}{
-		{"page shell", context.Background(), nil, nil, &mapFetcher{docs: with(pages[4], shell)}, ErrNotRendered, pages[4]},
-		{"error page", context.Background(), nil, nil, &mapFetcher{docs: with(pages[7], []byte("<html><body>Maintenance</body></html>"))}, ErrFormat, pages[7]},
-		{"bad total", context.Background(), nil, nil, &mapFetcher{docs: with(pages[9], sitePage(eurMillion+headline("50.120,3")))}, ErrNumber, pages[9]},
-		{"server error", context.Background(), nil, nil, &mapFetcher{docs: docs, errs: map[string]error{pages[2]: &collect.StatusError{URL: pages[2], Code: 503}}}, nil, pages[2]},
-		{"page missing", context.Background(), nil, nil, &mapFetcher{docs: with(pages[5], nil), errs: map[string]error{pages[5]: &collect.StatusError{URL: pages[5], Code: 404}}}, nil, pages[5]},
-		{"too large", context.Background(), nil, nil, &mapFetcher{docs: docs, errs: map[string]error{pages[0]: collect.ErrTooLarge}}, collect.ErrTooLarge, pages[0]},
-		{"index fails", context.Background(), nil, nil, &mapFetcher{docs: docs, errs: map[string]error{StatesURL: &collect.StatusError{URL: StatesURL, Code: 500}}}, nil, StatesURL},
-		{"unknown state on the index", context.Background(), nil, nil, &mapFetcher{docs: unknownState}, ErrCountry, ""},
-		{"state not on the index", context.Background(), map[string]any{"states": []any{"FRA"}}, nil, &mapFetcher{docs: docs}, ErrConfig, ""},
-		{"unknown option", context.Background(), map[string]any{"first_yaer": int64(2000)}, nil, &mapFetcher{docs: docs}, ErrConfig, ""},
-		{"bad states option", context.Background(), map[string]any{"states": "DEU"}, nil, &mapFetcher{docs: docs}, ErrConfig, ""},
-		{"bad state code", context.Background(), map[string]any{"states": []any{"DE"}}, nil, &mapFetcher{docs: docs}, ErrConfig, ""},
-		{"empty states", context.Background(), map[string]any{"states": []any{}}, nil, &mapFetcher{docs: docs}, ErrConfig, ""},
-		{"years reversed", context.Background(), map[string]any{"first_year": int64(2024), "last_year": int64(2022)}, nil, &mapFetcher{docs: docs}, ErrConfig, ""},
-		{"year not whole", context.Background(), map[string]any{"first_year": 2022.5}, nil, &mapFetcher{docs: docs}, ErrConfig, ""},
-		{"too many pages", context.Background(), map[string]any{"max_pages": int64(17)}, nil, &mapFetcher{docs: docs}, ErrConfig, ""},
-		{"cancelled", cancelled, nil, nil, &mapFetcher{docs: docs}, context.Canceled, ""},
-		{"two urls", context.Background(), nil, []string{StatesURL, StatesURL}, &mapFetcher{docs: docs}, nil, ""},
+		{"page shell", context.Background(), nil, nil, &collecttest.MapFetcher{Docs: with(pages[4], shell)}, ErrNotRendered, pages[4]},
+		{"error page", context.Background(), nil, nil, &collecttest.MapFetcher{Docs: with(pages[7], []byte("<html><body>Maintenance</body></html>"))}, ErrFormat, pages[7]},
+		{"bad total", context.Background(), nil, nil, &collecttest.MapFetcher{Docs: with(pages[9], sitePage(eurMillion+headline("50.120,3")))}, ErrNumber, pages[9]},
+		{"server error", context.Background(), nil, nil, &collecttest.MapFetcher{Docs: docs, Errs: map[string]error{pages[2]: &collect.StatusError{URL: pages[2], Code: 503}}}, nil, pages[2]},
+		{"page missing", context.Background(), nil, nil, &collecttest.MapFetcher{Docs: with(pages[5], nil), Errs: map[string]error{pages[5]: &collect.StatusError{URL: pages[5], Code: 404}}}, nil, pages[5]},
+		{"too large", context.Background(), nil, nil, &collecttest.MapFetcher{Docs: docs, Errs: map[string]error{pages[0]: collect.ErrTooLarge}}, collect.ErrTooLarge, pages[0]},
+		{"index fails", context.Background(), nil, nil, &collecttest.MapFetcher{Docs: docs, Errs: map[string]error{StatesURL: &collect.StatusError{URL: StatesURL, Code: 500}}}, nil, StatesURL},
+		{"unknown state on the index", context.Background(), nil, nil, &collecttest.MapFetcher{Docs: unknownState}, ErrCountry, ""},
+		{"state not on the index", context.Background(), map[string]any{"states": []any{"FRA"}}, nil, &collecttest.MapFetcher{Docs: docs}, ErrConfig, ""},
+		{"unknown option", context.Background(), map[string]any{"first_yaer": int64(2000)}, nil, &collecttest.MapFetcher{Docs: docs}, ErrConfig, ""},
+		{"bad states option", context.Background(), map[string]any{"states": "DEU"}, nil, &collecttest.MapFetcher{Docs: docs}, ErrConfig, ""},
+		{"bad state code", context.Background(), map[string]any{"states": []any{"DE"}}, nil, &collecttest.MapFetcher{Docs: docs}, ErrConfig, ""},
+		{"empty states", context.Background(), map[string]any{"states": []any{}}, nil, &collecttest.MapFetcher{Docs: docs}, ErrConfig, ""},
+		{"years reversed", context.Background(), map[string]any{"first_year": int64(2024), "last_year": int64(2022)}, nil, &collecttest.MapFetcher{Docs: docs}, ErrConfig, ""},
+		{"year not whole", context.Background(), map[string]any{"first_year": 2022.5}, nil, &collecttest.MapFetcher{Docs: docs}, ErrConfig, ""},
+		{"too many pages", context.Background(), map[string]any{"max_pages": int64(17)}, nil, &collecttest.MapFetcher{Docs: docs}, ErrConfig, ""},
+		{"cancelled", cancelled, nil, nil, &collecttest.MapFetcher{Docs: docs}, context.Canceled, ""},
+		{"two urls", context.Background(), nil, []string{StatesURL, StatesURL}, &collecttest.MapFetcher{Docs: docs}, nil, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -268,18 +232,18 @@ func TestCollectIndexFallback(t *testing.T) {
 	opts := map[string]any{"states": []any{"lie", "AFG"}, "first_year": int64(2023)}
 	tests := []struct {
 		name string
-		f    *mapFetcher
+		f    *collecttest.MapFetcher
 	}{
-		{"shell", &mapFetcher{docs: map[string][]byte{StatesURL: []byte(`<html><body><div class="spinner-container"></div></body></html>`)}}},
-		{"404", &mapFetcher{errs: map[string]error{StatesURL: &collect.StatusError{URL: StatesURL, Code: 404}}}},
+		{"shell", &collecttest.MapFetcher{Docs: map[string][]byte{StatesURL: []byte(`<html><body><div class="spinner-container"></div></body></html>`)}}},
+		{"404", &collecttest.MapFetcher{Errs: map[string]error{StatesURL: &collect.StatusError{URL: StatesURL, Code: 404}}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tt.f.docs = mergeDocs(tt.f.docs, docs)
+			tt.f.Docs = mergeDocs(tt.f.Docs, docs)
 			// 2025 is past the sample: its pages are served as the
 			// empty form.
 			for _, code := range []string{"AFG", "LIE"} {
-				tt.f.docs[PageURL(code, 2025)] = docs[PageURL("AFG", 2024)]
+				tt.f.Docs[PageURL(code, 2025)] = docs[PageURL("AFG", 2024)]
 			}
 			src := mirrorSource()
 			src.Options = opts
@@ -291,7 +255,7 @@ func TestCollectIndexFallback(t *testing.T) {
 			want := []string{StatesURL,
 				PageURL("AFG", 2023), PageURL("AFG", 2024), PageURL("AFG", 2025),
 				PageURL("LIE", 2023), PageURL("LIE", 2024), PageURL("LIE", 2025)}
-			if diff := cmp.Diff(want, tt.f.fetched); diff != "" {
+			if diff := cmp.Diff(want, tt.f.Fetched()); diff != "" {
 				t.Errorf("Collect() fetched (-want +got):\n%s", diff)
 			}
 			if tab.Len() != 6 {

@@ -2,7 +2,6 @@ package unroca
 
 import (
 	"errors"
-	"log/slog"
 	"testing"
 
 	"github.com/defence-transparency/publish/internal/collect"
@@ -15,30 +14,13 @@ import (
 // second run makes conditional requests, every document answers 304, and
 // Collect says the source is unchanged.
 func TestCollectTwiceWithArchive(t *testing.T) {
-	archive, err := collect.OpenArchive(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := collect.NewSession(collect.SessionOptions{Config: collecttest.Config(), Archive: archive,
-		Mirror: mirror.FS, Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := collecttest.Session(t, mirror.FS)
 	src := mirrorSource()
-	first, err := s.Fetcher(src, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tab, err := new(Collector).Collect(t.Context(), first, src)
+	tab, err := new(Collector).Collect(t.Context(), collecttest.SessionFetcher(t, s, src, false), src)
 	if err != nil || tab.Len() == 0 {
 		t.Fatalf("Collect() first run = %v, %v; want rows", tab, err)
 	}
-	again, err := s.Fetcher(src, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tab, err = new(Collector).Collect(t.Context(), again, src)
+	tab, err = new(Collector).Collect(t.Context(), collecttest.SessionFetcher(t, s, src, true), src)
 	if !errors.Is(err, collect.ErrUnchanged) || tab != nil {
 		t.Errorf("Collect() second run = %v, %v; want nil, ErrUnchanged", tab, err)
 	}

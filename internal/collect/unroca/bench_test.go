@@ -3,6 +3,8 @@ package unroca
 import (
 	"context"
 	"testing"
+
+	"github.com/defence-transparency/publish/internal/collect/collecttest"
 )
 
 // BenchmarkCollectSample collects the bundled mirror's eight states from
@@ -11,7 +13,7 @@ func BenchmarkCollectSample(b *testing.B) {
 	docs := sampleDocs(b)
 	src := mirrorSource()
 	for b.Loop() {
-		if _, err := new(Collector).Collect(context.Background(), &mapFetcher{docs: docs}, src); err != nil {
+		if _, err := new(Collector).Collect(context.Background(), &collecttest.MapFetcher{Docs: docs}, src); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -42,7 +42,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"net/url"
 	"path"
 	"slices"
@@ -88,6 +87,16 @@ type Collector struct{}
 
 var _ collect.Collector = (*Collector)(nil)
 
+// Check reports a mistake in the source's options before anything is
+// fetched; the pipeline calls it at start-up.
+func (c *Collector) Check(src collect.Source) error {
+	_, err := parseOptions(src.Options)
+	if err != nil {
+		return fmt.Errorf("unroca: source %q: %w", src.Name, err)
+	}
+	return nil
+}
+
 // state is a state of the country list with its reports.
 type state struct {
 	iso3, name, slug string
@@ -110,29 +119,13 @@ func (c *Collector) Collect(ctx context.Context, f collect.Fetcher, src collect.
 		return nil, fmt.Errorf("unroca: %w", err)
 	}
 
-	docs, unchanged := 0, 0
-	var noBody []string // not modified, and the fetcher kept no copy
+	var fetched collect.Unchanged
 	// fetch returns the document at u, or nil for one that is not
 	// modified and whose body the fetcher did not keep.
 	fetch := func(u string) (*collect.Document, error) {
-		if err := ctx.Err(); err != nil {
-			return nil, fmt.Errorf("unroca: %w", err)
-		}
-		d, err := f.Fetch(ctx, &collect.Request{URL: u})
-		switch {
-		case errors.Is(err, collect.ErrNotModified):
-			docs++
-			unchanged++
-			noBody = append(noBody, u)
-			return nil, nil
-		case err != nil:
+		d, err := fetched.Fetch(ctx, f, u)
+		if err != nil {
 			return nil, fmt.Errorf("unroca: fetch %s: %w", u, err)
-		case d == nil:
-			return nil, fmt.Errorf("unroca: fetch %s: the fetcher returned no document", u)
-		}
-		docs++
-		if d.NotModified {
-			unchanged++
 		}
 		return d, nil
 	}
@@ -141,7 +134,7 @@ func (c *Collector) Collect(ctx context.Context, f collect.Fetcher, src collect.
 	var entries []Entry
 	next, pages := start, 0
 	for next != "" {
-		if pages == opts.maxPages {
+		if pages == opts.MaxPages {
 			return nil, fmt.Errorf("unroca: country list %s: %d pages and more: %w", start, pages, ErrPageCap)
 		}
 		d, err := fetch(next)
@@ -187,7 +180,7 @@ func (c *Collector) Collect(ctx context.Context, f collect.Fetcher, src collect.
 		if d == nil {
 			continue
 		}
-		if deferred != nil && unchanged < docs {
+		if deferred != nil && !fetched.All() {
 			return nil, deferred
 		}
 		p, err := ParseProfile(d.Body)
@@ -196,7 +189,7 @@ func (c *Collector) Collect(ctx context.Context, f collect.Fetcher, src collect.
 		}
 		if err != nil {
 			err = fmt.Errorf("unroca: %s: %w", u, err)
-			if unchanged < docs {
+			if !fetched.All() {
 				return nil, err
 			}
 			// Every document so far is unchanged: the source may be
@@ -208,15 +201,14 @@ func (c *Collector) Collect(ctx context.Context, f collect.Fetcher, src collect.
 		}
 		s.years = p.Years
 	}
-	if unchanged == docs {
-		return nil, fmt.Errorf("unroca: %d documents: %w", docs, collect.ErrUnchanged)
+	if fetched.All() {
+		return nil, fmt.Errorf("unroca: %d documents: %w", fetched.Len(), collect.ErrUnchanged)
 	}
 	if deferred != nil {
 		return nil, deferred
 	}
-	if len(noBody) > 0 {
-		return nil, fmt.Errorf("unroca: fetch %s: not modified and no archived copy to read again: %w",
-			noBody[0], collect.ErrNotModified)
+	if err := fetched.Missing(); err != nil {
+		return nil, fmt.Errorf("unroca: %w", err)
 	}
 	return table(ctx, src, site, states, opts)
 }
@@ -280,7 +272,7 @@ func lookupAll(ctx context.Context, entries []Entry) ([]state, error) {
 // table makes the rows: for each state, sorted by code, each year from the
 // first to the last.
 func table(ctx context.Context, src collect.Source, site string, states []state, opts options) (*dataset.Table, error) {
-	first, last := opts.firstYear, opts.lastYear
+	first, last := opts.FirstYear, opts.LastYear
 	if first == 0 {
 		first = FirstYear
 	}
@@ -339,53 +331,18 @@ func table(ctx context.Context, src collect.Source, site string, states []state,
 
 // options are the source's settings ([source.options] in the sources file).
 type options struct {
-	firstYear, lastYear int // 0: the defaults
-	maxPages            int
+	FirstYear int `toml:"first_year"` // 0: the default
+	LastYear  int `toml:"last_year"`  // 0: the default
+	MaxPages  int `toml:"max_pages"`
 }
 
 func parseOptions(m map[string]any) (options, error) {
-	o := options{maxPages: DefaultMaxPages}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+	o := options{MaxPages: DefaultMaxPages}
+	if err := collect.DecodeOptions(m, &o); err != nil {
+		return options{}, err
 	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		if k != "first_year" && k != "last_year" && k != "max_pages" {
-			return options{}, fmt.Errorf("unknown option %q (want first_year, last_year, max_pages)", k)
-		}
-		n, err := intOption(k, m[k])
-		if err != nil {
-			return options{}, err
-		}
-		switch k {
-		case "first_year":
-			o.firstYear = n
-		case "last_year":
-			o.lastYear = n
-		case "max_pages":
-			if n < 1 {
-				return options{}, fmt.Errorf("option max_pages: %d is not a positive number", n)
-			}
-			o.maxPages = n
-		}
+	if o.MaxPages < 1 {
+		return options{}, fmt.Errorf("option max_pages: %d is not a positive number", o.MaxPages)
 	}
 	return o, nil
-}
-
-// intOption reads a whole number as TOML (int64) or Go code (int) gives it.
-func intOption(name string, v any) (int, error) {
-	switch n := v.(type) {
-	case int:
-		return n, nil
-	case int64:
-		if n >= math.MinInt32 && n <= math.MaxInt32 {
-			return int(n), nil
-		}
-	case float64:
-		if n == math.Trunc(n) && math.Abs(n) <= math.MaxInt32 {
-			return int(n), nil
-		}
-	}
-	return 0, fmt.Errorf("option %s: %v is not a whole number", name, v)
 }

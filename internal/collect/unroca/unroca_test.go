@@ -5,12 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -18,34 +16,6 @@ import (
 	"github.com/defence-transparency/publish/internal/collect/collecttest"
 	"github.com/defence-transparency/publish/internal/dataset"
 )
-
-// mapFetcher serves documents from memory, as a fetcher with a raw archive
-// does: a URL in notModified answers 304 with the archived body.
-type mapFetcher struct {
-	docs        map[string][]byte
-	notModified map[string]bool
-	errs        map[string]error
-	fetched     []string
-}
-
-func (f *mapFetcher) Fetch(ctx context.Context, req *collect.Request) (*collect.Document, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	f.fetched = append(f.fetched, req.URL)
-	if err, ok := f.errs[req.URL]; ok {
-		return nil, err
-	}
-	b, ok := f.docs[req.URL]
-	if !ok {
-		return nil, fmt.Errorf("%s: %w", req.URL, collect.ErrNotInMirror)
-	}
-	d := &collect.Document{URL: req.URL, Status: http.StatusOK, Body: b, SHA256: collect.Sum(b), Fetched: time.Unix(0, 0).UTC()}
-	if f.notModified[req.URL] {
-		d.Status, d.NotModified = http.StatusNotModified, true
-	}
-	return d, nil
-}
 
 // mirrorDir is the bundled mirror's folder of the register.
 var mirrorDir = filepath.Join("..", "..", "mirror", "files", "www.unroca.org")
@@ -87,19 +57,11 @@ func mirrorSource() collect.Source {
 	}
 }
 
-func rows(t *dataset.Table) []dataset.Row {
-	var rs []dataset.Row
-	for i := range t.Len() {
-		rs = append(rs, t.Row(i))
-	}
-	return rs
-}
-
 // cell returns the text of a row's field by name.
 func cell(t *dataset.Table, i int, name string) string { return t.Text(i, t.Schema.Index(name)) }
 
 func TestCollectSample(t *testing.T) {
-	f := &mapFetcher{docs: sampleDocs(t)}
+	f := &collecttest.MapFetcher{Docs: sampleDocs(t)}
 	ctx, warnings := collect.WithWarnings(context.Background())
 	tab, err := new(Collector).Collect(ctx, f, mirrorSource())
 	if err != nil {
@@ -112,7 +74,7 @@ func TestCollectSample(t *testing.T) {
 	for _, s := range sampleSlugs {
 		want = append(want, profileURL(s))
 	}
-	if diff := cmp.Diff(want, f.fetched); diff != "" {
+	if diff := cmp.Diff(want, f.Fetched()); diff != "" {
 		t.Errorf("Collect() fetched (-want +got):\n%s", diff)
 	}
 	// Eight states, 1992 to 2023 (the latest year any of them reported).
@@ -171,10 +133,10 @@ func TestCollectUnchanged(t *testing.T) {
 	}
 	tests := []struct {
 		name string
-		f    *mapFetcher
+		f    *collecttest.MapFetcher
 	}{
-		{"archive answers 304", &mapFetcher{docs: junk, notModified: all}},
-		{"fetcher without archive for the profiles", &mapFetcher{docs: junk, notModified: map[string]bool{CountryListURL: true}, errs: errs}},
+		{"archive answers 304", &collecttest.MapFetcher{Docs: junk, NotModified: all}},
+		{"fetcher without archive for the profiles", &collecttest.MapFetcher{Docs: junk, NotModified: map[string]bool{CountryListURL: true}, Errs: errs}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -188,7 +150,7 @@ func TestCollectUnchanged(t *testing.T) {
 
 func TestCollectPartlyUnchanged(t *testing.T) {
 	docs := sampleDocs(t)
-	fresh, err := new(Collector).Collect(context.Background(), &mapFetcher{docs: docs}, mirrorSource())
+	fresh, err := new(Collector).Collect(context.Background(), &collecttest.MapFetcher{Docs: docs}, mirrorSource())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,21 +158,21 @@ func TestCollectPartlyUnchanged(t *testing.T) {
 	for _, s := range sampleSlugs[:7] {
 		nm[profileURL(s)] = true
 	}
-	got, err := new(Collector).Collect(context.Background(), &mapFetcher{docs: docs, notModified: nm}, mirrorSource())
+	got, err := new(Collector).Collect(context.Background(), &collecttest.MapFetcher{Docs: docs, NotModified: nm}, mirrorSource())
 	if err != nil {
 		t.Fatalf("Collect() error = %v", err)
 	}
-	if diff := cmp.Diff(rows(fresh), rows(got)); diff != "" {
+	if diff := cmp.Diff(collecttest.Rows(fresh), collecttest.Rows(got)); diff != "" {
 		t.Errorf("Collect() partly unchanged rows mismatch (-fresh +got):\n%s", diff)
 	}
 
-	f := &mapFetcher{docs: docs, errs: map[string]error{profileURL("austria"): collect.ErrNotModified}}
+	f := &collecttest.MapFetcher{Docs: docs, Errs: map[string]error{profileURL("austria"): collect.ErrNotModified}}
 	tab, err := new(Collector).Collect(context.Background(), f, mirrorSource())
 	if !errors.Is(err, collect.ErrNotModified) || errors.Is(err, collect.ErrUnchanged) || tab != nil {
 		t.Errorf("Collect() without an archived body = %v, %v; want nil, an error wrapping ErrNotModified", tab, err)
 	}
 
-	f = &mapFetcher{docs: docs, errs: map[string]error{CountryListURL: collect.ErrNotModified}}
+	f = &collecttest.MapFetcher{Docs: docs, Errs: map[string]error{CountryListURL: collect.ErrNotModified}}
 	tab, err = new(Collector).Collect(context.Background(), f, mirrorSource())
 	if !errors.Is(err, collect.ErrNotModified) || errors.Is(err, collect.ErrUnchanged) || tab != nil {
 		t.Errorf("Collect() without the list's body = %v, %v; want nil, an error wrapping ErrNotModified", tab, err)
@@ -220,7 +182,7 @@ func TestCollectPartlyUnchanged(t *testing.T) {
 	// changed document turns up.
 	junk := sampleDocs(t)
 	junk[profileURL("austria")] = []byte("<html>archived</html>")
-	f = &mapFetcher{docs: junk, notModified: map[string]bool{CountryListURL: true, profileURL("austria"): true}}
+	f = &collecttest.MapFetcher{Docs: junk, NotModified: map[string]bool{CountryListURL: true, profileURL("austria"): true}}
 	tab, err = new(Collector).Collect(context.Background(), f, mirrorSource())
 	if !errors.Is(err, ErrFormat) || !strings.Contains(err.Error(), profileURL("austria")) || tab != nil {
 		t.Errorf("Collect() with an unreadable unchanged profile = %v, %v; want nil, an error wrapping ErrFormat naming it", tab, err)
@@ -241,26 +203,26 @@ func TestCollectErrors(t *testing.T) {
 		ctx     context.Context
 		options map[string]any
 		urls    []string
-		f       *mapFetcher
+		f       *collecttest.MapFetcher
 		want    error // nil: any error
 	}{
-		{"list is an error page", context.Background(), nil, nil, &mapFetcher{docs: with(CountryListURL, "<html><body>Maintenance</body></html>")}, ErrFormat},
-		{"empty list", context.Background(), nil, nil, &mapFetcher{docs: with(CountryListURL, "[]")}, ErrFormat},
-		{"unknown state", context.Background(), nil, nil, &mapFetcher{docs: with(CountryListURL, `[{"name_en": "Atlantis", "countryname_slug": "atlantis"}]`)}, ErrCountry},
-		{"one state twice", context.Background(), nil, nil, &mapFetcher{docs: with(CountryListURL,
+		{"list is an error page", context.Background(), nil, nil, &collecttest.MapFetcher{Docs: with(CountryListURL, "<html><body>Maintenance</body></html>")}, ErrFormat},
+		{"empty list", context.Background(), nil, nil, &collecttest.MapFetcher{Docs: with(CountryListURL, "[]")}, ErrFormat},
+		{"unknown state", context.Background(), nil, nil, &collecttest.MapFetcher{Docs: with(CountryListURL, `[{"name_en": "Atlantis", "countryname_slug": "atlantis"}]`)}, ErrCountry},
+		{"one state twice", context.Background(), nil, nil, &collecttest.MapFetcher{Docs: with(CountryListURL,
 			`[{"name_en": "Austria", "countryname_slug": "austria", "iso_2_acronym": "AT"}, {"name_en": "Österreich", "countryname_slug": "oesterreich", "iso_2_acronym": "AT"}]`)}, ErrFormat},
-		{"profile of another state", context.Background(), nil, nil, &mapFetcher{docs: with(profileURL("cote-divoire"), string(docs[profileURL("austria")]))}, ErrFormat},
-		{"profile without reports", context.Background(), nil, nil, &mapFetcher{docs: with(profileURL("switzerland"), `{"country": {"countryname_slug": "switzerland"}}`)}, ErrFormat},
-		{"profile missing", context.Background(), nil, nil, &mapFetcher{docs: docs, errs: map[string]error{profileURL("guinea-bissau"): &collect.StatusError{URL: profileURL("guinea-bissau"), Code: 404}}}, nil},
-		{"list down", context.Background(), nil, nil, &mapFetcher{docs: docs, errs: map[string]error{CountryListURL: &collect.StatusError{URL: CountryListURL, Code: 503}}}, nil},
-		{"robots", context.Background(), nil, nil, &mapFetcher{docs: docs, errs: map[string]error{profileURL("austria"): collect.ErrRobots}}, collect.ErrRobots},
-		{"no state reported and no last year", context.Background(), nil, nil, &mapFetcher{docs: with(CountryListURL, `[{"name_en": "Saudi Arabia", "countryname_slug": "saudi-arabia", "iso_2_acronym": "SA"}]`)}, ErrFormat},
-		{"unknown option", context.Background(), map[string]any{"states": []any{"AUT"}}, nil, &mapFetcher{docs: docs}, ErrConfig},
-		{"years reversed", context.Background(), map[string]any{"first_year": int64(2000), "last_year": int64(1999)}, nil, &mapFetcher{docs: docs}, ErrConfig},
-		{"year not whole", context.Background(), map[string]any{"last_year": "2023"}, nil, &mapFetcher{docs: docs}, ErrConfig},
-		{"not the country list", context.Background(), nil, []string{"https://www.unroca.org/api/austria/"}, &mapFetcher{docs: docs}, nil},
-		{"two urls", context.Background(), nil, []string{CountryListURL, CountryListURL}, &mapFetcher{docs: docs}, nil},
-		{"cancelled", cancelled, nil, nil, &mapFetcher{docs: docs}, context.Canceled},
+		{"profile of another state", context.Background(), nil, nil, &collecttest.MapFetcher{Docs: with(profileURL("cote-divoire"), string(docs[profileURL("austria")]))}, ErrFormat},
+		{"profile without reports", context.Background(), nil, nil, &collecttest.MapFetcher{Docs: with(profileURL("switzerland"), `{"country": {"countryname_slug": "switzerland"}}`)}, ErrFormat},
+		{"profile missing", context.Background(), nil, nil, &collecttest.MapFetcher{Docs: docs, Errs: map[string]error{profileURL("guinea-bissau"): &collect.StatusError{URL: profileURL("guinea-bissau"), Code: 404}}}, nil},
+		{"list down", context.Background(), nil, nil, &collecttest.MapFetcher{Docs: docs, Errs: map[string]error{CountryListURL: &collect.StatusError{URL: CountryListURL, Code: 503}}}, nil},
+		{"robots", context.Background(), nil, nil, &collecttest.MapFetcher{Docs: docs, Errs: map[string]error{profileURL("austria"): collect.ErrRobots}}, collect.ErrRobots},
+		{"no state reported and no last year", context.Background(), nil, nil, &collecttest.MapFetcher{Docs: with(CountryListURL, `[{"name_en": "Saudi Arabia", "countryname_slug": "saudi-arabia", "iso_2_acronym": "SA"}]`)}, ErrFormat},
+		{"unknown option", context.Background(), map[string]any{"states": []any{"AUT"}}, nil, &collecttest.MapFetcher{Docs: docs}, ErrConfig},
+		{"years reversed", context.Background(), map[string]any{"first_year": int64(2000), "last_year": int64(1999)}, nil, &collecttest.MapFetcher{Docs: docs}, ErrConfig},
+		{"year not whole", context.Background(), map[string]any{"last_year": "2023"}, nil, &collecttest.MapFetcher{Docs: docs}, ErrConfig},
+		{"not the country list", context.Background(), nil, []string{"https://www.unroca.org/api/austria/"}, &collecttest.MapFetcher{Docs: docs}, nil},
+		{"two urls", context.Background(), nil, []string{CountryListURL, CountryListURL}, &collecttest.MapFetcher{Docs: docs}, nil},
+		{"cancelled", cancelled, nil, nil, &collecttest.MapFetcher{Docs: docs}, context.Canceled},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -284,7 +246,7 @@ func TestCollectYears(t *testing.T) {
 	src := mirrorSource()
 	src.Options = map[string]any{"first_year": int64(2000), "last_year": int64(2020)}
 	ctx, warnings := collect.WithWarnings(context.Background())
-	tab, err := new(Collector).Collect(ctx, &mapFetcher{docs: sampleDocs(t)}, src)
+	tab, err := new(Collector).Collect(ctx, &collecttest.MapFetcher{Docs: sampleDocs(t)}, src)
 	if err != nil {
 		t.Fatalf("Collect() error = %v", err)
 	}
@@ -303,7 +265,7 @@ func TestCollectYears(t *testing.T) {
 	docs := sampleDocs(t)
 	docs[CountryListURL] = []byte(none)
 	src.Options = map[string]any{"last_year": int64(1993)}
-	tab, err = new(Collector).Collect(context.Background(), &mapFetcher{docs: docs}, src)
+	tab, err = new(Collector).Collect(context.Background(), &collecttest.MapFetcher{Docs: docs}, src)
 	if err != nil || tab.Len() != 2 || cell(tab, 1, "report_kind") != dataset.ReportNone {
 		t.Errorf("Collect(nobody reported, last_year 1993) = %v rows, %v; want 2 rows of no report", tab, err)
 	}
@@ -316,13 +278,13 @@ func TestCollectPaginated(t *testing.T) {
 	docs[CountryListURL] = []byte(`{"count": 3, "next": "?page=2", "previous": null, "results": [{"name_en": "Austria", "countryname_slug": "austria", "iso_2_acronym": "AT"}]}`)
 	docs[page2] = []byte(`{"count": 3, "next": "` + page3 + `", "results": [{"name_en": "Switzerland", "countryname_slug": "switzerland", "iso_2_acronym": "CH"}]}`)
 	docs[page3] = []byte(`{"count": 3, "next": null, "results": [{"name_en": "Saudi Arabia", "countryname_slug": "saudi-arabia", "iso_2_acronym": "SA"}]}`)
-	f := &mapFetcher{docs: docs}
+	f := &collecttest.MapFetcher{Docs: docs}
 	tab, err := new(Collector).Collect(context.Background(), f, mirrorSource())
 	if err != nil {
 		t.Fatalf("Collect() error = %v", err)
 	}
 	want := []string{CountryListURL, page2, page3, profileURL("austria"), profileURL("switzerland"), profileURL("saudi-arabia")}
-	if diff := cmp.Diff(want, f.fetched); diff != "" {
+	if diff := cmp.Diff(want, f.Fetched()); diff != "" {
 		t.Errorf("Collect() fetched (-want +got):\n%s", diff)
 	}
 	if tab.Len() != 3*32 {
@@ -331,7 +293,7 @@ func TestCollectPaginated(t *testing.T) {
 
 	src := mirrorSource()
 	src.Options = map[string]any{"max_pages": int64(2)}
-	tab, err = new(Collector).Collect(context.Background(), &mapFetcher{docs: docs}, src)
+	tab, err = new(Collector).Collect(context.Background(), &collecttest.MapFetcher{Docs: docs}, src)
 	if !errors.Is(err, ErrPageCap) || tab != nil {
 		t.Errorf("Collect(max_pages 2) = %v, %v; want nil, an error wrapping ErrPageCap", tab, err)
 	}

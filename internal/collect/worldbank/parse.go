@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/defence-transparency/publish/internal/collect"
 	"github.com/defence-transparency/publish/internal/country"
 	"github.com/defence-transparency/publish/internal/dataset"
 )
@@ -87,7 +88,7 @@ func Parse(name string, body []byte) ([]dataset.Expenditure, Summary, error) {
 }
 
 func parse(name string, body []byte) ([]dataset.Expenditure, Summary, error) {
-	if bytes.HasPrefix(body, []byte("PK\x03\x04")) || bytes.HasPrefix(body, []byte("PK\x05\x06")) {
+	if collect.IsZip(body) {
 		return parseZip(name, body)
 	}
 	if err := sniffText(body); err != nil {

@@ -3,12 +3,12 @@ package worldbank
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/defence-transparency/publish/internal/collect"
+	"github.com/defence-transparency/publish/internal/collect/collecttest"
 	"github.com/defence-transparency/publish/internal/dataset"
 	"github.com/defence-transparency/publish/internal/mirror"
 )
@@ -18,23 +18,11 @@ import (
 // where their URLs map, and a second, conditional run must find them
 // unchanged.
 func TestCollectBundledMirror(t *testing.T) {
-	arch, err := collect.OpenArchive(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := collect.NewSession(collect.SessionOptions{Mirror: mirror.FS, Archive: arch, Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := collecttest.Session(t, mirror.FS)
 	ctx := context.Background()
 	src := mirrorSource()
 
-	f, err := s.Fetcher(src, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tab, err := new(Collector).Collect(ctx, f, src)
+	tab, err := new(Collector).Collect(ctx, collecttest.SessionFetcher(t, s, src, false), src)
 	if err != nil {
 		t.Fatalf("Collect() error = %v", err)
 	}
@@ -43,11 +31,7 @@ func TestCollectBundledMirror(t *testing.T) {
 		t.Errorf("Collect() records mismatch (-want +got):\n%s", diff)
 	}
 
-	f, err = s.Fetcher(src, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tab, err = new(Collector).Collect(ctx, f, src)
+	tab, err = new(Collector).Collect(ctx, collecttest.SessionFetcher(t, s, src, true), src)
 	if !errors.Is(err, collect.ErrUnchanged) || tab != nil {
 		t.Errorf("Collect() again = %v, %v; want nil, ErrUnchanged", tab, err)
 	}

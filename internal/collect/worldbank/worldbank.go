@@ -66,6 +66,15 @@ type Collector struct{}
 
 var _ collect.Collector = (*Collector)(nil)
 
+// Check rejects options, which this collector takes none of, before
+// anything is fetched; the pipeline calls it at start-up.
+func (c *Collector) Check(src collect.Source) error {
+	if err := collect.DecodeOptions(src.Options, &struct{}{}); err != nil {
+		return fmt.Errorf("worldbank: source %q: %w", src.Name, err)
+	}
+	return nil
+}
+
 // Collect fetches every URL of src and returns the economies' figures of all
 // of them as one military-expenditure table, in document order. It returns an
 // error wrapping collect.ErrUnchanged, without parsing, when every document
@@ -75,36 +84,21 @@ func (c *Collector) Collect(ctx context.Context, f collect.Fetcher, src collect.
 		return nil, fmt.Errorf("worldbank: source %q lists no urls", src.Name)
 	}
 	docs := make([]*collect.Document, len(src.URLs))
-	unchanged := 0
-	var noBody []string // not modified, and the fetcher kept no copy
+	var fetched collect.Unchanged
 	for i, u := range src.URLs {
-		if err := ctx.Err(); err != nil {
+		d, err := fetched.Fetch(ctx, f, u)
+		if err != nil {
 			return nil, fmt.Errorf("worldbank: fetch %s: %w", u, err)
-		}
-		d, err := f.Fetch(ctx, &collect.Request{URL: u})
-		switch {
-		case errors.Is(err, collect.ErrNotModified):
-			unchanged++
-			noBody = append(noBody, u)
-			continue
-		case err != nil:
-			return nil, fmt.Errorf("worldbank: fetch %s: %w", u, err)
-		case d == nil:
-			return nil, fmt.Errorf("worldbank: fetch %s: the fetcher returned no document", u)
-		}
-		if d.NotModified {
-			unchanged++
 		}
 		docs[i] = d
 	}
-	if unchanged == len(src.URLs) {
+	if fetched.All() {
 		return nil, fmt.Errorf("worldbank: %w", collect.ErrUnchanged)
 	}
-	if len(noBody) > 0 {
-		// Some documents changed, so the whole source is parsed again, and
-		// this one's body is needed but was not kept.
-		return nil, fmt.Errorf("worldbank: fetch %s: not modified and no archived copy to parse again: %w",
-			noBody[0], collect.ErrNotModified)
+	// Some documents changed, so the whole source is parsed again, and
+	// every body is needed.
+	if err := fetched.Missing(); err != nil {
+		return nil, fmt.Errorf("worldbank: %w", err)
 	}
 
 	var recs []dataset.Expenditure

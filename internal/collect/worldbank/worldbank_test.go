@@ -7,41 +7,13 @@ import (
 	"net/http"
 	"os"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/defence-transparency/publish/internal/collect"
+	"github.com/defence-transparency/publish/internal/collect/collecttest"
 	"github.com/defence-transparency/publish/internal/dataset"
 )
-
-// mapFetcher serves documents from memory, as a fetcher with a raw archive
-// does: a URL in notModified answers 304 with the archived body.
-type mapFetcher struct {
-	docs        map[string][]byte
-	notModified map[string]bool
-	errs        map[string]error
-	fetched     []string
-}
-
-func (f *mapFetcher) Fetch(ctx context.Context, req *collect.Request) (*collect.Document, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	f.fetched = append(f.fetched, req.URL)
-	if err, ok := f.errs[req.URL]; ok {
-		return nil, err
-	}
-	b, ok := f.docs[req.URL]
-	if !ok {
-		return nil, fmt.Errorf("%s: %w", req.URL, collect.ErrNotInMirror)
-	}
-	d := &collect.Document{URL: req.URL, Status: http.StatusOK, Body: b, SHA256: collect.Sum(b), Fetched: time.Unix(0, 0).UTC()}
-	if f.notModified[req.URL] {
-		d.Status, d.NotModified = http.StatusNotModified, true
-	}
-	return d, nil
-}
 
 // mirrorDocs returns the committed mirror downloads keyed by their real URLs.
 func mirrorDocs(t testing.TB) map[string][]byte {
@@ -83,7 +55,7 @@ func parseAll(t *testing.T, docs map[string][]byte, urls ...string) []dataset.Ex
 func TestCollectMirror(t *testing.T) {
 	docs := mirrorDocs(t)
 	src := mirrorSource()
-	f := &mapFetcher{docs: docs}
+	f := &collecttest.MapFetcher{Docs: docs}
 	tab, err := new(Collector).Collect(context.Background(), f, src)
 	if err != nil {
 		t.Fatalf("Collect() error = %v", err)
@@ -95,7 +67,7 @@ func TestCollectMirror(t *testing.T) {
 	if diff := cmp.Diff(want, dataset.Expenditures(tab)); diff != "" {
 		t.Errorf("Collect() records mismatch (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff(src.URLs, f.fetched); diff != "" {
+	if diff := cmp.Diff(src.URLs, f.Fetched()); diff != "" {
 		t.Errorf("Collect() fetched (-want +got):\n%s", diff)
 	}
 	tab.SortByKey()
@@ -111,14 +83,14 @@ func TestCollectUnchanged(t *testing.T) {
 	junk := map[string][]byte{src.URLs[0]: []byte("<html>archived</html>"), src.URLs[1]: nil}
 	tests := []struct {
 		name string
-		f    *mapFetcher
+		f    *collecttest.MapFetcher
 	}{
-		{"archive answers 304", &mapFetcher{docs: junk, notModified: map[string]bool{src.URLs[0]: true, src.URLs[1]: true}}},
-		{"fetcher without archive", &mapFetcher{errs: map[string]error{
+		{"archive answers 304", &collecttest.MapFetcher{Docs: junk, NotModified: map[string]bool{src.URLs[0]: true, src.URLs[1]: true}}},
+		{"fetcher without archive", &collecttest.MapFetcher{Errs: map[string]error{
 			src.URLs[0]: fmt.Errorf("get: %w", collect.ErrNotModified),
 			src.URLs[1]: fmt.Errorf("get: %w", collect.ErrNotModified)}}},
-		{"mixed", &mapFetcher{docs: junk, notModified: map[string]bool{src.URLs[0]: true},
-			errs: map[string]error{src.URLs[1]: collect.ErrNotModified}}},
+		{"mixed", &collecttest.MapFetcher{Docs: junk, NotModified: map[string]bool{src.URLs[0]: true},
+			Errs: map[string]error{src.URLs[1]: collect.ErrNotModified}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -135,7 +107,7 @@ func TestCollectPartlyUnchanged(t *testing.T) {
 	src := mirrorSource()
 	// The share of GDP is unchanged: its body comes from the archive and is
 	// parsed again along with the changed current-US$ download.
-	f := &mapFetcher{docs: docs, notModified: map[string]bool{src.URLs[0]: true}}
+	f := &collecttest.MapFetcher{Docs: docs, NotModified: map[string]bool{src.URLs[0]: true}}
 	tab, err := new(Collector).Collect(context.Background(), f, src)
 	if err != nil {
 		t.Fatalf("Collect() error = %v", err)
@@ -145,7 +117,7 @@ func TestCollectPartlyUnchanged(t *testing.T) {
 	}
 
 	// A fetcher that keeps no archive cannot give the unchanged body back.
-	f = &mapFetcher{docs: docs, errs: map[string]error{src.URLs[0]: collect.ErrNotModified}}
+	f = &collecttest.MapFetcher{Docs: docs, Errs: map[string]error{src.URLs[0]: collect.ErrNotModified}}
 	tab, err = new(Collector).Collect(context.Background(), f, src)
 	if !errors.Is(err, collect.ErrNotModified) || errors.Is(err, collect.ErrUnchanged) || tab != nil {
 		t.Errorf("Collect() without an archived body = %v, %v; want nil, an error wrapping ErrNotModified", tab, err)
@@ -167,20 +139,20 @@ func TestCollectErrors(t *testing.T) {
 		name string
 		ctx  context.Context
 		urls []string
-		f    *mapFetcher
+		f    *collecttest.MapFetcher
 		want error // nil: any error
 	}{
 		{"HTML instead of the ZIP", context.Background(), []string{gdp, usd},
-			&mapFetcher{docs: map[string][]byte{gdp: docs[gdp], usd: []byte("<!DOCTYPE html><html><body>Maintenance</body></html>")}},
+			&collecttest.MapFetcher{Docs: map[string][]byte{gdp: docs[gdp], usd: []byte("<!DOCTYPE html><html><body>Maintenance</body></html>")}},
 			ErrFormat},
 		{"one indicator twice", context.Background(), []string{gdp, extracted},
-			&mapFetcher{docs: map[string][]byte{gdp: docs[gdp], extracted: members[1].body}},
+			&collecttest.MapFetcher{Docs: map[string][]byte{gdp: docs[gdp], extracted: members[1].body}},
 			ErrIndicator},
 		{"too large", context.Background(), []string{gdp, usd},
-			&mapFetcher{docs: docs, errs: map[string]error{usd: fmt.Errorf("get: %w", collect.ErrTooLarge)}},
+			&collecttest.MapFetcher{Docs: docs, Errs: map[string]error{usd: fmt.Errorf("get: %w", collect.ErrTooLarge)}},
 			collect.ErrTooLarge},
-		{"cancelled", cancelled, []string{gdp, usd}, &mapFetcher{docs: docs}, context.Canceled},
-		{"no urls", context.Background(), nil, &mapFetcher{docs: docs}, nil},
+		{"cancelled", cancelled, []string{gdp, usd}, &collecttest.MapFetcher{Docs: docs}, context.Canceled},
+		{"no urls", context.Background(), nil, &collecttest.MapFetcher{Docs: docs}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -200,7 +172,7 @@ func TestCollectErrors(t *testing.T) {
 func TestCollectStatusError(t *testing.T) {
 	docs := mirrorDocs(t)
 	usd := BulkURL(CurrentUSD)
-	f := &mapFetcher{docs: docs, errs: map[string]error{usd: &collect.StatusError{URL: usd, Code: http.StatusServiceUnavailable}}}
+	f := &collecttest.MapFetcher{Docs: docs, Errs: map[string]error{usd: &collect.StatusError{URL: usd, Code: http.StatusServiceUnavailable}}}
 	tab, err := new(Collector).Collect(context.Background(), f, mirrorSource())
 	se, ok := errors.AsType[*collect.StatusError](err)
 	if tab != nil || !ok || se.Code != http.StatusServiceUnavailable {
