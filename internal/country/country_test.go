@@ -60,3 +60,20 @@ func TestRegistry(t *testing.T) {
 		t.Errorf("Lookup(SUN) = %+v", c)
 	}
 }
+
+func TestJoinedUN(t *testing.T) {
+	tests := []struct {
+		iso3 string
+		want int
+	}{{"SSD", 2011}, {"CHE", 2002}, {"MNE", 2006}, {"USA", 0}, {"DEU", 0}, {"XKX", 0}}
+	for _, tt := range tests {
+		if got := JoinedUN(tt.iso3); got != tt.want {
+			t.Errorf("JoinedUN(%q) = %d, want %d", tt.iso3, got, tt.want)
+		}
+	}
+	for code := range unAdmissions() {
+		if c, ok := Lookup(code); !ok || c.Kind != KindCountry {
+			t.Errorf("un_admissions.csv lists %s, which is not a current state in the registry", code)
+		}
+	}
+}

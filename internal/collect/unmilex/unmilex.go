@@ -311,6 +311,10 @@ func table(ctx context.Context, src collect.Source, pages []page) (*dataset.Tabl
 	b := dataset.NewBuilder(dataset.CBMSchema)
 	for _, p := range pages {
 		r := p.report
+		if r.Kind == dataset.ReportNone && p.year < country.JoinedUN(p.iso3) {
+			// Not yet a member: silence then is not a failure to report.
+			continue
+		}
 		for _, w := range r.Warnings {
 			collect.Warn(ctx, "unmilex: %s: %s", p.url, w)
 		}

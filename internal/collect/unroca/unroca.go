@@ -49,6 +49,7 @@ import (
 	"strings"
 
 	"github.com/defence-transparency/publish/internal/collect"
+	"github.com/defence-transparency/publish/internal/country"
 	"github.com/defence-transparency/publish/internal/dataset"
 )
 
@@ -313,6 +314,10 @@ func table(ctx context.Context, src collect.Source, site string, states []state,
 			kind, link := dataset.ReportNone, site+s.slug+"/"
 			if reported[y] {
 				kind, link = dataset.ReportSubmitted, site+s.slug+"/report/"+strconv.Itoa(y)+"/"
+			} else if y < country.JoinedUN(s.iso3) {
+				// Not yet a UN member: no row rather than a false "no
+				// report" (a state may report before it joins, as above).
+				continue
 			}
 			b.String("country_iso3", s.iso3).
 				String("country_name", s.name).
