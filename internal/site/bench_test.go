@@ -2,9 +2,13 @@ package site
 
 import (
 	"bytes"
+	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/defence-transparency/publish/internal/country"
@@ -88,27 +92,142 @@ func benchInput(b *testing.B) *Input {
 	return in
 }
 
-// BenchmarkGenerate measures writing the Hugo project of a full-size site.
-func BenchmarkGenerate(b *testing.B) {
-	in := benchInput(b)
-	dir := b.TempDir()
-	for b.Loop() {
-		if err := Generate(dir, in); err != nil {
-			b.Fatal(err)
+// benchFamilies adds the other three datasets at about their real size:
+// about 4,800 CBM rows (193 states, UN Milex 2012-2024 and UNROCA
+// 2012-2023), 12,000 audit reports (10,000 of the GAO's on the United
+// States, 1,500 of the NAO's, 500 of the ECA's on no single country) and
+// about 92,000 risk rows (the GPI's 30 indicators for 163 states over 18
+// years, INFORM for 190 states over 11 years, two years of CrisisWatch
+// for 70 states).
+func benchFamilies(b *testing.B, in *Input) {
+	b.Helper()
+	var states []country.Country
+	for _, c := range country.All() {
+		if c.Kind == country.KindCountry {
+			states = append(states, c)
 		}
 	}
-	b.ReportMetric(float64(in.Datasets[0].Table.Len()), "rows")
+	rng := rand.New(rand.NewPCG(3, 4))
+	kinds := []string{dataset.ReportFull, dataset.ReportSimplified, dataset.ReportSingleFigure, dataset.ReportNil,
+		dataset.ReportNone, dataset.ReportNone, dataset.ReportNone}
+	var cbm []cbmFixture
+	for _, c := range states[:min(len(states), 193)] {
+		for y := 2012; y <= 2024; y++ {
+			cbm = append(cbm, cbmFixture{country: c.ISO3, name: c.Name, instrument: dataset.InstrumentMilex, year: y,
+				kind: kinds[rng.IntN(len(kinds))], link: "https://milex-reporting.unoda.org/en/states/" + c.ISO3 + "/" + strconv.Itoa(y), source: "unmilex"})
+		}
+		for y := 2012; y <= 2023; y++ {
+			kind := dataset.ReportSubmitted
+			if rng.IntN(2) == 0 {
+				kind = dataset.ReportNone
+			}
+			cbm = append(cbm, cbmFixture{country: c.ISO3, name: c.Name, instrument: dataset.InstrumentUNROCA, year: y,
+				kind: kind, link: "https://www.unroca.org/" + strings.ToLower(c.ISO3) + "/report/" + strconv.Itoa(y) + "/", source: "unroca"})
+		}
+	}
+	var audits []auditFixture
+	for i, a := range []struct {
+		auditor, country, jurisdiction, source string
+		n, from                                int
+	}{
+		{dataset.AuditorGAO, "USA", "United States", "gao", 10000, 1995},
+		{dataset.AuditorNAO, "GBR", "United Kingdom", "nao-defence", 1500, 2000},
+		{dataset.AuditorECA, "", "European Union", "eca-defence", 500, 2010},
+	} {
+		for k := range a.n {
+			year := a.from + k%(2025-a.from)
+			audits = append(audits, auditFixture{auditor: a.auditor, id: fmt.Sprintf("R-%d-%d-%05d", i, year, k), country: a.country,
+				jurisdiction: a.jurisdiction, published: fmt.Sprintf("%d-%02d-%02d", year, 1+k%12, 1+k%28),
+				title:   fmt.Sprintf("Defense Acquisitions: Observations on Cost Growth in Major Weapon Programs, part %d", k),
+				subject: "National security", recs: k % 9, link: fmt.Sprintf("https://www.example.org/reports/%d/%d", i, k), source: a.source})
+		}
+	}
+	var risk []riskFixture
+	indicators := []string{indicatorGPIScore, indicatorGPIRank}
+	for k := range 28 {
+		indicators = append(indicators, fmt.Sprintf("gpi_indicator_%02d", k))
+	}
+	for k, c := range states[:min(len(states), 190)] {
+		if k < 163 {
+			for y := 2008; y <= 2025; y++ {
+				for _, ind := range indicators {
+					v := 1 + rng.Float64()*4
+					if ind == indicatorGPIRank {
+						v = float64(1 + k)
+					}
+					risk = append(risk, riskFixture{publisher: dataset.PublisherGPI, country: c.ISO3, name: c.Name, period: strconv.Itoa(y),
+						indicator: ind, value: math.Round(v*1000) / 1000, hasValue: true, unit: "score 1-5 (1 = most peaceful)",
+						link: "https://www.visionofhumanity.org/resources/", source: "gpi"})
+				}
+			}
+		}
+		for y := 2015; y <= 2025; y++ {
+			risk = append(risk, riskFixture{publisher: dataset.PublisherINFORM, country: c.ISO3, name: c.Name, period: strconv.Itoa(y),
+				indicator: indicatorINFORM, value: math.Round(rng.Float64()*100) / 10, hasValue: true, unit: "score 0-10 (10 = highest risk)", source: "inform-risk"})
+		}
+		if k < 70 {
+			for m := range 24 {
+				period := fmt.Sprintf("%d-%02d", 2024+m/12, 1+m%12)
+				trend := []string{dataset.TrendDeteriorated, dataset.TrendImproved, dataset.TrendUnchanged}[rng.IntN(3)]
+				summary := "Fighting intensified around besieged towns in the west, and talks between the parties stalled again."
+				risk = append(risk, riskFixture{publisher: dataset.PublisherCrisisGroup, country: c.ISO3, name: c.Name, period: period,
+					indicator: dataset.CrisisWatchTrend, category: trend, summary: summary, link: "https://www.crisisgroup.org/crisiswatch", source: "crisiswatch"})
+				if rng.IntN(10) == 0 {
+					risk = append(risk, riskFixture{publisher: dataset.PublisherCrisisGroup, country: c.ISO3, name: c.Name, period: period,
+						indicator: dataset.CrisisWatchAlert, category: dataset.AlertConflictRisk, summary: summary, link: "https://www.crisisgroup.org/crisiswatch", source: "crisiswatch"})
+				}
+			}
+		}
+	}
+	addFamilies(b, in, cbm, audits, risk)
+}
+
+// rowsOfInput counts the rows of every dataset.
+func rowsOfInput(in *Input) int {
+	n := 0
+	for _, d := range in.Datasets {
+		n += d.Table.Len()
+	}
+	return n
+}
+
+// BenchmarkGenerate measures writing the Hugo project of a full-size site:
+// military expenditure alone, and with the three other datasets.
+func BenchmarkGenerate(b *testing.B) {
+	for _, all := range []bool{false, true} {
+		b.Run(map[bool]string{false: "milex", true: "all"}[all], func(b *testing.B) {
+			in := benchInput(b)
+			if all {
+				benchFamilies(b, in)
+			}
+			dir := b.TempDir()
+			for b.Loop() {
+				if err := Generate(dir, in); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(rowsOfInput(in)), "rows")
+		})
+	}
 }
 
 // BenchmarkBuild measures Generate and the Hugo build of a full-size site,
 // as the CLI runs them.
 func BenchmarkBuild(b *testing.B) {
-	in := benchInput(b)
-	dir, public := b.TempDir(), b.TempDir()
-	for b.Loop() {
-		if err := Generate(dir, in); err != nil {
-			b.Fatal(err)
-		}
-		runHugo(b, dir, public)
+	for _, all := range []bool{false, true} {
+		b.Run(map[bool]string{false: "milex", true: "all"}[all], func(b *testing.B) {
+			in := benchInput(b)
+			if all {
+				benchFamilies(b, in)
+			}
+			dir, public := b.TempDir(), b.TempDir()
+			for b.Loop() {
+				if err := Generate(dir, in); err != nil {
+					b.Fatal(err)
+				}
+				runHugo(b, dir, public)
+			}
+			b.ReportMetric(float64(rowsOfInput(in)), "rows")
+		})
 	}
 }

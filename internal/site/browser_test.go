@@ -36,10 +36,11 @@ func chromePath(t *testing.T) string {
 
 // TestBrowser opens the built site in a real headless Chromium at the size
 // of a small phone, and walks from the home page to a country and to the
-// dataset, as a reader would. One browser serves every subtest.
+// dataset, to the CBM tracker, the audits and a country's risk context, as
+// a reader would. One browser serves every subtest.
 func TestBrowser(t *testing.T) {
 	chrome := chromePath(t)
-	_, public := build(t, historyInput(t, true))
+	_, public := build(t, familiesInput(t))
 	srv := httptest.NewServer(http.FileServer(http.Dir(public)))
 	t.Cleanup(srv.Close)
 
@@ -200,7 +201,16 @@ func TestBrowser(t *testing.T) {
 		follow(t, `ul.countries a[href*="countries/deu/"]`)
 	})
 
-	var withScript string
+	// withScript keeps the text of pages read with script enabled, by
+	// path, to compare with the same pages read without.
+	withScript := map[string]string{}
+	keepText := func(t *testing.T) {
+		t.Helper()
+		var path, text string
+		eval(t, `location.pathname`, &path)
+		eval(t, `document.querySelector('main').innerText`, &text)
+		withScript[path] = text
+	}
 	t.Run("country", func(t *testing.T) {
 		var loc string
 		eval(t, `location.pathname`, &loc)
@@ -227,7 +237,7 @@ func TestBrowser(t *testing.T) {
 		if !visible {
 			t.Errorf("figures table is not visible")
 		}
-		eval(t, `document.querySelector('main').innerText`, &withScript)
+		keepText(t)
 		checkPage(t)
 		checkLinks(t)
 		follow(t, `.legend a`)
@@ -321,29 +331,108 @@ func TestBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("tracker", func(t *testing.T) {
+		follow(t, `nav a[href*="cbm/"]`)
+		var h1 string
+		eval(t, `document.querySelector('h1').textContent`, &h1)
+		if h1 != "Reporting to the UN" {
+			t.Fatalf("at %q, want the tracker's overview", h1)
+		}
+		checkPage(t)
+		checkLinks(t)
+		follow(t, `main a[href*="cbm/un-milex/"]`)
+		keepText(t)
+		checkPage(t) // the matrix scrolls inside its container, not the page
+		checkLinks(t)
+		var box []float64
+		eval(t, `(() => { const r = document.querySelector('#rate-chart svg').getBoundingClientRect(); return [r.left, r.width, r.height]; })()`, &box)
+		if box[1] <= 0 || box[2] <= 0 || box[0] < 0 || box[0]+box[1] > 360 {
+			t.Errorf("rate chart: box left %v width %v height %v; want a visible chart inside 360 px", box[0], box[1], box[2])
+		}
+		// The filter works without script: a radio button and CSS.
+		visible := func() []string {
+			var names []string
+			eval(t, `[...document.querySelectorAll('table.matrix tbody tr')].filter(tr => tr.getClientRects().length > 0).map(tr => tr.cells[0].innerText)`, &names)
+			return names
+		}
+		for _, tt := range []struct {
+			id   string
+			want []string
+		}{
+			{"show-nil", []string{"Liechtenstein"}},
+			{"show-none", []string{"Afghanistan", "Armenia"}},
+			{"show-never", []string{"Afghanistan"}},
+			{"show-all", []string{"Afghanistan", "Armenia", "Germany", "Liechtenstein"}},
+		} {
+			if err := chromedp.Do(step(t), chromedp.Click(chromedp.CSS(`label[for="`+tt.id+`"]`))); err != nil {
+				t.Fatalf("choose %s: %v", tt.id, err)
+			}
+			if got := visible(); strings.Join(got, ",") != strings.Join(tt.want, ",") {
+				t.Errorf("filter %s shows %q, want %q", tt.id, got, tt.want)
+			}
+		}
+	})
+
+	t.Run("audits", func(t *testing.T) {
+		follow(t, `nav a[href*="audits/"]`)
+		var items []string
+		eval(t, `[...document.querySelectorAll('#latest + ol.audits .audit-title')].map(p => p.innerText)`, &items)
+		if len(items) != 4 {
+			t.Errorf("audits page lists %q, want the 4 reports", items)
+		}
+		keepText(t)
+		checkPage(t)
+		checkLinks(t)
+		follow(t, `a[href*="countries/usa/audits/"]`)
+		checkPage(t)
+		checkLinks(t)
+	})
+
+	t.Run("risk", func(t *testing.T) {
+		if err := chromedp.Do(step(t), chromedp.Navigate(srv.URL+"/countries/sdn/")); err != nil {
+			t.Fatal(err)
+		}
+		var entries []string
+		eval(t, `[...document.querySelectorAll('ol.crisiswatch .entry-head')].map(p => p.innerText)`, &entries)
+		if len(entries) != 2 || !strings.Contains(entries[0], "Conflict risk alert") {
+			t.Errorf("Sudan's CrisisWatch entries = %q", entries)
+		}
+		keepText(t)
+		checkPage(t)
+		checkLinks(t)
+	})
+
 	t.Run("without script", func(t *testing.T) {
 		if _, err := chromedp.Call(step(t), emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
 			t.Fatal(err)
 		}
 		defer chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: false})
+		if len(withScript) != 4 {
+			t.Fatalf("pages read with script: %d, want the country, the tracker, the audits and the risk context", len(withScript))
+		}
+		for _, path := range sortedKeys(withScript) {
+			if err := chromedp.Do(step(t), chromedp.Navigate(srv.URL+path)); err != nil {
+				t.Fatal(err)
+			}
+			var scripts bool
+			eval(t, `(() => { let ran = false; try { const s = document.createElement('script'); s.textContent = 'window.__ran = true'; document.body.appendChild(s); ran = window.__ran === true; s.remove(); } catch (e) {} return ran; })()`, &scripts)
+			if scripts {
+				t.Fatalf("page scripts still run")
+			}
+			var without string
+			eval(t, `document.querySelector('main').innerText`, &without)
+			if without != withScript[path] {
+				t.Errorf("%s reads differently without script", path)
+			}
+			checkPage(t)
+		}
 		if err := chromedp.Do(step(t), chromedp.Navigate(srv.URL+"/countries/deu/")); err != nil {
 			t.Fatal(err)
-		}
-		var scripts bool
-		eval(t, `(() => { let ran = false; try { const s = document.createElement('script'); s.textContent = 'window.__ran = true'; document.body.appendChild(s); ran = window.__ran === true; s.remove(); } catch (e) {} return ran; })()`, &scripts)
-		if scripts {
-			t.Fatalf("page scripts still run")
-		}
-		var without string
-		eval(t, `document.querySelector('main').innerText`, &without)
-		if without != withScript {
-			t.Errorf("the page reads differently without script")
 		}
 		box, err := chromedp.Run(step(t), chromedp.Dimensions("#chart-usd svg"))
 		if err != nil || box.Width <= 0 || box.Height <= 0 {
 			t.Errorf("chart without script: %v, %v", box, err)
 		}
-		checkPage(t)
 	})
 
 	t.Run("from file", func(t *testing.T) {

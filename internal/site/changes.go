@@ -61,6 +61,7 @@ type changesRow struct {
 	First        bool         `json:"first,omitempty"`
 	Sample       bool         `json:"sample,omitempty"`
 	Summary      string       `json:"summary"`
+	CountsText   string       `json:"countstext"` // the counts in words, for the home page
 	Files        []fileRef    `json:"files,omitempty"`
 	sv           *siteVersion
 }
@@ -156,8 +157,11 @@ type revisionItem struct {
 	Class   string       `json:"class"`
 }
 
-// revisionsParams is the Revisions section of a country's page.
+// revisionsParams is one dataset's table in the Revisions section of a
+// country's page.
 type revisionsParams struct {
+	ID      string         `json:"id"`
+	Dataset string         `json:"dataset"`
 	Columns []string       `json:"columns"`
 	Rows    []revisionItem `json:"rows,omitempty"`
 	More    string         `json:"more,omitempty"`
@@ -199,8 +203,11 @@ func countryName(code, fallback string) string {
 
 // seriesLabel names a series in words.
 func seriesLabel(def *dataset.Definition, s string) string {
-	if def.SeriesField == "measure" {
+	switch def.SeriesField {
+	case "measure":
 		return measureLabel(s)
+	case "instrument":
+		return instrumentOf(s).Short
 	}
 	return s
 }
@@ -323,6 +330,8 @@ func (d *display) value(r textRow, i int) (text, exactValue string) {
 		return missingText(v), ""
 	case !ok:
 		return "(empty)", ""
+	case field.Name == "report_kind" && d.def.Schema == dataset.CBMSchema:
+		return kindOf(v).Label, "" // "nil report", never a code that reads like none
 	}
 	switch field.Type {
 	case dataset.Boolean:
@@ -616,6 +625,8 @@ func (cs *changeSite) changesRows() []changesRow {
 				r.First = vc.Previous == "" && sv == dh.versions[len(dh.versions)-1]
 			}
 			r.Counts = countsOf(c)
+			r.CountsText = fmt.Sprintf("%s added, %s removed, %s changed (%s)", integer(int64(c.Added)), integer(int64(c.Removed)),
+				integer(int64(c.Changed)), plural(c.Revisions, "revision of a published figure", "revisions of published figures"))
 			out = append(out, r)
 		}
 	}
@@ -624,29 +635,23 @@ func (cs *changeSite) changesRows() []changesRow {
 }
 
 // countryRevisions lists the revisions and marker changes that touched a
-// country in the versions that have a page, newest first.
-func (cs *changeSite) countryRevisions(code string) *revisionsParams {
+// country in the versions that have a page, newest first: one table per
+// dataset that has any, since datasets are keyed differently. With none
+// at all, it returns the first dataset's empty table, which says so.
+func (cs *changeSite) countryRevisions(code string) []revisionsParams {
 	type item struct {
 		r  revisionItem
 		sv *siteVersion
 	}
-	var items []item
-	total, shown := 0, 0
-	var columns []string
-	window := ""
+	var out []revisionsParams
+	var empty *revisionsParams
 	for _, dh := range cs.hist {
 		if dh == nil || fieldsOf(dh.def).country < 0 {
 			continue
 		}
 		d := cs.display(dh.def)
-		if columns == nil {
-			columns = d.keyColumns(true)
-		} else if !slices.Equal(columns, d.keyColumns(true)) {
-			// One table holds the revisions: only datasets keyed like the
-			// first go in it. The country's feed has them all.
-			continue
-		}
-		n := 0
+		var items []item
+		total, n := 0, 0
 		for _, sv := range dh.versions {
 			if !sv.page() {
 				continue
@@ -669,21 +674,27 @@ func (cs *changeSite) countryRevisions(code string) *revisionsParams {
 				}})
 			}
 		}
-		window = fmt.Sprintf("the last %s of %s", plural(n, "version", "versions"), dh.def.Title)
+		rp := revisionsParams{ID: "revisions-" + dh.def.Name, Dataset: dh.def.Title, Columns: d.keyColumns(true),
+			Window: fmt.Sprintf("the last %s of %s", plural(n, "version", "versions"), dh.def.Title)}
+		if len(items) == 0 {
+			if empty == nil {
+				empty = &rp
+			}
+			continue
+		}
+		slices.SortStableFunc(items, func(a, b item) int { return b.sv.when.Compare(a.sv.when) })
+		for _, it := range items {
+			rp.Rows = append(rp.Rows, it.r)
+		}
+		if more := total - len(items); more > 0 {
+			rp.More = fmt.Sprintf("%s more are listed on the version pages and in their CSV files of all changes.", plural(more, "revision", "revisions"))
+		}
+		out = append(out, rp)
 	}
-	if columns == nil {
-		return nil
+	if len(out) == 0 && empty != nil {
+		out = append(out, *empty)
 	}
-	slices.SortStableFunc(items, func(a, b item) int { return b.sv.when.Compare(a.sv.when) })
-	rp := &revisionsParams{Columns: columns, Window: window}
-	for _, it := range items {
-		rp.Rows = append(rp.Rows, it.r)
-		shown++
-	}
-	if more := total - shown; more > 0 {
-		rp.More = fmt.Sprintf("%s more are listed on the version pages and in their CSV files of all changes.", plural(more, "revision", "revisions"))
-	}
-	return rp
+	return out
 }
 
 // countryChange summarises what one version changed in one country.

@@ -69,6 +69,11 @@ func TestContrast(t *testing.T) {
 		{"header-text", "header-bg"}, {"sample-text", "sample-bg"}, {"notice-text", "notice-bg"},
 		{"ok-text", "ok-bg"}, {"failed-text", "failed-bg"}, {"neutral-text", "neutral-bg"},
 		{"focus", "bg"}, {"link", "sample-bg"},
+		// The CBM tracker's cells: the text on every colour of its pattern.
+		{"k-full-text", "k-full-bg"}, {"text", "k-simp-bg"}, {"text", "k-simp-stripe"},
+		{"text", "k-ret-bg"}, {"text", "k-ret-stripe"}, {"text", "k-one-bg"}, {"text", "k-one-dot"},
+		{"text", "k-sub-bg"}, {"k-nil-text", "k-nil-bg"}, {"k-nil-text", "k-nil-stripe"},
+		{"muted", "k-none-bg"}, {"text", "k-other-bg"}, {"link", "k-none-bg"},
 	}
 	for _, p := range pairs {
 		fg, bg := vars[p[0]], vars[p[1]]
@@ -83,6 +88,11 @@ func TestContrast(t *testing.T) {
 	for _, s := range seriesStyles {
 		if c := contrast(t, s.Colour, "#ffffff"); c < 4.5 {
 			t.Errorf("chart colour %s on white: contrast %.2f, want at least 4.5", s.Colour, c)
+		}
+	}
+	for _, c := range []string{rateColour, rateNilColour} { // the bars of the reporting rate
+		if r := contrast(t, c, "#ffffff"); r < 3 {
+			t.Errorf("bar colour %s on white: contrast %.2f, want at least 3 (graphics)", c, r)
 		}
 	}
 	for _, c := range []string{"#333333", "#1a1a1a", "#595959"} { // chart text and axis

@@ -32,7 +32,7 @@ type countryParams struct {
 	Former   string        `json:"former,omitempty"` // "1922–1991" for a state that no longer exists
 	Charts   []chartParams `json:"charts,omitempty"`
 	NoCharts []string      `json:"nocharts,omitempty"` // what could not be drawn, in words
-	Tables   []tableParams `json:"tables"`
+	Tables   []tableParams `json:"tables,omitempty"`
 	Notes    []symbolNote  `json:"notes,omitempty"` // the note symbols used on the page
 	// Which marks the tables use, so the key explains only those.
 	Estimates bool `json:"estimates,omitempty"`
@@ -41,8 +41,17 @@ type countryParams struct {
 	Blanks    bool `json:"blanks,omitempty"`
 	// Revisions lists the revisions of the country's figures in the
 	// versions the site shows; Feeds is the country's feed of them.
-	Revisions *revisionsParams `json:"revisions,omitempty"`
-	Feeds     []feedLink       `json:"feeds,omitempty"`
+	Revisions []revisionsParams `json:"revisions,omitempty"`
+	Feeds     []feedLink        `json:"feeds,omitempty"`
+	// ShowRevisions says whether the page has a Revisions section, and
+	// SeveralRevisions whether it holds tables of several datasets.
+	ShowRevisions    bool `json:"showrevisions,omitempty"`
+	SeveralRevisions bool `json:"severalrevisions,omitempty"`
+	// The sections from the other datasets, where the country has rows.
+	CBM      []cbmCountryParams  `json:"cbm,omitempty"`
+	Audits   *auditCountryParams `json:"audits,omitempty"`
+	Risk     *riskParams         `json:"risk,omitempty"`
+	Contents []navLink           `json:"contents,omitempty"` // the page's sections
 }
 
 type chartParams struct {
@@ -123,10 +132,17 @@ type letterGroup struct {
 	Countries []countryEntry `json:"countries"`
 }
 
-// sourceNames tells the label and the order of each source.
+// sourceNames tells the label, the order and the homepage of each source.
 type sourceNames struct {
 	label map[string]string
 	rank  map[string]int
+	home  map[string]string
+}
+
+// linkOf returns a source's label, linked to its homepage when it has a
+// web address.
+func (n *sourceNames) linkOf(name string) link {
+	return newLink(n.labelOf(name), n.home[name])
 }
 
 func (n *sourceNames) labelOf(name string) string {
@@ -150,15 +166,35 @@ func (n *sourceNames) compare(a, b string) int {
 	return cmp.Compare(a, b)
 }
 
+// countrySections holds what the country pages show besides military
+// expenditure: reporting to the UN instruments, audits and risk context.
+// Each index is nil when its dataset is not published.
+type countrySections struct {
+	cbm    *cbmIndex
+	audits *auditIndex
+	risk   *riskIndex
+	names  map[string]string // a country's name in those datasets' rows
+}
+
 // countryPages builds the page of every country that has at least one row
-// in recs, and the list that links to them.
-func countryPages(recs []dataset.Expenditure, names *sourceNames, urls siteURLs, lastmod string, cs *changeSite) ([]countryPage, []letterGroup, error) {
+// in recs or in the datasets of ex (which may be nil), and the list that
+// links to them.
+func countryPages(recs []dataset.Expenditure, ex *countrySections, names *sourceNames, urls siteURLs, lastmod string, cs *changeSite) ([]countryPage, []letterGroup, error) {
 	byCountry := map[string][]int{}
 	for i := range recs {
 		byCountry[recs[i].Country] = append(byCountry[recs[i].Country], i)
 	}
-	codes := make([]string, 0, len(byCountry))
+	all := map[string]bool{}
 	for c := range byCountry {
+		all[c] = true
+	}
+	if ex != nil {
+		for c := range ex.names {
+			all[c] = true
+		}
+	}
+	codes := make([]string, 0, len(all))
+	for c := range all {
 		if !countryCode.MatchString(c) {
 			return nil, nil, fmt.Errorf("site: country code %q is not three capital letters", c)
 		}
@@ -168,9 +204,17 @@ func countryPages(recs []dataset.Expenditure, names *sourceNames, urls siteURLs,
 	pages := make([]countryPage, 0, len(codes))
 	var entries []countryEntry
 	for _, code := range codes {
-		p, err := buildCountry(code, recs, byCountry[code], names, lastmod)
-		if err != nil {
-			return nil, nil, err
+		var p countryPage
+		if idx := byCountry[code]; len(idx) > 0 {
+			var err error
+			if p, err = buildCountry(code, recs, idx, names, lastmod); err != nil {
+				return nil, nil, err
+			}
+		} else {
+			p = emptyCountry(code, ex.names[code], lastmod)
+		}
+		if ex != nil {
+			ex.add(&p, names, urls)
 		}
 		if cs != nil {
 			p.Params.Revisions = cs.countryRevisions(code)
@@ -178,6 +222,9 @@ func countryPages(recs []dataset.Expenditure, names *sourceNames, urls siteURLs,
 				p.Params.Feeds = []feedLink{{Title: "Revisions of " + p.Title + " (Atom)", Path: "countries/" + strings.ToLower(code) + "/changes.atom"}}
 			}
 		}
+		p.Params.ShowRevisions = hasRevisions(&p.Params)
+		p.Params.SeveralRevisions = len(p.Params.Revisions) > 1
+		p.Params.Contents = contentsOf(&p.Params)
 		pages = append(pages, p)
 		entries = append(entries, countryEntry{
 			Name: p.Title, Path: urls.link("countries/" + strings.ToLower(code) + "/"), Former: p.Params.Former != "",
@@ -199,6 +246,105 @@ func countryPages(recs []dataset.Expenditure, names *sourceNames, urls siteURLs,
 		g.Countries = append(g.Countries, e)
 	}
 	return pages, groups, nil
+}
+
+// countryIdentity returns the name a country's page carries and, for a
+// former state, its years.
+func countryIdentity(code, fallback string) (name, former string) {
+	if c, ok := country.Lookup(code); ok {
+		name = c.Name
+		if c.Kind == country.KindHistorical {
+			former = "former state"
+			if c.From != 0 && c.To != 0 {
+				former = fmt.Sprintf("%d–%d", c.From, c.To)
+			}
+		}
+	}
+	if name == "" {
+		name = fallback
+	}
+	if name == "" {
+		name = code
+	}
+	return name, former
+}
+
+// emptyCountry is the page of a country with no military expenditure rows,
+// which the other datasets fill.
+func emptyCountry(code, fallback, lastmod string) countryPage {
+	name, former := countryIdentity(code, fallback)
+	return countryPage{Title: name, Lastmod: lastmod, Params: countryParams{ISO3: code, Former: former}}
+}
+
+// add puts a country's sections from the other datasets on its page and
+// completes its description.
+func (ex *countrySections) add(p *countryPage, names *sourceNames, urls siteURLs) {
+	code := p.Params.ISO3
+	var what []string
+	if ex.cbm != nil {
+		if p.Params.CBM = ex.cbm.countrySections(code, names, urls); p.Params.CBM != nil {
+			what = append(what, "its reporting to the UN instruments")
+		}
+	}
+	if ex.audits != nil {
+		if p.Params.Audits = ex.audits.countrySection(code, urls); p.Params.Audits != nil {
+			what = append(what, "audit reports on its defence")
+		}
+	}
+	if ex.risk != nil {
+		if p.Params.Risk = ex.risk.section(code, names); p.Params.Risk != nil {
+			what = append(what, "its risk context")
+		}
+	}
+	if len(what) == 0 {
+		return
+	}
+	list := what[0]
+	if n := len(what); n > 1 {
+		list = strings.Join(what[:n-1], ", ") + " and " + what[n-1]
+	}
+	if p.Description == "" {
+		p.Description = fmt.Sprintf("%s: %s.", p.Title, list)
+		p.Description = strings.ToUpper(p.Description[:1]) + p.Description[1:]
+	} else {
+		p.Description += " Also " + list + "."
+	}
+}
+
+// hasRevisions reports whether a country's page has a Revisions section:
+// with spending figures it always has one, which may say there are none
+// yet; without, only when another dataset's figures were revised.
+func hasRevisions(cp *countryParams) bool {
+	if len(cp.Tables) > 0 {
+		return true
+	}
+	for _, r := range cp.Revisions {
+		if len(r.Rows) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// contentsOf lists the sections of a country's page.
+func contentsOf(cp *countryParams) []navLink {
+	var out []navLink
+	if len(cp.Tables) > 0 {
+		out = append(out, navLink{Text: "Military spending", Path: "#figures"})
+	}
+	if len(cp.CBM) > 0 {
+		out = append(out, navLink{Text: "Reporting to the UN", Path: "#cbm"})
+	}
+	if cp.Audits != nil {
+		out = append(out, navLink{Text: "Audits", Path: "#audits"})
+	}
+	if cp.Risk != nil {
+		out = append(out, navLink{Text: "Risk context", Path: "#risk"})
+	}
+	if hasRevisions(cp) {
+		out = append(out, navLink{Text: "Revisions", Path: "#revisions"})
+	}
+	return out
 }
 
 // countryCodes returns the codes of the countries that get a page.
@@ -301,28 +447,14 @@ type column struct {
 }
 
 func buildCountry(code string, recs []dataset.Expenditure, idx []int, names *sourceNames, lastmod string) (countryPage, error) {
-	name := ""
-	var former string
-	if c, ok := country.Lookup(code); ok {
-		name = c.Name
-		if c.Kind == country.KindHistorical {
-			former = "former state"
-			if c.From != 0 && c.To != 0 {
-				former = fmt.Sprintf("%d–%d", c.From, c.To)
-			}
+	fallback := ""
+	for _, i := range idx {
+		if recs[i].CountryName != "" {
+			fallback = recs[i].CountryName
+			break
 		}
 	}
-	if name == "" {
-		for _, i := range idx {
-			if recs[i].CountryName != "" {
-				name = recs[i].CountryName
-				break
-			}
-		}
-	}
-	if name == "" {
-		name = code
-	}
+	name, former := countryIdentity(code, fallback)
 	p := countryPage{
 		Title:   name,
 		Lastmod: lastmod,

@@ -17,7 +17,7 @@ func testNames() *sourceNames {
 }
 
 func TestCountryPages(t *testing.T) {
-	pages, groups, err := countryPages(testRecords(), testNames(), siteURLs{}, "2026-04-28T06:30:00Z", nil)
+	pages, groups, err := countryPages(testRecords(), nil, testNames(), siteURLs{}, "2026-04-28T06:30:00Z", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +67,7 @@ func TestCountryPages(t *testing.T) {
 	if byCode["DEU"].Params.Former != "" {
 		t.Errorf("Germany is marked as a former state")
 	}
-	if _, _, err := countryPages([]dataset.Expenditure{{Country: "de", Year: 2000}}, testNames(), siteURLs{}, "", nil); err == nil {
+	if _, _, err := countryPages([]dataset.Expenditure{{Country: "de", Year: 2000}}, nil, testNames(), siteURLs{}, "", nil); err == nil {
 		t.Errorf("countryPages accepted the code %q", "de")
 	}
 }
@@ -85,7 +85,7 @@ func TestHoistNotes(t *testing.T) {
 		rec(2020, dataset.MeasurePerCapita, "§", ""),
 		rec(2021, dataset.MeasurePerCapita, "", ""),
 	}
-	pages, _, err := countryPages(recs, testNames(), siteURLs{}, "", nil)
+	pages, _, err := countryPages(recs, nil, testNames(), siteURLs{}, "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -95,6 +95,7 @@ type datasetSummary struct {
 	Rows        string `json:"rows"`
 	Version     string `json:"version,omitempty"`
 	Created     string `json:"created,omitempty"`
+	Coverage    string `json:"coverage,omitempty"`
 }
 
 // hashWriter counts and hashes what passes through it.
@@ -259,26 +260,65 @@ func fieldRows(s *dataset.Schema) []fieldParams {
 	return out
 }
 
-// coverage returns the first and last year and the number of countries of
-// a table that has year and country_iso3 fields; ok is false otherwise.
-func coverage(t *dataset.Table) (from, to, countries int, ok bool) {
-	yi, ci := t.Schema.Index("year"), t.Schema.Index("country_iso3")
-	if yi < 0 || t.Schema.Fields[yi].Type != dataset.Integer || t.Len() == 0 {
+// coverage returns the first and last year a table covers and the number
+// of countries it names (country_iso3). The years come from an integer
+// field named year, else from the definition's period field (a year or a
+// month, as text), else from its first required date; ok is false when
+// the table has none of these or no row.
+func coverage(t *dataset.Table, def *dataset.Definition) (from, to, countries int, ok bool) {
+	if t.Len() == 0 {
 		return 0, 0, 0, false
 	}
+	s := t.Schema
+	var yearOf func(i int) (int, bool)
+	if yi := s.Index("year"); yi >= 0 && s.Fields[yi].Type == dataset.Integer {
+		yearOf = func(i int) (int, bool) { return int(t.Columns[yi].Ints[i]), !t.IsNull(i, yi) }
+	} else {
+		col := -1
+		if def != nil && def.PeriodField != "" {
+			if pi := s.Index(def.PeriodField); pi >= 0 && s.Fields[pi].Type == dataset.String {
+				col = pi
+			}
+		}
+		for i, f := range s.Fields {
+			if col < 0 && f.Type == dataset.Date && f.Required {
+				col = i
+			}
+		}
+		if col < 0 {
+			return 0, 0, 0, false
+		}
+		yearOf = func(i int) (int, bool) {
+			v := t.Columns[col].Strings[i]
+			if t.IsNull(i, col) || len(v) < 4 {
+				return 0, false
+			}
+			y, err := strconv.Atoi(v[:4])
+			return y, err == nil
+		}
+	}
+	ci := s.Index("country_iso3")
 	seen := map[string]bool{}
 	from, to = 1<<30, -1<<30
 	for i := range t.Len() {
-		if t.IsNull(i, yi) {
+		y, ok := yearOf(i)
+		if !ok {
 			continue
 		}
-		y := int(t.Columns[yi].Ints[i])
 		from, to = min(from, y), max(to, y)
-		if ci >= 0 {
+		if ci >= 0 && !t.IsNull(i, ci) {
 			seen[t.Columns[ci].Strings[i]] = true
 		}
 	}
 	return from, to, len(seen), from <= to
+}
+
+// coverageText says what coverage found, in words.
+func coverageText(from, to, countries int) string {
+	if countries == 0 {
+		return yearSpan(from, to)
+	}
+	return fmt.Sprintf("%s, %s", yearSpan(from, to), plural(countries, "country or former state", "countries and former states"))
 }
 
 // Schema.org Dataset, the part of it search engines and catalogues read.
@@ -398,8 +438,8 @@ func datasetPageOf(d *Dataset, t *dataset.Table, downloads []downloadItem, in *I
 		Keywords: def.Keywords, IsAccessibleForFree: true,
 		Publisher: ldOrg{Type: "Organization", Name: siteTitle},
 	}
-	if from, to, n, ok := coverage(t); ok {
-		p.Params.Coverage = fmt.Sprintf("%s, %s countries and former states", yearSpan(from, to), integer(int64(n)))
+	if from, to, n, ok := coverage(t, def); ok {
+		p.Params.Coverage = coverageText(from, to, n)
 		ld.TemporalCoverage = strconv.Itoa(from) + "/" + strconv.Itoa(to)
 		if from == to {
 			ld.TemporalCoverage = strconv.Itoa(from)

@@ -152,6 +152,16 @@ func parseTime(s string) time.Time {
 	return t
 }
 
+// parseDate reads a date as the datasets write it (YYYY-MM-DD); text that
+// is not one gives the zero time.
+func parseDate(s string) time.Time {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
 // webURL returns s if it is an absolute http or https URL with a host, and
 // "" otherwise. Links that come from sources pass through it before they
 // become an href: anything else (javascript:, data:, relative paths) is

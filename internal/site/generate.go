@@ -43,6 +43,10 @@ func Generate(dir string, in *Input) error {
 	if err != nil {
 		return err
 	}
+	fam, err := readFamilies(in, tables)
+	if err != nil {
+		return err
+	}
 	if err := prepareDir(dir); err != nil {
 		return err
 	}
@@ -55,7 +59,7 @@ func Generate(dir string, in *Input) error {
 			sample = true
 		}
 	}
-	title, description, err := writeConfig(dir, in, base, sample)
+	title, description, err := writeConfig(dir, in, base, sample, fam)
 	if err != nil {
 		return err
 	}
@@ -79,13 +83,29 @@ func Generate(dir string, in *Input) error {
 		dlErr <- nil
 	}()
 
+	// Every country with a row in any dataset gets a page.
+	codes := countryCodes(recs)
+	for c := range fam.countries() {
+		codes[c] = true
+	}
+	ex := &countrySections{names: fam.names()}
+	if len(fam.cbm) > 0 {
+		ex.cbm = newCBMIndex(fam.cbm)
+	}
+	if len(fam.audits) > 0 {
+		ex.audits = newAuditIndex(fam.audits, names, urls)
+	}
+	if len(fam.risk) > 0 || len(fam.riskOther) > 0 {
+		ex.risk = newRiskIndex(fam.risk, fam.riskOther)
+	}
+
 	// The histories first: the country pages list their revisions.
 	histories, err := loadHistories(in, filepath.Join(dir, "static"))
-	cs := &changeSite{urls: urls, names: names, pages: countryCodes(recs), hist: histories, siteTitle: title, lastmod: lastmod}
+	cs := &changeSite{urls: urls, names: names, pages: codes, hist: histories, siteTitle: title, lastmod: lastmod}
 	var pages []countryPage
 	var groups []letterGroup
 	if err == nil {
-		pages, groups, err = countryPages(recs, names, urls, lastmod, cs)
+		pages, groups, err = countryPages(recs, ex, names, urls, lastmod, cs)
 	}
 	if err == nil {
 		for _, p := range pages {
@@ -124,13 +144,28 @@ func Generate(dir string, in *Input) error {
 		summaries = append(summaries, datasetSummary{
 			Title: d.Definition.Title, Description: d.Definition.Description,
 			Path: urls.link("datasets/" + name + "/"), Rows: page.Params.Rows,
-			Version: page.Params.Version, Created: page.Params.Created,
+			Version: page.Params.Version, Created: page.Params.Created, Coverage: page.Params.Coverage,
 		})
+	}
+	countryNames := map[string]string{}
+	for _, p := range pages {
+		countryNames[p.Params.ISO3] = p.Title
+	}
+	if err := writeSections(dir, ex, fam, names, urls, codes, countryNames, lastmod); err != nil {
+		return err
 	}
 	changes := cs.changesRows()
 	home := homePageOf(in, summaries, len(pages), title, description, lastmod)
-	home.Params.Changes = changes[:min(len(changes), 5)]
+	home.Params.Changes = changes[:min(len(changes), homeChanges)]
 	home.Params.Feeds = cs.feeds("")
+	if ex.cbm != nil {
+		home.Params.Participation = ex.cbm.participations(urls)
+		home.Params.TrackerPath = urls.link("cbm/")
+	}
+	if ex.audits != nil {
+		home.Params.AuditsPath = urls.link("audits/")
+		home.Params.Audits = plural(len(fam.audits), "report", "reports") + " from " + plural(len(ex.audits.auditors), "auditor", "auditors")
+	}
 	sections := []struct {
 		path string
 		page any
@@ -143,7 +178,7 @@ func Generate(dir string, in *Input) error {
 		}},
 		{"content/countries/_index.md", map[string]any{
 			"title": "Countries", "lastmod": lastmod,
-			"description": "Military spending of every country and former state, as SIPRI and the World Bank publish it.",
+			"description": "A page for every country and former state in the datasets: its military spending, its reporting to the UN instruments, audits of its defence and its risk context, as far as the sources cover it.",
 		}},
 		{"content/sources.md", sourcesPageOf(in, titles, urls, lastmod)},
 	}
@@ -158,10 +193,6 @@ func Generate(dir string, in *Input) error {
 			return err
 		}
 	}
-	countryNames := map[string]string{}
-	for _, p := range pages {
-		countryNames[p.Params.ISO3] = p.Title
-	}
 	if err := cs.writeFeeds(filepath.Join(dir, "static"), sample, countryNames); err != nil {
 		return err
 	}
@@ -169,6 +200,40 @@ func Generate(dir string, in *Input) error {
 		return err
 	}
 	return writeJSON(filepath.Join(dir, "static", "catalog.json"), catalog)
+}
+
+// homeChanges is how many of the newest versions the home page lists.
+const homeChanges = 6
+
+// writeSections writes the pages of the CBM tracker and of the audits.
+func writeSections(dir string, ex *countrySections, fam *families, names *sourceNames, urls siteURLs, codes map[string]bool, countryNames map[string]string, lastmod string) error {
+	content := filepath.Join(dir, "content")
+	if ex.cbm != nil {
+		if err := writePage(filepath.Join(content, "cbm", "_index.md"), ex.cbm.overview(urls, fam.cbmDataset, lastmod)); err != nil {
+			return err
+		}
+		tps, err := ex.cbm.trackerPages(names, urls, codes, fam.cbmDataset, lastmod)
+		if err != nil {
+			return err
+		}
+		for _, p := range tps {
+			if err := writePage(filepath.Join(content, filepath.FromSlash(strings.TrimSuffix(trackerPath(p.Params.Instrument), "/")+".md")), p); err != nil {
+				return err
+			}
+		}
+	}
+	if ex.audits != nil {
+		if err := writePage(filepath.Join(content, "audits", "_index.md"), ex.audits.overview(names, urls, countryNames, fam.auditDataset, lastmod)); err != nil {
+			return err
+		}
+		lists := append(ex.audits.auditorPages(names, urls, lastmod), ex.audits.countryListPages(names, urls, countryNames, lastmod)...)
+		for _, p := range lists {
+			if err := writePage(filepath.Join(content, filepath.FromSlash(p.file)), p); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // loadTables checks the datasets' names and returns their rows, read from
@@ -276,7 +341,7 @@ func copyProject(dir string) error {
 
 // writeConfig writes the project's hugo.toml with the base URL and the
 // generated params, and returns the site's title and description.
-func writeConfig(dir string, in *Input, base string, sample bool) (title, description string, err error) {
+func writeConfig(dir string, in *Input, base string, sample bool, fam *families) (title, description string, err error) {
 	b, err := fs.ReadFile(project.FS, "hugo.toml")
 	if err != nil {
 		return "", "", fmt.Errorf("site: config: %w", err)
@@ -301,6 +366,9 @@ func writeConfig(dir string, in *Input, base string, sample bool) (title, descri
 	params["canonical"] = base != ""
 	params["updated"] = dayTime(in.Generated)
 	params["updatedISO"] = machineTime(in.Generated)
+	// The navigation links the tracker and the audits only when they exist.
+	params["cbm"] = len(fam.cbm) > 0
+	params["audits"] = len(fam.audits) > 0
 	cfg["params"] = params
 	out, err := toml.Marshal(cfg)
 	if err != nil {
@@ -315,12 +383,13 @@ func writeConfig(dir string, in *Input, base string, sample bool) (title, descri
 // sourceNamesOf gives each source name its label and rank from the
 // sources' status, then from the descriptors.
 func sourceNamesOf(in *Input) *sourceNames {
-	n := &sourceNames{label: map[string]string{}, rank: map[string]int{}}
+	n := &sourceNames{label: map[string]string{}, rank: map[string]int{}, home: map[string]string{}}
 	for i := range in.Sources {
 		s := &in.Sources[i]
 		if _, ok := n.rank[s.Name]; !ok {
 			n.rank[s.Name] = len(n.rank)
 			n.label[s.Name] = s.label()
+			n.home[s.Name] = s.Homepage
 		}
 	}
 	for _, d := range in.Datasets {
@@ -331,6 +400,9 @@ func sourceNamesOf(in *Input) *sourceNames {
 			if _, ok := n.rank[s.Name]; !ok && s.Name != "" {
 				n.rank[s.Name] = len(n.rank)
 				n.label[s.Name] = s.Title
+			}
+			if n.home[s.Name] == "" && s.Name != "" {
+				n.home[s.Name] = s.Path
 			}
 		}
 	}

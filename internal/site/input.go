@@ -4,10 +4,21 @@
 // content files, charts and downloads made from the data. The CLI then runs
 // the embedded Hugo on it with HugoArgs.
 //
+// Besides the page of each dataset, Generate makes a page for every country
+// that has a row in any dataset, with the sections it has data for:
+// military spending (country.go), its reporting to the UN instruments
+// (cbm.go), audits of its defence (audits.go) and its risk context
+// (risk.go). The CBM tracker has a page per instrument with a matrix of
+// states by years, filtered by CSS alone, and a chart of the reporting rate
+// (ratechart.go); the audits have a list per auditor and per country. A nil
+// report is a report throughout: shown as such, never as no report, and
+// counted in every rate.
+//
 // Everything that comes from a source (names, titles, notes, error
 // messages, URLs) reaches Hugo as front-matter data, never as HTML, so the
-// templates escape it. The one exception is the charts: Generate draws them
-// as SVG with html/template, which escapes every piece of text it inserts.
+// templates escape it; links from sources become links only when they are
+// http(s) (webURL). The one exception is the charts: Generate draws them as
+// SVG with html/template, which escapes every piece of text it inserts.
 //
 // When a dataset has a History, Generate also makes the pages about its
 // versions: the changes page, a page per version with its diff against the

@@ -141,6 +141,12 @@ type homeParams struct {
 	Failed    int              `json:"failed"`
 	Changes   []changesRow     `json:"changes,omitempty"` // the newest versions
 	Feeds     []feedLink       `json:"feeds,omitempty"`
+	// Participation is each UN instrument's reporting in its latest year
+	// with a report, nil reports counted as reports.
+	Participation []participation `json:"participation,omitempty"`
+	TrackerPath   string          `json:"trackerpath,omitempty"`
+	AuditsPath    string          `json:"auditspath,omitempty"`
+	Audits        string          `json:"audits,omitempty"` // "18 reports from 3 auditors"
 }
 
 func homePageOf(in *Input, summaries []datasetSummary, countries int, title, description, lastmod string) homePage {

@@ -55,36 +55,7 @@ func TestXSS(t *testing.T) {
 	in.Datasets[0].Table = tbl
 	_, public := build(t, in)
 
-	for _, name := range htmlPages(t, public) {
-		raw := readFile(t, public, name)
-		for _, bad := range []string{"<script>alert", "<img", "ZgotmplZ"} {
-			if strings.Contains(raw, bad) {
-				t.Errorf("%s contains %q", name, bad)
-			}
-		}
-		doc := parseHTML(t, public, name)
-		doc.Find("script").Each(func(_ int, s *goquery.Selection) {
-			if typ, _ := s.Attr("type"); typ != "application/ld+json" {
-				t.Errorf("%s: script element %q", name, s.Text())
-				return
-			}
-			var v any
-			if err := json.Unmarshal([]byte(s.Text()), &v); err != nil {
-				t.Errorf("%s: JSON-LD does not parse: %v", name, err)
-			}
-		})
-		doc.Find("*").Each(func(_ int, s *goquery.Selection) {
-			for _, a := range s.Nodes[0].Attr {
-				v := strings.ToLower(strings.TrimSpace(a.Val))
-				if strings.HasPrefix(a.Key, "on") {
-					t.Errorf("%s: <%s %s=%q>", name, goquery.NodeName(s), a.Key, a.Val)
-				}
-				if (a.Key == "href" || a.Key == "src") && (strings.HasPrefix(v, "javascript:") || strings.HasPrefix(v, "data:text")) {
-					t.Errorf("%s: <%s %s=%q>", name, goquery.NodeName(s), a.Key, a.Val)
-				}
-			}
-		})
-	}
+	checkNoMarkup(t, public)
 
 	// The text is shown, not dropped.
 	sources := parseHTML(t, public, "sources/index.html").Text()
@@ -119,5 +90,124 @@ func TestXSS(t *testing.T) {
 	}
 	if !strings.Contains(ld.CreditText, xssEnd) {
 		t.Errorf("JSON-LD creditText = %q, want the attribution unchanged", ld.CreditText)
+	}
+}
+
+// checkNoMarkup checks that no page of a built site runs script or holds
+// markup that came from a source: no script element but JSON-LD, no event
+// handler attribute, no javascript: or data: link.
+func checkNoMarkup(t *testing.T, public string) {
+	t.Helper()
+	for _, name := range htmlPages(t, public) {
+		raw := readFile(t, public, name)
+		for _, bad := range []string{"<script>alert", "<img", "ZgotmplZ"} {
+			if strings.Contains(raw, bad) {
+				t.Errorf("%s contains %q", name, bad)
+			}
+		}
+		doc := parseHTML(t, public, name)
+		doc.Find("script").Each(func(_ int, s *goquery.Selection) {
+			if typ, _ := s.Attr("type"); typ != "application/ld+json" {
+				t.Errorf("%s: script element %q", name, s.Text())
+				return
+			}
+			var v any
+			if err := json.Unmarshal([]byte(s.Text()), &v); err != nil {
+				t.Errorf("%s: JSON-LD does not parse: %v", name, err)
+			}
+		})
+		doc.Find("*").Each(func(_ int, s *goquery.Selection) {
+			for _, a := range s.Nodes[0].Attr {
+				v := strings.ToLower(strings.TrimSpace(a.Val))
+				if strings.HasPrefix(a.Key, "on") {
+					t.Errorf("%s: <%s %s=%q>", name, goquery.NodeName(s), a.Key, a.Val)
+				}
+				if (a.Key == "href" || a.Key == "src") && (strings.HasPrefix(v, "javascript:") || strings.HasPrefix(v, "data:text")) {
+					t.Errorf("%s: <%s %s=%q>", name, goquery.NodeName(s), a.Key, a.Val)
+				}
+			}
+		})
+	}
+}
+
+// TestXSSFamilies feeds the text fields of the CBM, audit and risk rows
+// with markup and their links with javascript: URLs, and checks that the
+// tracker, the audit lists and the country pages show the text and run
+// nothing.
+func TestXSSFamilies(t *testing.T) {
+	in := testInput(t, true)
+	cbm := []cbmFixture{
+		{country: "QQQ", name: xssScript + xssImg, instrument: dataset.InstrumentMilex, year: 2024, kind: dataset.ReportFull,
+			currency: xssEnd, multiplier: xssImg, total: 12, link: xssURL, source: "unmilex"},
+		{country: "QQQ", name: xssScript + xssImg, instrument: dataset.InstrumentUNROCA, year: 2023, kind: dataset.ReportNil,
+			link: " JavaScript:alert(1)", source: "unroca"},
+	}
+	audits := []auditFixture{
+		{auditor: dataset.AuditorGAO, id: xssImg, country: "QQQ", jurisdiction: xssEnd, published: "2024-06-13",
+			title: "Audit " + xssScript, subject: xssImg + xssEnd, recs: 2, link: xssURL, source: "gao"},
+		{auditor: "xx_evil", id: xssScript, jurisdiction: xssScript, published: "2024-01-01",
+			title: xssImg, recs: -1, link: "data:text/html," + xssScript, source: "evil"},
+	}
+	risk := []riskFixture{
+		{publisher: dataset.PublisherCrisisGroup, country: "QQQ", name: xssScript + xssImg, period: "2025-10", indicator: dataset.CrisisWatchTrend,
+			category: xssImg, summary: "Summary " + xssScript + xssImg, link: xssURL, source: "crisiswatch"},
+		{publisher: dataset.PublisherCrisisGroup, country: "QQQ", name: xssScript + xssImg, period: "2025-10", indicator: dataset.CrisisWatchAlert,
+			category: xssEnd, summary: "Summary " + xssScript + xssImg, link: xssURL, source: "crisiswatch"},
+		{publisher: dataset.PublisherGPI, country: "QQQ", name: xssScript + xssImg, period: "2025", indicator: indicatorGPIScore,
+			value: 2, hasValue: true, unit: xssImg, link: xssURL, source: "gpi"},
+		{publisher: dataset.PublisherINFORM, country: "QQQ", name: xssScript + xssImg, period: "2025", indicator: indicatorINFORM,
+			value: 5, hasValue: true, unit: xssEnd, link: "data:text/html," + xssScript, source: "inform-risk"},
+	}
+	addFamilies(t, in, cbm, audits, risk)
+	for i := range in.Sources {
+		s := &in.Sources[i]
+		s.Title, s.Homepage = "Evil "+xssScript, xssURL
+	}
+	in.Sources = append(in.Sources, SourceStatus{Name: "evil", Title: xssImg, Dataset: "audit-outcomes", Homepage: xssURL, Status: StatusOK})
+	_, public := build(t, in)
+	checkNoMarkup(t, public)
+
+	qqq := parseHTML(t, public, "countries/qqq/index.html")
+	if got := qqq.Find("h1").Text(); got != xssScript+xssImg {
+		t.Errorf("QQQ h1 = %q, want the name from the CBM rows as text", got)
+	}
+	for _, tt := range []struct {
+		where string
+		sel   *goquery.Selection
+		want  []string
+	}{
+		{"CrisisWatch entry", qqq.Find("ol.crisiswatch"), []string{"Summary " + xssScript + xssImg, xssImg, xssEnd}},
+		{"GPI scale", qqq.Find("#risk-gpi").Parent(), []string{xssImg}},
+		{"INFORM scale", qqq.Find("#risk-inform").Parent(), []string{xssEnd}},
+		{"UN Milex total", qqq.Find("#cbm-un-milex-caption").Parent(), []string{xssEnd + " 12 " + strings.ToLower(xssImg)}},
+		{"audit on the country page", qqq.Find("ol.audits"), []string{"Audit " + xssScript, xssImg, xssEnd}},
+		{"sources", qqq.Find("#risk").Parent().Find(".source"), []string{"Evil " + xssScript}},
+	} {
+		for _, w := range tt.want {
+			if !strings.Contains(tt.sel.Text(), w) {
+				t.Errorf("%s does not show %q as text: %q", tt.where, w, tt.sel.Text())
+			}
+		}
+	}
+	if qqq.Find("ol.crisiswatch a, ol.audits .audit-title a, #cbm ~ div table a").Length() != 0 {
+		t.Errorf("a javascript: link became a link")
+	}
+	gao := parseHTML(t, public, "audits/us-gao/index.html")
+	if got := gao.Find(".audit-title").Text(); got != "Audit "+xssScript {
+		t.Errorf("GAO list shows the title as %q", got)
+	}
+	evil := parseHTML(t, public, "audits/xx-evil/index.html")
+	if got := evil.Find("h1").Text(); got != xssImg+": audit reports on defence" {
+		t.Errorf("unknown auditor's page h1 = %q, want its source's title as text", got)
+	}
+	if got := evil.Find(".report-id").Text(); got != xssScript {
+		t.Errorf("report id shown as %q", got)
+	}
+	tracker := parseHTML(t, public, "cbm/un-milex/index.html")
+	if got := tracker.Find("table.matrix tbody th").Text(); got != xssScript+xssImg {
+		t.Errorf("tracker names the state %q", got)
+	}
+	if label, _ := tracker.Find("#rate-chart svg").Attr("aria-label"); !strings.Contains(label, "UN Report on Military Expenditures") {
+		t.Errorf("rate chart label = %q", label)
 	}
 }

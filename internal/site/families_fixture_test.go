@@ -1,0 +1,323 @@
+package site
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/defence-transparency/publish/internal/dataset"
+)
+
+// cbmFixture, auditFixture and riskFixture are rows of the fixture, as the collectors
+// would write them; a zero field is null.
+type cbmFixture struct {
+	country, name, instrument string
+	year                      int
+	kind, submitted           string
+	currency, multiplier      string
+	total                     float64
+	link, source              string
+}
+
+type auditFixture struct {
+	auditor, id, country, jurisdiction, published, title, subject string
+	recs                                                          int // -1: not stated
+	link, source                                                  string
+}
+
+type riskFixture struct {
+	publisher, country, name, period, indicator string
+	value                                       float64
+	hasValue                                    bool
+	unit, category, summary, link, source       string
+}
+
+// Counts the fixture's CBM rows give, checked by the tests:
+//
+//	UN Milex  2022: 4 states listed, 3 reported (1 nil report)
+//	          2023: 4 listed, 3 reported (1 nil)
+//	          2024: 4 listed, 2 reported (1 nil)
+//	UNROCA    2021: 2 listed, 2 reported (1 nil)
+//	          2022: 3 listed, 1 reported
+//	          2023: 2 listed, 2 reported (1 nil)
+//
+// Liechtenstein sends nil reports and has no spending figures; Afghanistan
+// never reports; Armenia's forms vary.
+func fixtureCBM() []cbmFixture {
+	milex := func(code, name string, year int, kind string) cbmFixture {
+		return cbmFixture{country: code, name: name, instrument: dataset.InstrumentMilex, year: year, kind: kind,
+			link: "https://milex-reporting.unoda.org/en/states/" + code + "/" + strconv.Itoa(year), source: "unmilex"}
+	}
+	unroca := func(code, name string, year int, kind string) cbmFixture {
+		return cbmFixture{country: code, name: name, instrument: dataset.InstrumentUNROCA, year: year, kind: kind,
+			link: "https://www.unroca.org/" + code + "/report/" + strconv.Itoa(year) + "/", source: "unroca"}
+	}
+	full := func(r cbmFixture, total float64, submitted string) cbmFixture {
+		r.currency, r.multiplier, r.total, r.submitted = "EUR", "Million", total, submitted
+		return r
+	}
+	return []cbmFixture{
+		full(milex("DEU", "Germany", 2022, dataset.ReportFull), 50120.3, "2023-04-30"),
+		full(milex("DEU", "Germany", 2023, dataset.ReportFull), 58400.7, ""),
+		full(milex("DEU", "Germany", 2024, dataset.ReportFull), 70105.6, "2025-05-02"),
+		milex("LIE", "Liechtenstein", 2022, dataset.ReportNil),
+		milex("LIE", "Liechtenstein", 2023, dataset.ReportNil),
+		milex("LIE", "Liechtenstein", 2024, dataset.ReportNil),
+		milex("AFG", "Afghanistan", 2022, dataset.ReportNone),
+		milex("AFG", "Afghanistan", 2023, dataset.ReportNone),
+		milex("AFG", "Afghanistan", 2024, dataset.ReportNone),
+		milex("ARM", "Armenia", 2022, dataset.ReportSingleFigure),
+		milex("ARM", "Armenia", 2023, dataset.ReportSimplified),
+		milex("ARM", "Armenia", 2024, dataset.ReportNone),
+		unroca("DEU", "Germany", 2021, dataset.ReportSubmitted),
+		unroca("DEU", "Germany", 2022, dataset.ReportSubmitted),
+		unroca("DEU", "Germany", 2023, dataset.ReportSubmitted),
+		unroca("LIE", "Liechtenstein", 2021, dataset.ReportNil),
+		unroca("LIE", "Liechtenstein", 2022, dataset.ReportNone),
+		unroca("LIE", "Liechtenstein", 2023, dataset.ReportNil),
+		unroca("AFG", "Afghanistan", 2022, dataset.ReportNone),
+	}
+}
+
+// fixtureAudits: two GAO reports on the United States, one NAO report on
+// the United Kingdom with no recommendations, and an ECA report on the
+// European Union, which concerns no single country.
+func fixtureAudits() []auditFixture {
+	return []auditFixture{
+		{auditor: dataset.AuditorGAO, id: "GAO-24-106256", country: "USA", jurisdiction: "United States", published: "2024-06-13",
+			title: "F-35 Aircraft: DOD's Sustainment Cost Goals Need Clearer Targets", recs: 4,
+			link: "https://www.gao.gov/products/gao-24-106256", source: "gao"},
+		{auditor: dataset.AuditorGAO, id: "GAO-23-105833", country: "USA", jurisdiction: "United States", published: "2023-08-30",
+			title: "Military Personnel: Services Should Clarify Who May Sit on Separation Boards", recs: -1,
+			link: "https://www.gao.gov/products/gao-23-105833", source: "gao"},
+		{auditor: dataset.AuditorNAO, id: "army-2020", country: "GBR", jurisdiction: "United Kingdom", published: "2014-06-11",
+			title: "Army 2020", subject: "National security", recs: 0,
+			link: "https://www.nao.org.uk/reports/army-2020/", source: "nao-defence"},
+		{auditor: dataset.AuditorECA, id: "04/2025", jurisdiction: "European Union", published: "2025-02-05",
+			title: "EU military mobility – Not yet in the fast lane", subject: "Security and defence", recs: -1,
+			link: "https://www.eca.europa.eu/en/publications/SR-2025-04", source: "eca-defence"},
+	}
+}
+
+// fixtureRisk: the GPI's overall score and rank of Germany, Norway and
+// Afghanistan (and an indicator the pages do not show, Iceland's only row),
+// INFORM for Germany, and CrisisWatch for Sudan, which has no other rows.
+func fixtureRisk() []riskFixture {
+	const gpiLink = "https://www.visionofhumanity.org/resources/"
+	gpi := func(code, name, period, indicator string, v float64) riskFixture {
+		unit := "score 1-5 (1 = most peaceful)"
+		if indicator == indicatorGPIRank {
+			unit = "rank"
+		}
+		return riskFixture{publisher: dataset.PublisherGPI, country: code, name: name, period: period, indicator: indicator,
+			value: v, hasValue: true, unit: unit, link: gpiLink, source: "gpi"}
+	}
+	inform := func(period string, v float64) riskFixture {
+		return riskFixture{publisher: dataset.PublisherINFORM, country: "DEU", name: "Germany", period: period, indicator: indicatorINFORM,
+			value: v, hasValue: true, unit: "score 0-10 (10 = highest risk)", source: "inform-risk"}
+	}
+	cw := func(period, indicator, category, summary, link string) riskFixture {
+		return riskFixture{publisher: dataset.PublisherCrisisGroup, country: "SDN", name: "Sudan", period: period, indicator: indicator,
+			category: category, summary: summary, link: link, source: "crisiswatch"}
+	}
+	const oct = "Fighting intensified around besieged towns in the west.\nA conflict risk alert is issued for the coming month."
+	return []riskFixture{
+		gpi("DEU", "Germany", "2024", indicatorGPIScore, 1.5),
+		gpi("DEU", "Germany", "2024", indicatorGPIRank, 2),
+		gpi("DEU", "Germany", "2025", indicatorGPIScore, 1.533),
+		gpi("DEU", "Germany", "2025", indicatorGPIRank, 1),
+		gpi("DEU", "Germany", "2025", "gpi_militarisation", 2.25),
+		gpi("ISL", "Iceland", "2025", "gpi_militarisation", 1.01), // Iceland has no other row
+		gpi("NOR", "Norway", "2024", indicatorGPIScore, 1.45),
+		gpi("NOR", "Norway", "2024", indicatorGPIRank, 1),
+		gpi("NOR", "Norway", "2025", indicatorGPIScore, 1.6),
+		gpi("NOR", "Norway", "2025", indicatorGPIRank, 2),
+		gpi("AFG", "Afghanistan", "2025", indicatorGPIScore, 3.294),
+		gpi("AFG", "Afghanistan", "2025", indicatorGPIRank, 3),
+		inform("2023", 2.2),
+		inform("2024", 2.3),
+		inform("2025", 2.3),
+		cw("2025-09", dataset.CrisisWatchTrend, dataset.TrendDeteriorated, "Attacks on displacement camps killed dozens.",
+			"https://www.crisisgroup.org/crisiswatch/september-2025#sudan"),
+		cw("2025-10", dataset.CrisisWatchTrend, dataset.TrendDeteriorated, oct, "https://www.crisisgroup.org/crisiswatch/october-2025#sudan"),
+		cw("2025-10", dataset.CrisisWatchAlert, dataset.AlertConflictRisk, oct, "https://www.crisisgroup.org/crisiswatch/october-2025#sudan"),
+	}
+}
+
+// str sets a string field, or leaves it null when empty.
+func str(b *dataset.Builder, name, v string) {
+	if v != "" {
+		b.String(name, v)
+	}
+}
+
+func cbmTable(tb testing.TB, rows []cbmFixture) *dataset.Table {
+	tb.Helper()
+	b := dataset.NewBuilder(dataset.CBMSchema)
+	for _, r := range rows {
+		b.String("country_iso3", r.country).String("country_name", r.name).String("instrument", r.instrument).
+			Int("year", int64(r.year)).String("report_kind", r.kind).String(dataset.SourceField, r.source)
+		str(b, "submitted", r.submitted)
+		str(b, "currency", r.currency)
+		str(b, "unit_of_measure", r.multiplier)
+		str(b, "link", r.link)
+		if r.total != 0 {
+			b.Number("total", r.total)
+		}
+		if err := b.Add(); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return builtTable(tb, b)
+}
+
+func auditTable(tb testing.TB, rows []auditFixture) *dataset.Table {
+	tb.Helper()
+	b := dataset.NewBuilder(dataset.AuditSchema)
+	for _, r := range rows {
+		b.String("auditor", r.auditor).String("report_id", r.id).String("jurisdiction", r.jurisdiction).
+			String("published", r.published).String("title", r.title).String("link", r.link).String(dataset.SourceField, r.source)
+		str(b, "country_iso3", r.country)
+		str(b, "subject", r.subject)
+		if r.recs >= 0 {
+			b.Int("recommendations", int64(r.recs))
+		}
+		if err := b.Add(); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return builtTable(tb, b)
+}
+
+func riskTable(tb testing.TB, rows []riskFixture) *dataset.Table {
+	tb.Helper()
+	b := dataset.NewBuilder(dataset.RiskSchema)
+	for _, r := range rows {
+		b.String("publisher", r.publisher).String("country_iso3", r.country).String("country_name", r.name).
+			String("period", r.period).String("indicator", r.indicator).String(dataset.SourceField, r.source)
+		if r.hasValue {
+			b.Number("value", r.value)
+		}
+		str(b, "unit", r.unit)
+		str(b, "category", r.category)
+		str(b, "summary", r.summary)
+		str(b, "link", r.link)
+		if err := b.Add(); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return builtTable(tb, b)
+}
+
+func builtTable(tb testing.TB, b *dataset.Builder) *dataset.Table {
+	tb.Helper()
+	t, err := b.Table()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	t.SortByKey()
+	return t
+}
+
+// familyDataset makes a published dataset of t, with its Parquet file
+// written and a descriptor naming its sources.
+func familyDataset(tb testing.TB, def *dataset.Definition, t *dataset.Table, sources ...dataset.SourceRef) Dataset {
+	tb.Helper()
+	var buf bytes.Buffer
+	if err := dataset.WriteParquet(&buf, t); err != nil {
+		tb.Fatal(err)
+	}
+	pq := filepath.Join(tb.TempDir(), def.Name+".parquet")
+	if err := os.WriteFile(pq, buf.Bytes(), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	return Dataset{
+		Definition: def,
+		Descriptor: &dataset.Descriptor{
+			Profile: dataset.TabularDataPackage, Name: def.Name, Title: def.Title, Description: def.Description,
+			Version: "2026-04-28", Created: "2026-04-28T06:30:00Z", Method: def.Method, Sources: sources,
+			Licenses:  []dataset.License{{Name: "other", Title: "The publishers' terms, per source"}},
+			Resources: []dataset.Resource{dataset.NewResource(def.Name, def.Name+".parquet", "parquet", buf.Bytes(), t.Len(), t.Schema)},
+		},
+		Table:       t,
+		ParquetPath: pq,
+	}
+}
+
+// familySources are the fixture's sources besides SIPRI and the World Bank.
+var familySources = []struct {
+	name, title, dataset, home string
+}{
+	{"unmilex", "UN Report on Military Expenditures", "cbm-reports", "https://milex-reporting.unoda.org/"},
+	{"unroca", "UN Register of Conventional Arms", "cbm-reports", "https://www.unroca.org/"},
+	{"gao", "US GAO: reports on defense", "audit-outcomes", "https://www.gao.gov/"},
+	{"nao-defence", "UK NAO: reports on defence", "audit-outcomes", "https://www.nao.org.uk/"},
+	{"eca-defence", "European Court of Auditors: special reports", "audit-outcomes", "https://www.eca.europa.eu/"},
+	{"gpi", "Global Peace Index", "risk-reports", "https://www.visionofhumanity.org/"},
+	{"inform-risk", "INFORM Risk Index", "risk-reports", "https://drmkc.jrc.ec.europa.eu/inform-index"},
+	{"crisiswatch", "CrisisWatch", "risk-reports", "https://www.crisisgroup.org/crisiswatch"},
+}
+
+// addFamilies adds the three datasets of the fixture to in, and their
+// sources.
+func addFamilies(tb testing.TB, in *Input, cbm []cbmFixture, audits []auditFixture, risk []riskFixture) {
+	tb.Helper()
+	refs := map[string][]dataset.SourceRef{}
+	for _, s := range familySources {
+		refs[s.dataset] = append(refs[s.dataset], dataset.SourceRef{Name: s.name, Title: s.title, Path: s.home,
+			Licence: "terms of use", LicenceURL: s.home, Attribution: s.title + ", " + s.home})
+		in.Sources = append(in.Sources, SourceStatus{Name: s.name, Title: s.title, Dataset: s.dataset, Homepage: s.home,
+			Licence: "terms of use", LicenceURL: s.home, Attribution: s.title, Status: StatusOK,
+			LastAttempt: testTime, LastSuccess: testTime.Add(-time.Hour)})
+	}
+	in.Datasets = append(in.Datasets,
+		familyDataset(tb, dataset.CBMReports, cbmTable(tb, cbm), refs["cbm-reports"]...),
+		familyDataset(tb, dataset.AuditOutcomes, auditTable(tb, audits), refs["audit-outcomes"]...),
+		familyDataset(tb, dataset.RiskReports, riskTable(tb, risk), refs["risk-reports"]...),
+	)
+}
+
+// familiesInput is historyInput with the three other datasets.
+func familiesInput(tb testing.TB) *Input {
+	tb.Helper()
+	in := historyInput(tb, true)
+	addFamilies(tb, in, fixtureCBM(), fixtureAudits(), fixtureRisk())
+	return in
+}
+
+// commitTable writes t as a version of def into the repository's working
+// tree and commits it, as the pipeline does.
+func commitTable(tb testing.TB, r *dataset.Repo, def *dataset.Definition, version string, when time.Time, t *dataset.Table) {
+	tb.Helper()
+	var pq bytes.Buffer
+	if err := dataset.WriteParquet(&pq, t); err != nil {
+		tb.Fatal(err)
+	}
+	d := &dataset.Descriptor{Profile: dataset.TabularDataPackage, Name: def.Name, Title: def.Title,
+		Version: version, Created: when.UTC().Format(time.RFC3339), Sample: true,
+		Resources: []dataset.Resource{dataset.NewResource(def.Name, def.Name+".parquet", "parquet", pq.Bytes(), t.Len(), t.Schema)}}
+	desc, err := d.Marshal()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	dir := filepath.Join(r.Dir(), "datasets", def.Name)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, def.Name+".parquet"), pq.Bytes(), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, dataset.DescriptorFile), desc, 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	files, err := r.Changes("datasets")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := r.Commit(files, def.Name+" "+version+"\n", dataset.Signature{Name: "publish", Email: "publish@example.org", When: when}); err != nil {
+		tb.Fatal(err)
+	}
+}
