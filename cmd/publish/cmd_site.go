@@ -22,7 +22,10 @@ status into a build directory in the cache (never into the tracked tree),
 then builds the static site with the embedded Hugo into --out: a home page,
 a page per dataset (schema with units, CSV and Parquet downloads made at
 build time, licence, how to cite, its versions), a page per country
-(spending charts and figures, the revisions that touched it), the changes
+(spending charts and figures, UN reporting, audits, risk context, the
+revisions that touched it), the CBM tracker (states by years for each UN
+instrument, nil reports told apart from no report), the audit lists per
+auditor and per country, the changes
 page and one page per version with its diff and downloads (the last ten
 versions as CSV and Parquet), Atom feeds of all changes, per dataset and
 per country, and the sources page (each source's status, last success and
