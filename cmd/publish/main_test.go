@@ -120,6 +120,15 @@ func TestRunTwiceOnTheBundledMirror(t *testing.T) {
 	if !strings.Contains(strings.ToLower(string(home)), "sample data") {
 		t.Errorf("home page has no sample-data banner")
 	}
+	// The GPI sample workbook holds a #VALUE! cell: reported on the sources
+	// page, never published as a number.
+	sources, err := os.ReadFile(filepath.Join(public, "sources", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(sources), "#VALUE!") {
+		t.Errorf("the sources page does not report the workbook's #VALUE! cell")
+	}
 
 	// Second run, nothing changed upstream: no commit, identical bytes, and
 	// the documents were not parsed again.

@@ -56,6 +56,7 @@ func SiteInput(ws Workspace, cfg *collect.Config, defs []*dataset.Definition, no
 		}
 		if ss := st.Sources[src.Name]; ss != nil {
 			s.Status, s.Error, s.LastAttempt, s.LastSuccess, s.Rows = ss.Status, ss.Error, ss.LastAttempt, ss.LastSuccess, ss.Rows
+			s.Warnings = ss.Warnings
 		}
 		in.Sources = append(in.Sources, s)
 	}

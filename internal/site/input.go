@@ -98,6 +98,9 @@ type SourceStatus struct {
 	LastAttempt time.Time
 	LastSuccess time.Time // zero: never collected successfully in this cache
 	Rows        int
+	// Warnings are what the collector noticed in the publisher's files and
+	// left out rather than publish (a spreadsheet error value, say).
+	Warnings []string
 }
 
 // label returns the name people know the source by.

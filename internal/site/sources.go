@@ -1,6 +1,7 @@
 package site
 
 import (
+	"fmt"
 	"strings"
 )
 
@@ -18,29 +19,31 @@ type sourcesParams struct {
 }
 
 type sourceItem struct {
-	ID             string `json:"id"`
-	Name           string `json:"name"`
-	Title          link   `json:"title"`
-	Dataset        string `json:"dataset,omitempty"`
-	DatasetPath    string `json:"datasetpath,omitempty"`
-	Status         string `json:"status"` // class: ok, unchanged, failed, not-run
-	StatusText     string `json:"statustext"`
-	Error          string `json:"error,omitempty"`
-	Notice         string `json:"notice,omitempty"`
-	LastAttempt    string `json:"lastattempt,omitempty"`
-	LastAttemptISO string `json:"lastattemptiso,omitempty"`
-	LastSuccess    string `json:"lastsuccess"`
-	LastSuccessISO string `json:"lastsuccessiso,omitempty"`
-	Rows           string `json:"rows"`
-	Licence        link   `json:"licence"`
-	Attribution    string `json:"attribution,omitempty"`
-	Homepage       link   `json:"homepage"`
+	ID             string   `json:"id"`
+	Name           string   `json:"name"`
+	Title          link     `json:"title"`
+	Dataset        string   `json:"dataset,omitempty"`
+	DatasetPath    string   `json:"datasetpath,omitempty"`
+	Status         string   `json:"status"` // class: ok, unchanged, failed, not-run
+	StatusText     string   `json:"statustext"`
+	Error          string   `json:"error,omitempty"`
+	Notice         string   `json:"notice,omitempty"`
+	LastAttempt    string   `json:"lastattempt,omitempty"`
+	LastAttemptISO string   `json:"lastattemptiso,omitempty"`
+	LastSuccess    string   `json:"lastsuccess"`
+	LastSuccessISO string   `json:"lastsuccessiso,omitempty"`
+	Rows           string   `json:"rows"`
+	Licence        link     `json:"licence"`
+	Attribution    string   `json:"attribution,omitempty"`
+	Homepage       link     `json:"homepage"`
+	Warnings       []string `json:"warnings,omitempty"`
 }
 
 // Error messages can quote a whole page of the publisher's; the notices
 // quote the start.
 const (
 	noticeErrorRunes = 300
+	maxWarnings      = 20 // warnings listed per source on the sources page
 	pageErrorRunes   = 2000
 )
 
@@ -119,6 +122,13 @@ func sourcesPageOf(in *Input, datasetTitles map[string]string, urls siteURLs, la
 		if s.Status == StatusFailed {
 			item.Error = truncate(strings.TrimSpace(s.Error), pageErrorRunes)
 			item.Notice = failureNotice(s)
+		}
+		for i, w := range s.Warnings {
+			if i == maxWarnings {
+				item.Warnings = append(item.Warnings, fmt.Sprintf("… and %d more (see the run's log)", len(s.Warnings)-i))
+				break
+			}
+			item.Warnings = append(item.Warnings, truncate(strings.TrimSpace(w), noticeErrorRunes))
 		}
 		p.Params.Sources = append(p.Params.Sources, item)
 	}
