@@ -7,12 +7,15 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/defence-transparency/publish/internal/collect"
 	"github.com/defence-transparency/publish/internal/dataset"
+	"github.com/defence-transparency/publish/internal/mirror"
 	"github.com/defence-transparency/publish/internal/pipeline"
 )
 
@@ -345,5 +348,42 @@ func TestEveryCollectorChecksItsOptions(t *testing.T) {
 		if err := ch.Check(src); err == nil {
 			t.Errorf("collector %s accepted the option no_such_setting", name)
 		}
+	}
+}
+
+// TestMirrorFolder runs on a folder of downloaded files laid out by URL, as
+// an air-gapped newsroom would: fetch.mirror in the sources file. What it
+// publishes is the user's own files, so it is not labelled sample data.
+func TestMirrorFolder(t *testing.T) {
+	tmp := t.TempDir()
+	folder := filepath.Join(tmp, "downloads")
+	if err := os.CopyFS(folder, mirror.FS); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(sourcesFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Replace(string(b), "# mirror = \"/path/to/folder\"", "mirror = "+strconv.Quote(folder), 1)
+	// The folder holds the small bundled samples, and min_rows guards live
+	// data, which a mirror folder is: lower it for this test.
+	text = regexp.MustCompile(`(?m)^min_rows = \d+`).ReplaceAllString(text, "min_rows = 1")
+	p := filepath.Join(tmp, "sources.toml")
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	data := filepath.Join(tmp, "data")
+	if r := run(t, time.Date(2026, 11, 25, 6, 0, 0, 0, time.UTC), "run", "--sources", p, "--data", data, "--out", filepath.Join(tmp, "public")); r.code != exitOK {
+		t.Fatalf("run on a mirror folder: exit %d: %v\n%s", r.code, r.err, r.stderr)
+	}
+	d, err := dataset.ReadDescriptor(filepath.Join(data, "datasets", "military-expenditure", "datapackage.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Sample || d.Resources[0].Rows == 0 {
+		t.Errorf("descriptor from a mirror folder: sample %v, %d rows; want real (not sample) rows", d.Sample, d.Resources[0].Rows)
+	}
+	if log := gitOut(t, data, "log", "--format=%s"); strings.Contains(log, "sample") {
+		t.Errorf("commit from a mirror folder is labelled sample: %q", log)
 	}
 }
