@@ -3,7 +3,7 @@
 // longer exist, and the aggregates (regions, income groups) that sources mix
 // in with countries.
 //
-// The coding scheme, documented in README.md beside this file:
+// The coding scheme (README.md and each dataset's schema point here):
 //   - current states and territories use their ISO 3166-1 alpha-3 code;
 //   - former states use their ISO 3166-3 alpha-3 code where ISO kept one (SUN,
 //     YUG, CSK, DDR, YMD);
