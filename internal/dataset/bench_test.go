@@ -146,13 +146,15 @@ func reportRows(b *testing.B, rows int) {
 	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 }
 
-func BenchmarkWriteParquet2M(b *testing.B) {
+// benchWrite times write on the benchmark table and reports the size of
+// what it writes.
+func benchWrite(b *testing.B, write func(io.Writer, *Table) error) {
 	t := benchTable(b)
 	var size int64
 	b.ResetTimer()
 	for b.Loop() {
 		var w countingWriter
-		if err := WriteParquet(&w, t); err != nil {
+		if err := write(&w, t); err != nil {
 			b.Fatal(err)
 		}
 		size = w.n
@@ -161,20 +163,9 @@ func BenchmarkWriteParquet2M(b *testing.B) {
 	b.ReportMetric(float64(size), "file-bytes")
 }
 
-func BenchmarkWriteParquetCompressed2M(b *testing.B) {
-	t := benchTable(b)
-	var size int64
-	b.ResetTimer()
-	for b.Loop() {
-		var w countingWriter
-		if err := WriteParquetCompressed(&w, t); err != nil {
-			b.Fatal(err)
-		}
-		size = w.n
-	}
-	reportRows(b, t.Len())
-	b.ReportMetric(float64(size), "file-bytes")
-}
+func BenchmarkWriteParquet2M(b *testing.B)           { benchWrite(b, WriteParquet) }
+func BenchmarkWriteParquetCompressed2M(b *testing.B) { benchWrite(b, WriteParquetCompressed) }
+func BenchmarkWriteCSV2M(b *testing.B)               { benchWrite(b, WriteCSV) }
 
 // shuffledTable returns the benchmark table in random order.
 func shuffledTable(b *testing.B) (*Table, []int) {
@@ -185,11 +176,11 @@ func shuffledTable(b *testing.B) (*Table, []int) {
 	return t, perm
 }
 
-// BenchmarkSortWriteParquet2M measures what the pipeline does with rows
-// that arrive in no particular order: sort, then write. Each iteration
-// after the first shuffles the sorted table again, untimed, so that no
-// more than the table and its sorted copy are held at once.
-func BenchmarkSortWriteParquet2M(b *testing.B) {
+// benchSort times SortByKey, followed by then unless it is nil, on the
+// benchmark table in random order. Each iteration after the first shuffles
+// the sorted table again, untimed, so that no more than the table and its
+// sorted copy are held at once.
+func benchSort(b *testing.B, then func(*Table) error) {
 	t, perm := shuffledTable(b)
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
@@ -199,26 +190,22 @@ func BenchmarkSortWriteParquet2M(b *testing.B) {
 			b.StartTimer()
 		}
 		t.SortByKey()
-		if err := WriteParquet(io.Discard, t); err != nil {
-			b.Fatal(err)
+		if then != nil {
+			if err := then(t); err != nil {
+				b.Fatal(err)
+			}
 		}
 	}
 	reportRows(b, t.Len())
 }
 
-func BenchmarkSortByKey2M(b *testing.B) {
-	t, perm := shuffledTable(b)
-	b.ResetTimer()
-	for i := 0; b.Loop(); i++ {
-		if i > 0 {
-			b.StopTimer()
-			t.permute(perm)
-			b.StartTimer()
-		}
-		t.SortByKey()
-	}
-	reportRows(b, t.Len())
+// BenchmarkSortWriteParquet2M measures what the pipeline does with rows
+// that arrive in no particular order: sort, then write.
+func BenchmarkSortWriteParquet2M(b *testing.B) {
+	benchSort(b, func(t *Table) error { return WriteParquet(io.Discard, t) })
 }
+
+func BenchmarkSortByKey2M(b *testing.B) { benchSort(b, nil) }
 
 // BenchmarkIsSorted2M checks the order of a sorted table. Run alone, it
 // also gives the memory that building the benchmark table takes, which the
@@ -232,14 +219,6 @@ func BenchmarkIsSorted2M(b *testing.B) {
 		}
 	}
 	reportRows(b, t.Len())
-}
-
-func identity(n int) []int {
-	rows := make([]int, n)
-	for i := range rows {
-		rows[i] = i
-	}
-	return rows
 }
 
 func BenchmarkValidate2M(b *testing.B) {
@@ -316,21 +295,6 @@ func BenchmarkParquetReaderNext2M(b *testing.B) {
 		}
 	}
 	reportRows(b, benchRows)
-}
-
-func BenchmarkWriteCSV2M(b *testing.B) {
-	t := benchTable(b)
-	var size int64
-	b.ResetTimer()
-	for b.Loop() {
-		var w countingWriter
-		if err := WriteCSV(&w, t); err != nil {
-			b.Fatal(err)
-		}
-		size = w.n
-	}
-	reportRows(b, t.Len())
-	b.ReportMetric(float64(size), "file-bytes")
 }
 
 func TestSyntheticTable(t *testing.T) {

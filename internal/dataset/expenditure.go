@@ -79,7 +79,7 @@ var ExpenditureSchema = &Schema{
 	PrimaryKey: []string{"country_iso3", "year", "measure", "source"},
 	Fields: []Field{
 		{Name: "country_iso3", Title: "Country code", Type: String, Required: true, Dictionary: true,
-			Pattern:     regexp.MustCompile(`^[A-Z]{3}$`),
+			Pattern:     iso3,
 			Description: "ISO 3166-1 alpha-3 code; former states use ISO 3166-3 codes (SUN, YUG, CSK, DDR) or XYN for North Yemen; XKX is Kosovo."},
 		{Name: "country_name", Title: "Country", Type: String, Required: true, Dictionary: true,
 			Description: "English short name of the country."},

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -413,76 +412,51 @@ func (r *Repo) Tag(name string, hash plumbing.Hash, message string, sig Signatur
 }
 
 // Log returns the commits that changed files under dir, newest first,
-// following first parents from HEAD.
+// following first parents from HEAD. Each commit's tree is looked into once:
+// the parent's entry for dir is kept for the next step.
 func (r *Repo) Log(dir string) ([]*object.Commit, error) {
 	head, err := r.Head()
 	if err != nil || head == nil {
 		return nil, err
 	}
+	dir = strings.TrimSuffix(dir, "/")
 	var out []*object.Commit
-	prefix := strings.TrimSuffix(dir, "/") + "/"
+	cur, err := entryHash(head, dir)
+	if err != nil {
+		return nil, err
+	}
 	for c := head; c != nil; {
 		var parent *object.Commit
+		var prev plumbing.Hash // zero for a root commit, as for an absent dir
 		if c.NumParents() > 0 {
 			if parent, err = c.Parent(0); err != nil {
 				return nil, fmt.Errorf("dataset: log: %w", err)
 			}
+			if prev, err = entryHash(parent, dir); err != nil {
+				return nil, err
+			}
 		}
-		touched, err := touches(c, parent, prefix)
-		if err != nil {
-			return nil, err
-		}
-		if touched {
+		if cur != prev {
 			out = append(out, c)
 		}
-		c = parent
+		c, cur = parent, prev
 	}
 	return out, nil
 }
 
-// touches reports whether commit c changed anything under prefix relative
-// to its parent (nil for a root commit).
-func touches(c, parent *object.Commit, prefix string) (bool, error) {
-	dir := strings.TrimSuffix(prefix, "/")
-	sub := func(commit *object.Commit) (plumbing.Hash, error) {
-		if commit == nil {
-			return plumbing.ZeroHash, nil
-		}
-		t, err := commit.Tree()
-		if err != nil {
-			return plumbing.ZeroHash, err
-		}
-		e, err := t.FindEntry(dir)
-		if errors.Is(err, object.ErrEntryNotFound) || errors.Is(err, object.ErrDirectoryNotFound) {
-			return plumbing.ZeroHash, nil
-		}
-		if err != nil {
-			return plumbing.ZeroHash, err
-		}
-		return e.Hash, nil
-	}
-	a, err := sub(c)
+// entryHash returns the hash of the tree entry at path in commit c, or the
+// zero hash when c has nothing there.
+func entryHash(c *object.Commit, path string) (plumbing.Hash, error) {
+	t, err := c.Tree()
 	if err != nil {
-		return false, fmt.Errorf("dataset: log: %w", err)
+		return plumbing.ZeroHash, fmt.Errorf("dataset: log: %w", err)
 	}
-	b, err := sub(parent)
+	e, err := t.FindEntry(path)
+	if errors.Is(err, object.ErrEntryNotFound) || errors.Is(err, object.ErrDirectoryNotFound) {
+		return plumbing.ZeroHash, nil
+	}
 	if err != nil {
-		return false, fmt.Errorf("dataset: log: %w", err)
+		return plumbing.ZeroHash, fmt.Errorf("dataset: log: %w", err)
 	}
-	return a != b, nil
-}
-
-// IsClean reports whether path (slash-separated, relative to the root)
-// matches HEAD in the working tree; used by tests and by the CLI to warn.
-func (r *Repo) IsClean(name string) (bool, error) {
-	changed, err := r.Changes(path.Dir(name))
-	if err != nil {
-		return false, err
-	}
-	for _, c := range changed {
-		if c == name {
-			return false, nil
-		}
-	}
-	return true, nil
+	return e.Hash, nil
 }

@@ -224,10 +224,12 @@ func (e *columnEncoder) write(cw file.ColumnChunkWriter, t *Table, col, start, e
 	f := &t.Schema.Fields[col]
 
 	// Definition levels exist only for nullable columns; rows lists the
-	// non-null rows, whose values are the ones written.
+	// non-null rows, whose values are the ones written. A required column
+	// is dense even with a Valid slice: writeParquet checked it holds no
+	// null.
 	var def []int16
 	rows := e.rowIdx[:0]
-	dense := c.Valid == nil
+	dense := c.Valid == nil || f.Required
 	if !f.Required {
 		def = grow(e.def, end-start)
 		for k := range def {
@@ -501,9 +503,6 @@ func (r *ParquetReader) readRowGroup(rg *file.RowGroupReader, t *Table, off, tot
 		}
 	}()
 	n := int(rg.NumRows())
-	if off+n > total {
-		return fmt.Errorf("row group %d has more rows than the file", r.next)
-	}
 	for col, f := range r.schema.Fields {
 		cr, err := rg.Column(r.cols[col])
 		if err != nil {
@@ -611,7 +610,7 @@ const maxInterned = 1 << 16
 func newColumnDecoder(s *Schema) columnDecoder {
 	d := columnDecoder{interns: make([]map[string]string, len(s.Fields))}
 	for i, f := range s.Fields {
-		if f.Dictionary && (f.Type == String) {
+		if f.Dictionary && f.Type == String {
 			d.interns[i] = map[string]string{}
 		}
 	}

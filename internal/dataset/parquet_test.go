@@ -143,6 +143,7 @@ func TestParquetRoundTrip(t *testing.T) {
 		{"no rows", NewTable(allTypes, 0)},
 		{"no nulls", tableOf(t, allTypes, allTypesRows()[6:])},
 		{"three row groups", ExpenditureTable(syntheticExpenditures(2*ParquetRowGroupRows + 1000))},
+		{"required fields with a validity slice", allValid(tableOf(t, allTypes, allTypesRows()))},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -167,6 +168,18 @@ func TestParquetRoundTrip(t *testing.T) {
 			}
 		})
 	}
+}
+
+// allValid gives every required column of tab a Valid slice of all true,
+// as code filling the columns directly may leave it: such a column holds no
+// null and must be written as if it had no slice.
+func allValid(tab *Table) *Table {
+	for col, f := range tab.Schema.Fields {
+		if f.Required && tab.Columns[col].Valid == nil {
+			tab.Columns[col].Valid = slices.Repeat([]bool{true}, tab.Len())
+		}
+	}
+	return tab
 }
 
 // TestParquetRoundTripRecords checks the typed path: records in, the same

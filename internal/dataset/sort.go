@@ -37,10 +37,7 @@ func (t *Table) keyOrder() []int {
 		}
 		return radixOrder(packed, width)
 	}
-	perm := make([]int, t.n)
-	for i := range perm {
-		perm[i] = i
-	}
+	perm := identity(t.n)
 	slices.SortFunc(perm, func(a, b int) int {
 		for _, r := range ranks {
 			if c := cmp.Compare(r[a], r[b]); c != 0 {
@@ -155,10 +152,7 @@ func rankBy[V any, K comparable](ranks []uint32, values []V, valid func(int) boo
 func radixOrder(keys []uint64, width int) []int {
 	const digit = 11
 	n := len(keys)
-	perm := make([]int, n)
-	for i := range perm {
-		perm[i] = i
-	}
+	perm := identity(n)
 	if width == 0 || n < 2 {
 		return perm
 	}
@@ -188,18 +182,20 @@ func radixOrder(keys []uint64, width int) []int {
 	return perm
 }
 
+// identity returns the row indexes 0..n-1 in order.
+func identity(n int) []int {
+	perm := make([]int, n)
+	for i := range perm {
+		perm[i] = i
+	}
+	return perm
+}
+
 // permute reorders the rows so that row k is the old row perm[k]. Unlike
 // Select it replaces one column at a time, so that sorting holds one spare
 // column rather than a second table.
 func (t *Table) permute(perm []int) {
 	for col := range t.Columns {
-		c := &t.Columns[col]
-		*c = Column{
-			Strings: gather(c.Strings, perm),
-			Ints:    gather(c.Ints, perm),
-			Numbers: gather(c.Numbers, perm),
-			Bools:   gather(c.Bools, perm),
-			Valid:   gather(c.Valid, perm),
-		}
+		t.Columns[col] = t.Columns[col].gather(perm)
 	}
 }

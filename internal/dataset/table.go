@@ -263,17 +263,24 @@ func (t *Table) SortByKey() {
 func (t *Table) Select(rows []int) *Table {
 	u := &Table{Schema: t.Schema, Columns: make([]Column, len(t.Columns)), n: len(rows)}
 	for col := range t.Columns {
-		src, dst := &t.Columns[col], &u.Columns[col]
-		dst.Strings = gather(src.Strings, rows)
-		dst.Ints = gather(src.Ints, rows)
-		dst.Numbers = gather(src.Numbers, rows)
-		dst.Bools = gather(src.Bools, rows)
-		dst.Valid = gather(src.Valid, rows)
+		dst := &u.Columns[col]
+		*dst = t.Columns[col].gather(rows)
 		if dst.Valid != nil && !slices.Contains(dst.Valid, false) {
 			dst.Valid = nil
 		}
 	}
 	return u
+}
+
+// gather returns the given rows of c, in that order.
+func (c *Column) gather(rows []int) Column {
+	return Column{
+		Strings: gather(c.Strings, rows),
+		Ints:    gather(c.Ints, rows),
+		Numbers: gather(c.Numbers, rows),
+		Bools:   gather(c.Bools, rows),
+		Valid:   gather(c.Valid, rows),
+	}
 }
 
 func gather[T any](src []T, rows []int) []T {

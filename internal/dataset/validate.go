@@ -257,7 +257,7 @@ const memoLimit = 1 << 14
 func stringCheck(f *Field) func(string) string {
 	enum := enumSet(f)
 	isCountry := f.Name == CountryField
-	if f.Type != Date && enum == nil && f.Pattern == nil && !isCountry && f.Min == nil && f.Max == nil {
+	if f.Type != Date && enum == nil && f.Pattern == nil && !isCountry {
 		return nil
 	}
 	check := func(s string) string {

@@ -236,12 +236,6 @@ func newComparer(s *dataset.Schema, opts Options) (*comparer, error) {
 	if c.series, err = index(opts.SeriesField, "series"); err != nil {
 		return nil, err
 	}
-	if c.period >= 0 {
-		c.sum.OldPeriods, c.sum.NewPeriods = map[string]int{}, map[string]int{}
-	}
-	if c.series >= 0 {
-		c.sum.OldSeries, c.sum.NewSeries = map[string]int{}, map[string]int{}
-	}
 	return c, nil
 }
 

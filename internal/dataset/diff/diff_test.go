@@ -105,7 +105,7 @@ func TestClasses(t *testing.T) {
 	}{
 		{"value revised", func(e *dataset.Expenditure) { e.Value = 11 }, ClassRevised},
 		{"value withdrawn", func(e *dataset.Expenditure) { e.HasValue, e.Value, e.Missing = false, 0, dataset.MissingNotAvailable }, ClassWithdrawn},
-		{"estimate became final", func(e *dataset.Expenditure) { e.Estimate = true }, ClassOther},
+		{"became an estimate", func(e *dataset.Expenditure) { e.Estimate = true }, ClassOther},
 		{"note added", func(e *dataset.Expenditure) { e.Notes = "§" }, ClassOther},
 	}
 	for _, tt := range tests {

@@ -52,28 +52,23 @@ func synthetic(n int) *dataset.Table {
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	b := make([]dataset.Expenditure, 0, n)
-	for len(b) < n {
-		for _, c := range states {
-			for year := 1950; year < 2025 && len(b) < n; year++ {
-				for _, m := range measures {
-					for _, src := range []string{"sipri", "worldbank"} {
-						if len(b) == n {
-							break
-						}
-						e := dataset.Expenditure{Country: c.ISO3, CountryName: c.Name, Year: year, Measure: m, Source: src,
-							Unit: "US$ m", Value: float64(rng.IntN(1e9)) / 1000, HasValue: true, Estimate: rng.IntN(10) == 0}
-						if rng.IntN(10) == 0 {
-							e.Value, e.HasValue, e.Missing = 0, false, dataset.MissingNotAvailable
-						}
-						b = append(b, e)
+fill:
+	for _, c := range states {
+		for year := 1950; year < 2025; year++ {
+			for _, m := range measures {
+				for _, src := range []string{"sipri", "worldbank"} {
+					if len(b) == n {
+						break fill
 					}
+					e := dataset.Expenditure{Country: c.ISO3, CountryName: c.Name, Year: year, Measure: m, Source: src,
+						Unit: "US$ m", Value: float64(rng.IntN(1e9)) / 1000, HasValue: true, Estimate: rng.IntN(10) == 0}
+					if rng.IntN(10) == 0 {
+						e.Value, e.HasValue, e.Missing = 0, false, dataset.MissingNotAvailable
+					}
+					b = append(b, e)
 				}
 			}
-			if len(b) == n {
-				break
-			}
 		}
-		break
 	}
 	t := dataset.ExpenditureTable(b)
 	t.SortByKey()

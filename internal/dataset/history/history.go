@@ -60,7 +60,7 @@ func dir(def *dataset.Definition) string { return "datasets/" + def.Name }
 func ParquetPath(def *dataset.Definition) string { return dir(def) + "/" + def.Name + ".parquet" }
 
 // DescriptorPath returns the slash-separated path of a dataset's descriptor.
-func DescriptorPath(def *dataset.Definition) string { return dir(def) + "/datapackage.json" }
+func DescriptorPath(def *dataset.Definition) string { return dir(def) + "/" + dataset.DescriptorFile }
 
 // Load lists the versions of def in repo, newest first. Counts of changes
 // come from each version's descriptor; versions whose descriptor lacks them
@@ -71,6 +71,7 @@ func Load(repo *dataset.Repo, def *dataset.Definition) (*History, error) {
 		return nil, err
 	}
 	h := &History{Repo: repo, Def: def}
+	var uncounted []int // versions whose descriptor records no counts
 	for _, c := range commits {
 		v := Version{Commit: c.Hash.String(), Time: c.Committer.When, Subject: strings.SplitN(c.Message, "\n", 2)[0], commit: c}
 		b, err := repo.ReadFile(c, DescriptorPath(def))
@@ -90,20 +91,17 @@ func Load(repo *dataset.Repo, def *dataset.Definition) (*History, error) {
 			if d.Changes != nil {
 				v.Changes = *d.Changes
 			} else {
-				v.Changes.Previous = "?"
+				uncounted = append(uncounted, len(h.Versions))
 			}
 		}
 		h.Versions = append(h.Versions, v)
 	}
-	// Fill in counts that no descriptor recorded, and previous versions.
-	for i := range h.Versions {
+	// Count what no descriptor recorded by comparing with the version before.
+	for _, i := range uncounted {
 		v := &h.Versions[i]
 		var prev *Version
 		if i+1 < len(h.Versions) {
 			prev = &h.Versions[i+1]
-		}
-		if v.Changes.Previous != "?" {
-			continue
 		}
 		sum, err := h.Diff(prev, v, nil)
 		if err != nil {
