@@ -21,6 +21,8 @@ known country codes and value ranges, and per-source assertions from the
 sources file (min_rows; max_drop, the largest share of rows a source may
 lose against the last version). A source whose records fail keeps its rows
 from the last version and is reported as failed; the others are published.
+When two sources of a dataset give rows with one primary key, the one
+listed later in the sources file is the one that fails.
 A sample run never writes over a repository that holds live data.
 `
 

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 
@@ -120,11 +121,82 @@ type section struct {
 	lines []string
 }
 
+// group holds the added or removed rows of one period and series until the
+// whole diff is counted: only then is it known whether an added period or a
+// replaced series explains them. It keeps their number and the first limit
+// of their lines, so that memory is bounded by the groups, not the rows.
+type group struct {
+	n     int
+	lines []pending
+}
+
+type groupKey struct {
+	kind           diff.Kind
+	period, series string
+}
+
+// pending is a listed line with its place in the diff, which is key order.
+type pending struct {
+	seq  int
+	line string
+}
+
+// diffText walks the two versions once. Changed rows go straight to their
+// section; added and removed rows wait in groups by period and series until
+// the counts tell which groups an added or removed period or series
+// explains, and the others' lines are merged back in key order.
 func diffText(w io.Writer, h *history.History, from, to *history.Version, limit int) error {
 	s := h.Def.Schema
-	// A first pass counts, so the second can tell rows explained by an
-	// added period or a replaced series from the others.
-	sum, err := h.Diff(from, to, nil)
+	order := []diff.Class{diff.ClassRevised, diff.ClassFilled, diff.ClassWithdrawn, diff.ClassMarker, diff.ClassOther, diff.ClassAdded, diff.ClassRemoved}
+	titles := map[diff.Class]string{
+		diff.ClassRevised:   "Revised figures",
+		diff.ClassFilled:    "Figures now given",
+		diff.ClassWithdrawn: "Figures withdrawn",
+		diff.ClassMarker:    "Missing-value markers changed",
+		diff.ClassOther:     "Other changes (flags, notes)",
+		diff.ClassAdded:     "Rows added (not in an added " + orWord(h.Def.PeriodField, "period") + " or " + orWord(h.Def.SeriesField, "series") + ")",
+		diff.ClassRemoved:   "Rows removed (not in a removed " + orWord(h.Def.PeriodField, "period") + " or " + orWord(h.Def.SeriesField, "series") + ")",
+	}
+	if from == nil {
+		titles[diff.ClassAdded] = "Rows added"
+	}
+	sections := map[diff.Class]*section{}
+	for _, c := range order {
+		sections[c] = &section{title: titles[c]}
+	}
+	full := func(n int) bool { return limit > 0 && n >= limit }
+	period, series := s.Index(h.Def.PeriodField), s.Index(h.Def.SeriesField)
+	groups := map[groupKey]*group{}
+	seq := 0
+	sum, err := h.Diff(from, to, func(c *diff.Change) error {
+		seq++
+		if c.Kind == diff.Changed {
+			sec := sections[c.Class]
+			sec.n++
+			if !full(len(sec.lines)) {
+				sec.lines = append(sec.lines, changeLine(s, c))
+			}
+			return nil
+		}
+		row := c.Row()
+		k := groupKey{kind: c.Kind}
+		if period >= 0 {
+			k.period = dataset.FormatValue(s.Fields[period].Type, row[period])
+		}
+		if series >= 0 {
+			k.series = dataset.FormatValue(s.Fields[series].Type, row[series])
+		}
+		g := groups[k]
+		if g == nil {
+			g = &group{}
+			groups[k] = g
+		}
+		g.n++
+		if !full(len(g.lines)) {
+			g.lines = append(g.lines, pending{seq, changeLine(s, c)})
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}
@@ -132,11 +204,10 @@ func diffText(w io.Writer, h *history.History, from, to *history.Version, limit 
 	fmt.Fprintf(w, "%s: %s -> %s\n", h.Def.Name, versionLabel(from), versionLabel(to))
 	fmt.Fprintf(w, "rows: %d -> %d; %d added, %d removed, %d changed (%d revisions, %d marker changes)\n",
 		sum.OldRows, sum.NewRows, sum.Added, sum.Removed, sum.Changed, sum.Revisions, sum.Markers)
-	for _, src := range sortedKeys(sum.BySource) {
+	for _, src := range slices.Sorted(maps.Keys(sum.BySource)) {
 		c := sum.BySource[src]
 		fmt.Fprintf(w, "  %s: %d added, %d removed, %d changed (%d revisions)\n", src, c.Added, c.Removed, c.Changed, c.Revisions)
 	}
-	explained := map[string]bool{}
 	if from == nil {
 		// The first version: every row is new, so there is nothing to explain.
 		a = diff.Analysis{}
@@ -162,67 +233,32 @@ func diffText(w io.Writer, h *history.History, from, to *history.Version, limit 
 	}
 	counted(orWord(h.Def.SeriesField, "series")+" added", a.AddedSeries, sum.NewSeries)
 	counted(orWord(h.Def.SeriesField, "series")+" removed", a.RemovedSeries, sum.OldSeries)
-	for _, x := range append(slices.Clone(a.AddedSeries), a.RemovedSeries...) {
-		explained[x] = true
-	}
-	period, series := s.Index(h.Def.PeriodField), s.Index(h.Def.SeriesField)
-	isExplained := func(row dataset.Row) bool {
-		if period >= 0 {
-			p := dataset.FormatValue(s.Fields[period].Type, row[period])
-			if slices.Contains(a.AddedPeriods, p) || slices.Contains(a.RemovedPeriods, p) {
-				return true
-			}
+	isExplained := func(k groupKey) bool {
+		if period >= 0 && (slices.Contains(a.AddedPeriods, k.period) || slices.Contains(a.RemovedPeriods, k.period)) {
+			return true
 		}
-		if series >= 0 {
-			x := dataset.FormatValue(s.Fields[series].Type, row[series])
-			return explained[x] || a.Replaced(x)
-		}
-		return false
+		return series >= 0 && (slices.Contains(a.AddedSeries, k.series) || slices.Contains(a.RemovedSeries, k.series) || a.Replaced(k.series))
 	}
-	order := []diff.Class{diff.ClassRevised, diff.ClassFilled, diff.ClassWithdrawn, diff.ClassMarker, diff.ClassOther, diff.ClassAdded, diff.ClassRemoved}
-	titles := map[diff.Class]string{
-		diff.ClassRevised:   "Revised figures",
-		diff.ClassFilled:    "Figures now given",
-		diff.ClassWithdrawn: "Figures withdrawn",
-		diff.ClassMarker:    "Missing-value markers changed",
-		diff.ClassOther:     "Other changes (flags, notes)",
-		diff.ClassAdded:     "Rows added (not in an added " + orWord(h.Def.PeriodField, "period") + " or " + orWord(h.Def.SeriesField, "series") + ")",
-		diff.ClassRemoved:   "Rows removed (not in a removed " + orWord(h.Def.PeriodField, "period") + " or " + orWord(h.Def.SeriesField, "series") + ")",
-	}
-	if from == nil {
-		titles[diff.ClassAdded] = "Rows added"
-	}
-	sections := map[diff.Class]*section{}
-	for _, c := range order {
-		sections[c] = &section{title: titles[c]}
-	}
-	_, err = h.Diff(from, to, func(c *diff.Change) error {
-		if c.Kind != diff.Changed && isExplained(c.Row()) {
-			return nil
+	waiting := map[diff.Class][]pending{}
+	for k, g := range groups {
+		if isExplained(k) {
+			continue
 		}
-		sec := sections[c.Class]
-		sec.n++
-		if limit > 0 && len(sec.lines) >= limit {
-			return nil
+		class := diff.ClassAdded
+		if k.kind == diff.Removed {
+			class = diff.ClassRemoved
 		}
-		line := "  " + keyText(s, c.Row())
-		switch c.Kind {
-		case diff.Changed:
-			var parts []string
-			for _, f := range c.Fields {
-				parts = append(parts, fmt.Sprintf("%s %s -> %s", f.Field, valueText(s, f.Field, f.Old), valueText(s, f.Field, f.New)))
-			}
-			line += ": " + strings.Join(parts, "; ")
-		default:
-			if i := s.Index("value"); i >= 0 {
-				line += ": value " + valueText(s, "value", c.Row()[i])
-			}
+		sections[class].n += g.n
+		waiting[class] = append(waiting[class], g.lines...)
+	}
+	for class, lines := range waiting {
+		slices.SortFunc(lines, func(x, y pending) int { return x.seq - y.seq })
+		if limit > 0 {
+			lines = lines[:min(limit, len(lines))]
 		}
-		sec.lines = append(sec.lines, line)
-		return nil
-	})
-	if err != nil {
-		return err
+		for _, l := range lines {
+			sections[class].lines = append(sections[class].lines, l.line)
+		}
 	}
 	for _, c := range order {
 		sec := sections[c]
@@ -238,6 +274,23 @@ func diffText(w io.Writer, h *history.History, from, to *history.Version, limit 
 		}
 	}
 	return nil
+}
+
+// changeLine returns a change as one line of plain text: the row's key and
+// the fields that changed, or the value of an added or removed row.
+func changeLine(s *dataset.Schema, c *diff.Change) string {
+	line := "  " + keyText(s, c.Row())
+	if c.Kind == diff.Changed {
+		parts := make([]string, len(c.Fields))
+		for i, f := range c.Fields {
+			parts[i] = fmt.Sprintf("%s %s -> %s", f.Field, valueText(s, f.Field, f.Old), valueText(s, f.Field, f.New))
+		}
+		return line + ": " + strings.Join(parts, "; ")
+	}
+	if i := s.Index("value"); i >= 0 {
+		line += ": value " + valueText(s, "value", c.Row()[i])
+	}
+	return line
 }
 
 func orWord(field, fallback string) string {
@@ -335,13 +388,4 @@ func diffCSV(w io.Writer, h *history.History, from, to *history.Version) error {
 		return err
 	}
 	return cw.Flush()
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

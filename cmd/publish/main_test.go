@@ -284,18 +284,20 @@ func TestRefusesSampleDataOverLiveData(t *testing.T) {
 }
 
 func TestUsage(t *testing.T) {
+	// Help goes to stdout; a mistake goes to stderr, saying what it is,
+	// and leaves stdout empty. An empty want is an empty stream.
 	tests := []struct {
-		args []string
-		code int
-		out  string
+		args           []string
+		code           int
+		stdout, stderr string
 	}{
-		{[]string{"--help"}, exitOK, "one command per stage"},
-		{[]string{"run", "--help"}, exitOK, "Exit status"},
-		{[]string{"collect", "-h"}, exitOK, "conditional requests"},
-		{nil, exitUsage, ""},
-		{[]string{"frobnicate"}, exitUsage, ""},
-		{[]string{"build", "--no-such-flag"}, exitUsage, ""},
-		{[]string{"build", "--sources", "/nonexistent/sources.toml"}, exitUsage, ""},
+		{[]string{"--help"}, exitOK, "one command per stage", ""},
+		{[]string{"run", "--help"}, exitOK, "Exit status", ""},
+		{[]string{"collect", "-h"}, exitOK, "conditional requests", ""},
+		{nil, exitUsage, "", "publish: no command given"},
+		{[]string{"frobnicate"}, exitUsage, "", `publish: unknown command "frobnicate"`},
+		{[]string{"build", "--no-such-flag"}, exitUsage, "", "flag provided but not defined: -no-such-flag"},
+		{[]string{"build", "--sources", "/nonexistent/sources.toml"}, exitUsage, "", "publish: sources file /nonexistent/sources.toml not found"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -303,8 +305,10 @@ func TestUsage(t *testing.T) {
 			if r.code != tt.code {
 				t.Errorf("publish %v: exit %d (%v), want %d", tt.args, r.code, r.err, tt.code)
 			}
-			if !strings.Contains(r.stdout, tt.out) {
-				t.Errorf("publish %v: stdout lacks %q:\n%s", tt.args, tt.out, r.stdout)
+			for _, s := range []struct{ name, got, want string }{{"stdout", r.stdout, tt.stdout}, {"stderr", r.stderr, tt.stderr}} {
+				if s.want == "" && s.got != "" || !strings.Contains(s.got, s.want) {
+					t.Errorf("publish %v: %s = %q, want it to hold %q", tt.args, s.name, s.got, s.want)
+				}
 			}
 		})
 	}

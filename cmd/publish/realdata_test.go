@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -214,7 +215,7 @@ func TestRealSIPRIReleases(t *testing.T) {
 	a := diff.Analyze(sum)
 	// The added years: 2023 at the end, and 1948, which the 1948-2023
 	// release starts with.
-	if !slicesEqual(a.AddedPeriods, []string{"1948", "2023"}) {
+	if !slices.Equal(a.AddedPeriods, []string{"1948", "2023"}) {
 		t.Errorf("added years = %v, want [1948 2023]", a.AddedPeriods)
 	}
 	// The base year of constant US$ moved from 2021 to 2022: one measure
@@ -239,8 +240,4 @@ func TestRealSIPRIReleases(t *testing.T) {
 			t.Errorf("publish diff output lacks %q:\n%s", want, out.stdout[:min(len(out.stdout), 1500)])
 		}
 	}
-}
-
-func slicesEqual(a, b []string) bool {
-	return strings.Join(a, ",") == strings.Join(b, ",")
 }

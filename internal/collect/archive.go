@@ -1,7 +1,6 @@
 package collect
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/defence-transparency/publish/internal/dataset"
 )
 
 // Archive keeps the raw documents the fetcher downloads and a record of each
@@ -214,46 +215,13 @@ func isSum(s string) bool {
 	return true
 }
 
-// writeFileAtomic writes b to name through a temporary file in the same
-// folder: write, sync, close, rename, then sync the folder so the rename
-// survives a crash.
-func writeFileAtomic(name string, b []byte) (err error) {
-	dir := filepath.Dir(name)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+// writeFileAtomic writes b to name as dataset.WriteFileAtomicBytes does
+// (temporary file, sync, rename, folder sync), creating the folder first.
+func writeFileAtomic(name string, b []byte) error {
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(dir, ".tmp-"+filepath.Base(name)+"-*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if _, err := bytes.NewReader(b).WriteTo(f); err != nil {
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		return err
-	}
-	if err := f.Chmod(0o644); err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(f.Name(), name); err != nil {
-		return err
-	}
-	if d, err := os.Open(dir); err == nil {
-		// Not every file system can sync a folder; the rename itself has
-		// happened, so a failure here is no reason to fail the write.
-		d.Sync()
-		d.Close()
-	}
-	return nil
+	return dataset.WriteFileAtomicBytes(name, b)
 }
 
 // Archiver is a Fetcher that records every document its Next fetcher

@@ -71,7 +71,7 @@ func TestArchivePut(t *testing.T) {
 		if strings.Contains(p, string(filepath.Separator)+"objects"+string(filepath.Separator)) && !d.IsDir() {
 			objects++
 		}
-		if strings.HasPrefix(d.Name(), ".tmp-") {
+		if strings.Contains(d.Name(), ".tmp-") {
 			temps++
 		}
 		return nil

@@ -79,9 +79,9 @@ var _ interface {
 
 // NewSession returns a session with o's settings.
 func NewSession(o SessionOptions) (*Session, error) {
-	cfg, err := withDefaults(o.Config)
-	if err != nil {
-		return nil, err
+	cfg := o.Config.withDefaults()
+	if cfg.Retries < 0 {
+		return nil, fmt.Errorf("collect: session: retries must not be negative (got %d)", cfg.Retries)
 	}
 	log := logger(o.Logger)
 	s := &Session{cfg: cfg, archive: o.Archive, log: log, maxRetryAfter: o.MaxRetryAfter}
@@ -123,30 +123,6 @@ func NewSession(o SessionOptions) (*Session, error) {
 	}
 	s.col = newCollector(cfg, hc, log)
 	return s, nil
-}
-
-// withDefaults fills in the zero settings as ParseConfig does.
-func withDefaults(c FetchConfig) (FetchConfig, error) {
-	def := DefaultFetchConfig()
-	if c.UserAgent == "" {
-		c.UserAgent = def.UserAgent
-	}
-	if c.Timeout.Duration <= 0 {
-		c.Timeout = def.Timeout
-	}
-	if c.Backoff.Duration <= 0 {
-		c.Backoff = def.Backoff
-	}
-	if c.MaxBody <= 0 {
-		c.MaxBody = def.MaxBody
-	}
-	if c.Delay.Duration < 0 {
-		c.Delay.Duration = 0
-	}
-	if c.Retries < 0 {
-		return c, fmt.Errorf("collect: session: retries must not be negative (got %d)", c.Retries)
-	}
-	return c, nil
 }
 
 // Config returns the session's settings, defaults filled in.

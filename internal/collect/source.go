@@ -19,8 +19,9 @@ type Config struct {
 	Sources []Source    `toml:"source"`
 }
 
-// FetchConfig holds the fetcher's settings. Zero values take the defaults
-// of DefaultFetchConfig.
+// FetchConfig holds the fetcher's settings. Settings the sources file
+// leaves out take the defaults of DefaultFetchConfig, and so do a zero
+// UserAgent, Timeout, Backoff and MaxBody (see withDefaults).
 type FetchConfig struct {
 	// UserAgent names the project and a contact URL, so publishers can
 	// reach whoever runs it.
@@ -48,6 +49,30 @@ func DefaultFetchConfig() FetchConfig {
 		Backoff:   Duration{2 * time.Second},
 		MaxBody:   100 << 20,
 	}
+}
+
+// withDefaults returns c with the defaults of DefaultFetchConfig in place
+// of a zero (or negative) UserAgent, Timeout, Backoff and MaxBody, and a
+// negative Delay made zero. Delay and Retries keep their zero: no delay, no
+// retries.
+func (c FetchConfig) withDefaults() FetchConfig {
+	def := DefaultFetchConfig()
+	if c.UserAgent == "" {
+		c.UserAgent = def.UserAgent
+	}
+	if c.Timeout.Duration <= 0 {
+		c.Timeout = def.Timeout
+	}
+	if c.Backoff.Duration <= 0 {
+		c.Backoff = def.Backoff
+	}
+	if c.MaxBody <= 0 {
+		c.MaxBody = def.MaxBody
+	}
+	if c.Delay.Duration < 0 {
+		c.Delay.Duration = 0
+	}
+	return c
 }
 
 // Source is one publisher's data as the sources file describes it.
@@ -133,21 +158,9 @@ func ParseConfig(b []byte) (*Config, error) {
 		}
 		return nil, err
 	}
-	def := DefaultFetchConfig()
-	if c.Fetch.UserAgent == "" {
-		c.Fetch.UserAgent = def.UserAgent
-	}
-	if c.Fetch.Timeout.Duration <= 0 {
-		c.Fetch.Timeout = def.Timeout
-	}
-	if c.Fetch.MaxBody <= 0 {
-		c.Fetch.MaxBody = def.MaxBody
-	}
+	c.Fetch = c.Fetch.withDefaults()
 	if c.Fetch.Retries < 0 {
 		return nil, fmt.Errorf("fetch.retries must not be negative")
-	}
-	if c.Fetch.Backoff.Duration <= 0 {
-		c.Fetch.Backoff = def.Backoff
 	}
 	seen := map[string]bool{}
 	for i, s := range c.Sources {

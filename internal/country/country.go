@@ -86,11 +86,11 @@ func parse(countries, aliases []byte) (*registry, error) {
 			return nil, fmt.Errorf("country: countries.csv line %d: want 6 fields, got %d", i+2, len(rec))
 		}
 		c := Country{ISO3: rec[0], ISO2: rec[1], Name: rec[2], Kind: Kind(rec[3])}
-		if rec[4] != "" {
-			c.From, _ = strconv.Atoi(rec[4])
+		if c.From, err = year(rec[4]); err != nil {
+			return nil, fmt.Errorf("country: countries.csv line %d: from: %w", i+2, err)
 		}
-		if rec[5] != "" {
-			c.To, _ = strconv.Atoi(rec[5])
+		if c.To, err = year(rec[5]); err != nil {
+			return nil, fmt.Errorf("country: countries.csv line %d: to: %w", i+2, err)
 		}
 		if _, dup := r.byCode[c.ISO3]; dup {
 			return nil, fmt.Errorf("country: countries.csv: duplicate code %s", c.ISO3)
@@ -115,6 +115,14 @@ func parse(countries, aliases []byte) (*registry, error) {
 	}
 	sort.Slice(r.all, func(i, j int) bool { return r.all[i].ISO3 < r.all[j].ISO3 })
 	return r, nil
+}
+
+// year reads an optional year: empty is 0.
+func year(s string) (int, error) {
+	if s == "" {
+		return 0, nil
+	}
+	return strconv.Atoi(s)
 }
 
 // normalize folds case, accents, punctuation and spacing so that "Côte

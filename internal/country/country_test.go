@@ -77,3 +77,26 @@ func TestJoinedUN(t *testing.T) {
 		}
 	}
 }
+
+// TestParseRejects checks that a mistake in the registry's files stops the
+// registry from loading rather than giving a wrong entry.
+func TestParseRejects(t *testing.T) {
+	const header = "iso3,iso2,name,kind,from,to\n"
+	const aliases = "alias,iso3,used_by\n"
+	tests := []struct {
+		name               string
+		countries, aliases string
+	}{
+		{"a year that is not a number", header + "SUN,SU,Soviet Union,historical,1922,199l\n", aliases},
+		{"a code twice", header + "FRA,FR,France,country,,\nFRA,FR,France,country,,\n", aliases},
+		{"an alias of an unknown code", header + "FRA,FR,France,country,,\n", aliases + "Gaul,GAU,test\n"},
+		{"an alias naming two codes", header + "FRA,FR,France,country,,\nDEU,DE,Germany,country,,\n", aliases + "France,DEU,test\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := parse([]byte(tt.countries), []byte(tt.aliases)); err == nil {
+				t.Errorf("parse(%q, %q) = nil error, want one", tt.countries, tt.aliases)
+			}
+		})
+	}
+}

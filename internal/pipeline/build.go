@@ -41,8 +41,9 @@ type DatasetResult struct {
 
 // Build validates each source's collected records and writes every dataset
 // whose rows changed: Parquet, datapackage.json and README.md, atomically. A
-// source whose records are missing, invalid or fail their assertions keeps
-// its rows from the previous version; it is marked failed in the status
+// source whose records are missing, invalid, fail their assertions or give
+// a primary key that another source's rows give (see rejectSharedKeys)
+// keeps its rows from the previous version; it is marked failed in the status
 // file and reported in the returned *SourceErrors, while the other sources
 // are published. Any other error means the dataset was left untouched.
 func Build(ctx context.Context, ws Workspace, o BuildOptions) ([]DatasetResult, error) {
@@ -91,43 +92,49 @@ func buildDataset(ws Workspace, o BuildOptions, st *State, def *dataset.Definiti
 		}
 	}
 	srcCol := def.Schema.Index(dataset.SourceField)
-	sample := false
-	var parts []*dataset.Table
-	for _, src := range sources {
-		var kept *dataset.Table
+	parts := make([]*part, len(sources))
+	for i, src := range sources {
+		p := &part{src: src}
 		if prev != nil {
-			kept = prev.Filter(func(i int) bool { return prev.Columns[srcCol].Strings[i] == src.Name })
+			p.kept = prev.Filter(func(i int) bool { return prev.Columns[srcCol].Strings[i] == src.Name })
 		}
-		s := st.Sources[src.Name]
-		recs, err := sourceRecords(ws, def.Schema, src, s, kept)
-		if err != nil {
-			if s == nil {
-				s = &SourceState{Name: src.Name, Dataset: src.Dataset, Status: StatusNotRun}
-				st.Sources[src.Name] = s
-			}
-			if s.Usable() {
-				s.Status = StatusFailed
-			}
-			if s.Status == StatusFailed || s.Error == "" {
-				s.Error = err.Error()
-			}
-			if kept != nil && kept.Len() > 0 {
-				o.Log.Warn("keeping the last good rows of a source", "source", src.Name, "rows", kept.Len(), "reason", err)
-			}
-			errs.add(src.Name, err)
-			parts = append(parts, kept)
-			if prevDesc != nil && prevDesc.Sample {
-				sample = true
-			}
+		p.fresh, p.err = sourceRecords(ws, def.Schema, src, st.Sources[src.Name], p.kept)
+		parts[i] = p
+	}
+	// Each source's records were validated alone; what no source can
+	// check alone is that no two of them give one primary key.
+	if err := rejectSharedKeys(parts); err != nil {
+		return nil, err
+	}
+	sample := false
+	tables := make([]*dataset.Table, len(parts))
+	rows := map[string]int{}
+	for i, p := range parts {
+		tables[i] = p.rows()
+		if tables[i] != nil {
+			rows[p.src.Name] = tables[i].Len()
+		}
+		if p.err == nil {
+			sample = sample || st.Sources[p.src.Name].Sample
 			continue
 		}
-		sample = sample || s.Sample
-		parts = append(parts, recs)
+		if p.kept != nil && p.kept.Len() > 0 {
+			// Published once, but the rules may have changed since.
+			if err := dataset.Validate(p.kept); err != nil {
+				return nil, fmt.Errorf("the last good rows of source %s: %w", p.src.Name, err)
+			}
+			o.Log.Warn("keeping the last good rows of a source", "source", p.src.Name, "rows", p.kept.Len(), "reason", p.err)
+		}
+		markFailed(st, p.src, p.err)
+		errs.add(p.src.Name, p.err)
+		if prevDesc != nil && prevDesc.Sample {
+			sample = true
+		}
 	}
 	if prevDesc != nil && !prevDesc.Sample && sample {
 		return nil, fmt.Errorf("%w in %s: run with --live, or choose another --data repository", ErrSampleOverLive, ws.DataDir)
 	}
-	t, err := dataset.Concat(def.Schema, parts...)
+	t, err := dataset.Concat(def.Schema, tables...)
 	if err != nil {
 		return nil, err
 	}
@@ -136,9 +143,6 @@ func buildDataset(ws Workspace, o BuildOptions, st *State, def *dataset.Definiti
 		// No source has yielded anything yet: there is nothing to publish,
 		// and an empty first version would only mislead.
 		return &DatasetResult{Name: def.Name}, nil
-	}
-	if err := dataset.Validate(t); err != nil {
-		return nil, err
 	}
 	var pq bytes.Buffer
 	if err := dataset.WriteParquet(&pq, t); err != nil {
@@ -149,8 +153,12 @@ func buildDataset(ws Workspace, o BuildOptions, st *State, def *dataset.Definiti
 		return nil, err
 	}
 	res := &DatasetResult{Name: def.Name, Rows: t.Len(), Summary: sum}
-	desc := describe(def, t, sources, prevDesc, pq.Bytes(), sample)
-	dataChanged := !sameFile(ws.ParquetPath(def.Name), pq.Bytes())
+	desc := describe(def, rows, sources, prevDesc, pq.Bytes(), t.Len(), sample)
+	same, err := dataset.SameContent(ws.ParquetPath(def.Name), pq.Bytes())
+	if err != nil {
+		return nil, err
+	}
+	dataChanged := !same
 	if prevDesc != nil {
 		desc.Version, desc.Created, desc.Changes = prevDesc.Version, prevDesc.Created, prevDesc.Changes
 	}
@@ -192,6 +200,126 @@ func buildDataset(ws Workspace, o BuildOptions, st *State, def *dataset.Definiti
 	o.Log.Info("dataset written", "dataset", def.Name, "version", desc.Version, "rows", t.Len(),
 		"added", sum.Added, "removed", sum.Removed, "changed", sum.Changed)
 	return res, nil
+}
+
+// part is what one source gives a dataset: its fresh records, or, when
+// they are missing or rejected (err says why), its rows in the previous
+// version (kept; nil when there is none).
+type part struct {
+	src   collect.Source
+	fresh *dataset.Table
+	kept  *dataset.Table
+	err   error
+}
+
+// rows returns the rows the source publishes: fresh or kept.
+func (p *part) rows() *dataset.Table {
+	if p.err == nil {
+		return p.fresh
+	}
+	return p.kept
+}
+
+// reject falls back to the source's kept rows for err.
+func (p *part) reject(err error) { p.fresh, p.err = nil, err }
+
+// markFailed records a source's failure in the status file: a source whose
+// records were usable becomes failed, with err as its error; one that has
+// not run keeps that status, and its own error if it has one.
+func markFailed(st *State, src collect.Source, err error) {
+	s := st.Sources[src.Name]
+	if s == nil {
+		s = &SourceState{Name: src.Name, Dataset: src.Dataset, Status: StatusNotRun}
+		st.Sources[src.Name] = s
+	}
+	if s.Usable() {
+		s.Status = StatusFailed
+	}
+	if s.Status == StatusFailed || s.Error == "" {
+		s.Error = err.Error()
+	}
+}
+
+// rejectSharedKeys rejects the fresh records of a source that give a
+// primary key that another source's rows give too (datasets whose key
+// holds the source never have one; the others may). Of two sources, the
+// one listed later in the sources file is rejected, so that a source added
+// at the end cannot push out one already published; when the later one is
+// already down to its kept rows, the earlier one is. A rejected source
+// publishes its kept rows, which may share keys in turn, so the check runs
+// until no key is shared. Kept rows all come from one valid version and
+// share no key, so it ends; if they do share one, the published version
+// is broken and the error says so.
+func rejectSharedKeys(parts []*part) error {
+	for changed := true; changed; {
+		changed = false
+		for i, a := range parts {
+			for _, b := range parts[i+1:] {
+				loser, other := b, a
+				if b.err != nil {
+					loser, other = a, b
+				}
+				verr := sharedKeys(loser.rows(), other.rows(), other.src.Name)
+				if verr == nil {
+					continue
+				}
+				if loser.err != nil {
+					return fmt.Errorf("the published rows of sources %s and %s: %w", a.src.Name, b.src.Name, verr)
+				}
+				loser.reject(fmt.Errorf("records rejected: %w", verr))
+				changed = true
+			}
+		}
+	}
+	return nil
+}
+
+// maxSharedKeys bounds the problems a key collision lists, as
+// dataset.Validate bounds its own.
+const maxSharedKeys = 100
+
+// sharedKeys returns a *dataset.ValidationError listing the rows of t
+// whose primary key a row of u has, or nil when there is none. Both must
+// be sorted by key, as collect writes records and build writes versions;
+// either may be nil. (Should one not be, diff.Compare still refuses the
+// built table if a key is in it twice.)
+func sharedKeys(t, u *dataset.Table, uName string) error {
+	if t == nil || u == nil {
+		return nil
+	}
+	var verr dataset.ValidationError
+	keyName := strings.Join(t.Schema.PrimaryKey, ",")
+	for i, j := 0, 0; i < t.Len() && j < u.Len(); {
+		switch c := dataset.CompareKey(t, i, u, j); {
+		case c < 0:
+			i++
+		case c > 0:
+			j++
+		default:
+			verr.Count++
+			if len(verr.Problems) < maxSharedKeys {
+				verr.Problems = append(verr.Problems, dataset.Problem{Row: i, Field: keyName, Value: keyText(t, i),
+					Message: "primary key also given by source " + uName})
+			}
+			i++
+			j++
+		}
+	}
+	if verr.Count == 0 {
+		return nil
+	}
+	return &verr
+}
+
+// keyText returns row i's primary key as its values joined by "|", as
+// dataset.Validate shows a duplicate key.
+func keyText(t *dataset.Table, i int) string {
+	key := t.Schema.KeyIndex()
+	parts := make([]string, len(key))
+	for k, col := range key {
+		parts[k] = t.Text(i, col)
+	}
+	return strings.Join(parts, "|")
 }
 
 // sourceRecords returns a source's freshly collected records after checking
@@ -250,11 +378,6 @@ func readDescriptor(path string) (*dataset.Descriptor, error) {
 		return nil, nil
 	}
 	return d, err
-}
-
-func sameFile(path string, b []byte) bool {
-	old, err := os.ReadFile(path)
-	return err == nil && bytes.Equal(old, b)
 }
 
 // nextVersion names a new version by its UTC date, adding .2, .3 ... when

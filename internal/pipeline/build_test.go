@@ -6,8 +6,11 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/defence-transparency/publish/internal/collect"
 	"github.com/defence-transparency/publish/internal/dataset"
@@ -153,5 +156,124 @@ func TestNextVersion(t *testing.T) {
 		if got := nextVersion(prev, day); got != tt.want {
 			t.Errorf("nextVersion(%q) = %q, want %q", tt.prev, got, tt.want)
 		}
+	}
+}
+
+// audits returns audit-outcomes rows of the GAO's reports with these ids.
+func audits(t *testing.T, source string, ids ...string) *dataset.Table {
+	t.Helper()
+	b := dataset.NewBuilder(dataset.AuditSchema)
+	for _, id := range ids {
+		b.String("auditor", dataset.AuditorGAO).String("report_id", id).String("country_iso3", "USA").
+			String("jurisdiction", "United States").String("published", "2024-05-01").String("title", "Report "+id).
+			String("link", "https://www.gao.gov/products/"+id).String("source", source)
+		if err := b.Add(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tbl, err := b.Table()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tbl.SortByKey()
+	return tbl
+}
+
+// TestBuildRejectsASourceGivingAnotherSourcesKey: in a dataset whose key
+// does not hold the source, two sources may give one key. The source
+// listed later is rejected and keeps its last good rows; the other is
+// published.
+func TestBuildRejectsASourceGivingAnotherSourcesKey(t *testing.T) {
+	ws := NewWorkspace(t.TempDir(), "")
+	cfg := &collect.Config{Sources: []collect.Source{
+		{Name: "gao", Dataset: "audit-outcomes", Collector: "x", URLs: []string{"file:///a"}},
+		{Name: "gao-extra", Dataset: "audit-outcomes", Collector: "x", URLs: []string{"file:///b"}},
+	}}
+	o := BuildOptions{Config: cfg, Datasets: []*dataset.Definition{dataset.AuditOutcomes},
+		Now: func() time.Time { return time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC) }}
+	published := func(t *testing.T) map[string][]string {
+		t.Helper()
+		tbl, err := dataset.ReadParquetFile(ws.ParquetPath("audit-outcomes"), dataset.AuditSchema)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string][]string{}
+		for i := range tbl.Len() {
+			got[tbl.Text(i, tbl.Schema.Index("source"))] = append(got[tbl.Text(i, tbl.Schema.Index("source"))], tbl.Text(i, 1))
+		}
+		return got
+	}
+
+	tests := []struct {
+		name       string
+		gao, extra []string
+		failed     []string // sources rejected, in order
+		want       map[string][]string
+	}{
+		{"the later source gives a key the first gives",
+			[]string{"GAO-1", "GAO-2", "GAO-4"}, []string{"GAO-4", "GAO-9"},
+			[]string{"gao-extra"},
+			map[string][]string{"gao": {"GAO-1", "GAO-2", "GAO-4"}}},
+		{"no key shared",
+			[]string{"GAO-1", "GAO-2", "GAO-4"}, []string{"GAO-9"},
+			nil,
+			map[string][]string{"gao": {"GAO-1", "GAO-2", "GAO-4"}, "gao-extra": {"GAO-9"}}},
+		// gao now gives gao-extra's published key: gao-extra, listed
+		// later, is rejected, and its last good row then makes gao's
+		// records the ones rejected. Nothing changes.
+		{"the first source gives a key the later one published",
+			[]string{"GAO-1", "GAO-2", "GAO-4", "GAO-9"}, []string{"GAO-9"},
+			[]string{"gao", "gao-extra"},
+			map[string][]string{"gao": {"GAO-1", "GAO-2", "GAO-4"}, "gao-extra": {"GAO-9"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st, err := ws.ReadState()
+			if err != nil {
+				t.Fatal(err)
+			}
+			collected(t, ws, st, "gao", audits(t, "gao", tt.gao...))
+			collected(t, ws, st, "gao-extra", audits(t, "gao-extra", tt.extra...))
+			if err := ws.WriteState(st); err != nil {
+				t.Fatal(err)
+			}
+			_, err = Build(context.Background(), ws, o)
+			var failed []string
+			var se *SourceErrors
+			if errors.As(err, &se) {
+				for _, f := range se.Failed {
+					failed = append(failed, f.Source)
+				}
+			} else if err != nil {
+				t.Fatalf("Build() = %v, want at most failed sources", err)
+			}
+			if diff := cmp.Diff(tt.failed, failed); diff != "" {
+				t.Errorf("Build() = %v; failed sources (-want +got):\n%s", err, diff)
+			}
+			if len(tt.failed) > 0 && !errors.Is(err, dataset.ErrValidation) {
+				t.Errorf("Build() = %v, want an error wrapping dataset.ErrValidation", err)
+			}
+			if diff := cmp.Diff(tt.want, published(t)); diff != "" {
+				t.Errorf("published report ids by source (-want +got):\n%s", diff)
+			}
+			desc, err := dataset.ReadDescriptor(ws.DescriptorPath("audit-outcomes"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range desc.Sources {
+				if s.Rows != len(tt.want[s.Name]) {
+					t.Errorf("descriptor: source %s has %d rows, want %d", s.Name, s.Rows, len(tt.want[s.Name]))
+				}
+			}
+			after, err := ws.ReadState()
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, name := range tt.failed {
+				if s := after.Sources[name]; s.Status != StatusFailed || !strings.Contains(s.Error, "primary key also given by source") {
+					t.Errorf("source %s's state = %+v, want failed naming the shared key", name, s)
+				}
+			}
+		})
 	}
 }

@@ -5,8 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -156,18 +157,9 @@ func describeCounts(name, version string, s *diff.Summary) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s: %s rows; %s added, %s removed, %s changed (%s revisions of published figures)",
 		name, version, thousands(s.NewRows), thousands(s.Added), thousands(s.Removed), thousands(s.Changed), thousands(s.Revisions))
-	for _, src := range sortedKeys(s.BySource) {
+	for _, src := range slices.Sorted(maps.Keys(s.BySource)) {
 		c := s.BySource[src]
 		fmt.Fprintf(&b, "\n  %s: %s added, %s removed, %s changed", src, thousands(c.Added), thousands(c.Removed), thousands(c.Changed))
 	}
 	return b.String()
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -10,16 +10,11 @@ import (
 	"github.com/defence-transparency/publish/internal/dataset"
 )
 
-// describe returns the descriptor of a dataset built from t. Version and
+// describe returns the descriptor of a dataset version: rows counts each
+// source's rows, parquet is the data file and n its row count. Version and
 // Created are left for the caller; each source's Updated is carried over
 // from prev.
-func describe(def *dataset.Definition, t *dataset.Table, sources []collect.Source, prev *dataset.Descriptor, parquet []byte, sample bool) *dataset.Descriptor {
-	rows := map[string]int{}
-	if col := t.Schema.Index(dataset.SourceField); col >= 0 {
-		for _, s := range t.Columns[col].Strings {
-			rows[s]++
-		}
-	}
+func describe(def *dataset.Definition, rows map[string]int, sources []collect.Source, prev *dataset.Descriptor, parquet []byte, n int, sample bool) *dataset.Descriptor {
 	updated := map[string]string{}
 	if prev != nil {
 		for _, s := range prev.Sources {
@@ -27,7 +22,7 @@ func describe(def *dataset.Definition, t *dataset.Table, sources []collect.Sourc
 		}
 	}
 	d := &dataset.Descriptor{
-		Profile:     "tabular-data-package",
+		Profile:     dataset.TabularDataPackage,
 		Name:        def.Name,
 		Title:       def.Title,
 		Description: def.Description,
@@ -50,16 +45,7 @@ func describe(def *dataset.Definition, t *dataset.Table, sources []collect.Sourc
 			d.Licenses = append(d.Licenses, dataset.License{Title: s.Licence, Path: s.LicenceURL})
 		}
 	}
-	d.Resources = []dataset.Resource{{
-		Name:      def.Name,
-		Path:      def.Name + ".parquet",
-		Format:    "parquet",
-		MediaType: "application/vnd.apache.parquet",
-		Bytes:     int64(len(parquet)),
-		Hash:      "sha256:" + collect.Sum(parquet),
-		Rows:      t.Len(),
-		Schema:    dataset.TableSchemaOf(def.Schema),
-	}}
+	d.Resources = []dataset.Resource{dataset.NewResource(def.Name, def.Name+".parquet", "parquet", parquet, n, def.Schema)}
 	return d
 }
 

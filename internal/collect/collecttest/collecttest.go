@@ -130,12 +130,14 @@ type Fault struct {
 	check   func(err error, sc *scene) error
 }
 
-// suiteConfig returns the settings Check fetches with: small and quick, so
-// that every fault shows in well under a second.
+// suiteConfig returns the settings Check fetches with: a small size limit
+// and a quick retry, so that every fault shows in well under a second. The
+// timeout is a generous one, which a loaded machine running many suites at
+// once does not reach; the fault that tests it sets its own.
 func suiteConfig() collect.FetchConfig {
 	return collect.FetchConfig{
 		UserAgent: UserAgent,
-		Timeout:   collect.Duration{Duration: 250 * time.Millisecond},
+		Timeout:   collect.Duration{Duration: 10 * time.Second},
 		Retries:   1,
 		Backoff:   collect.Duration{Duration: time.Millisecond},
 		MaxBody:   maxBody,

@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -107,7 +108,7 @@ func TestCollectorWorks(t *testing.T) {
 	tests := []struct {
 		name string
 		url  string
-		fsys fstest.MapFS
+		fsys fs.FS // nil: the network
 	}{
 		{"server", srv.URL + "/gdp.csv", nil},
 		{"mirror", "https://stats.example.org/gdp.csv", mirror},
@@ -115,13 +116,7 @@ func TestCollectorWorks(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			src := collect.Source{Name: "fake", URLs: []string{tt.url}}
-			var f collect.Fetcher
-			if tt.fsys != nil {
-				f = Fetcher(t, src, tt.fsys)
-			} else {
-				f = Fetcher(t, src, nil)
-			}
-			table, err := (&csvCollector{}).Collect(t.Context(), f, src)
+			table, err := (&csvCollector{}).Collect(t.Context(), Fetcher(t, src, tt.fsys), src)
 			if err != nil {
 				t.Fatal(err)
 			}

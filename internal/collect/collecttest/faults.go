@@ -39,6 +39,7 @@ func Faults() []Fault {
 		{
 			Name:        "timeout",
 			Description: "the server sends nothing for longer than the fetcher's timeout; the error is a timeout",
+			config:      func(c *collect.FetchConfig) { c.Timeout.Duration = 250 * time.Millisecond },
 			handler: withoutRobots(func(w http.ResponseWriter, r *http.Request) {
 				select {
 				case <-r.Context().Done():
