@@ -18,7 +18,7 @@ import (
 	"github.com/defence-transparency/publish/internal/mirror"
 )
 
-// mirrorSource is the source of /work/notes/sources-gao.toml without its
+// mirrorSource is the gao source of the repository's sources.toml without its
 // options: the listing and the feed in the bundled mirror.
 func mirrorSource() collect.Source {
 	return collect.Source{
@@ -59,9 +59,9 @@ var wantMirrorWarnings = []string{
 	`gao: GAO-24-106044: the listing dates it 2024-05-30 but the feed 2024-06-03; the listing's date is kept`,
 }
 
-// reportsOf reads a table back into reports, checking the columns every
-// row shares.
-func reportsOf(t *testing.T, tab *dataset.Table, source string) []report {
+// reportsOf reads a table of mirrorSource back into reports, checking the
+// columns every row shares.
+func reportsOf(t *testing.T, tab *dataset.Table) []report {
 	t.Helper()
 	if err := tab.Check(); err != nil {
 		t.Fatalf("table: %v", err)
@@ -75,7 +75,7 @@ func reportsOf(t *testing.T, tab *dataset.Table, source string) []report {
 	}
 	var out []report
 	for i := range tab.Len() {
-		fixed := map[string]string{"auditor": "us_gao", "country_iso3": "USA", "jurisdiction": "United States", dataset.SourceField: source}
+		fixed := map[string]string{"auditor": "us_gao", "country_iso3": "USA", "jurisdiction": "United States", dataset.SourceField: mirrorSource().Name}
 		for name, want := range fixed {
 			if got := tab.Text(i, col(name)); got != want {
 				t.Errorf("row %d: %s = %q, want %q", i, name, got, want)
@@ -110,7 +110,7 @@ func TestCollectMirror(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Collect() error = %v", err)
 			}
-			if diff := cmp.Diff(wantMirror, reportsOf(t, tab, "gao")); diff != "" {
+			if diff := cmp.Diff(wantMirror, reportsOf(t, tab)); diff != "" {
 				t.Errorf("Collect(mirror) rows mismatch (-want +got):\n%s", diff)
 			}
 			if diff := cmp.Diff(wantMirrorWarnings, w.List()); diff != "" {
@@ -261,7 +261,7 @@ func TestCollectDuplicateAcrossPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(wantMirror, reportsOf(t, tab, "gao")); diff != "" {
+	if diff := cmp.Diff(wantMirror, reportsOf(t, tab)); diff != "" {
 		t.Errorf("Collect() rows mismatch (-want +got):\n%s", diff)
 	}
 	if diff := cmp.Diff(wantMirrorWarnings, w.List()); diff != "" {
@@ -289,7 +289,7 @@ func TestCollectSubject(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range reportsOf(t, tab, "gao") {
+	for _, r := range reportsOf(t, tab) {
 		want := "National Defense"
 		if r.ID == "GAO-24-107311" { // only in the feed
 			want = ""
@@ -308,7 +308,7 @@ func TestCollectFeedFilter(t *testing.T) {
 		t.Fatal(err)
 	}
 	var ids []string
-	for _, r := range reportsOf(t, tab, "gao") {
+	for _, r := range reportsOf(t, tab) {
 		ids = append(ids, r.ID)
 	}
 	if !slices.Contains(ids, "GAO-24-106290") || slices.Contains(ids, "GAO-24-107311") || len(ids) != len(wantMirror) {

@@ -25,8 +25,7 @@ func pageURL(n int) string {
 // mirrorPage returns the mirror's copy of the n-th listing page.
 func mirrorPage(t *testing.T, n int) *collect.Document {
 	t.Helper()
-	name := "www.gao.gov/reports-testimonies@" + strings.TrimPrefix(pageURL(n), "https://www.gao.gov/reports-testimonies?")
-	b, err := fs.ReadFile(mirror.FS, name)
+	b, err := fs.ReadFile(mirror.FS, pageFile(n))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,12 +1,8 @@
 package gao
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 
 	"github.com/defence-transparency/publish/internal/collect"
 	"github.com/defence-transparency/publish/internal/collect/collecttest"
@@ -27,18 +23,4 @@ func TestSuite(t *testing.T) {
 			return &Collector{}, src
 		},
 	})
-}
-
-// TestMirrorOnDisk reads the bundled mirror's folder as it lies on disk,
-// through the file names a user's wget would give.
-func TestMirrorOnDisk(t *testing.T) {
-	src := mirrorSource()
-	f := collecttest.Fetcher(t, src, os.DirFS(filepath.Join("..", "..", "mirror", "files")))
-	tab, err := new(Collector).Collect(t.Context(), f, src)
-	if err != nil {
-		t.Fatalf("Collect() error = %v", err)
-	}
-	if diff := cmp.Diff(wantMirror, reportsOf(t, tab, "gao")); diff != "" {
-		t.Errorf("Collect(mirror on disk) rows mismatch (-want +got):\n%s", diff)
-	}
 }

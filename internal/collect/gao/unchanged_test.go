@@ -51,7 +51,7 @@ func TestCollectUnchanged(t *testing.T) {
 			if err != nil {
 				t.Fatalf("second Collect() error = %v", err)
 			}
-			if got := reportsOf(t, tab, "gao"); len(got) != len(wantMirror) {
+			if got := reportsOf(t, tab); len(got) != len(wantMirror) {
 				t.Errorf("second Collect() = %d rows, want %d: the unchanged documents are read from the archive", len(got), len(wantMirror))
 			}
 		})

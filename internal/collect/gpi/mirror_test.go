@@ -98,6 +98,10 @@ func TestCollectFromMirror(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Collect(mirror) error = %v", err)
 	}
+	overall, year, yearOverall := sampleCounts()
+	if got, want := tab.Len(), overall+year-yearOverall; got != want {
+		t.Errorf("Collect(mirror) = %d rows, want %d", got, want)
+	}
 	wantWarnings := []string{`gpi: workbook ` + sampleURL + `: sheet "2025" cell A1 holds the spreadsheet error #VALUE!; nothing is published for it`}
 	if diff := cmp.Diff(wantWarnings, warnings.List()); diff != "" {
 		t.Errorf("Collect(mirror) warnings (-want +got):\n%s", diff)

@@ -1,7 +1,6 @@
 package gpi
 
 import (
-	"os"
 	"testing"
 
 	"github.com/defence-transparency/publish/internal/collect"
@@ -24,20 +23,5 @@ func TestSuite(t *testing.T) {
 				},
 			})
 		})
-	}
-}
-
-// TestSuiteFetcherOnMirror collects the bundled mirror's files through the
-// suite's test fetcher.
-func TestSuiteFetcherOnMirror(t *testing.T) {
-	src := gpiSource(LandingURL)
-	f := collecttest.Fetcher(t, src, os.DirFS(mirrorRoot))
-	tab, err := (&Collector{}).Collect(t.Context(), f, src)
-	if err != nil {
-		t.Fatalf("Collect(mirror) error = %v", err)
-	}
-	overall, year, yearOverall := sampleCounts()
-	if got, want := tab.Len(), overall+year-yearOverall; got != want {
-		t.Errorf("Collect(mirror) = %d rows, want %d", got, want)
 	}
 }

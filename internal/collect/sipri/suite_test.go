@@ -1,12 +1,10 @@
 package sipri
 
 import (
-	"os"
 	"testing"
 
 	"github.com/defence-transparency/publish/internal/collect"
 	"github.com/defence-transparency/publish/internal/collect/collecttest"
-	"github.com/defence-transparency/publish/internal/dataset"
 )
 
 // TestSuite serves the collector the misbehaving publishers of the shared
@@ -25,19 +23,5 @@ func TestSuite(t *testing.T) {
 				},
 			})
 		})
-	}
-}
-
-// TestSuiteFetcherOnMirror collects the bundled mirror's files through the
-// suite's test fetcher.
-func TestSuiteFetcherOnMirror(t *testing.T) {
-	src := sipriSource(landingURL)
-	f := collecttest.Fetcher(t, src, os.DirFS("../../mirror/files"))
-	tab, err := (&Collector{}).Collect(t.Context(), f, src)
-	if err != nil {
-		t.Fatalf("Collect(mirror) error: %v", err)
-	}
-	if got, want := len(dataset.Expenditures(tab)), len(sampleRecords()); got != want {
-		t.Errorf("Collect(mirror) = %d rows, want %d", got, want)
 	}
 }

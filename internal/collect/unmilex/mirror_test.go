@@ -20,19 +20,9 @@ func TestMirrorGolden(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Collect(bundled mirror) error = %v", err)
 	}
+	if tab.Len() != len(fixturePages) {
+		t.Errorf("Collect(bundled mirror) = %d rows, want %d, one per sample page", tab.Len(), len(fixturePages))
+	}
 	tab.SortByKey()
 	collecttest.Golden(t, goldenFile, tab, *update)
-}
-
-// TestMirrorOnDisk reads the mirror's folder on disk through the suite's test
-// fetcher, as a user's mirror folder would be read.
-func TestMirrorOnDisk(t *testing.T) {
-	src := mirrorSource()
-	tab, err := (&Collector{Now: fixedNow}).Collect(t.Context(), collecttest.Fetcher(t, src, mirrorDirFS(t)), src)
-	if err != nil {
-		t.Fatalf("Collect() error = %v", err)
-	}
-	if tab.Len() != len(fixturePages) {
-		t.Errorf("Collect() = %d rows, want %d", tab.Len(), len(fixturePages))
-	}
 }

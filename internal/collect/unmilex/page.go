@@ -108,13 +108,13 @@ func Parse(body []byte) (*Report, error) {
 		return nil, fmt.Errorf("%d report statements, want at most one: %w", len(statements), ErrFormat)
 	}
 
-	curText, _ := labelledText(root, "National Currency")
+	curText := labelledText(root, "National Currency")
 	cur, warning := parseCurrency(curText)
 	if warning != "" {
 		r.warn("%s", warning)
 	}
-	unit, _ := labelledText(root, "Unit of Measure")
-	totalText, _ := labelledText(root, "Total expenditure")
+	unit := labelledText(root, "Unit of Measure")
+	totalText := labelledText(root, "Total expenditure")
 	headline, hasHeadline, err := ParseNumber(totalText)
 	if err != nil {
 		return nil, fmt.Errorf("total expenditure: %w", err)
@@ -283,13 +283,13 @@ func labelled(root *goquery.Selection, label string) (*goquery.Selection, bool) 
 }
 
 // labelledText returns the text after label on one line, without the
-// colon that may open it.
-func labelledText(root *goquery.Selection, label string) (string, bool) {
+// colon that may open it, or "" when the page has no such label.
+func labelledText(root *goquery.Selection, label string) string {
 	v, ok := labelled(root, label)
 	if !ok {
-		return "", false
+		return ""
 	}
-	return strings.TrimSpace(strings.TrimPrefix(inline(v.Text()), ":")), true
+	return strings.TrimSpace(strings.TrimPrefix(inline(v.Text()), ":"))
 }
 
 func sameLabel(text, label string) bool {

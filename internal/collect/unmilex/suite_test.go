@@ -1,9 +1,6 @@
 package unmilex
 
 import (
-	"io/fs"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/defence-transparency/publish/internal/collect"
@@ -23,18 +20,4 @@ func TestSuite(t *testing.T) {
 			return &Collector{Now: fixedNow}, src
 		},
 	})
-}
-
-// collectFetcher is the suite's test fetcher on the network (httptest) and
-// on file:// URLs.
-func collectFetcher(t *testing.T, src collect.Source) collect.Fetcher {
-	t.Helper()
-	return collecttest.Fetcher(t, src, nil)
-}
-
-// mirrorDirFS returns the bundled mirror's folder on disk, rooted where
-// host folders sit.
-func mirrorDirFS(t *testing.T) fs.FS {
-	t.Helper()
-	return os.DirFS(filepath.Join("..", "..", "mirror", "files"))
 }

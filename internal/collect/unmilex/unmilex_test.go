@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -239,7 +240,9 @@ func TestCollectIndexFallback(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tt.f.Docs = mergeDocs(tt.f.Docs, docs)
+			all := maps.Clone(docs)
+			maps.Copy(all, tt.f.Docs)
+			tt.f.Docs = all
 			// 2025 is past the sample: its pages are served as the
 			// empty form.
 			for _, code := range []string{"AFG", "LIE"} {
@@ -268,17 +271,6 @@ func TestCollectIndexFallback(t *testing.T) {
 	}
 }
 
-func mergeDocs(a, b map[string][]byte) map[string][]byte {
-	m := map[string][]byte{}
-	for k, v := range b {
-		m[k] = v
-	}
-	for k, v := range a {
-		m[k] = v
-	}
-	return m
-}
-
 // TestCollectFiles reads pages saved by hand into a folder, with an index
 // that links them relatively: the rows link to the site, not the disk.
 func TestCollectFiles(t *testing.T) {
@@ -299,7 +291,7 @@ func TestCollectFiles(t *testing.T) {
 	}
 	src := mirrorSource()
 	src.URLs = []string{"file://" + filepath.ToSlash(filepath.Join(dir, "index.html"))}
-	tab, err := (&Collector{Now: fixedNow}).Collect(context.Background(), collectFetcher(t, src), src)
+	tab, err := (&Collector{Now: fixedNow}).Collect(context.Background(), collecttest.Fetcher(t, src, nil), src)
 	if err != nil {
 		t.Fatalf("Collect() error = %v", err)
 	}

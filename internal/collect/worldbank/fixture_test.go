@@ -5,7 +5,7 @@ package worldbank
 //	go test ./internal/collect/worldbank -update
 //
 // writes the two ZIPs under internal/mirror/files/api.worldbank.org
-// (TestMirrorFixtures) and then the golden records under testdata/golden
+// (TestMirrorFixtures) and then the golden rows under testdata/golden
 // (TestMirrorGolden). Without -update the test checks that
 // the committed files are exactly what the generator makes, so regenerating
 // gives identical bytes (fixed member times, fixed member order).

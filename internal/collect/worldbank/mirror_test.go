@@ -1,9 +1,6 @@
 package worldbank
 
 import (
-	"bytes"
-	"encoding/csv"
-	"os"
 	"path/filepath"
 	"strconv"
 	"testing"
@@ -11,60 +8,18 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/defence-transparency/publish/internal/collect/collecttest"
 	"github.com/defence-transparency/publish/internal/country"
 	"github.com/defence-transparency/publish/internal/dataset"
 )
 
-// goldenFile holds the records of the two mirror downloads, one per line, so
-// a change of the fixtures or the parser shows up in review.
-var goldenFile = filepath.Join("testdata", "golden", "mirror-records.csv")
-
-func writeGolden(recs []dataset.Expenditure) []byte {
-	var b bytes.Buffer
-	w := csv.NewWriter(&b)
-	w.Write([]string{"country", "country_name", "year", "measure", "unit", "value"})
-	for _, r := range recs {
-		w.Write([]string{r.Country, r.CountryName, strconv.Itoa(r.Year), r.Measure, r.Unit,
-			strconv.FormatFloat(r.Value, 'f', -1, 64)})
-	}
-	w.Flush()
-	return b.Bytes()
-}
-
-func readGolden(t *testing.T, b []byte) []dataset.Expenditure {
-	t.Helper()
-	rows, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
-	if err != nil {
-		t.Fatalf("read %s: %v", goldenFile, err)
-	}
-	var recs []dataset.Expenditure
-	for _, r := range rows[1:] {
-		year, err1 := strconv.Atoi(r[2])
-		v, err2 := strconv.ParseFloat(r[5], 64)
-		if err1 != nil || err2 != nil {
-			t.Fatalf("%s: bad row %q", goldenFile, r)
-		}
-		recs = append(recs, dataset.Expenditure{Country: r[0], CountryName: r[1], Year: year, Measure: r[3],
-			Source: dataset.SourceWorldBank, Value: v, HasValue: true, Unit: r[4]})
-	}
-	return recs
-}
+// goldenFile holds the rows of the two mirror downloads, so a change of the
+// fixtures or the parser shows up in review.
+var goldenFile = filepath.Join("testdata", "golden", "mirror-rows.csv")
 
 func TestMirrorGolden(t *testing.T) {
-	docs := mirrorDocs(t)
-	got := parseAll(t, docs, BulkURL(ShareOfGDP), BulkURL(CurrentUSD))
-	if *update {
-		if err := os.WriteFile(goldenFile, writeGolden(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	b, err := os.ReadFile(goldenFile)
-	if err != nil {
-		t.Fatalf("%v (generate with -update)", err)
-	}
-	if diff := cmp.Diff(readGolden(t, b), got); diff != "" {
-		t.Errorf("Parse(mirror) records mismatch (-want +got):\n%s", diff)
-	}
+	got := parseAll(t, mirrorDocs(t), BulkURL(ShareOfGDP), BulkURL(CurrentUSD))
+	collecttest.Golden(t, goldenFile, dataset.ExpenditureTable(got), *update)
 }
 
 // TestMirrorRecordsFromTable checks the parse of the mirror downloads

@@ -89,7 +89,7 @@ func Parse(name string, body []byte) ([]dataset.Expenditure, Summary, error) {
 
 func parse(name string, body []byte) ([]dataset.Expenditure, Summary, error) {
 	if collect.IsZip(body) {
-		return parseZip(name, body)
+		return parseZip(body)
 	}
 	if err := sniffText(body); err != nil {
 		return nil, Summary{}, err
@@ -137,7 +137,7 @@ var (
 	indicatorMember = regexp.MustCompile(`(?i)^Metadata_Indicator_.*\.csv$`)
 )
 
-func parseZip(name string, body []byte) ([]dataset.Expenditure, Summary, error) {
+func parseZip(body []byte) ([]dataset.Expenditure, Summary, error) {
 	zr, err := zip.NewReader(bytes.NewReader(body), int64(len(body)))
 	if err != nil {
 		return nil, Summary{}, fmt.Errorf("read zip: %v: %w", err, ErrFormat)
