@@ -16,7 +16,7 @@ func BenchmarkCSVMilex(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	src := sourceNamed(b, readSources(b, "realdata.toml"), "un-milex-scraped")
+	src := sourceNamed(b, readSources(b, realdataFile), "un-milex-scraped")
 	src.URLs = []string{"https://example.org/milex.csv"}
 	docs := map[string][]byte{src.URLs[0]: body}
 	b.ReportAllocs()
@@ -35,7 +35,7 @@ func BenchmarkXLSXInform(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	src := sourceNamed(b, readSources(b, "sources.toml"), "inform-risk")
+	src := sourceNamed(b, readSources(b, sourcesFile), "inform-risk")
 	docs := map[string][]byte{src.URLs[0]: body}
 	b.ReportAllocs()
 	b.SetBytes(int64(len(body)))

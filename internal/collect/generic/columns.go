@@ -3,6 +3,7 @@ package generic
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -29,9 +30,11 @@ func (c *colLoc) String() string {
 	return fmt.Sprintf("columns %q", c.names)
 }
 
-// compileColLoc compiles the column settings of a field: column, columns,
-// and index or (letters) letter.
-func compileColLoc(s *fieldSpec, letters bool) (*colLoc, error) {
+// locateColumn compiles the column settings of a field (column, columns,
+// index, letter), the locator of the csv and xlsx shapes and the table
+// cell of an html one; ok is false when the field sets none. The shape's
+// keys have already kept out the settings it does not take.
+func locateColumn(s *fieldSpec) (loc *colLoc, ok bool, err error) {
 	set := 0
 	c := &colLoc{index: -1}
 	if s.Column != "" {
@@ -41,11 +44,11 @@ func compileColLoc(s *fieldSpec, letters bool) (*colLoc, error) {
 	if s.Columns != nil {
 		set++
 		if len(s.Columns) == 0 {
-			return nil, fmt.Errorf("columns: give the header texts to try, in order")
+			return nil, false, fmt.Errorf("columns: give the header texts to try, in order")
 		}
 		for _, n := range s.Columns {
 			if strings.TrimSpace(n) == "" {
-				return nil, fmt.Errorf("columns: an empty header text")
+				return nil, false, fmt.Errorf("columns: an empty header text")
 			}
 		}
 		c.names = s.Columns
@@ -53,32 +56,32 @@ func compileColLoc(s *fieldSpec, letters bool) (*colLoc, error) {
 	if s.Index != 0 {
 		set++
 		if s.Index < 0 {
-			return nil, fmt.Errorf("index: %d, want a column number from 1", s.Index)
+			return nil, false, fmt.Errorf("index: %d, want a column number from 1", s.Index)
 		}
 		c.index = s.Index - 1
 	}
 	if s.Letter != "" {
 		set++
 		n, err := excelize.ColumnNameToNumber(strings.TrimSpace(s.Letter))
-		if err != nil || !letters {
-			return nil, fmt.Errorf("letter: %q is not a column letter (A to XFD)", s.Letter)
+		if err != nil {
+			return nil, false, fmt.Errorf("letter: %q is not a column letter (A to XFD)", s.Letter)
 		}
 		c.index = n - 1
 	}
-	if set > 1 {
-		return nil, fmt.Errorf("set one of column, columns, index and letter")
+	switch set {
+	case 0:
+		return nil, false, nil
+	case 1:
+		return c, true, nil
 	}
-	return c, nil
+	return nil, false, fmt.Errorf("set one of column, columns, index and letter")
 }
 
-// locateColumn is the locator of the csv and xlsx shapes.
-func locateColumn(s *fieldSpec) (any, bool, error) {
-	if s.Column == "" && s.Columns == nil && s.Index == 0 && s.Letter == "" {
-		return nil, false, nil
-	}
-	c, err := compileColLoc(s, true)
-	if err != nil {
-		return nil, false, err
+// locateCells is the locator of the csv and xlsx shapes.
+func locateCells(s *fieldSpec) (any, bool, error) {
+	c, ok, err := locateColumn(s)
+	if !ok {
+		return nil, ok, err
 	}
 	return c, true, nil
 }
@@ -109,11 +112,8 @@ func newHeader(names []string) *header {
 	return h
 }
 
-// resolve returns the column c names in this header.
+// resolve returns the position of the column c names by header text.
 func (h *header) resolve(c *colLoc) (int, error) {
-	if c.index >= 0 {
-		return c.index, nil
-	}
 	for _, n := range c.names {
 		i, ok := h.pos[headerKey(n)]
 		switch {
@@ -138,38 +138,40 @@ func (h *header) resolve(c *colLoc) (int, error) {
 	return 0, fmt.Errorf("%s: not in the header (it has %q%s): %w", c, have, more, ErrFormat)
 }
 
-// cellRecord is a row of cells: a CSV record or a sheet row.
-type cellRecord struct {
-	cells  []string
-	h      *header // nil when the file has no header row
-	at     string  // where, for messages
-	url    string
+// cellDoc is what the rows of one CSV file or sheet share.
+type cellDoc struct {
+	cols   map[*colLoc]int // the columns named by header text, resolved
+	base   *url.URL
 	source string
 	// sheet is set for spreadsheet rows, whose cells may hold error
 	// values.
 	sheet bool
 }
 
-func (r *cellRecord) where() string { return r.at }
-func (r *cellRecord) base() string  { return r.url }
+// cellRecord is a row of cells: a CSV record or a sheet row.
+type cellRecord struct {
+	cells []string
+	at    string // where, for messages
+	doc   *cellDoc
+}
+
+func (r *cellRecord) where() string  { return r.at }
+func (r *cellRecord) base() *url.URL { return r.doc.base }
 
 func (r *cellRecord) lookup(ctx context.Context, l any) (string, error) {
 	c := l.(*colLoc)
 	i := c.index
 	if i < 0 {
-		var err error
-		if i, err = r.h.resolve(c); err != nil {
-			return "", err
-		}
+		i = r.doc.cols[c]
 	}
 	if i >= len(r.cells) {
 		return "", nil
 	}
 	v := r.cells[i]
-	if r.sheet && errorValues[strings.TrimSpace(v)] {
+	if r.doc.sheet && errorValues[strings.TrimSpace(v)] {
 		cell, _ := excelize.CoordinatesToCellName(i+1, 1)
 		collect.Warn(ctx, "%s: %s, column %s: the cell holds the error value %s: left empty",
-			r.source, r.at, strings.TrimSuffix(cell, "1"), strings.TrimSpace(v))
+			r.doc.source, r.at, strings.TrimSuffix(cell, "1"), strings.TrimSpace(v))
 		return "", nil
 	}
 	return v, nil
@@ -219,16 +221,14 @@ type rawRow struct {
 	at    string
 }
 
-// cellRecords makes the records of a table with a header row (names nil:
-// without one), unpivoting it when up is set, after checking that the
-// header has every column locs name.
-func cellRecords(names []string, rows []rawRow, up *unpivot, locs []any, url, source string, sheet bool) ([]record, error) {
+// cellRecords makes the records of a table of page p with a header row
+// (names nil: without one), unpivoting it when up is set, after resolving
+// every column locs name in the header.
+func cellRecords(p *page, names []string, rows []rawRow, up *unpivot, locs []any, sheet bool) ([]record, error) {
 	var h *header
-	if names != nil {
-		h = newHeader(names)
-	}
-	var cols []int
-	if up != nil {
+	var cols []int // the columns to unpivot
+	switch {
+	case up != nil:
 		for i, n := range names {
 			if up.re.MatchString(squash(n)) {
 				cols = append(cols, i)
@@ -237,51 +237,57 @@ func cellRecords(names []string, rows []rawRow, up *unpivot, locs []any, url, so
 		if len(cols) == 0 {
 			return nil, fmt.Errorf("options.unpivot.columns: no header text matches %s: %w", up.re, ErrFormat)
 		}
-		width := len(names)
 		h = newHeader(append(slices.Clone(names), up.header, up.value))
-		if err := checkColumns(h, locs); err != nil {
-			return nil, err
-		}
-		var recs []record
-		for _, r := range rows {
-			for _, c := range cols {
-				cells := make([]string, width+2)
-				copy(cells, r.cells)
-				cells[width] = names[c]
-				if c < len(r.cells) {
-					cells[width+1] = r.cells[c]
-				}
-				recs = append(recs, &cellRecord{cells: cells, h: h, url: url, source: source, sheet: sheet,
-					at: fmt.Sprintf("%s, column %q", r.at, squash(names[c]))})
-			}
+	case names != nil:
+		h = newHeader(names)
+	}
+	doc := &cellDoc{base: p.base(), source: p.source, sheet: sheet}
+	var err error
+	if doc.cols, err = resolveColumns(h, locs); err != nil {
+		return nil, err
+	}
+	if up == nil {
+		recs := make([]record, len(rows))
+		for i, r := range rows {
+			recs[i] = &cellRecord{cells: r.cells, at: r.at, doc: doc}
 		}
 		return recs, nil
 	}
-	if err := checkColumns(h, locs); err != nil {
-		return nil, err
-	}
-	recs := make([]record, len(rows))
-	for i, r := range rows {
-		recs[i] = &cellRecord{cells: r.cells, h: h, url: url, source: source, sheet: sheet, at: r.at}
+	width := len(names)
+	var recs []record
+	for _, r := range rows {
+		for _, c := range cols {
+			cells := make([]string, width+2)
+			copy(cells, r.cells)
+			cells[width] = names[c]
+			if c < len(r.cells) {
+				cells[width+1] = r.cells[c]
+			}
+			recs = append(recs, &cellRecord{cells: cells, doc: doc, at: fmt.Sprintf("%s, column %q", r.at, squash(names[c]))})
+		}
 	}
 	return recs, nil
 }
 
-// checkColumns resolves every column locator against a document's header,
-// so that a missing column fails the document at once rather than when a
-// row first needs it.
-func checkColumns(h *header, locs []any) error {
+// resolveColumns resolves every column locator of locs named by header
+// text against a document's header (nil: the file has none), so that a
+// missing column fails the document at once rather than when a row first
+// needs it, and rows find their cells by position.
+func resolveColumns(h *header, locs []any) (map[*colLoc]int, error) {
+	cols := map[*colLoc]int{}
 	for _, l := range locs {
 		c, ok := l.(*colLoc)
 		if !ok || c.index >= 0 {
 			continue
 		}
 		if h == nil {
-			return fmt.Errorf("%s: the options say the file has no header row: %w", c, ErrConfig)
+			return nil, fmt.Errorf("%s: the options say the file has no header row: %w", c, ErrConfig)
 		}
-		if _, err := h.resolve(c); err != nil {
-			return err
+		i, err := h.resolve(c)
+		if err != nil {
+			return nil, err
 		}
+		cols[c] = i
 	}
-	return nil
+	return cols, nil
 }

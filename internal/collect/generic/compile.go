@@ -3,6 +3,7 @@ package generic
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"regexp"
 	"slices"
 	"sort"
@@ -16,7 +17,6 @@ import (
 type config struct {
 	shape string
 	src   collect.Source
-	def   *dataset.Definition
 	form  format
 	m     *mapping
 }
@@ -46,8 +46,9 @@ type record interface {
 	lookup(ctx context.Context, loc any) (string, error)
 	// where says where the record is, for messages: a URL and row.
 	where() string
-	// base is the URL that relative links in the record resolve against.
-	base() string
+	// base is the URL that relative links in the record resolve
+	// against; nil when there is none.
+	base() *url.URL
 }
 
 // shape is one configured collector's part of compiling the options.
@@ -65,9 +66,9 @@ type shape struct {
 var shapes = map[string]shape{
 	HTML: {decode: decodeHTML, keys: []string{"selector", "attr", "all", "join", "column", "columns", "index"}, locate: locateHTML},
 	Feed: {decode: decodeFeed, keys: []string{"item"}, locate: locateFeed},
-	CSV:  {decode: decodeCSV, keys: []string{"column", "columns", "index"}, locate: locateColumn},
+	CSV:  {decode: decodeCSV, keys: []string{"column", "columns", "index"}, locate: locateCells},
 	JSON: {decode: decodeJSON, keys: []string{"path", "join"}, locate: locateJSON},
-	XLSX: {decode: decodeXLSX, keys: []string{"column", "columns", "letter"}, locate: locateColumn},
+	XLSX: {decode: decodeXLSX, keys: []string{"column", "columns", "letter"}, locate: locateCells},
 }
 
 // locatorKeys returns the locator settings spec uses.
@@ -117,7 +118,7 @@ func compile(name string, def *dataset.Definition, src collect.Source) (*config,
 			return fail(err)
 		}
 	}
-	return &config{shape: name, src: src, def: def, form: f, m: m}, nil
+	return &config{shape: name, src: src, form: f, m: m}, nil
 }
 
 // namePattern is the form of a var's name and of a template placeholder.
@@ -149,6 +150,10 @@ func compileMapping(shapeName string, sh shape, c *common, s *dataset.Schema) (*
 		}
 		fd.typ = s.Fields[i].Type
 		fd.index = i
+		// Number fields without a number transform take the source's
+		// format.
+		fd.implicitNumber = (fd.typ == dataset.Number || fd.typ == dataset.Integer) &&
+			!slices.ContainsFunc(fd.spec.Transforms, func(t *transformSpec) bool { return t.Op == "number" })
 		m.byName[name] = fd
 	}
 	for _, name := range sortedKeys(c.Vars) {
@@ -172,12 +177,6 @@ func compileMapping(shapeName string, sh shape, c *common, s *dataset.Schema) (*
 			m.fields = append(m.fields, fd)
 		} else if sf.Required && sf.Name != dataset.SourceField {
 			return nil, fmt.Errorf("options.fields.%s: required by the dataset but not configured", sf.Name)
-		}
-	}
-	// Number fields without a number transform take the source's format.
-	for _, fd := range m.fields {
-		if (fd.typ == dataset.Number || fd.typ == dataset.Integer) && !fd.hasNumber {
-			fd.implicitNumber = true
 		}
 	}
 	// References: placeholders and when.
@@ -216,7 +215,7 @@ func compileField(shapeName string, sh shape, at, name string, spec *fieldSpec, 
 	if spec == nil {
 		return nil, fmt.Errorf("%s: empty", at)
 	}
-	fd := &field{name: name, at: at, spec: spec, def: spec.Default}
+	fd := &field{name: name, at: at, spec: spec}
 	origins := 0
 	keys := locatorKeys(spec)
 	for _, k := range keys {
@@ -255,7 +254,6 @@ func compileField(shapeName string, sh shape, at, name string, spec *fieldSpec, 
 		if err != nil {
 			return nil, err
 		}
-		fd.hasNumber = fd.hasNumber || ts.Op == "number"
 		fd.transforms = append(fd.transforms, t)
 	}
 	if spec.When != nil {

@@ -17,6 +17,7 @@ import (
 // csvFormat reads a delimited text file: one record per line after the
 // header.
 type csvFormat struct {
+	onePage
 	comma, comment rune
 	enc            encoding.Encoding
 	header         bool
@@ -75,14 +76,11 @@ func oneRune(at, s string) (rune, error) {
 func (f *csvFormat) bind(locs []any) error {
 	f.locs = locs
 	if !f.header {
-		return checkColumns(nil, locs)
+		_, err := resolveColumns(nil, locs)
+		return err
 	}
 	return nil
 }
-
-func (f *csvFormat) maxPages() int                      { return 1 }
-func (f *csvFormat) first(start string) (string, error) { return start, nil }
-func (f *csvFormat) next(*page) (string, error)         { return "", nil }
 
 func (f *csvFormat) records(_ context.Context, p *page) ([]record, error) {
 	text, err := decodeText(p.doc.Body, f.enc)
@@ -130,7 +128,7 @@ func (f *csvFormat) records(_ context.Context, p *page) ([]record, error) {
 	if len(rows) == 0 {
 		return nil, fmt.Errorf("no rows after the header: %w", ErrNoRecords)
 	}
-	return cellRecords(names, rows, f.unpivot, f.locs, p.doc.Base(), p.source, false)
+	return cellRecords(p, names, rows, f.unpivot, f.locs, false)
 }
 
 // csvError reports a CSV syntax error with the line number in the file.

@@ -6,83 +6,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/unicode"
 )
-
-// A national budget file as Nordic and German offices write them:
-// Windows-1252, semicolons, decimal commas, thousands points, a title
-// line before the header, comment lines.
-const budgetCSV = "Utgifter per land, mnkr\n" +
-	"Land;År;Belopp;Anmärkning\n" +
-	"# preliminära uppgifter\n" +
-	"Sverige;2023;119.456,5;\n" +
-	"Sverige;2024;147.002,25;prel.\n" +
-	";;;\n" +
-	"Norge;2024;1.234;\n"
-
-const budgetOptions = `
-delimiter = ";"
-encoding = "windows-1252"
-skip_lines = 1
-comment = "#"
-decimal = ","
-thousands = "."
-[source.options.fields.country_iso3]
-column = "Land"
-transforms = [{ op = "map", values = { Sverige = "Sweden", Norge = "Norway" } }, { op = "country" }]
-[source.options.fields.country_name]
-template = "{country_iso3}"
-transforms = [{ op = "country_name" }]
-[source.options.fields.year]
-column = "år"
-[source.options.fields.measure]
-value = "local_currency_cy"
-[source.options.fields.value]
-column = "Belopp"
-[source.options.fields.unit]
-value = "local currency (millions)"
-[source.options.fields.currency]
-value = "SEK"
-[source.options.fields.notes]
-column = "Anmärkning"
-[source.options.fields.estimate]
-template = "{notes}"
-transforms = [{ op = "map", values = { "prel." = "true" } }]
-default = "false"
-[source.options.fields.uncertain]
-value = "false"
-`
-
-func TestCSVBudget(t *testing.T) {
-	const u = "https://budget.example/utgifter.csv"
-	body, err := charmap.Windows1252.NewEncoder().String(budgetCSV)
-	if err != nil {
-		t.Fatal(err)
-	}
-	src := source(t, CSV, "military-expenditure", u, budgetOptions)
-	tab, _, err := run(t, serve(map[string]string{u: body}), src)
-	if err != nil {
-		t.Fatalf("Collect() error = %v", err)
-	}
-	row := func(code, name, year, value, notes, estimate string) map[string]string {
-		m := map[string]string{"country_iso3": code, "country_name": name, "year": year, "measure": "local_currency_cy",
-			"source": "test", "value": value, "unit": "local currency (millions)", "currency": "SEK", "estimate": estimate,
-			"uncertain": "false"}
-		if notes != "" {
-			m["notes"] = notes
-		}
-		return m
-	}
-	want := []map[string]string{
-		row("SWE", "Sweden", "2023", "119456.5", "", "false"),
-		row("SWE", "Sweden", "2024", "147002.25", "prel.", "true"),
-		row("NOR", "Norway", "2024", "1234", "", "false"),
-	}
-	if diff := cmp.Diff(want, records(tab)); diff != "" {
-		t.Errorf("Collect() mismatch (-want +got):\n%s", diff)
-	}
-}
 
 // nato is the layout of NATO's table of defence expenditure as a share of
 // GDP: a column per year, estimates marked "e", aggregates at the end.
@@ -136,10 +61,7 @@ func TestCSVUnpivot(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Collect() error = %v", err)
 	}
-	var got []string
-	for _, r := range records(tab) {
-		got = append(got, r["country_iso3"]+" "+r["year"]+" "+r["value"]+" "+r["estimate"])
-	}
+	got := project(records(tab), "country_iso3", "year", "value", "estimate")
 	want := []string{"ALB 2022 1.21 false", "ALB 2023 1.75 false", "ALB 2024 2.03 true",
 		"TUR 2022 1.37 false", "TUR 2023 1.64 false", "TUR 2024 2.09 true"}
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -201,22 +123,13 @@ func TestCSVCells(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			src := source(t, CSV, "cbm-reports", u, milexOptions)
 			tab, warns, err := run(t, serve(map[string]string{u: tt.body}), src)
-			if tt.wantErr != nil {
-				if !errors.Is(err, tt.wantErr) || tab != nil {
-					t.Fatalf("Collect() = %v, %v; want no table and an error wrapping %v", tab, err, tt.wantErr)
-				}
+			if failed(t, tab, err, tt.wantErr) {
 				if !strings.Contains(err.Error(), tt.where) {
 					t.Errorf("Collect() = %q, want it to say %s", err, tt.where)
 				}
 				return
 			}
-			if err != nil {
-				t.Fatalf("Collect() error = %v", err)
-			}
-			var got []string
-			for _, r := range records(tab) {
-				got = append(got, r["country_iso3"]+" "+r["year"]+" "+r["report_kind"]+" "+r["total"])
-			}
+			got := project(records(tab), "country_iso3", "year", "report_kind", "total")
 			if diff := cmp.Diff(tt.wantRows, got); diff != "" {
 				t.Errorf("Collect() mismatch (-want +got):\n%s", diff)
 			}

@@ -137,9 +137,11 @@ column = "Recommendations"
 }
 
 // A ministry publishes which states reported to an instrument as a CSV file
-// in Windows-1252 with semicolons, a title line above the header, state
-// names rather than codes, and its own words for the kinds of report.
-// Rows the ministry marks as unverified are reported and left out.
+// in Windows-1252 with semicolons, decimal commas and thousands points, a
+// title line above the header, comment lines and the empty separator-only
+// lines spreadsheets export, state names rather than codes, and its own
+// words for the kinds of report. Rows the ministry marks as unverified are
+// reported and left out.
 func Example_csv() {
 	const sourcesFile = `
 [[source]]
@@ -152,6 +154,7 @@ urls = ["https://ministry.example/data/reporting.csv"]
 delimiter = ";"
 encoding = "windows-1252"
 skip_lines = 1
+comment = "#"
 decimal = ","
 thousands = "."
 
@@ -192,13 +195,15 @@ columns = ["Total", "Amount"]
 	// "Côte d'Ivoire" in Windows-1252: ô is the byte 0xF4.
 	csv := "Reporting to the UN Report on Military Expenditures\r\n" +
 		"State;Year;Form;Received;Total;Checked\r\n" +
+		"# Totals in millions of national currency\r\n" +
 		"Sweden;2024;Standard;30.04.2024;119.456,5;yes\r\n" +
 		"C\xf4te d'Ivoire;2024;Nil;15.05.2024;;yes\r\n" +
+		";;;;;\r\n" +
 		"Norway;2024;None;;;no\r\n"
 	site := fstest.MapFS{"ministry.example/data/reporting.csv": &fstest.MapFile{Data: []byte(csv)}}
 	collectSample(sourcesFile, site)
 	// Output:
 	// country_iso3=SWE country_name=Sweden instrument=un_milex year=2024 report_kind=full submitted=2024-04-30 total=119456.5
 	// country_iso3=CIV country_name=Côte d'Ivoire instrument=un_milex year=2024 report_kind=nil_report submitted=2024-05-15
-	// warning: ministry-reporting: https://ministry.example/data/reporting.csv line 5: row left out: not verified by the ministry
+	// warning: ministry-reporting: https://ministry.example/data/reporting.csv line 7: row left out: not verified by the ministry
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -17,7 +18,7 @@ import (
 
 // feedFormat reads an RSS 2.0, RSS 1.0 or Atom 1.0 feed: one record per
 // item or entry.
-type feedFormat struct{}
+type feedFormat struct{ onePage }
 
 // feedItems are the values a feed field's item setting may name.
 var feedItems = []string{"title", "link", "guid", "id", "published", "updated", "date", "description", "summary",
@@ -42,10 +43,6 @@ func locateFeed(s *fieldSpec) (any, bool, error) {
 }
 
 type feedLoc string
-
-func (feedFormat) maxPages() int                      { return 1 }
-func (feedFormat) first(start string) (string, error) { return start, nil }
-func (feedFormat) next(*page) (string, error)         { return "", nil }
 
 // The feed elements read. encoding/xml matches a tag without a namespace
 // in any namespace, so dc:date and atom:link arrive in the same slices as
@@ -139,8 +136,9 @@ func (feedFormat) records(_ context.Context, p *page) ([]record, error) {
 		return nil, fmt.Errorf("the feed has no items: %w", ErrNoRecords)
 	}
 	recs := make([]record, len(items))
+	base := p.base()
 	for i, it := range items {
-		recs[i] = &feedRecord{item: it, at: fmt.Sprintf("%s item %d", p.doc.URL, i+1), url: p.doc.Base()}
+		recs[i] = &feedRecord{item: it, at: fmt.Sprintf("%s item %d", p.doc.URL, i+1), url: base}
 	}
 	return recs, nil
 }
@@ -284,12 +282,13 @@ func feedDate(s string) string {
 }
 
 type feedRecord struct {
-	item    map[string]string
-	at, url string
+	item map[string]string
+	at   string
+	url  *url.URL
 }
 
-func (r *feedRecord) where() string { return r.at }
-func (r *feedRecord) base() string  { return r.url }
+func (r *feedRecord) where() string  { return r.at }
+func (r *feedRecord) base() *url.URL { return r.url }
 func (r *feedRecord) lookup(_ context.Context, l any) (string, error) {
 	return r.item[string(l.(feedLoc))], nil
 }

@@ -1,7 +1,6 @@
 package generic
 
 import (
-	"errors"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -138,14 +137,8 @@ func TestFeeds(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			src := source(t, Feed, "audit-outcomes", u, feedTestOptions)
 			tab, _, err := run(t, serve(map[string]string{u: tt.body}), src)
-			if tt.wantErr != nil {
-				if !errors.Is(err, tt.wantErr) || tab != nil {
-					t.Fatalf("Collect() = %v, %v; want no table and an error wrapping %v", tab, err, tt.wantErr)
-				}
+			if failed(t, tab, err, tt.wantErr) {
 				return
-			}
-			if err != nil {
-				t.Fatalf("Collect() error = %v", err)
 			}
 			if diff := cmp.Diff(tt.want, records(tab)); diff != "" {
 				t.Errorf("Collect() mismatch (-want +got):\n%s", diff)

@@ -21,8 +21,38 @@ type page struct {
 	cache any
 }
 
+// base returns the URL that relative links in the page resolve against;
+// nil when it is not one.
+func (p *page) base() *url.URL {
+	u, _ := url.Parse(p.doc.Base())
+	return u
+}
+
+// onePage is the pagination of the formats that read one document per
+// URL.
+type onePage struct{}
+
+func (onePage) maxPages() int                      { return 1 }
+func (onePage) first(start string) (string, error) { return start, nil }
+func (onePage) next(*page) (string, error)         { return "", nil }
+
 // defaultMaxPages is the page cap where a source sets none.
 const defaultMaxPages = 50
+
+// pageCap checks a max_pages setting and returns the cap it means.
+func pageCap(n int, paginated bool) (int, error) {
+	switch {
+	case n < 0 || n > 100000:
+		return 0, fmt.Errorf("options.max_pages: %d, want 1 to 100000", n)
+	case n > 0 && !paginated:
+		return 0, fmt.Errorf("options.max_pages: set only with a way to the next page")
+	case !paginated:
+		return 1, nil
+	case n == 0:
+		return defaultMaxPages, nil
+	}
+	return n, nil
+}
 
 // fetchAll fetches every start URL of the source and the pages that follow
 // each. It returns an error wrapping collect.ErrUnchanged when every page
@@ -113,7 +143,7 @@ func (cfg *config) table(ctx context.Context, pages []*page) (*dataset.Table, er
 			return fail(err)
 		}
 	}
-	s := cfg.def.Schema
+	s := cfg.m.schema
 	src := s.Index(dataset.SourceField)
 	b := dataset.NewBuilder(s)
 	for _, o := range rows {

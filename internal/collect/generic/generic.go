@@ -34,7 +34,7 @@ import (
 // them.
 const (
 	HTML = "html" // a list or table on web pages, optionally paginated
-	Feed = "feed" // an RSS 2.0 or Atom 1.0 feed
+	Feed = "feed" // an RSS or Atom feed
 	CSV  = "csv"  // a delimited text file
 	JSON = "json" // a JSON document or a paginated JSON API
 	XLSX = "xlsx" // a sheet of an Excel workbook
@@ -90,11 +90,7 @@ func New(defs []*dataset.Definition) map[string]collect.Collector {
 // NewCollector returns the configured collector of one shape, for sources
 // whose dataset is one of defs.
 func NewCollector(shape string, defs []*dataset.Definition) (*Collector, error) {
-	known := false
-	for _, s := range Shapes() {
-		known = known || s == shape
-	}
-	if !known {
+	if _, ok := shapes[shape]; !ok {
 		return nil, fmt.Errorf("generic: no collector named %q (have %v): %w", shape, Shapes(), ErrConfig)
 	}
 	c := &Collector{shape: shape, datasets: map[string]*dataset.Definition{}}

@@ -2,11 +2,10 @@ package generic
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"io/fs"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -18,10 +17,18 @@ import (
 // datasets are the definitions the tests' sources use.
 var datasets = []*dataset.Definition{dataset.CBMReports, dataset.AuditOutcomes, dataset.RiskReports, dataset.MilitaryExpenditure}
 
-// readSources reads the sources of a sources file in testdata.
-func readSources(t testing.TB, name string) []collect.Source {
+// The sources files the tests read: the repository's, whose configured
+// sources the bundled mirror serves, and this package's over the real
+// published files.
+const (
+	sourcesFile  = "../../../sources.toml"
+	realdataFile = "testdata/realdata.toml"
+)
+
+// readSources reads the sources of a sources file.
+func readSources(t testing.TB, path string) []collect.Source {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
+	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,20 +56,6 @@ func sourceNamed(t testing.TB, srcs []collect.Source, name string) collect.Sourc
 	return collect.Source{}
 }
 
-// collectFrom runs the source's configured collector with a test fetcher
-// serving fsys (nil: the network and local files), and returns the table
-// and the warnings.
-func collectFrom(t testing.TB, src collect.Source, fsys fs.FS) (*dataset.Table, []string, error) {
-	t.Helper()
-	c, err := NewCollector(src.Collector, datasets)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, w := collect.WithWarnings(context.Background())
-	tab, err := c.Collect(ctx, collecttest.Fetcher(t, src, fsys), src)
-	return tab, w.List(), err
-}
-
 // records returns the table's rows as maps of field to text, nulls left
 // out.
 func records(t *dataset.Table) []map[string]string {
@@ -79,6 +72,20 @@ func records(t *dataset.Table) []map[string]string {
 	return out
 }
 
+// project returns, per record, the values of fields joined by spaces,
+// for compact comparisons.
+func project(recs []map[string]string, fields ...string) []string {
+	var out []string
+	for _, r := range recs {
+		vals := make([]string, len(fields))
+		for i, f := range fields {
+			vals[i] = r[f]
+		}
+		out = append(out, strings.Join(vals, " "))
+	}
+	return out
+}
+
 // serve returns a fetcher of docs, each a URL's body as text.
 func serve(docs map[string]string) *collecttest.MapFetcher {
 	f := &collecttest.MapFetcher{Docs: make(map[string][]byte, len(docs))}
@@ -88,7 +95,8 @@ func serve(docs map[string]string) *collecttest.MapFetcher {
 	return f
 }
 
-// run collects src from the documents of f.
+// run collects src from the documents of f and returns the table and the
+// warnings.
 func run(t testing.TB, f collect.Fetcher, src collect.Source) (*dataset.Table, []string, error) {
 	t.Helper()
 	c, err := NewCollector(src.Collector, datasets)
@@ -98,6 +106,20 @@ func run(t testing.TB, f collect.Fetcher, src collect.Source) (*dataset.Table, [
 	ctx, w := collect.WithWarnings(context.Background())
 	tab, err := c.Collect(ctx, f, src)
 	return tab, w.List(), err
+}
+
+// failed checks what Collect returned against want, the error it must
+// wrap (nil: none), and reports whether Collect failed as wanted, so that
+// the test has nothing more to check. An unwanted result stops the test.
+func failed(t testing.TB, tab *dataset.Table, err, want error) bool {
+	t.Helper()
+	switch {
+	case want != nil && (!errors.Is(err, want) || tab != nil):
+		t.Fatalf("Collect() = %v, %v; want no table and an error wrapping %v", tab, err, want)
+	case want == nil && err != nil:
+		t.Fatalf("Collect() error = %v", err)
+	}
+	return want != nil
 }
 
 // source makes a source of the given collector and dataset from the TOML

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net/url"
 	"strings"
 
 	"github.com/PuerkitoBio/goquery"
@@ -37,7 +38,7 @@ func decodeHTML(opts map[string]any) (*common, format, error) {
 	if err := collect.DecodeOptions(opts, &o); err != nil {
 		return nil, nil, err
 	}
-	f := &htmlFormat{max: o.MaxPages}
+	f := &htmlFormat{}
 	var err error
 	if o.Rows == "" {
 		return nil, nil, fmt.Errorf("options.rows: give the CSS selector of one record, e.g. \"table.reports tbody tr\"")
@@ -59,21 +60,6 @@ func decodeHTML(opts map[string]any) (*common, format, error) {
 	return &o.common, f, nil
 }
 
-// pageCap checks a max_pages setting and returns the cap it means.
-func pageCap(n int, paginated bool) (int, error) {
-	switch {
-	case n < 0 || n > 100000:
-		return 0, fmt.Errorf("options.max_pages: %d, want 1 to 100000", n)
-	case n > 0 && !paginated:
-		return 0, fmt.Errorf("options.max_pages: set only with a way to the next page")
-	case !paginated:
-		return 1, nil
-	case n == 0:
-		return defaultMaxPages, nil
-	}
-	return n, nil
-}
-
 func compileSelector(at, s string) (cascadia.Selector, error) {
 	sel, err := cascadia.Compile(s)
 	if err != nil {
@@ -83,10 +69,14 @@ func compileSelector(at, s string) (cascadia.Selector, error) {
 }
 
 func locateHTML(s *fieldSpec) (any, bool, error) {
-	if s.Selector == nil && s.Attr == "" && s.Column == "" && s.Columns == nil && s.Index == 0 {
+	col, inCell, err := locateColumn(s)
+	if err != nil {
+		return nil, false, err
+	}
+	if s.Selector == nil && s.Attr == "" && !inCell {
 		return nil, false, nil
 	}
-	loc := &htmlLoc{attr: s.Attr, all: s.All, join: "; "}
+	loc := &htmlLoc{attr: s.Attr, all: s.All, join: "; ", col: col}
 	if s.Join != nil {
 		if !s.All {
 			return nil, false, fmt.Errorf("join: set only with all = true")
@@ -94,14 +84,7 @@ func locateHTML(s *fieldSpec) (any, bool, error) {
 		loc.join = *s.Join
 	}
 	if s.Selector != nil && *s.Selector != "" {
-		var err error
 		if loc.sel, err = compileSelector("selector", *s.Selector); err != nil {
-			return nil, false, err
-		}
-	}
-	if s.Column != "" || s.Columns != nil || s.Index != 0 {
-		var err error
-		if loc.col, err = compileColLoc(s, false); err != nil {
 			return nil, false, err
 		}
 	}
@@ -164,10 +147,10 @@ func (f *htmlFormat) records(_ context.Context, p *page) ([]record, error) {
 	if rows.Length() == 0 {
 		return nil, fmt.Errorf("options.rows matches nothing: %w", ErrNoRecords)
 	}
-	doc := &htmlDoc{url: p.doc.URL, base: p.doc.Base(), headers: map[*html.Node]*header{}}
+	doc := &htmlDoc{url: p.doc.URL, base: p.base(), headers: map[*html.Node]*header{}}
 	if b, ok := d.Find("base[href]").First().Attr("href"); ok {
 		if u, err := resolveNext(p.doc, b); err == nil && u != "" {
-			doc.base = u
+			doc.base, _ = url.Parse(u)
 		}
 	}
 	recs := make([]record, 0, rows.Length())
@@ -179,8 +162,9 @@ func (f *htmlFormat) records(_ context.Context, p *page) ([]record, error) {
 
 // htmlDoc is what the records of one page share.
 type htmlDoc struct {
-	url, base string
-	headers   map[*html.Node]*header // by table
+	url     string
+	base    *url.URL
+	headers map[*html.Node]*header // by table
 }
 
 type htmlRecord struct {
@@ -189,8 +173,8 @@ type htmlRecord struct {
 	n   int
 }
 
-func (r *htmlRecord) where() string { return fmt.Sprintf("%s row %d", r.doc.url, r.n) }
-func (r *htmlRecord) base() string  { return r.doc.base }
+func (r *htmlRecord) where() string  { return fmt.Sprintf("%s row %d", r.doc.url, r.n) }
+func (r *htmlRecord) base() *url.URL { return r.doc.base }
 
 func (r *htmlRecord) lookup(_ context.Context, l any) (string, error) {
 	loc := l.(*htmlLoc)

@@ -1,7 +1,6 @@
 package generic
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -149,14 +148,8 @@ func TestHTMLPagination(t *testing.T) {
 			src := source(t, HTML, "audit-outcomes", start, fmt.Sprintf(listingOptions, tt.maxPages))
 			f := serve(tt.docs)
 			tab, _, err := run(t, f, src)
-			if tt.wantErr != nil {
-				if !errors.Is(err, tt.wantErr) || tab != nil {
-					t.Fatalf("Collect() = %v, %v; want no table and an error wrapping %v", tab, err, tt.wantErr)
-				}
+			if failed(t, tab, err, tt.wantErr) {
 				return
-			}
-			if err != nil {
-				t.Fatalf("Collect() error = %v", err)
 			}
 			if got := column(tab, "report_id"); len(got) != tt.wantRows {
 				t.Errorf("Collect() reports = %q, want %d", got, tt.wantRows)
@@ -185,9 +178,7 @@ func TestHTMLErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			src := source(t, HTML, "audit-outcomes", u, fmt.Sprintf(listingOptions, ""))
 			tab, _, err := run(t, serve(map[string]string{u: tt.page}), src)
-			if !errors.Is(err, tt.wantErr) || tab != nil {
-				t.Fatalf("Collect() = %v, %v; want no table and an error wrapping %v", tab, err, tt.wantErr)
-			}
+			failed(t, tab, err, tt.wantErr)
 			if !strings.Contains(err.Error(), tt.where) {
 				t.Errorf("Collect() = %q, want it to say %q", err, tt.where)
 			}

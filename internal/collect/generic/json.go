@@ -147,10 +147,11 @@ func (f *jsonFormat) pageURL(start string, n int) (string, error) {
 	return u.String(), nil
 }
 
-// parse decodes a page once; records and next share it.
-func (f *jsonFormat) parse(p *page) (any, error) {
-	if p.cache != nil {
-		return p.cache, nil
+// root decodes a page once, for records and next to share, and returns
+// its top value.
+func (f *jsonFormat) root(p *page) (*jnode, error) {
+	if n, ok := p.cache.(*jnode); ok {
+		return n, nil
 	}
 	d := json.NewDecoder(bytes.NewReader(bytes.TrimPrefix(p.doc.Body, utf8BOM)))
 	d.UseNumber()
@@ -161,36 +162,30 @@ func (f *jsonFormat) parse(p *page) (any, error) {
 	if d.More() {
 		return nil, fmt.Errorf("not JSON: more after the first value: %w", ErrFormat)
 	}
-	if v == nil {
-		v = jsonNull{}
-	}
-	p.cache = v
-	return v, nil
+	n := &jnode{val: v}
+	p.cache = n
+	return n, nil
 }
 
-// jsonNull stands for a document that is just null, so the cache can tell
-// it from nothing parsed.
-type jsonNull struct{}
-
+// nodes returns the records of a page.
 func (f *jsonFormat) nodes(p *page) ([]*jnode, error) {
-	v, err := f.parse(p)
+	root, err := f.root(p)
 	if err != nil {
 		return nil, err
 	}
-	if _, ok := v.(jsonNull); ok {
-		v = nil
-	}
-	return f.recordsPath.walk(&jnode{val: v}, f.keepEmpty)
+	return f.recordsPath.walk(root, f.keepEmpty)
 }
 
 func (f *jsonFormat) next(p *page) (string, error) {
-	switch {
-	case f.nextPath != nil:
-		v, err := f.parse(p)
-		if err != nil {
-			return "", err
-		}
-		n, err := f.nextPath.values(&jnode{val: v})
+	if f.nextPath == nil && f.pageParam == "" {
+		return "", nil
+	}
+	root, err := f.root(p)
+	if err != nil {
+		return "", err
+	}
+	if f.nextPath != nil {
+		n, err := f.nextPath.values(root)
 		if err != nil {
 			return "", fmt.Errorf("options.next: %w", err)
 		}
@@ -202,18 +197,10 @@ func (f *jsonFormat) next(p *page) (string, error) {
 			return "", fmt.Errorf("options.next: the next page is %s, want a URL string: %w", kind(n[0]), ErrFormat)
 		}
 		return resolveNext(p.doc, s)
-	case f.pageParam == "":
-		return "", nil
-	}
-	recs, err := f.nodes(p)
-	if err != nil {
-		return "", err
 	}
 	number := f.firstPage + p.n - 1
-	switch {
-	case f.total != nil:
-		v, _ := f.parse(p)
-		n, err := f.total.values(&jnode{val: v})
+	if f.total != nil {
+		n, err := f.total.values(root)
 		if err != nil || len(n) == 0 {
 			return "", fmt.Errorf("options.total_pages: no number of pages in the document: %w", ErrFormat)
 		}
@@ -224,10 +211,21 @@ func (f *jsonFormat) next(p *page) (string, error) {
 		if number >= total {
 			return "", nil
 		}
-	case f.stop == "empty" && len(recs) == 0:
-		return "", nil
-	case f.stop == "short" && len(recs) < f.perPage:
-		return "", nil
+		return f.pageURL(p.start, number+1)
+	}
+	recs, err := f.nodes(p)
+	if err != nil {
+		return "", err
+	}
+	switch f.stop {
+	case "empty":
+		if len(recs) == 0 {
+			return "", nil
+		}
+	case "short":
+		if len(recs) < f.perPage {
+			return "", nil
+		}
 	}
 	return f.pageURL(p.start, number+1)
 }
@@ -244,19 +242,21 @@ func (f *jsonFormat) records(_ context.Context, p *page) ([]record, error) {
 		return nil, fmt.Errorf("options.records %q reaches nothing: %w", f.recordsPath.text, ErrNoRecords)
 	}
 	recs := make([]record, len(nodes))
+	base := p.base()
 	for i, n := range nodes {
-		recs[i] = &jsonRecord{node: n, at: fmt.Sprintf("%s record %d", p.doc.URL, i+1), url: p.doc.Base()}
+		recs[i] = &jsonRecord{node: n, at: fmt.Sprintf("%s record %d", p.doc.URL, i+1), url: base}
 	}
 	return recs, nil
 }
 
 type jsonRecord struct {
-	node    *jnode
-	at, url string
+	node *jnode
+	at   string
+	url  *url.URL
 }
 
-func (r *jsonRecord) where() string { return r.at }
-func (r *jsonRecord) base() string  { return r.url }
+func (r *jsonRecord) where() string  { return r.at }
+func (r *jsonRecord) base() *url.URL { return r.url }
 
 func (r *jsonRecord) lookup(_ context.Context, l any) (string, error) {
 	loc := l.(*jsonLoc)

@@ -1,7 +1,6 @@
 package generic
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -27,11 +26,7 @@ value = "submitted"
 
 // rowsText returns "ISO3 year kind" per row.
 func rowsText(recs []map[string]string) []string {
-	var out []string
-	for _, r := range recs {
-		out = append(out, r["country_iso3"]+" "+r["year"]+" "+r["report_kind"])
-	}
-	return out
+	return project(recs, "country_iso3", "year", "report_kind")
 }
 
 func TestJSONPaths(t *testing.T) {
@@ -65,14 +60,8 @@ func TestJSONPaths(t *testing.T) {
 			opts := fmt.Sprintf("records = %q\n", tt.records) + fmt.Sprintf(cbmOptions, tt.country, tt.year)
 			src := source(t, JSON, "cbm-reports", u, opts)
 			tab, _, err := run(t, serve(map[string]string{u: tt.body}), src)
-			if tt.wantErr != nil {
-				if !errors.Is(err, tt.wantErr) || tab != nil {
-					t.Fatalf("Collect() = %v, %v; want no table and an error wrapping %v", tab, err, tt.wantErr)
-				}
+			if failed(t, tab, err, tt.wantErr) {
 				return
-			}
-			if err != nil {
-				t.Fatalf("Collect() error = %v", err)
 			}
 			if diff := cmp.Diff(tt.want, rowsText(records(tab))); diff != "" {
 				t.Errorf("Collect() mismatch (-want +got):\n%s", diff)
@@ -151,6 +140,8 @@ set = { report_kind = "no_report" }
 	}
 }
 
+// TestJSONPagination follows a listing by page number, with each stop
+// rule, and by a next-page URL in each page.
 func TestJSONPagination(t *testing.T) {
 	const base = "https://api.example/v2/indicator"
 	page := func(n, pages int, items ...string) string {
@@ -159,11 +150,11 @@ func TestJSONPagination(t *testing.T) {
 	item := func(code string, year int) string {
 		return fmt.Sprintf(`{"countryiso3code":%q,"date":"%d"}`, code, year)
 	}
-	records := `records = "[1][]"` + "\n" + fmt.Sprintf(cbmOptions, "countryiso3code", "date")
+	fields := `records = "[1][]"` + "\n" + fmt.Sprintf(cbmOptions, "countryiso3code", "date")
 	tests := []struct {
 		name, paging string
 		docs         map[string]string
-		wantRows     int
+		wantRows     []string
 		wantURLs     []string
 		wantErr      error
 	}{
@@ -174,7 +165,7 @@ func TestJSONPagination(t *testing.T) {
 				base + "?format=json&page=1&per_page=2": page(1, 2, item("SWE", 2020), item("NOR", 2020)),
 				base + "?format=json&page=2&per_page=2": page(2, 2, item("FIN", 2020)),
 			},
-			wantRows: 3,
+			wantRows: []string{"SWE 2020 submitted", "NOR 2020 submitted", "FIN 2020 submitted"},
 			wantURLs: []string{base + "?format=json&page=1&per_page=2", base + "?format=json&page=2&per_page=2"},
 		},
 		{
@@ -184,7 +175,7 @@ func TestJSONPagination(t *testing.T) {
 				base + "?format=json&page=1&per_page=2": page(1, 0, item("SWE", 2020), item("NOR", 2020)),
 				base + "?format=json&page=2&per_page=2": page(2, 0, item("FIN", 2020)),
 			},
-			wantRows: 3,
+			wantRows: []string{"SWE 2020 submitted", "NOR 2020 submitted", "FIN 2020 submitted"},
 			wantURLs: []string{base + "?format=json&page=1&per_page=2", base + "?format=json&page=2&per_page=2"},
 		},
 		{
@@ -195,8 +186,20 @@ func TestJSONPagination(t *testing.T) {
 				base + "?format=json&page=1": page(1, 0, item("NOR", 2020)),
 				base + "?format=json&page=2": page(2, 0),
 			},
-			wantRows: 2,
+			wantRows: []string{"SWE 2020 submitted", "NOR 2020 submitted"},
 			wantURLs: []string{base + "?format=json&page=0", base + "?format=json&page=1", base + "?format=json&page=2"},
+		},
+		{
+			// A relative URL, resolved against the page; null ends the
+			// listing.
+			name:   "next URL",
+			paging: "next = \"[0].next\"\n",
+			docs: map[string]string{
+				base + "?format=json": `[{"next":"/v2/indicator?cursor=b"},[` + item("SWE", 2001) + `]]`,
+				base + "?cursor=b":    `[{"next":null},[` + item("NOR", 2001) + `]]`,
+			},
+			wantRows: []string{"SWE 2001 submitted", "NOR 2001 submitted"},
+			wantURLs: []string{base + "?format=json", base + "?cursor=b"},
 		},
 		{
 			name:   "page cap",
@@ -215,42 +218,19 @@ func TestJSONPagination(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			src := source(t, JSON, "cbm-reports", base+"?format=json", tt.paging+records)
+			src := source(t, JSON, "cbm-reports", base+"?format=json", tt.paging+fields)
 			f := serve(tt.docs)
 			tab, _, err := run(t, f, src)
-			if tt.wantErr != nil {
-				if !errors.Is(err, tt.wantErr) || tab != nil {
-					t.Fatalf("Collect() = %v, %v; want no table and an error wrapping %v", tab, err, tt.wantErr)
-				}
+			if failed(t, tab, err, tt.wantErr) {
 				return
 			}
-			if err != nil {
-				t.Fatalf("Collect() error = %v", err)
-			}
-			if tab.Len() != tt.wantRows {
-				t.Errorf("Collect() = %d rows, want %d", tab.Len(), tt.wantRows)
+			if diff := cmp.Diff(tt.wantRows, rowsText(records(tab))); diff != "" {
+				t.Errorf("Collect() mismatch (-want +got):\n%s", diff)
 			}
 			if diff := cmp.Diff(tt.wantURLs, f.Fetched()); diff != "" {
 				t.Errorf("pages fetched (-want +got):\n%s", diff)
 			}
 		})
-	}
-}
-
-func TestJSONNextURL(t *testing.T) {
-	const start = "https://api.example/reports"
-	docs := map[string]string{
-		start:                                  `{"items":[{"iso3":"SWE","year":2001}],"links":{"next":"/reports?cursor=b"}}`,
-		"https://api.example/reports?cursor=b": `{"items":[{"iso3":"NOR","year":2001}],"links":{"next":null}}`,
-	}
-	src := source(t, JSON, "cbm-reports", start, "records = \"items[]\"\nnext = \"links.next\"\n"+fmt.Sprintf(cbmOptions, "iso3", "year"))
-	f := serve(docs)
-	tab, _, err := run(t, f, src)
-	if err != nil {
-		t.Fatalf("Collect() error = %v", err)
-	}
-	if diff := cmp.Diff([]string{"SWE 2001 submitted", "NOR 2001 submitted"}, rowsText(records(tab))); diff != "" {
-		t.Errorf("Collect() mismatch (-want +got):\n%s", diff)
 	}
 }
 

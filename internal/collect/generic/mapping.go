@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
@@ -36,10 +37,9 @@ type field struct {
 	// transforms run in order on the value found.
 	transforms []*transform
 	when       *cond
-	def        string
-	// hasNumber is set when a transform parses a number;
-	// implicitNumber when the source's number format applies instead.
-	hasNumber, implicitNumber bool
+	// implicitNumber is set when the source's number format applies: a
+	// number field without a number transform.
+	implicitNumber bool
 }
 
 // refs returns the names the field's value depends on.
@@ -192,7 +192,7 @@ type row struct {
 }
 
 func newRow(m *mapping, source string, rec record) *row {
-	return &row{m: m, source: source, rec: rec, vals: map[string]string{}}
+	return &row{m: m, source: source, rec: rec, vals: make(map[string]string, len(m.byName))}
 }
 
 func (r *row) where() string {
@@ -208,9 +208,9 @@ func (r *row) where() string {
 	return r.rec.where()
 }
 
-func (r *row) base() string {
+func (r *row) base() *url.URL {
 	if r.rec == nil {
-		return ""
+		return nil
 	}
 	return r.rec.base()
 }
@@ -279,7 +279,7 @@ func (r *row) eval(ctx context.Context, f *field) (string, error) {
 		}
 	}
 	if v == "" {
-		v = f.def
+		v = f.spec.Default
 	}
 	if f.implicitNumber && v != "" {
 		var err error

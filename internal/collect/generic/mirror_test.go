@@ -2,7 +2,7 @@ package generic
 
 import (
 	"errors"
-	"os"
+	"io/fs"
 	"strconv"
 	"testing"
 
@@ -14,11 +14,11 @@ import (
 	"github.com/defence-transparency/publish/internal/mirror"
 )
 
-// collectMirror collects a source of testdata/sources.toml from the bundled
-// mirror and returns its records and the URLs fetched.
+// collectMirror collects a source of the repository's sources file from
+// the bundled mirror and returns its records and the URLs fetched.
 func collectMirror(t *testing.T, name string) ([]map[string]string, []string) {
 	t.Helper()
-	src := sourceNamed(t, readSources(t, "sources.toml"), name)
+	src := sourceNamed(t, readSources(t, sourcesFile), name)
 	rec := &collecttest.Recorder{Next: collecttest.Fetcher(t, src, mirror.FS)}
 	tab, warns, err := run(t, rec, src)
 	if err != nil {
@@ -110,22 +110,13 @@ func TestMirrorINFORM(t *testing.T) {
 	}
 }
 
-// TestSourcesFile checks the sources of the repository's sources file that
-// name a configured collector, once the entries of testdata/sources.toml
-// are merged into it: each passes Check and collects rows from the bundled
-// mirror.
+// TestSourcesFile checks every source of the repository's sources file
+// that names a configured collector: each passes Check and collects rows
+// from the bundled mirror.
 func TestSourcesFile(t *testing.T) {
-	b, err := os.ReadFile("../../../sources.toml")
-	if err != nil {
-		t.Skipf("no sources file: %v", err)
-	}
-	cfg, err := collect.ParseConfig(b)
-	if err != nil {
-		t.Fatalf("ParseConfig(sources.toml) = %v", err)
-	}
 	all := New(datasets)
 	n := 0
-	for _, src := range cfg.Sources {
+	for _, src := range readSources(t, sourcesFile) {
 		c, ok := all[src.Collector].(*Collector)
 		if !ok {
 			continue
@@ -145,7 +136,7 @@ func TestSourcesFile(t *testing.T) {
 		})
 	}
 	if n == 0 {
-		t.Skip("sources.toml has no source with a configured collector yet")
+		t.Errorf("%s has no source with a configured collector", sourcesFile)
 	}
 }
 
@@ -153,12 +144,12 @@ func TestSourcesFile(t *testing.T) {
 // collect.ErrUnchanged; archived bodies of unchanged pages are read again
 // when another page changed; a page without a kept body fails then.
 func TestUnchanged(t *testing.T) {
-	src := sourceNamed(t, readSources(t, "sources.toml"), "nao-defence")
+	src := sourceNamed(t, readSources(t, sourcesFile), "nao-defence")
 	p1 := "https://www.nao.org.uk/search/sector/national-security/type/report/"
 	p2 := p1 + "page/2/"
 	docs := map[string]string{}
 	for u, f := range map[string]string{p1: "index.html", p2: "page/2/index.html"} {
-		b, err := os.ReadFile("../../mirror/files/www.nao.org.uk/search/sector/national-security/type/report/" + f)
+		b, err := fs.ReadFile(mirror.FS, "www.nao.org.uk/search/sector/national-security/type/report/"+f)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -181,17 +172,11 @@ func TestUnchanged(t *testing.T) {
 			f := serve(docs)
 			f.NotModified, f.NoBody = tt.notModified, tt.noBody
 			tab, _, err := run(t, f, src)
-			if tt.wantErr != nil {
-				if !errors.Is(err, tt.wantErr) || tab != nil {
-					t.Fatalf("Collect() = %v, %v; want no table and an error wrapping %v", tab, err, tt.wantErr)
-				}
+			if failed(t, tab, err, tt.wantErr) {
 				if errors.Is(tt.wantErr, collect.ErrNotModified) && errors.Is(err, collect.ErrUnchanged) {
 					t.Errorf("Collect() = %v, which says unchanged though page 1 changed", err)
 				}
 				return
-			}
-			if err != nil {
-				t.Fatalf("Collect() error = %v", err)
 			}
 			if tab.Len() != tt.wantRows {
 				t.Errorf("Collect() = %d rows, want %d", tab.Len(), tt.wantRows)

@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/defence-transparency/publish/internal/collect"
+	"github.com/defence-transparency/publish/internal/collect/collecttest"
 	"github.com/defence-transparency/publish/internal/dataset"
 	"github.com/defence-transparency/publish/internal/realdata"
 )
@@ -20,7 +21,7 @@ import (
 func realSources(t *testing.T) []collect.Source {
 	t.Helper()
 	dir := realdata.Dir(t)
-	b, err := os.ReadFile("testdata/realdata.toml")
+	b, err := os.ReadFile(realdataFile)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +32,7 @@ func realSources(t *testing.T) []collect.Source {
 // passes the dataset's validation.
 func collectReal(t *testing.T, src collect.Source) (*dataset.Table, []string) {
 	t.Helper()
-	tab, warns, err := collectFrom(t, src, nil)
+	tab, warns, err := run(t, collecttest.Fetcher(t, src, nil), src)
 	if err != nil {
 		t.Fatalf("Collect(%s) error = %v", src.Name, err)
 	}
@@ -234,10 +235,10 @@ func TestRealUNROCA(t *testing.T) {
 }
 
 // TestRealINFORM parses the INFORM trend workbook through the configured
-// xlsx source of the sources file (the mirror's URL replaced by the local
+// xlsx source of the repository's sources file (the mirror's URL replaced by the local
 // file), completely: one row per country and release year.
 func TestRealINFORM(t *testing.T) {
-	src := sourceNamed(t, readSources(t, "sources.toml"), "inform-risk")
+	src := sourceNamed(t, readSources(t, sourcesFile), "inform-risk")
 	src.URLs = []string{"file://" + realdata.Path(t, "inform", "INFORM2024_TREND_2015_2024_v70_ALL.xlsx")}
 	tab, warns := collectReal(t, src)
 	if len(warns) != 0 {

@@ -10,8 +10,8 @@ import (
 // TestSuite serves each configured collector, with the options of a real
 // source, the misbehaving publishers of the shared conformance suite.
 func TestSuite(t *testing.T) {
-	mirrorSrcs := readSources(t, "sources.toml")
-	realSrcs := readSources(t, "realdata.toml")
+	mirrorSrcs := readSources(t, sourcesFile)
+	realSrcs := readSources(t, realdataFile)
 	feed := source(t, Feed, "audit-outcomes", "https://example.org/feed.xml", feedTestOptions)
 	tests := []struct {
 		shape string

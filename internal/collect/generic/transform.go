@@ -315,11 +315,8 @@ func resolveURL(ctx context.Context, r *row, v string) (string, error) {
 		return "", nil
 	}
 	u, err := url.Parse(v)
-	if err == nil && r.base() != "" {
-		var b *url.URL
-		if b, err = url.Parse(r.base()); err == nil {
-			u = b.ResolveReference(u)
-		}
+	if b := r.base(); err == nil && b != nil {
+		u = b.ResolveReference(u)
 	}
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		r.warn(ctx, "link %q is not an http(s) address: left empty", v)

@@ -3,17 +3,22 @@ package generic
 import (
 	"context"
 	"errors"
+	"net/url"
+	"slices"
 	"testing"
 
 	"github.com/defence-transparency/publish/internal/collect"
 )
 
-// fakeRecord is a record of a page at base.
+// fakeRecord is a record of a page at url.
 type fakeRecord struct{ url string }
 
 func (r fakeRecord) lookup(context.Context, any) (string, error) { return "", nil }
 func (r fakeRecord) where() string                               { return r.url + " row 1" }
-func (r fakeRecord) base() string                                { return r.url }
+func (r fakeRecord) base() *url.URL {
+	u, _ := url.Parse(r.url)
+	return u
+}
 
 func strPtr(s string) *string { return &s }
 
@@ -135,20 +140,8 @@ func TestParseTemplate(t *testing.T) {
 			t.Errorf("parseTemplate(%q) error = %v, want error %v", tt.in, err, tt.wantErr)
 			continue
 		}
-		if !tt.wantErr && !equalParts(got, tt.want) {
+		if !tt.wantErr && !slices.Equal(got, tt.want) {
 			t.Errorf("parseTemplate(%q) = %+v, want %+v", tt.in, got, tt.want)
 		}
 	}
-}
-
-func equalParts(a, b []tmplPart) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

@@ -13,6 +13,7 @@ import (
 // xlsxFormat reads one sheet of a workbook: one record per row after the
 // header row.
 type xlsxFormat struct {
+	onePage
 	sheet      string
 	sheetIndex int // from 1; 0 when by name or the first sheet
 	headerRow  int // from 1; 0 when found by headerCell
@@ -53,10 +54,6 @@ func decodeXLSX(opts map[string]any) (*common, format, error) {
 }
 
 func (f *xlsxFormat) bind(locs []any) error { f.locs = locs; return nil }
-
-func (f *xlsxFormat) maxPages() int                      { return 1 }
-func (f *xlsxFormat) first(start string) (string, error) { return start, nil }
-func (f *xlsxFormat) next(*page) (string, error)         { return "", nil }
 
 func (f *xlsxFormat) records(_ context.Context, p *page) ([]record, error) {
 	wb, err := excelize.OpenReader(bytes.NewReader(p.doc.Body), excelize.Options{UnzipSizeLimit: unzipLimit})
@@ -111,7 +108,7 @@ func (f *xlsxFormat) records(_ context.Context, p *page) ([]record, error) {
 	if len(data) == 0 {
 		return nil, fmt.Errorf("sheet %q: no rows after the header: %w", sheet, ErrNoRecords)
 	}
-	recs, err := cellRecords(rows[hr], data, f.unpivot, f.locs, p.doc.Base(), p.source, true)
+	recs, err := cellRecords(p, rows[hr], data, f.unpivot, f.locs, true)
 	if err != nil {
 		return nil, fmt.Errorf("sheet %q: %w", sheet, err)
 	}

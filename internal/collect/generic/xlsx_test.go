@@ -3,7 +3,6 @@ package generic
 import (
 	"archive/zip"
 	"bytes"
-	"errors"
 	"io"
 	"regexp"
 	"strings"
@@ -184,9 +183,7 @@ func TestXLSXErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			src := source(t, XLSX, "risk-reports", u, tt.options)
 			tab, _, err := run(t, serve(map[string]string{u: tt.body}), src)
-			if !errors.Is(err, tt.wantErr) || tab != nil {
-				t.Fatalf("Collect() = %v, %v; want no table and an error wrapping %v", tab, err, tt.wantErr)
-			}
+			failed(t, tab, err, tt.wantErr)
 		})
 	}
 }
@@ -235,10 +232,7 @@ column = "figure"
 	if err != nil {
 		t.Fatalf("Collect() error = %v", err)
 	}
-	var got []string
-	for _, r := range records(tab) {
-		got = append(got, r["country_iso3"]+" "+r["period"]+" "+r["indicator"]+" "+r["value"])
-	}
+	got := project(records(tab), "country_iso3", "period", "indicator", "value")
 	want := []string{
 		"ISL 2024 gpi_overall_score 1.112", "ISL 2024 gpi_overall_rank 1", "ISL 2025 gpi_overall_score 1.095", "ISL 2025 gpi_overall_rank 1",
 		"UKR 2024 gpi_overall_score 3.28", "UKR 2024 gpi_overall_rank 159", "UKR 2025 gpi_overall_score ", "UKR 2025 gpi_overall_rank 161",
