@@ -6,7 +6,6 @@ import (
 	"encoding/xml"
 	"fmt"
 	"html/template"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -146,15 +145,16 @@ func deltaText(key []keyCell, fields []fieldDelta) string {
 	return strings.Join(k, ", ") + ": " + strings.Join(f, "; ")
 }
 
-// versionEntry announces one version of a dataset.
+// versionEntry announces one version of a dataset in the feed at
+// feedPath; withLinks gives the same entry in another feed.
 func (cs *changeSite) versionEntry(dh *datasetHistory, sv *siteVersion, feedPath string) (atomEntry, error) {
 	def, p := dh.def, sv.diff
 	page := sv.dir(def.Name)
-	title := fmt.Sprintf("%s, version %s: %s", def.Title, sv.v.Label(), strings.TrimSuffix(summaryText(p), "."))
+	summary := summaryText(p)
+	title := fmt.Sprintf("%s, version %s: %s", def.Title, sv.v.Label(), strings.TrimSuffix(summary, "."))
 	if sv.v.Sample {
 		title = "Sample data: " + title
 	}
-	summary := summaryText(p)
 	explained := explanations(def, p)
 	content, err := contentHTML(summary, explained, nil, "")
 	if err != nil {
@@ -164,15 +164,22 @@ func (cs *changeSite) versionEntry(dh *datasetHistory, sv *siteVersion, feedPath
 		ID:      cs.entryID(page, "", "entry/"+def.Name+"/"+sv.v.Commit),
 		Title:   atomText{Type: "text", Text: title},
 		Updated: machineTime(sv.when), Published: machineTime(sv.when),
-		Links:   []atomLink{{Rel: "alternate", Type: "text/html", Href: cs.feedHref(feedPath, page)}},
 		Summary: &atomText{Type: "text", Text: strings.Join(append([]string{summary}, explained...), " ")},
 		Content: &atomText{Type: "html", Text: content},
 		when:    sv.when,
 	}
+	return cs.withLinks(e, sv, page, feedPath), nil
+}
+
+// withLinks returns e, about the version page at page, with the links it
+// has in the feed at feedPath: they are relative to the feed without a
+// base URL.
+func (cs *changeSite) withLinks(e atomEntry, sv *siteVersion, page, feedPath string) atomEntry {
+	e.Links = []atomLink{{Rel: "alternate", Type: "text/html", Href: cs.feedHref(feedPath, page)}}
 	if sv.changes != nil {
 		e.Links = append(e.Links, atomLink{Rel: "related", Type: dataset.CSVMediaType, Href: cs.feedHref(feedPath, page+"changes.csv"), Title: "All changes (CSV)"})
 	}
-	return e, nil
+	return e
 }
 
 // entryID returns the id of an entry about the page at path (a fragment
@@ -247,8 +254,9 @@ func (cs *changeSite) feedOf(path, page, title, subtitle, idName string, entries
 	return f
 }
 
-// writeFeeds writes every feed into the build's static directory.
-func (cs *changeSite) writeFeeds(static string, sample bool, countries map[string]string) error {
+// writeFeeds writes every feed into the build's static directory: the
+// site's, each dataset's, and each country's that has a page.
+func (cs *changeSite) writeFeeds(static string, sample bool) error {
 	if !cs.any() {
 		return nil
 	}
@@ -260,7 +268,7 @@ func (cs *changeSite) writeFeeds(static string, sample bool, countries map[strin
 			continue
 		}
 		def := dh.def
-		path := "datasets/" + def.Name + "/changes.atom"
+		path := datasetPath(def.Name) + "changes.atom"
 		var entries []atomEntry
 		d := cs.display(def)
 		for _, sv := range dh.versions {
@@ -272,13 +280,9 @@ func (cs *changeSite) writeFeeds(static string, sample bool, countries map[strin
 				return err
 			}
 			entries = append(entries, e)
-			e, err = cs.versionEntry(dh, sv, "changes.atom")
-			if err != nil {
-				return err
-			}
-			all = append(all, e)
+			all = append(all, cs.withLinks(e, sv, sv.dir(def.Name), "changes.atom"))
 			for code, cd := range sv.diff.Country {
-				name, ok := countries[code]
+				name, ok := cs.pages[code]
 				if !ok {
 					continue
 				}
@@ -286,7 +290,7 @@ func (cs *changeSite) writeFeeds(static string, sample bool, countries map[strin
 				if summary == "" {
 					continue
 				}
-				cpath := "countries/" + strings.ToLower(code) + "/changes.atom"
+				cpath := countryPath(code) + "changes.atom"
 				var rows []string
 				for j := range cd.Rows {
 					rows = append(rows, deltaText(d.key(cd.Rows[j].row(), true), d.deltas(&cd.Rows[j])))
@@ -315,7 +319,7 @@ func (cs *changeSite) writeFeeds(static string, sample bool, countries map[strin
 				})
 			}
 		}
-		f := cs.feedOf(path, "datasets/"+def.Name+"/", "Changes to "+def.Title,
+		f := cs.feedOf(path, datasetPath(def.Name), "Changes to "+def.Title,
 			"Each published version of "+def.Title+" and what it changed.", "feed/"+path+"/"+dh.first, entries, sample)
 		if err := writeFeed(filepath.Join(static, filepath.FromSlash(path)), f); err != nil {
 			return err
@@ -326,9 +330,9 @@ func (cs *changeSite) writeFeeds(static string, sample bool, countries map[strin
 	if err := writeFeed(filepath.Join(static, "changes.atom"), f); err != nil {
 		return err
 	}
-	for code, name := range countries {
-		path := "countries/" + strings.ToLower(code) + "/changes.atom"
-		f := cs.feedOf(path, "countries/"+strings.ToLower(code)+"/", "Revisions of the figures of "+name,
+	for code, name := range cs.pages {
+		path := countryPath(code) + "changes.atom"
+		f := cs.feedOf(path, countryPath(code), "Revisions of the figures of "+name,
 			"The versions that changed figures of "+name+", and what they changed.", "feed/"+path+"/"+root, byCountry[code], sample)
 		if err := writeFeed(filepath.Join(static, filepath.FromSlash(path)), f); err != nil {
 			return err
@@ -354,12 +358,6 @@ func writeFeed(path string, f *atomFeed) error {
 	if err != nil {
 		return fmt.Errorf("site: feed %s: %w", filepath.Base(path), err)
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return fmt.Errorf("site: feed: %w", err)
-	}
 	out := append([]byte(xml.Header), b...)
-	if err := os.WriteFile(path, append(out, '\n'), 0o644); err != nil {
-		return fmt.Errorf("site: feed: %w", err)
-	}
-	return nil
+	return writeOut(path, append(out, '\n'))
 }

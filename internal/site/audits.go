@@ -70,6 +70,7 @@ type auditIndex struct {
 	recs      []auditRecord
 	items     []auditItem // per record
 	auditors  []string
+	newest    []int            // every record, newest first
 	byAuditor map[string][]int // newest first
 	byCountry map[string][]int // newest first
 	noCountry []int            // reports on no single country
@@ -81,7 +82,7 @@ type auditIndex struct {
 func auditorPath(code string) string { return "audits/" + strings.ReplaceAll(code, "_", "-") + "/" }
 
 // countryAuditsPath is the path of a country's list of audits.
-func countryAuditsPath(code string) string { return "countries/" + strings.ToLower(code) + "/audits/" }
+func countryAuditsPath(code string) string { return countryPath(code) + "audits/" }
 
 func newAuditIndex(recs []auditRecord, names *sourceNames, urls siteURLs) *auditIndex {
 	x := &auditIndex{recs: recs, items: make([]auditItem, len(recs)), byAuditor: map[string][]int{},
@@ -95,6 +96,7 @@ func newAuditIndex(recs []auditRecord, names *sourceNames, urls siteURLs) *audit
 		ra, rb := &recs[a], &recs[b]
 		return cmp.Or(cmp.Compare(rb.Published, ra.Published), cmp.Compare(ra.Auditor, rb.Auditor), cmp.Compare(ra.ReportID, rb.ReportID))
 	})
+	x.newest = order
 	for _, i := range order {
 		r := &recs[i]
 		if _, ok := x.info[r.Auditor]; !ok {
@@ -152,6 +154,25 @@ func auditYear(r *auditRecord) string {
 	return "undated"
 }
 
+// span returns the years of publication of rows, newest first: "2014",
+// or "2014–2025".
+func (x *auditIndex) span(rows []int) string {
+	first, last := auditYear(&x.recs[rows[len(rows)-1]]), auditYear(&x.recs[rows[0]])
+	if first == last {
+		return first
+	}
+	return first + "–" + last
+}
+
+// countryLabel returns the name of a country's page, or the registry's name
+// of a country without one.
+func countryLabel(countryNames map[string]string, code string) string {
+	if name := countryNames[code]; name != "" {
+		return name
+	}
+	return countryName(code, "")
+}
+
 // auditListPage is the front matter of a list of audit reports.
 type auditListPage struct {
 	Title       string          `json:"title"`
@@ -205,14 +226,9 @@ func (x *auditIndex) listPages(base, title, intro, description string, rows []in
 		}
 		return it
 	}
-	first, last := auditYear(&x.recs[rows[len(rows)-1]]), auditYear(&x.recs[rows[0]])
-	span := first
-	if first != last {
-		span = first + "–" + last
-	}
 	main := auditListPage{
 		Title: title, Description: description, Lastmod: lastmod, Type: "audits",
-		Params: auditListParams{Intro: intro, Count: plural(len(rows), "report", "reports"), Span: span, Up: up, Sources: sources, Note: note},
+		Params: auditListParams{Intro: intro, Count: plural(len(rows), "report", "reports"), Span: x.span(rows), Up: up, Sources: sources, Note: note},
 		file:   strings.TrimSuffix(base, "/") + ".md",
 	}
 	var groups []auditGroup
@@ -293,10 +309,7 @@ func (x *auditIndex) countryListPages(names *sourceNames, urls siteURLs, country
 	var out []auditListPage
 	for _, code := range sortedKeys(x.byCountry) {
 		rows := x.byCountry[code]
-		name := countryNames[code]
-		if name == "" {
-			name = countryName(code, "")
-		}
+		name := countryLabel(countryNames, code)
 		seen := map[string]bool{}
 		var sources []link
 		for _, i := range rows {
@@ -305,7 +318,7 @@ func (x *auditIndex) countryListPages(names *sourceNames, urls siteURLs, country
 				sources = append(sources, names.linkOf(s))
 			}
 		}
-		up := []navLink{{Text: name, Path: urls.link("countries/" + strings.ToLower(code) + "/")}, {Text: "Audits", Path: urls.link("audits/")}}
+		up := []navLink{{Text: name, Path: urls.link(countryPath(code))}, {Text: "Audits", Path: urls.link("audits/")}}
 		out = append(out, x.listPages(countryAuditsPath(code), name+": audit reports on defence",
 			fmt.Sprintf("What auditors reported on defence spending and programmes (%s), newest first.", name),
 			fmt.Sprintf("Every audit report on defence concerning %s that this site publishes, with its date, auditor, identifier and link.", name),
@@ -356,7 +369,7 @@ func (x *auditIndex) overview(names *sourceNames, urls siteURLs, countryNames ma
 			"and by country, with a link to read it.",
 		Lastmod: lastmod,
 		Params: auditsOverPars{Count: plural(len(x.recs), "report", "reports"), NoCountry: len(x.noCountry),
-			DatasetPath: urls.link("datasets/" + datasetName + "/")},
+			DatasetPath: urls.link(datasetPath(datasetName))},
 	}
 	if len(x.noCountry) > 0 {
 		p.Params.Note = euNote
@@ -364,11 +377,6 @@ func (x *auditIndex) overview(names *sourceNames, urls siteURLs, countryNames ma
 	for _, a := range x.auditors {
 		info := x.info[a]
 		rows := x.byAuditor[a]
-		first, last := auditYear(&x.recs[rows[len(rows)-1]]), auditYear(&x.recs[rows[0]])
-		span := first
-		if first != last {
-			span = first + "–" + last
-		}
 		var where []string
 		for _, i := range rows {
 			if j := x.items[i].Jurisdiction; j != "" && !slices.Contains(where, j) {
@@ -377,29 +385,18 @@ func (x *auditIndex) overview(names *sourceNames, urls siteURLs, countryNames ma
 		}
 		slices.Sort(where)
 		row := auditorRow{Name: info.Name, Short: info.Short, About: info.About, Path: urls.link(auditorPath(a)),
-			Count: plural(len(rows), "report", "reports"), Span: span, Where: strings.Join(where, ", ")}
+			Count: plural(len(rows), "report", "reports"), Span: x.span(rows), Where: strings.Join(where, ", ")}
 		for _, s := range x.sources[a] {
 			row.Sources = append(row.Sources, names.linkOf(s))
 		}
 		p.Params.Auditors = append(p.Params.Auditors, row)
 	}
 	for _, code := range sortedKeys(x.byCountry) {
-		name := countryNames[code]
-		if name == "" {
-			name = countryName(code, "")
-		}
-		p.Params.Countries = append(p.Params.Countries, countryCount{Name: name, Path: urls.link(countryAuditsPath(code)), Count: len(x.byCountry[code])})
+		p.Params.Countries = append(p.Params.Countries, countryCount{Name: countryLabel(countryNames, code),
+			Path: urls.link(countryAuditsPath(code)), Count: len(x.byCountry[code])})
 	}
 	slices.SortFunc(p.Params.Countries, func(a, b countryCount) int { return cmp.Compare(sortKey(a.Name), sortKey(b.Name)) })
-	all := make([]int, len(x.recs))
-	for i := range all {
-		all[i] = i
-	}
-	slices.SortStableFunc(all, func(a, b int) int {
-		ra, rb := &x.recs[a], &x.recs[b]
-		return cmp.Or(cmp.Compare(rb.Published, ra.Published), cmp.Compare(ra.Auditor, rb.Auditor), cmp.Compare(ra.ReportID, rb.ReportID))
-	})
-	for _, i := range all[:min(len(all), auditLatestCap)] {
+	for _, i := range x.newest[:min(len(x.newest), auditLatestCap)] {
 		p.Params.Latest = append(p.Params.Latest, x.items[i])
 	}
 	return p

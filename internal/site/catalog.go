@@ -1,6 +1,9 @@
 package site
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+)
 
 // The DCAT catalogue of the site's datasets (catalog.json), in JSON-LD, for
 // data portals that harvest DCAT. URLs are absolute under the base URL, or
@@ -77,7 +80,7 @@ func newCatalog(title, description, modified string, urls siteURLs) *dcatCatalog
 
 // add describes one dataset from its page's data.
 func (c *dcatCatalog) add(p *datasetPage, ld *ldDataset, urls siteURLs) {
-	dir := "datasets/" + p.Params.Name + "/"
+	dir := datasetPath(p.Params.Name)
 	d := dcatDataset{
 		Type:        "dcat:Dataset",
 		Identifier:  p.Params.Name,
@@ -123,13 +126,8 @@ func (c *dcatCatalog) add(p *datasetPage, ld *ldDataset, urls siteURLs) {
 
 // splitPeriod reads the "from/to" or single year of a temporal coverage.
 func splitPeriod(s string) (string, string, bool) {
-	if s == "" {
-		return "", "", false
-	}
-	for i := range len(s) {
-		if s[i] == '/' {
-			return s[:i], s[i+1:], true
-		}
+	if from, to, ok := strings.Cut(s, "/"); ok {
+		return from, to, true
 	}
 	if _, err := strconv.Atoi(s); err == nil {
 		return s, s, true

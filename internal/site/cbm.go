@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/defence-transparency/publish/internal/dataset"
 )
@@ -192,16 +191,18 @@ type trackerRow struct {
 	Cells []string `json:"k"`            // a kind's Code per year, "" where the source lists nothing
 }
 
-// cbmIndex groups the rows of cbm-reports by instrument and by country.
+// cbmIndex groups the rows of cbm-reports by instrument and by country,
+// and holds each instrument's reporting rates.
 type cbmIndex struct {
 	recs         []cbmRecord
 	instruments  []string
 	byInstrument map[string][]int
 	byCountry    map[string][]int
+	rates        map[string][]rateRow // by instrument, from its first to its last year
 }
 
 func newCBMIndex(recs []cbmRecord) *cbmIndex {
-	x := &cbmIndex{recs: recs, byInstrument: map[string][]int{}, byCountry: map[string][]int{}}
+	x := &cbmIndex{recs: recs, byInstrument: map[string][]int{}, byCountry: map[string][]int{}, rates: map[string][]rateRow{}}
 	for i := range recs {
 		r := &recs[i]
 		if _, ok := x.byInstrument[r.Instrument]; !ok {
@@ -216,6 +217,9 @@ func newCBMIndex(recs []cbmRecord) *cbmIndex {
 		}
 		return cmp.Compare(a, b)
 	})
+	for _, ins := range x.instruments {
+		x.rates[ins] = x.countRates(ins)
+	}
 	return x
 }
 
@@ -224,9 +228,9 @@ func trackerPath(instrument string) string {
 	return "cbm/" + strings.ReplaceAll(instrument, "_", "-") + "/"
 }
 
-// rates counts the reports of an instrument per year, from its first to
-// its last year; a year with no row at all counts no state.
-func (x *cbmIndex) rates(instrument string) []rateRow {
+// countRates counts the reports of an instrument per year, from its first
+// to its last year; a year with no row at all counts no state.
+func (x *cbmIndex) countRates(instrument string) []rateRow {
 	idx := x.byInstrument[instrument]
 	if len(idx) == 0 {
 		return nil
@@ -274,7 +278,7 @@ func (x *cbmIndex) participations(urls siteURLs) []participation {
 	for _, ins := range x.instruments {
 		info := instrumentOf(ins)
 		p := participation{Instrument: info.Name, Short: info.Short, Path: urls.link(trackerPath(ins))}
-		if r := latestReported(x.rates(ins)); r != nil {
+		if r := latestReported(x.rates[ins]); r != nil {
 			p.rateRow = *r
 		}
 		out = append(out, p)
@@ -283,12 +287,12 @@ func (x *cbmIndex) participations(urls siteURLs) []participation {
 }
 
 // trackerPages builds the page of every instrument.
-func (x *cbmIndex) trackerPages(names *sourceNames, urls siteURLs, pages map[string]bool, datasetName, lastmod string) ([]trackerPage, error) {
+func (x *cbmIndex) trackerPages(names *sourceNames, urls siteURLs, pages map[string]string, datasetName, lastmod string) ([]trackerPage, error) {
 	var out []trackerPage
 	for w, ins := range x.instruments {
 		info := instrumentOf(ins)
 		idx := x.byInstrument[ins]
-		rates := x.rates(ins)
+		rates := x.rates[ins]
 		from := rates[0].Year
 		p := trackerPage{
 			Title: info.Name + ": who reports",
@@ -298,7 +302,7 @@ func (x *cbmIndex) trackerPages(names *sourceNames, urls siteURLs, pages map[str
 			Weight:  w + 1,
 			Params: trackerParams{
 				Instrument: ins, Short: info.Short, About: info.About, Rates: rates,
-				DatasetPath: urls.link("datasets/" + datasetName + "/"),
+				DatasetPath: urls.link(datasetPath(datasetName)),
 			},
 		}
 		for _, r := range rates {
@@ -321,8 +325,8 @@ func (x *cbmIndex) trackerPages(names *sourceNames, urls siteURLs, pages map[str
 			if row == nil {
 				name := countryName(r.Country, r.Name)
 				row = &trackerRow{Name: name, Cells: make([]string, len(rates))}
-				if pages[r.Country] {
-					row.Path = urls.link("countries/" + strings.ToLower(r.Country) + "/")
+				if _, ok := pages[r.Country]; ok {
+					row.Path = urls.link(countryPath(r.Country))
 				}
 				byState[r.Country] = row
 				keys[r.Country] = sortKey(name)
@@ -369,10 +373,7 @@ func (x *cbmIndex) trackerPages(names *sourceNames, urls siteURLs, pages map[str
 			if slices.Contains(row.Cells, "") {
 				p.Params.Blank = true
 			}
-			letter := "#"
-			if r := []rune(keys[c]); len(r) > 0 && unicode.IsLetter(r[0]) {
-				letter = strings.ToUpper(string(r[0]))
-			}
+			letter := initial(keys[c])
 			if n := len(p.Params.Letters); n == 0 || p.Params.Letters[n-1].Letter != letter {
 				row.ID = "states-" + slug(letter)
 				if letter == "#" {
@@ -462,11 +463,11 @@ func (x *cbmIndex) overview(urls siteURLs, datasetName, lastmod string) cbmOverv
 			"and the UN Register of Conventional Arms, year by year: the CBM tracker.",
 		Lastmod: lastmod,
 		Params: cbmOverviewPar{Participation: x.participations(urls), Kinds: cbmKinds,
-			DatasetPath: urls.link("datasets/" + datasetName + "/")},
+			DatasetPath: urls.link(datasetPath(datasetName))},
 	}
 	for _, ins := range x.instruments {
 		info := instrumentOf(ins)
-		rates := x.rates(ins)
+		rates := x.rates[ins]
 		p.Params.Instruments = append(p.Params.Instruments, instrumentLink{Name: info.Name, Short: info.Short, About: info.About,
 			Path: urls.link(trackerPath(ins)), Span: yearSpan(rates[0].Year, rates[len(rates)-1].Year)})
 	}

@@ -16,7 +16,7 @@ import (
 type changeSite struct {
 	urls      siteURLs
 	names     *sourceNames
-	pages     map[string]bool // country codes that have a page
+	pages     map[string]string // the countries that have a page, by name; set once they are made
 	hist      []*datasetHistory
 	siteTitle string
 	lastmod   string
@@ -311,7 +311,7 @@ type display struct {
 	f     fields
 	names *sourceNames
 	urls  siteURLs
-	pages map[string]bool
+	pages map[string]string // the countries that have a page
 }
 
 // value returns field i of row r for reading and, for numbers, exactly.
@@ -422,8 +422,8 @@ func (d *display) key(r textRow, skipCountry bool) []keyCell {
 			}
 			name, _ := r.at(d.f.schema.Index("country_name"))
 			c := keyCell{Text: countryName(v, name)}
-			if d.pages[v] {
-				c.Path = d.urls.link("countries/" + strings.ToLower(v) + "/")
+			if _, ok := d.pages[v]; ok {
+				c.Path = d.urls.link(countryPath(v))
 			}
 			out = append(out, c)
 		case d.f.series:
@@ -494,7 +494,7 @@ func (cs *changeSite) feeds(dataset string) []feedLink {
 	}
 	out := []feedLink{{Title: "All changes (Atom)", Path: "changes.atom"}}
 	if dataset != "" {
-		out = append([]feedLink{{Title: "Changes to this dataset (Atom)", Path: "datasets/" + dataset + "/changes.atom"}}, out...)
+		out = append([]feedLink{{Title: "Changes to this dataset (Atom)", Path: datasetPath(dataset) + "changes.atom"}}, out...)
 	}
 	return out
 }
@@ -547,7 +547,7 @@ func (cs *changeSite) versionPages() []versionPage {
 				Lastmod:     machineTime(sv.when),
 				URL:         "/" + sv.dir(def.Name),
 				Params: versionParams{
-					Dataset: def.Name, DatasetTitle: def.Title, DatasetPath: cs.urls.link("datasets/" + def.Name + "/"),
+					Dataset: def.Name, DatasetTitle: def.Title, DatasetPath: cs.urls.link(datasetPath(def.Name)),
 					Version: label, Commit: sv.v.Commit, Date: day(sv.when), DateISO: machineTime(sv.when),
 					Sample: sv.v.Sample, First: p.First,
 					OldRows: integer(int64(p.OldRows)), Rows: integer(int64(p.NewRows)),
@@ -609,7 +609,7 @@ func (cs *changeSite) changesRows() []changesRow {
 		for _, sv := range dh.versions {
 			r := changesRow{
 				Date: day(sv.when), DateISO: machineTime(sv.when),
-				Dataset: def.Name, DatasetTitle: def.Title, DatasetPath: cs.urls.link("datasets/" + def.Name + "/"),
+				Dataset: def.Name, DatasetTitle: def.Title, DatasetPath: cs.urls.link(datasetPath(def.Name)),
 				Version: cs.ref(def.Name, sv), Rows: integer(int64(sv.v.Rows)), Sample: sv.v.Sample,
 				Files: cs.files(def.Name, sv), sv: sv,
 			}
@@ -646,10 +646,13 @@ func (cs *changeSite) countryRevisions(code string) []revisionsParams {
 	var out []revisionsParams
 	var empty *revisionsParams
 	for _, dh := range cs.hist {
-		if dh == nil || fieldsOf(dh.def).country < 0 {
+		if dh == nil {
 			continue
 		}
 		d := cs.display(dh.def)
+		if d.f.country < 0 {
+			continue
+		}
 		var items []item
 		total, n := 0, 0
 		for _, sv := range dh.versions {
@@ -661,11 +664,7 @@ func (cs *changeSite) countryRevisions(code string) []revisionsParams {
 			if cd == nil {
 				continue
 			}
-			for class, k := range cd.Classes {
-				if class != diff.ClassOther {
-					total += k
-				}
-			}
+			total += countRevisions(cd)
 			for j := range cd.Rows {
 				c := &cd.Rows[j]
 				items = append(items, item{sv: sv, r: revisionItem{
@@ -761,14 +760,12 @@ func countryChange(def *dataset.Definition, p *pairDiff, cd *countryDelta) strin
 	return strings.ToUpper(s[:1]) + s[1:] + "."
 }
 
-// datasetVersions lists a dataset's versions for its page.
-func (cs *changeSite) datasetVersions(i int) []changesRow {
-	if i >= len(cs.hist) || cs.hist[i] == nil {
-		return nil
-	}
+// datasetVersions picks one dataset's versions from the list of changes,
+// for its page.
+func datasetVersions(rows []changesRow, name string) []changesRow {
 	var out []changesRow
-	for _, r := range cs.changesRows() {
-		if r.Dataset == cs.hist[i].def.Name {
+	for _, r := range rows {
+		if r.Dataset == name {
 			out = append(out, r)
 		}
 	}
@@ -816,7 +813,7 @@ func changesPageOf(cs *changeSite, rows []changesRow, in *Input, lastmod string)
 	}
 	for _, dh := range cs.hist {
 		if dh != nil {
-			p.Params.Datasets = append(p.Params.Datasets, feedLink{Title: dh.def.Title, Path: "datasets/" + dh.def.Name + "/changes.atom"})
+			p.Params.Datasets = append(p.Params.Datasets, feedLink{Title: dh.def.Title, Path: datasetPath(dh.def.Name) + "changes.atom"})
 		}
 	}
 	return p

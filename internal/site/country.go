@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -173,19 +174,30 @@ type countrySections struct {
 	cbm    *cbmIndex
 	audits *auditIndex
 	risk   *riskIndex
-	names  map[string]string // a country's name in those datasets' rows
+	names  map[string]string // every country with rows there, by its name in them
 }
 
-// countryPages builds the page of every country that has at least one row
-// in recs or in the datasets of ex (which may be nil), and the list that
-// links to them.
-func countryPages(recs []dataset.Expenditure, ex *countrySections, names *sourceNames, urls siteURLs, lastmod string, cs *changeSite) ([]countryPage, []letterGroup, error) {
-	byCountry := map[string][]int{}
+// countryRows groups the rows of recs by country, checking each code,
+// since it becomes part of a page's path.
+func countryRows(recs []dataset.Expenditure) (map[string][]int, error) {
+	out := map[string][]int{}
 	for i := range recs {
-		byCountry[recs[i].Country] = append(byCountry[recs[i].Country], i)
+		c := recs[i].Country
+		idx, ok := out[c]
+		if !ok && !countryCode.MatchString(c) {
+			return nil, fmt.Errorf("site: generate: country code %q is not three capital letters", c)
+		}
+		out[c] = append(idx, i)
 	}
+	return out, nil
+}
+
+// countryPages builds the page of every country that has rows in recs
+// (rows, by countryRows) or in the datasets of ex (which may be nil), and
+// the list that links to them.
+func countryPages(recs []dataset.Expenditure, rows map[string][]int, ex *countrySections, names *sourceNames, urls siteURLs, lastmod string, cs *changeSite) ([]countryPage, []letterGroup, error) {
 	all := map[string]bool{}
-	for c := range byCountry {
+	for c := range rows {
 		all[c] = true
 	}
 	if ex != nil {
@@ -193,19 +205,12 @@ func countryPages(recs []dataset.Expenditure, ex *countrySections, names *source
 			all[c] = true
 		}
 	}
-	codes := make([]string, 0, len(all))
-	for c := range all {
-		if !countryCode.MatchString(c) {
-			return nil, nil, fmt.Errorf("site: country code %q is not three capital letters", c)
-		}
-		codes = append(codes, c)
-	}
-	slices.Sort(codes)
+	codes := sortedKeys(all)
 	pages := make([]countryPage, 0, len(codes))
 	var entries []countryEntry
 	for _, code := range codes {
 		var p countryPage
-		if idx := byCountry[code]; len(idx) > 0 {
+		if idx := rows[code]; len(idx) > 0 {
 			var err error
 			if p, err = buildCountry(code, recs, idx, names, lastmod); err != nil {
 				return nil, nil, err
@@ -219,7 +224,7 @@ func countryPages(recs []dataset.Expenditure, ex *countrySections, names *source
 		if cs != nil {
 			p.Params.Revisions = cs.countryRevisions(code)
 			if cs.any() {
-				p.Params.Feeds = []feedLink{{Title: "Revisions of " + p.Title + " (Atom)", Path: "countries/" + strings.ToLower(code) + "/changes.atom"}}
+				p.Params.Feeds = []feedLink{{Title: "Revisions of " + p.Title + " (Atom)", Path: countryPath(code) + "changes.atom"}}
 			}
 		}
 		p.Params.ShowRevisions = hasRevisions(&p.Params)
@@ -227,16 +232,15 @@ func countryPages(recs []dataset.Expenditure, ex *countrySections, names *source
 		p.Params.Contents = contentsOf(&p.Params)
 		pages = append(pages, p)
 		entries = append(entries, countryEntry{
-			Name: p.Title, Path: urls.link("countries/" + strings.ToLower(code) + "/"), Former: p.Params.Former != "",
+			Name: p.Title, Path: urls.link(countryPath(code)), Former: p.Params.Former != "",
 			key: sortKey(p.Title),
 		})
 	}
 	slices.SortFunc(entries, func(a, b countryEntry) int { return cmp.Compare(a.key, b.key) })
 	var groups []letterGroup
 	for _, e := range entries {
-		l, id := "#", "letter-other"
-		if r := []rune(e.key); len(r) > 0 && unicode.IsLetter(r[0]) {
-			l = strings.ToUpper(string(r[0]))
+		l, id := initial(e.key), "letter-other"
+		if l != "#" {
 			id = "letter-" + slug(l)
 		}
 		if len(groups) == 0 || groups[len(groups)-1].Letter != l {
@@ -248,25 +252,28 @@ func countryPages(recs []dataset.Expenditure, ex *countrySections, names *source
 	return pages, groups, nil
 }
 
+// countryPath is the path of a country's page from the site's root.
+func countryPath(code string) string { return "countries/" + strings.ToLower(code) + "/" }
+
+// initial returns the letter a list groups a sort key under, upper-case,
+// or "#" when it does not start with a letter.
+func initial(key string) string {
+	if r, _ := utf8.DecodeRuneInString(key); unicode.IsLetter(r) {
+		return strings.ToUpper(string(r))
+	}
+	return "#"
+}
+
 // countryIdentity returns the name a country's page carries and, for a
 // former state, its years.
 func countryIdentity(code, fallback string) (name, former string) {
-	if c, ok := country.Lookup(code); ok {
-		name = c.Name
-		if c.Kind == country.KindHistorical {
-			former = "former state"
-			if c.From != 0 && c.To != 0 {
-				former = fmt.Sprintf("%d–%d", c.From, c.To)
-			}
+	if c, ok := country.Lookup(code); ok && c.Kind == country.KindHistorical {
+		former = "former state"
+		if c.From != 0 && c.To != 0 {
+			former = fmt.Sprintf("%d–%d", c.From, c.To)
 		}
 	}
-	if name == "" {
-		name = fallback
-	}
-	if name == "" {
-		name = code
-	}
-	return name, former
+	return countryName(code, fallback), former
 }
 
 // emptyCountry is the page of a country with no military expenditure rows,
@@ -343,17 +350,6 @@ func contentsOf(cp *countryParams) []navLink {
 	}
 	if hasRevisions(cp) {
 		out = append(out, navLink{Text: "Revisions", Path: "#revisions"})
-	}
-	return out
-}
-
-// countryCodes returns the codes of the countries that get a page.
-func countryCodes(recs []dataset.Expenditure) map[string]bool {
-	out := map[string]bool{}
-	for i := range recs {
-		if countryCode.MatchString(recs[i].Country) {
-			out[recs[i].Country] = true
-		}
 	}
 	return out
 }

@@ -16,11 +16,23 @@ func testNames() *sourceNames {
 	}
 }
 
-func TestCountryPages(t *testing.T) {
-	pages, groups, err := countryPages(testRecords(), nil, testNames(), siteURLs{}, "2026-04-28T06:30:00Z", nil)
+// spendingPages builds the pages of the countries of recs, from their
+// military expenditure alone.
+func spendingPages(t *testing.T, recs []dataset.Expenditure, lastmod string) ([]countryPage, []letterGroup) {
+	t.Helper()
+	rows, err := countryRows(recs)
 	if err != nil {
 		t.Fatal(err)
 	}
+	pages, groups, err := countryPages(recs, rows, nil, testNames(), siteURLs{}, lastmod, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pages, groups
+}
+
+func TestCountryPages(t *testing.T) {
+	pages, groups := spendingPages(t, testRecords(), "2026-04-28T06:30:00Z")
 	var got []string
 	for _, g := range groups {
 		for _, c := range g.Countries {
@@ -67,8 +79,8 @@ func TestCountryPages(t *testing.T) {
 	if byCode["DEU"].Params.Former != "" {
 		t.Errorf("Germany is marked as a former state")
 	}
-	if _, _, err := countryPages([]dataset.Expenditure{{Country: "de", Year: 2000}}, nil, testNames(), siteURLs{}, "", nil); err == nil {
-		t.Errorf("countryPages accepted the code %q", "de")
+	if _, err := countryRows([]dataset.Expenditure{{Country: "de", Year: 2000}}); err == nil {
+		t.Errorf("countryRows accepted the code %q", "de")
 	}
 }
 
@@ -85,10 +97,7 @@ func TestHoistNotes(t *testing.T) {
 		rec(2020, dataset.MeasurePerCapita, "§", ""),
 		rec(2021, dataset.MeasurePerCapita, "", ""),
 	}
-	pages, _, err := countryPages(recs, nil, testNames(), siteURLs{}, "", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pages, _ := spendingPages(t, recs, "")
 	tb := pages[0].Params.Tables[0]
 	if got := tb.Columns[0]; got.Notes != "§‖" || got.Footnotes != "1" {
 		t.Errorf("current US$ heading = %+v, want the notes every figure shares", got)

@@ -21,6 +21,10 @@ import (
 // datasetName is the form of a dataset name, which becomes a path.
 var datasetName = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
 
+// datasetPath is the path of a dataset's page from the site's root, and
+// the directory of its downloads.
+func datasetPath(name string) string { return "datasets/" + name + "/" }
+
 // datasetPage is the front matter of a dataset's page.
 type datasetPage struct {
 	Title       string        `json:"title"`
@@ -165,15 +169,7 @@ func writeDownloads(dir string, d *Dataset, t *dataset.Table) ([]downloadItem, e
 	}
 	parquet := func(w io.Writer) error { return dataset.WriteParquet(w, t) }
 	if d.ParquetPath != "" {
-		parquet = func(w io.Writer) error {
-			f, err := os.Open(d.ParquetPath)
-			if err != nil {
-				return err
-			}
-			defer f.Close()
-			_, err = io.Copy(w, f)
-			return err
-		}
+		parquet = copyFrom(d.ParquetPath)
 	}
 	if err := add("Parquet", name+".parquet", "parquet", dataset.ParquetMediaType,
 		"The published file, uncompressed, as the repository keeps it.", parquet); err != nil {
@@ -415,7 +411,7 @@ func (u siteURLs) file(path, rel string) string {
 // datasetPageOf builds the page of one dataset.
 func datasetPageOf(d *Dataset, t *dataset.Table, downloads []downloadItem, in *Input, urls siteURLs, siteTitle, lastmod string, weight int) (datasetPage, *ldDataset, error) {
 	def, desc := d.Definition, d.Descriptor
-	dir := "datasets/" + def.Name + "/"
+	dir := datasetPath(def.Name)
 	p := datasetPage{
 		Title:       def.Title,
 		Description: def.Description,

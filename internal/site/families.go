@@ -104,31 +104,12 @@ func readFamilies(in *Input, tables []*dataset.Table) (*families, error) {
 	return f, nil
 }
 
-// countries returns the codes of the countries the families have rows of.
-func (f *families) countries() map[string]bool {
-	out := map[string]bool{}
-	for i := range f.cbm {
-		out[f.cbm[i].Country] = true
-	}
-	for i := range f.audits {
-		if c := f.audits[i].Country; c != "" {
-			out[c] = true
-		}
-	}
-	for i := range f.risk {
-		out[f.risk[i].Country] = true
-	}
-	for c := range f.riskOther {
-		out[c] = true
-	}
-	return out
-}
-
-// names returns the name each country code has in the rows.
+// names returns every country the families have rows of, with the name
+// it has in them ("" where they give none).
 func (f *families) names() map[string]string {
 	out := map[string]string{}
 	for i := range f.cbm {
-		if r := &f.cbm[i]; r.Name != "" {
+		if r := &f.cbm[i]; r.Name != "" || out[r.Country] == "" {
 			out[r.Country] = r.Name
 		}
 	}
@@ -138,7 +119,7 @@ func (f *families) names() map[string]string {
 		}
 	}
 	for i := range f.risk {
-		if r := &f.risk[i]; r.Name != "" {
+		if r := &f.risk[i]; r.Name != "" || out[r.Country] == "" {
 			out[r.Country] = r.Name
 		}
 	}

@@ -290,14 +290,14 @@ func familiesInput(tb testing.TB) *Input {
 
 // commitTable writes t as a version of def into the repository's working
 // tree and commits it, as the pipeline does.
-func commitTable(tb testing.TB, r *dataset.Repo, def *dataset.Definition, version string, when time.Time, t *dataset.Table) {
+func commitTable(tb testing.TB, r *dataset.Repo, def *dataset.Definition, version string, when time.Time, sample bool, t *dataset.Table) {
 	tb.Helper()
 	var pq bytes.Buffer
 	if err := dataset.WriteParquet(&pq, t); err != nil {
 		tb.Fatal(err)
 	}
 	d := &dataset.Descriptor{Profile: dataset.TabularDataPackage, Name: def.Name, Title: def.Title,
-		Version: version, Created: when.UTC().Format(time.RFC3339), Sample: true,
+		Version: version, Created: when.UTC().Format(time.RFC3339), Sample: sample,
 		Resources: []dataset.Resource{dataset.NewResource(def.Name, def.Name+".parquet", "parquet", pq.Bytes(), t.Len(), t.Schema)}}
 	desc, err := d.Marshal()
 	if err != nil {

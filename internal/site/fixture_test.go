@@ -1,9 +1,6 @@
 package site
 
 import (
-	"bytes"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -18,34 +15,7 @@ func commitVersion(tb testing.TB, r *dataset.Repo, version string, when time.Tim
 	tb.Helper()
 	tbl := dataset.ExpenditureTable(recs)
 	tbl.SortByKey()
-	var pq bytes.Buffer
-	if err := dataset.WriteParquet(&pq, tbl); err != nil {
-		tb.Fatal(err)
-	}
-	d := &dataset.Descriptor{Profile: dataset.TabularDataPackage, Name: "military-expenditure", Title: dataset.MilitaryExpenditure.Title,
-		Version: version, Created: when.UTC().Format(time.RFC3339), Sample: sample,
-		Resources: []dataset.Resource{dataset.NewResource("military-expenditure", "military-expenditure.parquet", "parquet", pq.Bytes(), tbl.Len(), tbl.Schema)}}
-	desc, err := d.Marshal()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	dir := filepath.Join(r.Dir(), "datasets", "military-expenditure")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		tb.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "military-expenditure.parquet"), pq.Bytes(), 0o644); err != nil {
-		tb.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, dataset.DescriptorFile), desc, 0o644); err != nil {
-		tb.Fatal(err)
-	}
-	files, err := r.Changes("datasets")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if _, err := r.Commit(files, "military-expenditure "+version+"\n", dataset.Signature{Name: "publish", Email: "publish@example.org", When: when}); err != nil {
-		tb.Fatal(err)
-	}
+	commitTable(tb, r, dataset.MilitaryExpenditure, version, when, sample, tbl)
 }
 
 // Version labels of the history fixture, oldest first.

@@ -6,12 +6,14 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/defence-transparency/publish/internal/dataset"
 )
 
 // exact returns v as the published value: the shortest decimal that reads
 // back to the same float64, never in exponent notation, as the CSV files
 // write it.
-func exact(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+func exact(v float64) string { return dataset.FormatValue(dataset.Number, dataset.Value{Num: v}) }
 
 // number returns v rounded for reading, with thousands separators: whole
 // numbers from 100, one decimal from 1, and two significant digits below 1.

@@ -47,6 +47,10 @@ func Generate(dir string, in *Input) error {
 	if err != nil {
 		return err
 	}
+	rows, err := countryRows(recs)
+	if err != nil {
+		return err
+	}
 	if err := prepareDir(dir); err != nil {
 		return err
 	}
@@ -84,10 +88,6 @@ func Generate(dir string, in *Input) error {
 	}()
 
 	// Every country with a row in any dataset gets a page.
-	codes := countryCodes(recs)
-	for c := range fam.countries() {
-		codes[c] = true
-	}
 	ex := &countrySections{names: fam.names()}
 	if len(fam.cbm) > 0 {
 		ex.cbm = newCBMIndex(fam.cbm)
@@ -101,11 +101,11 @@ func Generate(dir string, in *Input) error {
 
 	// The histories first: the country pages list their revisions.
 	histories, err := loadHistories(in, filepath.Join(dir, "static"))
-	cs := &changeSite{urls: urls, names: names, pages: codes, hist: histories, siteTitle: title, lastmod: lastmod}
+	cs := &changeSite{urls: urls, names: names, hist: histories, siteTitle: title, lastmod: lastmod}
 	var pages []countryPage
 	var groups []letterGroup
 	if err == nil {
-		pages, groups, err = countryPages(recs, ex, names, urls, lastmod, cs)
+		pages, groups, err = countryPages(recs, rows, ex, names, urls, lastmod, cs)
 	}
 	if err == nil {
 		for _, p := range pages {
@@ -121,6 +121,7 @@ func Generate(dir string, in *Input) error {
 		return err
 	}
 
+	changes := cs.changesRows()
 	catalog := newCatalog(title, description, lastmod, urls)
 	var summaries []datasetSummary
 	titles := map[string]string{}
@@ -131,8 +132,8 @@ func Generate(dir string, in *Input) error {
 		if err != nil {
 			return err
 		}
-		page.Params.Versions = cs.datasetVersions(i)
 		if histories[i] != nil {
+			page.Params.Versions = datasetVersions(changes, name)
 			page.Params.Feeds = cs.feeds(name)
 			page.Params.VersionPages = integer(int64(min(len(histories[i].versions), versionPagesOf(in))))
 		}
@@ -143,18 +144,19 @@ func Generate(dir string, in *Input) error {
 		titles[name] = d.Definition.Title
 		summaries = append(summaries, datasetSummary{
 			Title: d.Definition.Title, Description: d.Definition.Description,
-			Path: urls.link("datasets/" + name + "/"), Rows: page.Params.Rows,
+			Path: urls.link(datasetPath(name)), Rows: page.Params.Rows,
 			Version: page.Params.Version, Created: page.Params.Created, Coverage: page.Params.Coverage,
 		})
 	}
+	// The countries that have a page, by the name it carries.
 	countryNames := map[string]string{}
 	for _, p := range pages {
 		countryNames[p.Params.ISO3] = p.Title
 	}
-	if err := writeSections(dir, ex, fam, names, urls, codes, countryNames, lastmod); err != nil {
+	cs.pages = countryNames
+	if err := writeSections(dir, ex, fam, names, urls, countryNames, lastmod); err != nil {
 		return err
 	}
-	changes := cs.changesRows()
 	home := homePageOf(in, summaries, len(pages), title, description, lastmod)
 	home.Params.Changes = changes[:min(len(changes), homeChanges)]
 	home.Params.Feeds = cs.feeds("")
@@ -193,7 +195,7 @@ func Generate(dir string, in *Input) error {
 			return err
 		}
 	}
-	if err := cs.writeFeeds(filepath.Join(dir, "static"), sample, countryNames); err != nil {
+	if err := cs.writeFeeds(filepath.Join(dir, "static"), sample); err != nil {
 		return err
 	}
 	if err := writeJSON(filepath.Join(dir, "data", "countries.json"), map[string]any{"groups": groups}); err != nil {
@@ -206,13 +208,13 @@ func Generate(dir string, in *Input) error {
 const homeChanges = 6
 
 // writeSections writes the pages of the CBM tracker and of the audits.
-func writeSections(dir string, ex *countrySections, fam *families, names *sourceNames, urls siteURLs, codes map[string]bool, countryNames map[string]string, lastmod string) error {
+func writeSections(dir string, ex *countrySections, fam *families, names *sourceNames, urls siteURLs, countryNames map[string]string, lastmod string) error {
 	content := filepath.Join(dir, "content")
 	if ex.cbm != nil {
 		if err := writePage(filepath.Join(content, "cbm", "_index.md"), ex.cbm.overview(urls, fam.cbmDataset, lastmod)); err != nil {
 			return err
 		}
-		tps, err := ex.cbm.trackerPages(names, urls, codes, fam.cbmDataset, lastmod)
+		tps, err := ex.cbm.trackerPages(names, urls, countryNames, fam.cbmDataset, lastmod)
 		if err != nil {
 			return err
 		}
@@ -267,8 +269,14 @@ func loadTables(in *Input) ([]*dataset.Table, []dataset.Expenditure, error) {
 			}
 		}
 		tables[i] = t
-		if t.Schema == dataset.ExpenditureSchema || d.Definition.Schema == dataset.ExpenditureSchema {
-			recs = append(recs, dataset.Expenditures(t)...)
+		if is(d, t, dataset.ExpenditureSchema) {
+			// Usually the only such dataset: its records are kept, not
+			// copied.
+			if rs := dataset.Expenditures(t); recs == nil {
+				recs = rs
+			} else {
+				recs = append(recs, rs...)
+			}
 		}
 	}
 	return tables, recs, nil
@@ -418,13 +426,7 @@ func writePage(path string, v any) error {
 	if err := enc.Encode(v); err != nil {
 		return fmt.Errorf("site: write %s: %w", filepath.Base(path), err)
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return fmt.Errorf("site: write %s: %w", filepath.Base(path), err)
-	}
-	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-		return fmt.Errorf("site: write %s: %w", filepath.Base(path), err)
-	}
-	return nil
+	return writeOut(path, buf.Bytes())
 }
 
 // writeJSON writes v as indented JSON.
@@ -433,10 +435,15 @@ func writeJSON(path string, v any) error {
 	if err != nil {
 		return fmt.Errorf("site: write %s: %w", filepath.Base(path), err)
 	}
+	return writeOut(path, append(b, '\n'))
+}
+
+// writeOut writes a file of the build, creating its directory.
+func writeOut(path string, b []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("site: write %s: %w", filepath.Base(path), err)
 	}
-	if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
+	if err := os.WriteFile(path, b, 0o644); err != nil {
 		return fmt.Errorf("site: write %s: %w", filepath.Base(path), err)
 	}
 	return nil

@@ -460,9 +460,13 @@ func TestGenerateDirectory(t *testing.T) {
 			t.Run(tt.name, func(t *testing.T) {
 				in := testInput(t, false)
 				tt.edit(in)
-				err := Generate(t.TempDir(), in)
+				dir := t.TempDir()
+				err := Generate(dir, in)
 				if err == nil || !strings.Contains(err.Error(), tt.name) {
 					t.Errorf("Generate(bad %s) = %v, want an error about the %s", tt.name, err, tt.name)
+				}
+				if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+					t.Errorf("Generate wrote %d entries before refusing the input", len(entries))
 				}
 			})
 		}

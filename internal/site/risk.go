@@ -143,6 +143,20 @@ func difference(a, b float64) (string, int) {
 	return strconv.FormatFloat(math.Abs(diff), 'f', d, 64), sign
 }
 
+// compared says how a figure differs from an earlier one of the same
+// index: "the same as in 2024", "0.1 higher than in 2023 (2.2)"; sign is
+// the sign of the difference.
+func compared(r, prev *riskRecord) (text string, sign int) {
+	d, sign := difference(r.Value, prev.Value)
+	switch sign {
+	case 0:
+		return fmt.Sprintf("the same as in %s", periodLabel(prev.Period)), 0
+	case -1:
+		return fmt.Sprintf("%s lower than in %s (%s)", d, periodLabel(prev.Period), exact(prev.Value)), -1
+	}
+	return fmt.Sprintf("%s higher than in %s (%s)", d, periodLabel(prev.Period), exact(prev.Value)), 1
+}
+
 // series is one indicator's values of a country by period.
 type series map[string]*riskRecord
 
@@ -241,14 +255,14 @@ func (x *riskIndex) gpi(by map[string]series, names *sourceNames) *riskBlock {
 			b.Scale = "Scale: " + r.Unit + "."
 		}
 		if prev := score[previousPeriod(l)]; prev != nil && prev.HasValue {
-			d, sign := difference(r.Value, prev.Value)
+			text, sign := compared(r, prev)
+			s += ", " + text
+			// A lower score is more peaceful.
 			switch sign {
-			case 0:
-				s += fmt.Sprintf(", the same as in %s", periodLabel(prev.Period))
 			case -1:
-				s += fmt.Sprintf(", %s lower than in %s (%s): more peaceful", d, periodLabel(prev.Period), exact(prev.Value))
+				s += ": more peaceful"
 			case 1:
-				s += fmt.Sprintf(", %s higher than in %s (%s): less peaceful", d, periodLabel(prev.Period), exact(prev.Value))
+				s += ": less peaceful"
 			}
 		}
 		b.Latest = append(b.Latest, s+".")
@@ -315,25 +329,16 @@ func informBlock(s series, names *sourceNames) *riskBlock {
 	if r.Unit != "" {
 		b.Scale = "Scale: " + r.Unit + "."
 	}
-	compare := func(prev *riskRecord) string {
-		d, sign := difference(r.Value, prev.Value)
-		switch sign {
-		case 0:
-			return fmt.Sprintf("the same as in %s", periodLabel(prev.Period))
-		case -1:
-			return fmt.Sprintf("%s lower than in %s (%s)", d, periodLabel(prev.Period), exact(prev.Value))
-		default:
-			return fmt.Sprintf("%s higher than in %s (%s)", d, periodLabel(prev.Period), exact(prev.Value))
-		}
-	}
 	var parts []string
 	if prev := s[previousPeriod(l)]; prev != nil && prev.HasValue {
-		parts = append(parts, compare(prev))
+		text, _ := compared(r, prev)
+		parts = append(parts, text)
 	}
 	// The trend over the years shown: against the earliest figure.
 	for k := len(periods) - 1; k >= 0; k-- {
 		if f := s[periods[k]]; f.HasValue && f.Period < previousPeriod(l) {
-			parts = append(parts, compare(f)+", the earliest figure shown")
+			text, _ := compared(r, f)
+			parts = append(parts, text+", the earliest figure shown")
 			break
 		}
 	}

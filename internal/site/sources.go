@@ -112,7 +112,7 @@ func sourcesPageOf(in *Input, datasetTitles map[string]string, urls siteURLs, la
 			Homepage:       newLink("", s.Homepage),
 		}
 		if item.Dataset != "" && datasetName.MatchString(s.Dataset) {
-			item.DatasetPath = urls.link("datasets/" + s.Dataset + "/")
+			item.DatasetPath = urls.link(datasetPath(s.Dataset))
 		} else if s.Dataset != "" {
 			item.Dataset = s.Dataset
 		}

@@ -350,7 +350,7 @@ func (sv *siteVersion) page() bool { return sv.diff != nil }
 
 // dir returns the path of the version's directory from the site's root.
 func (sv *siteVersion) dir(name string) string {
-	return "datasets/" + name + "/versions/" + sv.slug + "/"
+	return datasetPath(name) + "versions/" + sv.slug + "/"
 }
 
 // historyBuilder computes the histories of the datasets for one build.
@@ -366,11 +366,8 @@ type historyBuilder struct {
 // with a history and writes their downloads and changes.csv files. It
 // returns one entry per dataset, nil where it has no history.
 func loadHistories(in *Input, static string) ([]*datasetHistory, error) {
-	hb := &historyBuilder{static: static, cache: in.CacheDir, pages: in.VersionPages, downloads: in.VersionDownloads,
+	hb := &historyBuilder{static: static, cache: in.CacheDir, pages: versionPagesOf(in), downloads: in.VersionDownloads,
 		used: map[string]bool{}}
-	if hb.pages <= 0 {
-		hb.pages = DefaultVersionPages
-	}
 	if hb.downloads <= 0 {
 		hb.downloads = DefaultVersionDownloads
 	}
@@ -490,7 +487,15 @@ func (hb *historyBuilder) build(d *Dataset) (*datasetHistory, error) {
 		if err != nil {
 			return nil, err
 		}
-		if pd == nil {
+		var csvSize int64
+		var csvSum string
+		switch {
+		case pd != nil && pd.CSV:
+			// From the cache: the file is hashed, the diff not computed.
+			if csvSize, csvSum, err = hashFile(csvPath); err != nil {
+				return nil, err
+			}
+		case pd == nil:
 			var old []byte
 			if prev != nil {
 				if old, err = read(prev); err != nil {
@@ -501,18 +506,14 @@ func (hb *historyBuilder) build(d *Dataset) (*datasetHistory, error) {
 			if err != nil {
 				return nil, err
 			}
-			if pd, err = hb.diff(def, old, cur, from+"-"+to+"-"+okey, csvPath); err != nil {
+			if pd, csvSize, csvSum, err = hb.diff(def, old, cur, from+"-"+to+"-"+okey, csvPath); err != nil {
 				return nil, err
 			}
 		}
 		sv.diff = pd
 		if pd.CSV {
-			n, sum, err := hashFile(csvPath)
-			if err != nil {
-				return nil, err
-			}
 			sv.changes = &downloadItem{Label: "All changes (CSV)", File: "changes.csv", Format: "csv", MediaType: dataset.CSVMediaType,
-				Bytes: n, Size: byteSize(n), SHA256: sum,
+				Bytes: csvSize, Size: byteSize(csvSize), SHA256: csvSum,
 				Note: "Every changed field of every row, with the columns of publish diff --csv: change, class, the key, field, old and new."}
 		}
 		if i < hb.downloads && sv.v.Version != "" {
@@ -530,43 +531,44 @@ func (hb *historyBuilder) build(d *Dataset) (*datasetHistory, error) {
 	return dh, nil
 }
 
-// diff computes one diff, writing changes.csv, and keeps both in the cache.
-func (hb *historyBuilder) diff(def *dataset.Definition, old, cur []byte, key, csvPath string) (*pairDiff, error) {
+// diff computes one diff, writing changes.csv, and keeps both in the
+// cache. It returns the diff and the size and SHA-256 of changes.csv.
+func (hb *historyBuilder) diff(def *dataset.Definition, old, cur []byte, key, csvPath string) (*pairDiff, int64, string, error) {
 	var pd *pairDiff
-	_, _, err := writeFile(csvPath, func(w io.Writer) error {
+	n, sum, err := writeFile(csvPath, func(w io.Writer) error {
 		var err error
 		pd, err = computeDiff(def, old, cur, w)
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("site: history of %s: %w", def.Name, err)
+		return nil, 0, "", fmt.Errorf("site: history of %s: %w", def.Name, err)
 	}
 	if !pd.CSV {
 		os.Remove(csvPath)
 	}
 	if hb.cache == "" {
-		return pd, nil
+		return pd, n, sum, nil
 	}
 	base := filepath.Join(hb.cache, "diffs", def.Name, key)
 	b, err := json.Marshal(pd)
 	if err != nil {
-		return nil, fmt.Errorf("site: cache diff: %w", err)
+		return nil, 0, "", fmt.Errorf("site: cache diff: %w", err)
 	}
 	if err := os.MkdirAll(filepath.Dir(base), 0o755); err != nil {
-		return nil, fmt.Errorf("site: cache diff: %w", err)
+		return nil, 0, "", fmt.Errorf("site: cache diff: %w", err)
 	}
 	if pd.CSV {
 		if err := copyFile(csvPath, base+".csv"); err != nil {
-			return nil, fmt.Errorf("site: cache diff: %w", err)
+			return nil, 0, "", fmt.Errorf("site: cache diff: %w", err)
 		}
 		hb.used[base+".csv"] = true
 	}
 	// The JSON goes last: its presence says the entry is whole.
 	if err := dataset.WriteFileAtomicBytes(base+".json", b); err != nil {
-		return nil, fmt.Errorf("site: cache diff: %w", err)
+		return nil, 0, "", fmt.Errorf("site: cache diff: %w", err)
 	}
 	hb.used[base+".json"] = true
-	return pd, nil
+	return pd, n, sum, nil
 }
 
 // cachedDiff returns the cached diff of key and copies its changes.csv to
@@ -689,8 +691,11 @@ func hashFile(path string) (int64, string, error) {
 
 // copyFile copies src to dst through a temporary file, so a crash never
 // leaves a half-written dst.
-func copyFile(src, dst string) error {
-	return dataset.WriteFileAtomic(dst, func(w io.Writer) error {
+func copyFile(src, dst string) error { return dataset.WriteFileAtomic(dst, copyFrom(src)) }
+
+// copyFrom returns a function that writes the content of the file src.
+func copyFrom(src string) func(io.Writer) error {
+	return func(w io.Writer) error {
 		f, err := os.Open(src)
 		if err != nil {
 			return err
@@ -698,7 +703,7 @@ func copyFile(src, dst string) error {
 		defer f.Close()
 		_, err = io.Copy(w, f)
 		return err
-	})
+	}
 }
 
 // linkOrCopy makes dst a hard link to src where the file system allows,

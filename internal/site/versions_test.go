@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -86,6 +87,9 @@ func TestVersions(t *testing.T) {
 		}
 		if !strings.Contains(doc.Find(".lead").Text(), "new version") {
 			t.Errorf("changes page lacks its plain-language header")
+		}
+		if want := fmt.Sprintf("The last %d versions of each dataset have a page", DefaultVersionPages); !strings.Contains(doc.Find("main").Text(), want) {
+			t.Errorf("changes page does not say %q", want)
 		}
 	})
 
@@ -322,7 +326,7 @@ func TestVersionsRebuild(t *testing.T) {
 	in.Datasets[0].History = h
 	in.CacheDir = t.TempDir()
 
-	project1, _ := t.TempDir(), ""
+	project1 := t.TempDir()
 	if err := Generate(project1, in); err != nil {
 		t.Fatal(err)
 	}
