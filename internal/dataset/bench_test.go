@@ -32,11 +32,13 @@ func syntheticTable(n int) *Table {
 	eachSynthetic(n, func(r *Expenditure) {
 		row[expCountry] = Value{Str: r.Country}
 		row[expCountryName] = Value{Str: r.CountryName}
+		row[expAggregate] = Value{Bool: r.Aggregate}
 		row[expYear] = Value{Int: int64(r.Year)}
 		row[expMeasure] = Value{Str: r.Measure}
 		row[expSource] = Value{Str: r.Source}
 		row[expValue] = Value{Num: r.Value, Null: !r.HasValue}
 		row[expUnit] = Value{Str: r.Unit}
+		row[expSourceUnit] = Value{Str: r.SourceUnit}
 		row[expCurrency] = opt(r.Currency)
 		row[expFiscalYear] = opt(r.FiscalYear)
 		row[expMissing] = opt(r.Missing)
@@ -81,20 +83,20 @@ func eachSynthetic(n int, yield func(*Expenditure)) {
 					r := Expenditure{Country: c.ISO3, CountryName: c.Name, Year: year, Measure: m, Source: src}
 					switch {
 					case m == MeasureShareOfGDP || m == MeasureShareOfGovt:
-						r.Unit = "fraction"
-						r.Value = rng.Float64() * 0.1
+						r.Unit, r.SourceUnit = UnitPercent, UnitFraction
+						r.Value = rng.Float64() * 10
 					case m == MeasurePerCapita:
-						r.Unit = "US$"
+						r.Unit, r.SourceUnit = UnitUSD, UnitUSD
 						r.Value = rng.Float64() * 2000
 					case m == MeasureLocalFY || m == MeasureLocalCY:
-						r.Unit = "local currency"
+						r.Unit, r.SourceUnit = UnitLocal, UnitLocal
 						r.Value = rng.Float64() * 1e9
 						r.Currency = currencies[len(c.ISO3)*int(c.ISO3[0])%len(currencies)]
 						if m == MeasureLocalFY && c.ISO3[1]%3 == 0 {
 							r.FiscalYear = fiscal[int(c.ISO3[2])%len(fiscal)]
 						}
 					default:
-						r.Unit = "US$ m"
+						r.Unit, r.SourceUnit = UnitMillionUSD, UnitMillionUSD
 						r.Value = rng.Float64() * 1e5
 					}
 					r.HasValue = rng.IntN(10) != 0

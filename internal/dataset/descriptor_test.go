@@ -170,7 +170,7 @@ func TestDescriptorSpecNames(t *testing.T) {
 	}
 	value := schema["fields"].([]any)[ExpenditureSchema.Index("value")].(map[string]any)
 	if diff := cmp.Diff(map[string]any{
-		"name": "value", "title": "Value", "type": "number", "x_unit": "see unit",
+		"name": "value", "title": "Value", "type": "number", "x_unit": "the measure's unit (see unit)",
 		"description": ExpenditureSchema.Fields[ExpenditureSchema.Index("value")].Description,
 		"constraints": map[string]any{"minimum": 0.0},
 	}, value); diff != "" {

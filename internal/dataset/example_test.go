@@ -12,11 +12,17 @@ import (
 
 // Records become a table, which is sorted by primary key, validated and
 // written as the published Parquet file; reading the file gives the rows
-// back.
+// back. SIPRI publishes shares of GDP as fractions; the dataset publishes
+// every share in percent, so the record's figure is set with the unit it
+// was published in and converted by a shift of the decimal point.
 func Example_writeParquet() {
+	share := dataset.Expenditure{Country: "TUR", CountryName: "Türkiye", Year: 2023, Measure: dataset.MeasureShareOfGDP,
+		Source: dataset.SourceSIPRI, Unit: dataset.UnitPercent, Notes: "§"}
+	if err := share.SetValue(0.0155, dataset.UnitFraction); err != nil {
+		log.Fatal(err)
+	}
 	tab := dataset.ExpenditureTable([]dataset.Expenditure{
-		{Country: "TUR", CountryName: "Türkiye", Year: 2023, Measure: dataset.MeasureShareOfGDP,
-			Source: dataset.SourceSIPRI, Value: 0.0155, HasValue: true, Unit: "fraction", Notes: "§"},
+		share,
 		{Country: "AFG", CountryName: "Afghanistan", Year: 1970, Measure: dataset.MeasureCurrentUSD,
 			Source: dataset.SourceSIPRI, Unit: "US$ m", Missing: dataset.MissingNotAvailable},
 	})
@@ -35,14 +41,14 @@ func Example_writeParquet() {
 	}
 	for _, r := range dataset.Expenditures(back) {
 		if r.HasValue {
-			fmt.Println(r.Country, r.Year, r.Measure, r.Value, r.Unit, r.Notes)
+			fmt.Println(r.Country, r.Year, r.Measure, r.Value, r.Unit, "published as", r.SourceUnit, r.Notes)
 		} else {
 			fmt.Println(r.Country, r.Year, r.Measure, "missing:", r.Missing)
 		}
 	}
 	// Output:
 	// AFG 1970 current_usd missing: not_available
-	// TUR 2023 share_of_gdp 0.0155 fraction §
+	// TUR 2023 share_of_gdp 1.55 percent published as fraction §
 }
 
 func ExampleWriteCSV() {
@@ -57,9 +63,9 @@ func ExampleWriteCSV() {
 		log.Fatal(err)
 	}
 	// Output:
-	// country_iso3,country_name,year,measure,source,value,unit,currency,fiscal_year,missing,estimate,uncertain,notes,footnotes
-	// USA,United States of America,2023,local_currency_fy,sipri,916014.68,local currency,Dollar,Oct-Sep,,false,false,,
-	// DDR,German Democratic Republic,1995,current_usd,sipri,,US$ m,,,did_not_exist,false,false,"†, ‡",
+	// country_iso3,country_name,aggregate,year,measure,source,value,unit,source_unit,currency,fiscal_year,missing,estimate,uncertain,notes,footnotes
+	// USA,United States of America,false,2023,local_currency_fy,sipri,916014.68,local currency,local currency,Dollar,Oct-Sep,,false,false,,
+	// DDR,German Democratic Republic,false,1995,current_usd,sipri,,US$ m,US$ m,,,did_not_exist,false,false,"†, ‡",
 }
 
 func ExampleAssertions_Check() {
@@ -87,6 +93,6 @@ func ExampleValidate() {
 		}
 	}
 	// Output:
-	// row 0, country_iso3 "WLD": WLD (World) is an aggregate, not a country
+	// row 0, aggregate "false": WLD (World) is an aggregate, not a country
 	// row 1, year "1850": below the minimum 1900
 }

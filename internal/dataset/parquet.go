@@ -504,6 +504,9 @@ func (r *ParquetReader) readRowGroup(rg *file.RowGroupReader, t *Table, off, tot
 	}()
 	n := int(rg.NumRows())
 	for col, f := range r.schema.Fields {
+		if r.cols[col] < 0 {
+			continue // backfilled below, once the fields it copies are read
+		}
 		cr, err := rg.Column(r.cols[col])
 		if err != nil {
 			return fmt.Errorf("row group %d, field %q: %w", r.next, f.Name, err)
@@ -516,7 +519,57 @@ func (r *ParquetReader) readRowGroup(rg *file.RowGroupReader, t *Table, off, tot
 			return fmt.Errorf("row group %d, field %q: %w", r.next, f.Name, err)
 		}
 	}
+	for col, f := range r.schema.Fields {
+		if r.cols[col] < 0 {
+			backfill(t, col, f.Backfill, off, n, total)
+		}
+	}
 	return nil
+}
+
+// backfill fills rows off..off+n of column col, which the file lacks, as b
+// says; the column is allocated to total rows at the first call.
+func backfill(t *Table, col int, b *Backfill, off, n, total int) {
+	c := &t.Columns[col]
+	v := b.Value
+	from := -1
+	if b.From != "" {
+		from = t.Schema.Index(b.From)
+	}
+	switch t.Schema.Fields[col].Type {
+	case String, Date:
+		c.Strings = grow(c.Strings, total)
+	case Integer:
+		c.Ints = grow(c.Ints, total)
+	case Number:
+		c.Numbers = grow(c.Numbers, total)
+	case Boolean:
+		c.Bools = grow(c.Bools, total)
+	}
+	for i := off; i < off+n; i++ {
+		if from >= 0 {
+			v = t.Value(i, from)
+		}
+		switch t.Schema.Fields[col].Type {
+		case String, Date:
+			c.Strings[i] = v.Str
+		case Integer:
+			c.Ints[i] = v.Int
+		case Number:
+			c.Numbers[i] = v.Num
+		case Boolean:
+			c.Bools[i] = v.Bool
+		}
+		if v.Null && c.Valid == nil {
+			c.Valid = make([]bool, total)
+			for k := range c.Valid {
+				c.Valid[k] = true
+			}
+		}
+		if c.Valid != nil {
+			c.Valid[i] = !v.Null
+		}
+	}
 }
 
 // matchSchema returns the file column of each field of s, or an error that
@@ -538,6 +591,10 @@ func matchSchema(fs *schema.Schema, s *Schema) ([]int, error) {
 	cols := make([]int, len(s.Fields))
 	for k, f := range s.Fields {
 		i, ok := byName[f.Name]
+		if !ok && f.Backfill != nil {
+			cols[k] = -1 // a file from before the field existed
+			continue
+		}
 		if !ok {
 			problems = append(problems, fmt.Sprintf("field %q is missing", f.Name))
 			continue

@@ -113,14 +113,15 @@ func tableDiff(want, got *Table) string {
 // source: missing values of both kinds, notes symbols, unicode names.
 func sampleExpenditures() []Expenditure {
 	return []Expenditure{
-		{Country: "AFG", CountryName: "Afghanistan", Year: 1970, Measure: MeasureCurrentUSD, Source: SourceSIPRI, Unit: "US$ m", Missing: MissingNotAvailable},
-		{Country: "AFG", CountryName: "Afghanistan", Year: 2019, Measure: MeasureShareOfGDP, Source: SourceSIPRI, Value: 0.011211986559050001, HasValue: true, Unit: "fraction", Estimate: true},
-		{Country: "AFG", CountryName: "Afghanistan", Year: 2019, Measure: MeasureShareOfGDP, Source: SourceWorldBank, Value: 1.1211986559050001, HasValue: true, Unit: "percent"},
-		{Country: "DDR", CountryName: "German Democratic Republic", Year: 1995, Measure: MeasureCurrentUSD, Source: SourceSIPRI, Unit: "US$ m", Missing: MissingDidNotExist},
-		{Country: "TUR", CountryName: "Türkiye", Year: 2023, Measure: MeasureConstantUSD(2022), Source: SourceSIPRI, Value: 15826.362018950001, HasValue: true, Unit: "US$ m", Notes: "§‖", Footnotes: "16"},
-		{Country: "TUR", CountryName: "Türkiye", Year: 2023, Measure: MeasureLocalCY, Source: SourceSIPRI, Value: 315011.2, HasValue: true, Unit: "local currency", Currency: "Lira", Uncertain: true, Notes: "†‡§¶‖"},
-		{Country: "USA", CountryName: "United States of America", Year: 2023, Measure: MeasureLocalFY, Source: SourceSIPRI, Value: 916014.68, HasValue: true, Unit: "local currency", Currency: "Dollar", FiscalYear: "Oct-Sep"},
-		{Country: "USA", CountryName: "United States of America", Year: 2023, Measure: MeasurePerCapita, Source: SourceSIPRI, Value: 2733.4417353770002, HasValue: true, Unit: "US$"},
+		{Country: "AFG", CountryName: "Afghanistan", Year: 1970, Measure: MeasureCurrentUSD, Source: SourceSIPRI, Unit: "US$ m", SourceUnit: "US$ m", Missing: MissingNotAvailable},
+		{Country: "AFG", CountryName: "Afghanistan", Year: 2019, Measure: MeasureShareOfGDP, Source: SourceSIPRI, Value: 1.1211986559050001, HasValue: true, Unit: "percent", SourceUnit: "fraction", Estimate: true},
+		{Country: "AFG", CountryName: "Afghanistan", Year: 2019, Measure: MeasureShareOfGDP, Source: SourceWorldBank, Value: 1.1211986559050001, HasValue: true, Unit: "percent", SourceUnit: "percent"},
+		{Country: "DDR", CountryName: "German Democratic Republic", Year: 1995, Measure: MeasureCurrentUSD, Source: SourceSIPRI, Unit: "US$ m", SourceUnit: "US$ m", Missing: MissingDidNotExist},
+		{Country: "TUR", CountryName: "Türkiye", Year: 2023, Measure: MeasureConstantUSD(2022), Source: SourceSIPRI, Value: 15826.362018950001, HasValue: true, Unit: "US$ m", SourceUnit: "US$ m", Notes: "§‖", Footnotes: "16"},
+		{Country: "TUR", CountryName: "Türkiye", Year: 2023, Measure: MeasureLocalCY, Source: SourceSIPRI, Value: 315011.2, HasValue: true, Unit: "local currency", SourceUnit: "local currency", Currency: "Lira", Uncertain: true, Notes: "†‡§¶‖"},
+		{Country: "USA", CountryName: "United States of America", Year: 2023, Measure: MeasureLocalFY, Source: SourceSIPRI, Value: 916014.68, HasValue: true, Unit: "local currency", SourceUnit: "local currency", Currency: "Dollar", FiscalYear: "Oct-Sep"},
+		{Country: "USA", CountryName: "United States of America", Year: 2023, Measure: MeasurePerCapita, Source: SourceSIPRI, Value: 2733.4417353770002, HasValue: true, Unit: "US$", SourceUnit: "US$"},
+		{Country: "WLD", CountryName: "World", Aggregate: true, Year: 2023, Measure: MeasureCurrentUSD, Source: SourceWorldBank, Value: 2443398.8, HasValue: true, Unit: "US$ m", SourceUnit: "US$"},
 	}
 }
 
@@ -431,7 +432,7 @@ func TestWriteParquetRejects(t *testing.T) {
 	nullKey := ExpenditureTable(recs[:2])
 	nullKey.Columns[0].Valid = []bool{true, false}
 	short := ExpenditureTable(recs[:2])
-	short.Columns[5].Numbers = short.Columns[5].Numbers[:1]
+	short.Columns[expValue].Numbers = short.Columns[expValue].Numbers[:1]
 	badDate := tableOf(t, allTypes, allTypesRows()[:2])
 	badDate.Columns[allTypes.Index("due")].Strings[1] = "1999-13-01"
 

@@ -39,12 +39,30 @@ type Field struct {
 	Enum       []string       // allowed values, when the set is closed
 	Pattern    *regexp.Regexp // allowed form of a string, when open
 	Min, Max   *float64       // allowed range of a number or integer
+	// Backfill, for a field added after a dataset's first versions, says
+	// what it holds in a file written before it existed, which lacks the
+	// column: such files are still read, so that old versions can be
+	// compared with new ones. Nil means every file must have the field.
+	Backfill *Backfill
+}
+
+// Backfill is the value of a field in the rows of a file written before the
+// field existed.
+type Backfill struct {
+	Value Value // every row's value (Null for nothing), unless From is set
+	// From names a field of the same type whose value the row takes:
+	// the unit a figure was published in was the row's unit, before
+	// figures were converted.
+	From string
 }
 
 // Schema is the ordered list of a dataset's fields and its primary key.
 type Schema struct {
 	Fields     []Field
 	PrimaryKey []string
+	// Units, when set, gives the one unit of each series, which Validate
+	// checks on every row.
+	Units *Units
 
 	keyOnce sync.Once
 	keyIdx  []int
@@ -89,6 +107,31 @@ func (s *Schema) Check() error {
 	}
 	if len(s.PrimaryKey) == 0 {
 		return fmt.Errorf("dataset: schema: no primary key")
+	}
+	for _, f := range s.Fields {
+		b := f.Backfill
+		switch {
+		case b == nil:
+		case b.From != "" && (s.Index(b.From) < 0 || s.Fields[s.Index(b.From)].Type != f.Type || s.Fields[s.Index(b.From)].Backfill != nil):
+			return fmt.Errorf("dataset: schema: field %q: backfill from %q, which is not an original field of the same type", f.Name, b.From)
+		case b.From == "" && b.Value.Null && f.Required:
+			return fmt.Errorf("dataset: schema: field %q is required but backfills null", f.Name)
+		case b.From != "" && f.Required && !s.Fields[s.Index(b.From)].Required:
+			return fmt.Errorf("dataset: schema: field %q is required but backfills from optional %q", f.Name, b.From)
+		}
+	}
+	if u := s.Units; u != nil {
+		for _, name := range []string{u.SeriesField, u.UnitField, u.SourceUnitField} {
+			if i := s.Index(name); name != "" && (i < 0 || s.Fields[i].Type != String) {
+				return fmt.Errorf("dataset: schema: units: %q is not a string field", name)
+			}
+		}
+		if u.SeriesField == "" || u.UnitField == "" {
+			return fmt.Errorf("dataset: schema: units: the series and unit fields must be named")
+		}
+	}
+	if i := s.Index(AggregateField); i >= 0 && (s.Fields[i].Type != Boolean || !s.Fields[i].Required) {
+		return fmt.Errorf("dataset: schema: %q must be a required boolean", AggregateField)
 	}
 	for _, k := range s.PrimaryKey {
 		i := s.Index(k)

@@ -119,6 +119,8 @@ func Validate(t *Table) error {
 	for col := range t.Schema.Fields {
 		validateColumn(t, col, &ps)
 	}
+	validateAggregates(t, &ps)
+	validateUnits(t, &ps)
 	validateKey(t, &ps)
 	if ps.count == 0 {
 		return nil
@@ -141,6 +143,7 @@ func validateColumn(t *Table, col int, ps *problems) {
 	f := &t.Schema.Fields[col]
 	c := &t.Columns[col]
 	kept := 0
+	aggregates := t.Schema.Index(AggregateField) >= 0
 	if f.Required && c.Valid != nil {
 		for i, ok := range c.Valid {
 			if !ok {
@@ -151,7 +154,7 @@ func validateColumn(t *Table, col int, ps *problems) {
 	valid := func(i int) bool { return c.Valid == nil || c.Valid[i] }
 	switch f.Type {
 	case String, Date:
-		check := stringCheck(f)
+		check := stringCheck(f, aggregates)
 		if check == nil {
 			return
 		}
@@ -250,11 +253,13 @@ func enumSet(f *Field) map[string]bool {
 const memoLimit = 1 << 14
 
 // stringCheck returns a function giving the problem with a String or Date
-// value ("" for none), or nil when the field has nothing to check. Text
+// value ("" for none), or nil when the field has nothing to check. A
+// country code must name a state unless aggregates is set: then the schema
+// has an aggregate field, which validateAggregates checks against it. Text
 // columns repeat a few values many times (and sorted ones repeat them in
 // runs), so verdicts are remembered: a regular expression then runs once
 // per distinct value, not once per row.
-func stringCheck(f *Field) func(string) string {
+func stringCheck(f *Field, aggregates bool) func(string) string {
 	enum := enumSet(f)
 	isCountry := f.Name == CountryField
 	if f.Type != Date && enum == nil && f.Pattern == nil && !isCountry {
@@ -277,7 +282,7 @@ func stringCheck(f *Field) func(string) string {
 			if !ok {
 				return "unknown country code"
 			}
-			if !c.IsState() {
+			if !c.IsState() && !aggregates {
 				return fmt.Sprintf("%s (%s) is an aggregate, not a country", s, c.Name)
 			}
 		}
@@ -298,6 +303,87 @@ func stringCheck(f *Field) func(string) string {
 		}
 		last, lastMsg, haveLast = s, msg, true
 		return msg
+	}
+}
+
+// AggregateField is the name of the boolean field that marks the rows of
+// aggregates (the world, regions, income groups, the European Union) in a
+// dataset that publishes them beside states. Where a schema has it, a
+// row's country code must name an aggregate exactly when the field is
+// true, so that no aggregate is ever counted or ranked as a country.
+const AggregateField = "aggregate"
+
+// validateAggregates checks the aggregate field against the country code
+// of each row.
+func validateAggregates(t *Table, ps *problems) {
+	ai, ci := t.Schema.Index(AggregateField), t.Schema.Index(CountryField)
+	if ai < 0 || ci < 0 {
+		return
+	}
+	kept := 0
+	for i := range t.Len() {
+		if t.IsNull(i, ci) || t.IsNull(i, ai) {
+			continue
+		}
+		code := t.Columns[ci].Strings[i]
+		c, ok := country.Lookup(code)
+		if !ok {
+			continue // validateColumn reports it
+		}
+		switch agg := t.Columns[ai].Bools[i]; {
+		case agg && c.IsState():
+			ps.add(&kept, Problem{Row: i, Field: AggregateField, Value: "true",
+				Message: fmt.Sprintf("%s (%s) is a %s, not an aggregate", code, c.Name, c.Kind)})
+		case !agg && !c.IsState():
+			ps.add(&kept, Problem{Row: i, Field: AggregateField, Value: "false",
+				Message: fmt.Sprintf("%s (%s) is an aggregate, not a country", code, c.Name)})
+		}
+	}
+}
+
+// validateUnits checks that every row states the one unit its series is
+// published in, where the schema declares units.
+func validateUnits(t *Table, ps *problems) {
+	u := t.Schema.Units
+	if u == nil {
+		return
+	}
+	si, ui := t.Schema.Index(u.SeriesField), t.Schema.Index(u.UnitField)
+	pattern := t.Schema.Fields[si].Pattern
+	kept := 0
+	for i := range t.Len() {
+		if t.IsNull(i, si) || t.IsNull(i, ui) {
+			continue // validateColumn reports a missing required value
+		}
+		series, unit := t.Text(i, si), t.Text(i, ui)
+		want, ok := u.Of(series)
+		switch {
+		case !ok && pattern != nil && !pattern.MatchString(series):
+			// validateColumn reports the series itself.
+		case !ok:
+			ps.add(&kept, Problem{Row: i, Field: u.SeriesField, Value: series,
+				Message: "no unit is declared for this " + u.SeriesField})
+		case unit != want:
+			ps.add(&kept, Problem{Row: i, Field: u.UnitField, Value: unit,
+				Message: fmt.Sprintf("%s %s is published in %s: convert the source's figures", u.SeriesField, series, want)})
+		}
+	}
+	if u.SourceUnitField == "" {
+		return
+	}
+	// The unit a figure was published in must convert to the row's unit,
+	// or the published figure could not be recovered.
+	sui := t.Schema.Index(u.SourceUnitField)
+	kept = 0
+	for i := range t.Len() {
+		if t.IsNull(i, sui) || t.IsNull(i, ui) {
+			continue
+		}
+		from, to := t.Text(i, sui), t.Text(i, ui)
+		if _, err := UnitShift(from, to); err != nil {
+			ps.add(&kept, Problem{Row: i, Field: u.SourceUnitField, Value: from,
+				Message: fmt.Sprintf("not convertible to the row's unit %s", to)})
+		}
 	}
 }
 

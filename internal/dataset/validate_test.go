@@ -21,7 +21,7 @@ func TestValidate(t *testing.T) {
 		{"valid synthetic", func(*Table) *Table { return ExpenditureTable(syntheticExpenditures(20000)) }, nil},
 		{"valid unsorted", func(*Table) *Table { return ExpenditureTable([]Expenditure{recs[3], recs[0], recs[2]}) }, nil},
 		{"required null", func(tab *Table) *Table {
-			tab.Columns[col("unit")].Valid = []bool{true, false, true, true, true, true, true, true}
+			tab.Columns[col("unit")].Valid = []bool{true, false, true, true, true, true, true, true, true}
 			return tab
 		}, []Problem{{Row: 1, Field: "unit", Value: "", Message: "required value is missing"}}},
 		{"pattern", func(tab *Table) *Table {
@@ -62,10 +62,27 @@ func TestValidate(t *testing.T) {
 			tab.Columns[col("country_iso3")].Strings[6] = "ZZZ"
 			return tab
 		}, []Problem{
-			{Row: 0, Field: "country_iso3", Value: "WLD", Message: "WLD (World) is an aggregate, not a country"},
-			{Row: 1, Field: "country_iso3", Value: "WLD", Message: "WLD (World) is an aggregate, not a country"},
+			{Row: 0, Field: "aggregate", Value: "false", Message: "WLD (World) is an aggregate, not a country"},
+			{Row: 1, Field: "aggregate", Value: "false", Message: "WLD (World) is an aggregate, not a country"},
 			{Row: 6, Field: "country_iso3", Value: "ZZZ", Message: "unknown country code"},
 		}},
+		{"a state marked as an aggregate", func(tab *Table) *Table {
+			tab.Columns[col("aggregate")].Bools[7] = true
+			return tab
+		}, []Problem{{Row: 7, Field: "aggregate", Value: "true", Message: "USA (United States) is a country, not an aggregate"}}},
+		{"a measure in another unit", func(tab *Table) *Table {
+			tab.Columns[col("unit")].Strings[1] = "fraction"
+			tab.Columns[col("unit")].Strings[7] = "US$ m"
+			return tab
+		}, []Problem{
+			{Row: 1, Field: "unit", Value: "fraction", Message: "not one of US$ m, percent, US$, local currency"},
+			{Row: 1, Field: "unit", Value: "fraction", Message: "measure share_of_gdp is published in percent: convert the source's figures"},
+			{Row: 7, Field: "unit", Value: "US$ m", Message: "measure per_capita is published in US$: convert the source's figures"},
+		}},
+		{"a source unit of another dimension", func(tab *Table) *Table {
+			tab.Columns[col("source_unit")].Strings[4] = "percent"
+			return tab
+		}, []Problem{{Row: 4, Field: "source_unit", Value: "percent", Message: "not convertible to the row's unit US$ m"}}},
 		{"duplicate keys", func(*Table) *Table {
 			return ExpenditureTable([]Expenditure{recs[4], recs[0], recs[4], recs[1], recs[0], recs[4]})
 		}, []Problem{
@@ -76,7 +93,7 @@ func TestValidate(t *testing.T) {
 		{"short column", func(tab *Table) *Table {
 			tab.Columns[col("estimate")].Bools = tab.Columns[col("estimate")].Bools[:3]
 			return tab
-		}, []Problem{{Row: -1, Message: `dataset: column "estimate" has 3 values, want 8`}}},
+		}, []Problem{{Row: -1, Message: `dataset: column "estimate" has 3 values, want 9`}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
