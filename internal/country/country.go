@@ -12,7 +12,24 @@
 //     Bank use it) and XYN for North Yemen (the Yemen Arab Republic, 1962-1990),
 //     whose ISO code YEM passed to unified Yemen;
 //   - aggregates keep the code of the source that publishes them (World Bank
-//     codes such as WLD or EUU) and are never treated as countries.
+//     codes such as WLD or EUU) and are never treated as countries;
+//   - aggregates whose publisher gives no code get one in the user-assigned X
+//     range, one per grouping of states: SIPRI's regions XAF (Africa), XNF
+//     (North Africa), XSF (sub-Saharan Africa), XAM (Americas), XCR (Central
+//     America and the Caribbean), XNA (North America), XSM (South America),
+//     XAO (Asia and Oceania), XOC (Oceania), XSA (South Asia), XEA (East
+//     Asia), XSE (South East Asia), XCA (Central Asia), XEP (Europe), XCE
+//     (Central Europe), XEE (Eastern Europe), XWE (Western Europe) and XME
+//     (Middle East), and XEU for the European Union as a spender in its own
+//     right (SIPRI's European Union row: spending from the EU budget, not the
+//     sum of its members, which is the World Bank's EUU). Two aggregates
+//     share a code only when they group the same states: SIPRI's world and
+//     the World Bank's are both WLD, but SIPRI's North America (Canada and
+//     the United States) is XNA, not the World Bank's NAC.
+//
+// aggregates.csv says which code each publisher's aggregate names stand
+// for (AggregateOf), since one name ("North America", "European Union")
+// means different groupings at different publishers.
 package country
 
 import (
@@ -60,14 +77,20 @@ var countriesCSV []byte
 //go:embed aliases.csv
 var aliasesCSV []byte
 
+//go:embed aggregates.csv
+var aggregatesCSV []byte
+
 type registry struct {
 	byCode map[string]Country
 	byName map[string]string // normalized name or alias -> ISO3
-	all    []Country
+	// aggregates maps a publisher and the normalized name it gives an
+	// aggregate to the aggregate's code.
+	aggregates map[[2]string]string
+	all        []Country
 }
 
 var load = sync.OnceValue(func() *registry {
-	r, err := parse(countriesCSV, aliasesCSV)
+	r, err := parse(countriesCSV, aliasesCSV, aggregatesCSV)
 	if err != nil {
 		// The files are embedded and checked by the tests, so this is a build defect.
 		panic(err)
@@ -75,8 +98,8 @@ var load = sync.OnceValue(func() *registry {
 	return r
 })
 
-func parse(countries, aliases []byte) (*registry, error) {
-	r := &registry{byCode: map[string]Country{}, byName: map[string]string{}}
+func parse(countries, aliases, aggregates []byte) (*registry, error) {
+	r := &registry{byCode: map[string]Country{}, byName: map[string]string{}, aggregates: map[[2]string]string{}}
 	recs, err := csv.NewReader(bytes.NewReader(countries)).ReadAll()
 	if err != nil {
 		return nil, fmt.Errorf("country: read countries.csv: %w", err)
@@ -113,8 +136,42 @@ func parse(countries, aliases []byte) (*registry, error) {
 		}
 		r.byName[key] = rec[1]
 	}
+	recs, err = csv.NewReader(bytes.NewReader(aggregates)).ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("country: read aggregates.csv: %w", err)
+	}
+	for i, rec := range recs[1:] {
+		if len(rec) != 3 {
+			return nil, fmt.Errorf("country: aggregates.csv line %d: want 3 fields, got %d", i+2, len(rec))
+		}
+		c, ok := r.byCode[rec[2]]
+		switch {
+		case !ok:
+			return nil, fmt.Errorf("country: aggregates.csv line %d: unknown code %s", i+2, rec[2])
+		case c.Kind != KindAggregate:
+			return nil, fmt.Errorf("country: aggregates.csv line %d: %s is a %s, not an aggregate", i+2, rec[2], c.Kind)
+		}
+		key := [2]string{normalize(rec[0]), normalize(rec[1])}
+		if prev, dup := r.aggregates[key]; dup {
+			return nil, fmt.Errorf("country: aggregates.csv line %d: %s's %q already names %s", i+2, rec[0], rec[1], prev)
+		}
+		r.aggregates[key] = rec[2]
+	}
 	sort.Slice(r.all, func(i, j int) bool { return r.all[i].ISO3 < r.all[j].ISO3 })
 	return r, nil
+}
+
+// AggregateOf returns the aggregate that publisher (as aggregates.csv names
+// it: "SIPRI") calls name, ignoring case, accents and punctuation. It
+// reports false when the publisher has no aggregate of that name: the name
+// may then be a state's (ByName).
+func AggregateOf(publisher, name string) (Country, bool) {
+	r := load()
+	code, ok := r.aggregates[[2]string{normalize(publisher), normalize(name)}]
+	if !ok {
+		return Country{}, false
+	}
+	return r.byCode[code], true
 }
 
 // year reads an optional year: empty is 0.

@@ -50,6 +50,10 @@ func TestRegistry(t *testing.T) {
 	if got := kinds[KindCountry] + kinds[KindTerritory]; got != 249+2 {
 		t.Errorf("countries and territories = %d, want %d", got, 251)
 	}
+	// 48 World Bank aggregates and INX, 18 SIPRI regions and the EU budget.
+	if got := kinds[KindAggregate]; got != 49+18+1 {
+		t.Errorf("aggregates = %d, want %d", got, 49+18+1)
+	}
 	if got := kinds[KindHistorical]; got != 6 {
 		t.Errorf("historical states = %d, want 6", got)
 	}
@@ -58,6 +62,35 @@ func TestRegistry(t *testing.T) {
 	}
 	if c, _ := Lookup("SUN"); c.From != 1922 || c.To != 1991 || !c.IsState() {
 		t.Errorf("Lookup(SUN) = %+v", c)
+	}
+}
+
+func TestAggregateOf(t *testing.T) {
+	tests := []struct {
+		publisher, name string
+		want            string
+	}{
+		{"SIPRI", "European Union", "XEU"}, // the EU budget, not the sum of its members
+		{"SIPRI", "World", "WLD"},
+		{"SIPRI", "North America", "XNA"},
+		{"SIPRI", "Asia & Oceania", "XAO"},
+		{"sipri", "SUB-SAHARAN AFRICA", "XSF"},
+		{"SIPRI", "Middle East", "XME"},
+	}
+	for _, tt := range tests {
+		c, ok := AggregateOf(tt.publisher, tt.name)
+		if !ok || c.ISO3 != tt.want || c.IsState() {
+			t.Errorf("AggregateOf(%q, %q) = %+v, %v; want the aggregate %s", tt.publisher, tt.name, c, ok, tt.want)
+		}
+	}
+	for _, tt := range []struct{ publisher, name string }{{"SIPRI", "France"}, {"World Bank", "North America"}, {"SIPRI", "Atlantis"}} {
+		if c, ok := AggregateOf(tt.publisher, tt.name); ok {
+			t.Errorf("AggregateOf(%q, %q) = %+v, want none", tt.publisher, tt.name, c)
+		}
+	}
+	// The World Bank's EU is the sum of its members, a different figure.
+	if c, _ := ByName("European Union"); c.ISO3 != "EUU" {
+		t.Errorf("ByName(European Union) = %s, want EUU", c.ISO3)
 	}
 }
 
@@ -83,18 +116,23 @@ func TestJoinedUN(t *testing.T) {
 func TestParseRejects(t *testing.T) {
 	const header = "iso3,iso2,name,kind,from,to\n"
 	const aliases = "alias,iso3,used_by\n"
+	const aggregates = "publisher,name,iso3\n"
 	tests := []struct {
-		name               string
-		countries, aliases string
+		name                           string
+		countries, aliases, aggregates string
 	}{
-		{"a year that is not a number", header + "SUN,SU,Soviet Union,historical,1922,199l\n", aliases},
-		{"a code twice", header + "FRA,FR,France,country,,\nFRA,FR,France,country,,\n", aliases},
-		{"an alias of an unknown code", header + "FRA,FR,France,country,,\n", aliases + "Gaul,GAU,test\n"},
-		{"an alias naming two codes", header + "FRA,FR,France,country,,\nDEU,DE,Germany,country,,\n", aliases + "France,DEU,test\n"},
+		{"a year that is not a number", header + "SUN,SU,Soviet Union,historical,1922,199l\n", aliases, aggregates},
+		{"a code twice", header + "FRA,FR,France,country,,\nFRA,FR,France,country,,\n", aliases, aggregates},
+		{"an alias of an unknown code", header + "FRA,FR,France,country,,\n", aliases + "Gaul,GAU,test\n", aggregates},
+		{"an alias naming two codes", header + "FRA,FR,France,country,,\nDEU,DE,Germany,country,,\n", aliases + "France,DEU,test\n", aggregates},
+		{"an aggregate of an unknown code", header + "WLD,,World,aggregate,,\n", aliases, aggregates + "SIPRI,World,WLX\n"},
+		{"an aggregate that is a state", header + "FRA,FR,France,country,,\n", aliases, aggregates + "SIPRI,France,FRA\n"},
+		{"an aggregate name twice", header + "WLD,,World,aggregate,,\nXEU,,EU,aggregate,,\n", aliases, aggregates + "SIPRI,World,WLD\nSIPRI,world,XEU\n"},
+		{"an aggregate line too short", header + "WLD,,World,aggregate,,\n", aliases, aggregates + "SIPRI,World\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := parse([]byte(tt.countries), []byte(tt.aliases)); err == nil {
+			if _, err := parse([]byte(tt.countries), []byte(tt.aliases), []byte(tt.aggregates)); err == nil {
 				t.Errorf("parse(%q, %q) = nil error, want one", tt.countries, tt.aliases)
 			}
 		})

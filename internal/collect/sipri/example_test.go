@@ -15,7 +15,8 @@ import (
 )
 
 // Parse reads a workbook from bytes: here the sample workbook of the bundled
-// mirror.
+// mirror. Shares of GDP, fractions in the workbook, come out in percent; the
+// European Union's row and the regional totals come out as aggregates.
 func ExampleParse() {
 	b, err := os.ReadFile("../../mirror/files/www.sipri.org/sites/default/files/SIPRI-Milex-data-1949-2024.xlsx")
 	if err != nil {
@@ -27,18 +28,21 @@ func ExampleParse() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Printf("%d records, %d states, %d sheets\n", len(recs), st.Countries, len(st.Sheets))
+	fmt.Printf("%d records, %d states, %d sheets, %d aggregate records\n", len(recs), st.Countries, len(st.Sheets), st.Aggregates())
 	for _, r := range recs {
-		if r.Country == "UKR" && r.Year == 2023 && r.Measure == dataset.MeasureLocalCY ||
-			r.Country == "SUN" && r.Year == 2024 && r.Measure == dataset.MeasureCurrentUSD {
-			fmt.Printf("%s %d %s: %.0f %s %q, missing %q, notes %q, footnotes %q\n",
-				r.CountryName, r.Year, r.Measure, r.Value, r.Unit, r.Currency, r.Missing, r.Notes, r.Footnotes)
+		if r.Country == "UKR" && r.Year == 2023 && (r.Measure == dataset.MeasureLocalCY || r.Measure == dataset.MeasureShareOfGDP) ||
+			r.Country == "SUN" && r.Year == 2024 && r.Measure == dataset.MeasureCurrentUSD ||
+			r.Country == "WLD" && r.Year == 2024 && r.Measure == dataset.MeasureCurrentUSD {
+			fmt.Printf("%s %d %s: %v %s (published in %s) %q, aggregate %v, missing %q, notes %q, footnotes %q\n",
+				r.CountryName, r.Year, r.Measure, r.Value, r.Unit, r.SourceUnit, r.Currency, r.Aggregate, r.Missing, r.Notes, r.Footnotes)
 		}
 	}
 	// Output:
-	// 1430 records, 11 states, 7 sheets
-	// Ukraine 2023 local_currency_cy: 2382451228053 local currency "Hryvnias", missing "", notes "§‖", footnotes "1"
-	// Soviet Union 2024 current_usd: 0 US$ m "", missing "did_not_exist", notes "", footnotes ""
+	// 1686 records, 11 states, 7 sheets, 256 aggregate records
+	// Ukraine 2023 local_currency_cy: 2.382451228053e+12 local currency (published in local currency) "Hryvnias", aggregate false, missing "", notes "§‖", footnotes "1"
+	// Soviet Union 2024 current_usd: 0 US$ m (published in US$ m) "", aggregate false, missing "did_not_exist", notes "", footnotes ""
+	// Ukraine 2023 share_of_gdp: 36.6531099379099 percent (published in fraction) "", aggregate false, missing "", notes "§‖", footnotes "1"
+	// World 2024 current_usd: 2.3552e+06 US$ m (published in US$ b) "", aggregate true, missing "", notes "", footnotes ""
 }
 
 // A Collector fetches through the project's fetcher; here one that serves
@@ -67,5 +71,5 @@ func ExampleCollector_Collect() {
 	}
 	fmt.Println(tab.Len(), "rows")
 	// Output:
-	// 1430 rows
+	// 1686 rows
 }

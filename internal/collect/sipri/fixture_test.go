@@ -297,19 +297,46 @@ func (s *sampleSheet) countryRow(c *sampleCountry) []xcell {
 	return row
 }
 
-// europeanUnion returns the row of the European Union, an aggregate the
-// parser skips: its own budget, from 2021, in the sample.
-func (s *sampleSheet) europeanUnion() []xcell {
-	eu := sampleCountry{name: "European Union", currency: "Euro", notes: "†¶", from: 2021,
-		usd: 1400, growth: 0.1, rate: 0.92, gdp: 0.0001, govt: 0.001, pop: 450}
-	return s.countryRow(&eu)
+// sampleEU is the European Union's row: the EU's own budget, an aggregate,
+// from 2021, in the sample.
+var sampleEU = sampleCountry{name: "European Union", code: "XEU", registryName: "European Union (EU budget)",
+	currency: "Euro", notes: "†¶", from: 2021, usd: 1400, growth: 0.1, rate: 0.92, gdp: 0.0001, govt: 0.001, pop: 450}
+
+// europeanUnion returns the row of the European Union.
+func (s *sampleSheet) europeanUnion() []xcell { return s.countryRow(&sampleEU) }
+
+// sampleRegion is one row of the sample's Regional totals, laid out as in
+// SIPRI's 1948-2023 release: a constant-price figure per year (US$ b), the
+// last year at its own prices, and the states the total leaves out.
+type sampleRegion struct {
+	name, code, registryName string
+	base                     float64 // US$ b in the last year
+	omitted                  string
+	unavailable, red         []int
 }
+
+var sampleRegions = []sampleRegion{
+	{name: "World", code: "WLD", registryName: "World", base: 2300, unavailable: []int{2005}},
+	{name: "Africa", code: "XAF", registryName: "Africa (SIPRI region)", base: 48, omitted: "Djibouti, Eritrea, Somalia", red: []int{2005, 2006}},
+	{name: "North Africa", code: "XNF", registryName: "North Africa (SIPRI region)", base: 29.5},
+	{name: "Americas", code: "XAM", registryName: "Americas (SIPRI region)", base: 1050, omitted: "Cuba"},
+	{name: "Asia & Oceania", code: "XAO", registryName: "Asia and Oceania (SIPRI region)", base: 620},
+	{name: "Europe", code: "XEP", registryName: "Europe (SIPRI region)", base: 570, omitted: "Yugoslavia"},
+}
+
+// constantUSD is the region's total in year y at 2023 prices, US$ b.
+func (r *sampleRegion) constantUSD(y int) float64 {
+	return round(r.base*math.Pow(1.03, float64(y-sampleLast)), 1)
+}
+
+// currentUSD is the region's total in the last year at its prices, US$ b.
+func (r *sampleRegion) currentUSD() float64 { return round(r.base*1.024, 1) }
 
 func regionalTotals() xsheet {
 	text := xstyle{font: "text"}
 	rows := [][]xcell{
 		{{v: "Military expenditure by region in constant US dollars (sample data)", style: xstyle{font: "title"}}},
-		{{v: "Figures are in US$ b., at constant 2023 prices and exchange rates.", style: text}},
+		{{v: "Figures are in US$ b., at constant 2023 prices and exchange rates, except for the last figure which is in US$ b. at 2024 prices and exchange rates.", style: text}},
 		{{v: "Figures do not always add up to totals because of the conventions of rounding.", style: text}},
 		{{v: "Figures in red indicate that more than 10% of the total figure consists of estimates for countries for which data is missing.", style: xstyle{font: "red"}}},
 		{{v: `The symbol ". ." indicates that data is unavailable, or that the estimate is too uncertain to be reliable.`, style: text}},
@@ -320,18 +347,53 @@ func regionalTotals() xsheet {
 	for y := 2005; y <= sampleLast; y++ {
 		header = append(header, xcell{v: y, style: xstyle{font: "bold"}})
 	}
+	header = append(header, xcell{v: "2024 (current prices)", style: xstyle{font: "bold"}}, xcell{v: "", style: text},
+		xcell{v: "Omitted countries", style: xstyle{font: "bold"}})
 	rows = append(rows, header)
-	for _, r := range []struct {
-		name string
-		base float64
-	}{{"World", 2300}, {"Africa", 48}, {"Americas", 1050}, {"Asia & Oceania", 620}, {"Europe", 570}} {
+	for _, r := range sampleRegions {
 		row := []xcell{{v: r.name, style: xstyle{font: "bold"}}}
 		for y := 2005; y <= sampleLast; y++ {
-			row = append(row, xcell{v: round(r.base*math.Pow(1.03, float64(y-sampleLast)), 1), style: xstyle{font: "text", numFmt: 4}})
+			st := xstyle{font: "text", numFmt: 4}
+			if slices.Contains(r.red, y) {
+				st.font = "red"
+			}
+			if slices.Contains(r.unavailable, y) {
+				row = append(row, xcell{v: "...", style: st})
+				continue
+			}
+			row = append(row, xcell{v: r.constantUSD(y), style: st})
+		}
+		row = append(row, xcell{v: r.currentUSD(), style: xstyle{font: "text", numFmt: 4}})
+		if r.omitted != "" {
+			row = append(row, xcell{v: "", style: text}, xcell{v: r.omitted, style: text})
 		}
 		rows = append(rows, row)
 	}
 	return xsheet{name: "Regional totals", rows: rows}
+}
+
+// sampleRegionalRecords returns the records of the sample's Regional
+// totals, converted from US$ b to US$ m.
+func sampleRegionalRecords() []dataset.Expenditure {
+	var recs []dataset.Expenditure
+	for _, r := range sampleRegions {
+		base := dataset.Expenditure{Country: r.code, CountryName: r.registryName, Aggregate: true, Source: dataset.SourceSIPRI,
+			Unit: dataset.UnitMillionUSD, SourceUnit: dataset.UnitBillionUSD}
+		for y := 2005; y <= sampleLast; y++ {
+			rec := base
+			rec.Year, rec.Measure, rec.Estimate = y, "constant_usd_2023", slices.Contains(r.red, y)
+			if slices.Contains(r.unavailable, y) {
+				rec.Missing = dataset.MissingNotAvailable
+			} else {
+				rec.Value, rec.HasValue = dataset.ShiftDecimal(r.constantUSD(y), 3), true
+			}
+			recs = append(recs, rec)
+		}
+		rec := base
+		rec.Year, rec.Measure, rec.Value, rec.HasValue = sampleLast, dataset.MeasureCurrentUSD, dataset.ShiftDecimal(r.currentUSD(), 3), true
+		recs = append(recs, rec)
+	}
+	return recs
 }
 
 func footnotes() xsheet {
@@ -355,19 +417,27 @@ func footnotes() xsheet {
 }
 
 // sampleRecords returns the records the sample workbook holds, worked out
-// from the spec rather than read back.
+// from the spec rather than read back: the states' and the European
+// Union's, in the dataset's units (shares in percent, not fractions), and
+// the regional totals.
 func sampleRecords() []dataset.Expenditure {
 	var recs []dataset.Expenditure
+	countries := append(slices.Clone(sampleCountries), sampleEU)
 	for i := range sampleSheets {
 		s := &sampleSheets[i]
-		for k := range sampleCountries {
-			c := &sampleCountries[k]
+		unit, _ := dataset.ExpenditureUnits.Of(s.measure)
+		shift, err := dataset.UnitShift(s.unit, unit)
+		if err != nil {
+			panic(err)
+		}
+		for k := range countries {
+			c := &countries[k]
 			notes, foot, _ := splitNotes(c.notes)
 			for y := s.first; y <= sampleLast; y++ {
 				v, mark, font := s.cell(c, y)
 				r := dataset.Expenditure{
-					Country: c.code, CountryName: c.registryName, Year: y, Measure: s.measure,
-					Source: dataset.SourceSIPRI, Unit: s.unit, Notes: notes, Footnotes: foot,
+					Country: c.code, CountryName: c.registryName, Aggregate: c.code == "XEU", Year: y, Measure: s.measure,
+					Source: dataset.SourceSIPRI, Unit: unit, SourceUnit: s.unit, Notes: notes, Footnotes: foot,
 					Estimate: font == "blue", Uncertain: font == "red",
 				}
 				switch mark {
@@ -376,7 +446,7 @@ func sampleRecords() []dataset.Expenditure {
 				case "...":
 					r.Missing = dataset.MissingNotAvailable
 				default:
-					r.Value, r.HasValue = v, true
+					r.Value, r.HasValue = dataset.ShiftDecimal(v, shift), true
 				}
 				if slices.Contains(s.cols, "Currency") {
 					r.Currency = strings.TrimSpace(c.currency)
@@ -388,13 +458,14 @@ func sampleRecords() []dataset.Expenditure {
 			}
 		}
 	}
-	return recs
+	return append(recs, sampleRegionalRecords()...)
 }
 
 // sortRecords sorts by the primary key, so that two lists compare.
 func sortRecords(recs []dataset.Expenditure) {
 	slices.SortFunc(recs, func(a, b dataset.Expenditure) int {
-		return cmp.Or(cmp.Compare(a.Country, b.Country), cmp.Compare(a.Year, b.Year), cmp.Compare(a.Measure, b.Measure))
+		return cmp.Or(cmp.Compare(a.Country, b.Country), cmp.Compare(a.Year, b.Year), cmp.Compare(a.Measure, b.Measure),
+			cmp.Compare(a.Source, b.Source))
 	})
 }
 

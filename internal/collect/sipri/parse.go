@@ -14,13 +14,24 @@ import (
 	"github.com/defence-transparency/publish/internal/dataset"
 )
 
-// Units of the records, per sheet.
+// Units SIPRI publishes each sheet in. The records carry each measure's unit
+// in the dataset (dataset.ExpenditureUnits) and these as their source unit.
 const (
-	UnitMillionUSD = "US$ m"          // Constant (<base>) US$ and Current US$
-	UnitFraction   = "fraction"       // Share of GDP, Share of Govt. spending: 0.0345 is 3.45%
-	UnitUSD        = "US$"            // Per capita, current US$ per person
-	UnitLocal      = "local currency" // both local-currency sheets, in whole units
+	UnitMillionUSD = dataset.UnitMillionUSD // Constant (<base>) US$ and Current US$
+	UnitBillionUSD = dataset.UnitBillionUSD // Regional totals
+	UnitFraction   = dataset.UnitFraction   // Share of GDP, Share of Govt. spending: 0.0345 is 3.45%
+	UnitUSD        = dataset.UnitUSD        // Per capita, current US$ per person
+	// UnitLocal is both local-currency sheets'. Their titles say only "in
+	// local currency at current prices"; the figures are whole units of
+	// the currency, not millions: in the 1948-2023 release the United
+	// States' 2023 figure is 916014700000 US dollars in both local-currency
+	// sheets and 916014.7 in Current US$ (US$ m), and every state's ratio
+	// of the two is its exchange rate.
+	UnitLocal = dataset.UnitLocal
 )
+
+// publisher is SIPRI's name in internal/country/aggregates.csv.
+const publisher = "SIPRI"
 
 // maxUnzip bounds the unpacked size of a workbook, so that a zip bomb fails
 // instead of filling memory. The 1948-2023 release unpacks to about 3.5 MB.
@@ -28,9 +39,28 @@ const maxUnzip = 512 << 20
 
 // Stats summarises a parsed workbook.
 type Stats struct {
-	Sheets    []SheetStats // the data sheets, in workbook order
-	Skipped   []string     // other sheets: Front page, Regional totals, Footnotes and any unknown
-	Countries int          // distinct states over all data sheets
+	Sheets []SheetStats // the data sheets, in workbook order
+	// Regional summarises the Regional totals sheet; nil when the
+	// workbook has none (custom exports may leave it out).
+	Regional  *RegionalStats
+	Skipped   []string // other sheets: Front page, Footnotes and any unknown
+	Countries int      // distinct states over all data sheets
+	// Footnotes counts the numbered notes of the Footnotes sheet, whose
+	// text is not published: rows carry their numbers (footnotes column).
+	Footnotes int
+}
+
+// Aggregates returns the number of aggregate records: the European Union's
+// rows of the data sheets and the regional totals.
+func (st *Stats) Aggregates() int {
+	n := 0
+	for _, s := range st.Sheets {
+		n += s.AggregateRecords
+	}
+	if st.Regional != nil {
+		n += st.Regional.Records
+	}
+	return n
 }
 
 // SheetStats summarises one data sheet.
@@ -38,10 +68,13 @@ type SheetStats struct {
 	Name                string
 	Measure             string
 	FirstYear, LastYear int
-	Regions             int      // region heading rows skipped
-	Countries           int      // state rows read
-	Aggregates          []string // aggregate rows skipped, such as "European Union"
-	Records             int
+	Regions             int // region heading rows, which hold no figures
+	Countries           int // state rows read
+	// Aggregates names the aggregate rows read, such as "European Union"
+	// (the EU's own budget), published as aggregates.
+	Aggregates       []string
+	AggregateRecords int // their records, included in Records
+	Records          int
 	// Empty counts empty cells inside the year range, read as not
 	// available. SIPRI's files mark every missing figure, so this is 0 in
 	// all releases seen so far.
@@ -50,12 +83,17 @@ type SheetStats struct {
 
 // Parse reads a SIPRI Military Expenditure Database workbook, as published
 // on sipri.org or exported by SIPRI's custom-export tool, and returns one
-// record per country cell of each data sheet it holds, with a summary of what
-// it read. Values are parsed from the cell text as stored, so each float64 is
-// exactly the file's number. Region headings and aggregates (the European
-// Union) are skipped; every other row must name a state the country registry
-// knows. Any cell it cannot read is an error naming the sheet and cell; Parse
-// never returns part of a workbook.
+// record per country cell of each data sheet it holds and one per cell of
+// its Regional totals, with a summary of what it read. Values are parsed
+// from the cell text as stored, so each float64 is exactly the file's
+// number, and converted into the dataset's unit of the measure by a shift of
+// the decimal point (shares from fractions to percent, regional totals from
+// US$ b to US$ m); the record keeps the unit SIPRI published. The European
+// Union's row and the regional totals are aggregates, with the codes
+// internal/country/aggregates.csv gives SIPRI's names; region headings hold
+// no figures; every other row must name a state the country registry knows.
+// Any cell it cannot read is an error naming the sheet and cell; Parse never
+// returns part of a workbook.
 func Parse(r io.ReaderAt, size int64) ([]dataset.Expenditure, Stats, error) {
 	recs, st, err := parse(r, size)
 	if err != nil {
@@ -76,12 +114,25 @@ func parse(r io.ReaderAt, size int64) ([]dataset.Expenditure, Stats, error) {
 	// Read every data sheet's cells first, so that the records can be
 	// allocated once: they are most of the memory a parse keeps.
 	var sheets []*sheet
+	var totals *regional
 	var st Stats
 	n := 0
 	sheetOf := map[string]string{} // measure -> sheet
 	for _, name := range f.GetSheetList() {
+		if isRegional(name) {
+			if totals, err = readRegional(f, name); err != nil {
+				return nil, Stats{}, err
+			}
+			n += (len(totals.rows) - totals.header - 1) * (len(totals.years) + 1)
+			continue
+		}
 		m, ok := sheetMeasure(name)
 		if !ok {
+			if isFootnotes(name) {
+				if st.Footnotes, err = countFootnotes(f, name); err != nil {
+					return nil, Stats{}, err
+				}
+			}
 			st.Skipped = append(st.Skipped, name)
 			continue
 		}
@@ -107,6 +158,20 @@ func parse(r io.ReaderAt, size int64) ([]dataset.Expenditure, Stats, error) {
 		}
 		st.Sheets = append(st.Sheets, ss)
 	}
+	if totals != nil {
+		// The regional totals and the country sheets must be at one base
+		// year, or one constant-dollar measure would mix two.
+		for _, sh := range sheets {
+			if b, ok := strings.CutPrefix(sh.measure.name, "constant_usd_"); ok && b != strconv.Itoa(totals.base) {
+				return nil, Stats{}, fmt.Errorf("sheet %q is at %d prices but sheet %q at %s prices", totals.name, totals.base, sh.name, b)
+			}
+		}
+		rs, err := p.regionalRecords(totals)
+		if err != nil {
+			return nil, Stats{}, err
+		}
+		st.Regional = &rs
+	}
 	st.Countries = len(p.states)
 	return p.recs, st, nil
 }
@@ -114,8 +179,8 @@ func parse(r io.ReaderAt, size int64) ([]dataset.Expenditure, Stats, error) {
 // measure says what one data sheet holds.
 type measure struct {
 	name  string // dataset measure
-	unit  string
-	local bool // a local-currency sheet, with Currency and maybe Fiscal Year columns
+	unit  string // the unit SIPRI publishes the sheet in
+	local bool   // a local-currency sheet, with Currency and maybe Fiscal Year columns
 }
 
 var (
@@ -200,30 +265,40 @@ func (p *parser) records(sh *sheet) (SheetStats, error) {
 			st.Regions++
 			continue
 		}
-		c, ok := country.ByName(label)
-		if !ok {
-			return SheetStats{}, fmt.Errorf("sheet %q row %d: unknown country %q: add SIPRI's spelling to internal/country/aliases.csv",
-				sh.name, i+1, label)
-		}
-		if !c.IsState() {
-			st.Aggregates = append(st.Aggregates, label)
-			continue
+		c, aggregate := country.AggregateOf(publisher, label)
+		if !aggregate {
+			var ok bool
+			if c, ok = country.ByName(label); !ok {
+				return SheetStats{}, fmt.Errorf("sheet %q row %d: unknown country %q: add SIPRI's spelling to internal/country/aliases.csv",
+					sh.name, i+1, label)
+			}
+			if !c.IsState() {
+				return SheetStats{}, fmt.Errorf("sheet %q row %d: %q is an aggregate SIPRI's names do not include: add it to internal/country/aggregates.csv",
+					sh.name, i+1, label)
+			}
 		}
 		if prev, dup := rowOf[c.ISO3]; dup {
 			return SheetStats{}, fmt.Errorf("sheet %q: %s listed twice (rows %d and %d)", sh.name, c.ISO3, prev, i+1)
 		}
 		rowOf[c.ISO3] = i + 1
-		p.states[c.ISO3] = true
-		st.Countries++
+		if aggregate {
+			st.Aggregates = append(st.Aggregates, label)
+		} else {
+			p.states[c.ISO3] = true
+			st.Countries++
+		}
 		base := dataset.Expenditure{
 			Country:     c.ISO3,
 			CountryName: c.Name,
+			Aggregate:   aggregate,
 			Measure:     sh.measure.name,
 			Source:      dataset.SourceSIPRI,
-			Unit:        sh.measure.unit,
+			Unit:        unitOf(sh.measure.name),
+			SourceUnit:  sh.measure.unit,
 			Currency:    cellText(row, sh.currency),
 			FiscalYear:  cellText(row, sh.fiscal),
 		}
+		var ok bool
 		if ry := cellText(row, sh.reporting); ry != "" {
 			// Empty in every release seen; kept as the period the share
 			// refers to if SIPRI ever fills it.
@@ -247,12 +322,9 @@ func (p *parser) records(sh *sheet) (SheetStats, error) {
 			case strings.EqualFold(text, "xxx"):
 				rec.Missing = dataset.MissingDidNotExist
 			default:
-				v, err := strconv.ParseFloat(text, 64)
-				if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-					return SheetStats{}, fmt.Errorf("sheet %q cell %s: %q is neither a number nor a missing-value mark (\"...\" or \"xxx\")",
-						sh.name, cellName(y.col, i), text)
+				if err := setValue(&rec, text); err != nil {
+					return SheetStats{}, fmt.Errorf("sheet %q cell %s: %w", sh.name, cellName(y.col, i), err)
 				}
-				rec.Value, rec.HasValue = v, true
 			}
 			if text != "" {
 				fl, err := p.cellFlags(sh.name, cellName(y.col, i))
@@ -263,9 +335,31 @@ func (p *parser) records(sh *sheet) (SheetStats, error) {
 			}
 			p.recs = append(p.recs, rec)
 			st.Records++
+			if aggregate {
+				st.AggregateRecords++
+			}
 		}
 	}
 	return st, nil
+}
+
+// unitOf returns the unit the dataset publishes a measure in.
+func unitOf(measure string) string {
+	u, _ := dataset.ExpenditureUnits.Of(measure)
+	return u
+}
+
+// setValue reads a cell's number, published in rec.SourceUnit, into rec in
+// rec.Unit.
+func setValue(rec *dataset.Expenditure, text string) error {
+	v, err := strconv.ParseFloat(text, 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return fmt.Errorf("%q is neither a number nor a missing-value mark (\"...\" or \"xxx\")", text)
+	}
+	if err := rec.SetValue(v, rec.SourceUnit); err != nil {
+		return err
+	}
+	return nil
 }
 
 // readHeader finds the header row, the first whose first cell is "Country",

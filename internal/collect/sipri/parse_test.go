@@ -63,15 +63,23 @@ func tally(recs []dataset.Expenditure) map[string]count {
 
 // TestParseGolden checks a handful of records of the sample workbook
 // against values read from it by hand (with Python's zipfile and
-// ElementTree, not this parser).
+// ElementTree, not this parser), in the dataset's units: SIPRI's fractions
+// become percent and its regional US$ b become US$ m by moving the decimal
+// point of the published digits, the published unit kept.
 func TestParseGolden(t *testing.T) {
 	recs, _ := parseBytes(t, readFile(t, sampleFile))
-	sipri := func(r dataset.Expenditure) dataset.Expenditure { r.Source = dataset.SourceSIPRI; return r }
+	sipri := func(r dataset.Expenditure) dataset.Expenditure {
+		r.Source = dataset.SourceSIPRI
+		if r.SourceUnit == "" {
+			r.SourceUnit = r.Unit
+		}
+		return r
+	}
 	tests := []dataset.Expenditure{
 		{Country: "UKR", CountryName: "Ukraine", Year: 2023, Measure: "local_currency_cy", Value: 2382451228053, HasValue: true,
 			Unit: "local currency", Currency: "Hryvnias", Notes: "§‖", Footnotes: "1"},
-		{Country: "UKR", CountryName: "Ukraine", Year: 2023, Measure: "share_of_gdp", Value: 0.366531099379099, HasValue: true,
-			Unit: "fraction", Notes: "§‖", Footnotes: "1"},
+		{Country: "UKR", CountryName: "Ukraine", Year: 2023, Measure: "share_of_gdp", Value: 36.6531099379099, HasValue: true, // 0.366531099379099
+			Unit: "percent", SourceUnit: "fraction", Notes: "§‖", Footnotes: "1"},
 		{Country: "UKR", CountryName: "Ukraine", Year: 2024, Measure: "current_usd", Value: 64700, HasValue: true,
 			Unit: "US$ m", Notes: "§‖", Footnotes: "1", Estimate: true},
 		{Country: "SSD", CountryName: "South Sudan", Year: 2010, Measure: "current_usd", Unit: "US$ m",
@@ -87,11 +95,22 @@ func TestParseGolden(t *testing.T) {
 		{Country: "DZA", CountryName: "Algeria", Year: 2024, Measure: "current_usd", Value: 22071.269, HasValue: true,
 			Unit: "US$ m", Notes: "§", Estimate: true},
 		{Country: "USA", CountryName: "United States", Year: 2010, Measure: "per_capita", Value: 1801.2, HasValue: true, Unit: "US$"},
-		{Country: "DEU", CountryName: "Germany", Year: 2024, Measure: "share_of_govt", Value: 0.03883, HasValue: true,
-			Unit: "fraction", Footnotes: "44"},
-		{Country: "NGA", CountryName: "Nigeria", Year: 2010, Measure: "share_of_govt", Unit: "fraction", Missing: "not_available"},
+		{Country: "DEU", CountryName: "Germany", Year: 2024, Measure: "share_of_govt", Value: 3.883, HasValue: true, // 0.03883
+			Unit: "percent", SourceUnit: "fraction", Footnotes: "44"},
+		{Country: "NGA", CountryName: "Nigeria", Year: 2010, Measure: "share_of_govt", Unit: "percent", SourceUnit: "fraction", Missing: "not_available"},
 		{Country: "CAN", CountryName: "Canada", Year: 2024, Measure: "local_currency_fy", Value: 40401543853, HasValue: true,
 			Unit: "local currency", Currency: "Dollars", FiscalYear: "Apr-Mar"},
+		// The European Union's own budget: an aggregate.
+		{Country: "XEU", CountryName: "European Union (EU budget)", Aggregate: true, Year: 2020, Measure: "current_usd",
+			Unit: "US$ m", Missing: "did_not_exist", Notes: "†¶"},
+		// Regional totals: US$ b in the workbook (Africa 2005: 27.4, red;
+		// World 2024 at 2024 prices: 2355.2; World 2005: "...").
+		{Country: "XAF", CountryName: "Africa (SIPRI region)", Aggregate: true, Year: 2005, Measure: "constant_usd_2023",
+			Value: 27400, HasValue: true, Unit: "US$ m", SourceUnit: "US$ b", Estimate: true},
+		{Country: "WLD", CountryName: "World", Aggregate: true, Year: 2024, Measure: "current_usd",
+			Value: 2355200, HasValue: true, Unit: "US$ m", SourceUnit: "US$ b"},
+		{Country: "WLD", CountryName: "World", Aggregate: true, Year: 2005, Measure: "constant_usd_2023",
+			Unit: "US$ m", SourceUnit: "US$ b", Missing: "not_available"},
 	}
 	for _, want := range tests {
 		want = sipri(want)
@@ -106,7 +125,13 @@ func TestParseGolden(t *testing.T) {
 
 func TestParseSampleCounts(t *testing.T) {
 	recs, st := parseBytes(t, readFile(t, sampleFile))
-	got := tally(recs)
+	var states []dataset.Expenditure
+	for _, r := range recs {
+		if !r.Aggregate {
+			states = append(states, r)
+		}
+	}
+	got := tally(states)
 	// 11 states x 20 years (x 15 from 2010). xxx: South Sudan 2005-2010,
 	// Kosovo 2005-2007, USSR throughout. "...": South Sudan 2011 and 2015,
 	// Nigeria's share of government spending 2010-2011. Blue: Algeria 2024,
@@ -125,18 +150,38 @@ func TestParseSampleCounts(t *testing.T) {
 	if st.Countries != 11 || len(st.Sheets) != 7 {
 		t.Errorf("Parse(sample) stats: %d countries, %d sheets; want 11, 7", st.Countries, len(st.Sheets))
 	}
-	if diff := cmp.Diff([]string{"Front page", "Regional totals", "Footnotes"}, st.Skipped); diff != "" {
+	if diff := cmp.Diff([]string{"Front page", "Footnotes"}, st.Skipped); diff != "" {
 		t.Errorf("Parse(sample) skipped sheets (-want +got):\n%s", diff)
 	}
 	for _, s := range st.Sheets {
-		if s.Regions != 12 || s.Countries != 11 || s.Empty != 0 || !cmp.Equal(s.Aggregates, []string{"European Union"}) || s.LastYear != 2024 {
-			t.Errorf("Parse(sample) sheet %q stats = %+v; want 12 regions, 11 countries, European Union skipped, to 2024", s.Name, s)
+		years := s.LastYear - s.FirstYear + 1
+		if s.Regions != 12 || s.Countries != 11 || s.Empty != 0 || !cmp.Equal(s.Aggregates, []string{"European Union"}) ||
+			s.AggregateRecords != years || s.LastYear != 2024 {
+			t.Errorf("Parse(sample) sheet %q stats = %+v; want 12 regions, 11 countries, the European Union's %d records, to 2024", s.Name, s, years)
 		}
 	}
+	// Six regions x (20 years at 2023 prices + 2024 at its own prices).
+	wantRegional := &RegionalStats{Name: "Regional totals", Base: 2023, FirstYear: 2005, LastYear: 2024, CurrentYear: 2024,
+		Regions: 6, Records: 6 * 21, Omitted: []Omission{{"XAF", "Djibouti, Eritrea, Somalia"}, {"XAM", "Cuba"}, {"XEP", "Yugoslavia"}}}
+	if diff := cmp.Diff(wantRegional, st.Regional); diff != "" {
+		t.Errorf("Parse(sample) regional stats (-want +got):\n%s", diff)
+	}
+	if got, want := st.Aggregates(), 20+20+20+20+20+15+15+6*21; got != want {
+		t.Errorf("Parse(sample) Aggregates() = %d, want %d", got, want)
+	}
+	if st.Footnotes != 3 {
+		t.Errorf("Parse(sample) Footnotes = %d, want 3", st.Footnotes)
+	}
 	for _, r := range recs {
-		if r.Country == "EUU" {
-			t.Fatalf("Parse(sample) kept the European Union: %+v", r)
+		if r.Country == "EUU" || r.Aggregate != (r.Country == "XEU" || r.SourceUnit == UnitBillionUSD) {
+			t.Fatalf("Parse(sample): %+v is not marked as the aggregate it is", r)
 		}
+		if want, _ := dataset.ExpenditureUnits.Of(r.Measure); r.Unit != want {
+			t.Fatalf("Parse(sample): %s %d %s in %s, want %s", r.Country, r.Year, r.Measure, r.Unit, want)
+		}
+	}
+	if err := dataset.Validate(dataset.ExpenditureTable(recs)); err != nil {
+		t.Errorf("Validate(Parse(sample)) = %v", err)
 	}
 }
 
@@ -178,7 +223,13 @@ func TestParseVariants(t *testing.T) {
 	t.Run("custom export", func(t *testing.T) {
 		recs, st := parseBytes(t, buildWorkbook(t, exportSheets(t, "Current US$", "Share of GDP")))
 		sortRecords(recs)
-		if diff := cmp.Diff(byKey(sample, "current_usd", "share_of_gdp"), recs); diff != "" {
+		var want []dataset.Expenditure
+		for _, r := range byKey(sample, "current_usd", "share_of_gdp") {
+			if r.SourceUnit != UnitBillionUSD { // an export without Regional totals
+				want = append(want, r)
+			}
+		}
+		if diff := cmp.Diff(want, recs); diff != "" {
 			t.Errorf("Parse(export) records (-want +got):\n%s", diff)
 		}
 		if len(st.Sheets) != 2 || st.Sheets[0].FirstYear != 2005 || st.Sheets[0].LastYear != 2024 {

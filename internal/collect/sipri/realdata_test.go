@@ -17,10 +17,12 @@ import (
 // The expected counts below were made independently of this parser: a
 // Python script (stdlib zipfile and xml.etree only) read each sheet's XML,
 // found the "Country" header row, took years from the header cells, counted
-// one-cell rows as regions, left out the European Union row, and counted per
-// year cell "..." (not available), "xxx" (did not exist), numbers, and font
-// colour indexed 12 (blue) and 10 (red) from styles.xml. The spot values
-// were read with the same script and checked by eye in the XML.
+// one-cell rows as regions, counted the European Union row apart, and
+// counted per year cell "..." (not available), "xxx" (did not exist),
+// numbers, and font colour indexed 12 (blue) and 10 (red) from styles.xml;
+// in Regional totals it counted, per region row, the year columns and the
+// "<year> (current prices)" column, empty cells as not available. The spot
+// values were read with the same script and checked by eye in the XML.
 
 // sheetCounts is what one data sheet should yield.
 type sheetCounts struct {
@@ -29,6 +31,14 @@ type sheetCounts struct {
 	records, values     int
 	notAvailable, gone  int // "..." and "xxx" cells
 	estimate, uncertain int
+	eu                  count // the European Union's row, an aggregate
+}
+
+// regionalCounts is what the Regional totals sheet should yield: its
+// records count red figures as estimates.
+type regionalCounts struct {
+	regions, omitted int
+	records          count
 }
 
 // spot is one cell checked by hand: text is the cell as stored (a number,
@@ -41,18 +51,25 @@ type spot struct {
 	estimate, uncertain bool
 	notes, footnotes    string
 	currency, fiscal    string
+	aggregate, regional bool // the European Union's row; a regional total
 }
 
+// want returns the record of the spot: the cell's number in the dataset's
+// unit, the decimal point moved from the unit the sheet is in.
 func (s spot) want(t *testing.T) dataset.Expenditure {
 	t.Helper()
-	units := map[string]string{"share_of_gdp": UnitFraction, "share_of_govt": UnitFraction, "per_capita": UnitUSD,
+	published := map[string]string{"share_of_gdp": UnitFraction, "share_of_govt": UnitFraction, "per_capita": UnitUSD,
 		"local_currency_fy": UnitLocal, "local_currency_cy": UnitLocal}
 	r := dataset.Expenditure{Country: s.code, CountryName: s.name, Year: s.year, Measure: s.measure, Source: dataset.SourceSIPRI,
-		Unit: UnitMillionUSD, Estimate: s.estimate, Uncertain: s.uncertain, Notes: s.notes, Footnotes: s.footnotes,
-		Currency: s.currency, FiscalYear: s.fiscal}
-	if u, ok := units[s.measure]; ok {
-		r.Unit = u
+		SourceUnit: UnitMillionUSD, Estimate: s.estimate, Uncertain: s.uncertain, Notes: s.notes, Footnotes: s.footnotes,
+		Currency: s.currency, FiscalYear: s.fiscal, Aggregate: s.aggregate}
+	if u, ok := published[s.measure]; ok {
+		r.SourceUnit = u
 	}
+	if s.regional {
+		r.SourceUnit = UnitBillionUSD
+	}
+	r.Unit, _ = dataset.ExpenditureUnits.Of(s.measure)
 	switch s.text {
 	case "...":
 		r.Missing = dataset.MissingNotAvailable
@@ -63,30 +80,53 @@ func (s spot) want(t *testing.T) dataset.Expenditure {
 		if err != nil {
 			t.Fatalf("spot %+v: %v", s, err)
 		}
-		r.Value, r.HasValue = v, true
+		if r.Value, err = dataset.ConvertUnit(v, r.SourceUnit, r.Unit); err != nil {
+			t.Fatal(err)
+		}
+		r.HasValue = true
 	}
 	return r
 }
 
+// The European Union's rows: in the 1948-2023 release 76 years (36 from
+// 1988), figures for 2022 and 2023 only; in 1949-2022, 74 (35) and 2022.
+var (
+	eu2023     = count{76, 2, 0, 74, 0, 0}
+	eu2023late = count{36, 0, 2, 34, 0, 0}
+	eu2022     = count{74, 1, 0, 73, 0, 0}
+	eu2022late = count{35, 0, 1, 34, 0, 0}
+)
+
 var realWorkbooks = []struct {
-	file       string
-	states     int
-	aggregates bool // the European Union row is there
-	sheets     []sheetCounts
-	spots      []spot
+	file     string
+	states   int
+	sheets   []sheetCounts
+	regional *regionalCounts
+	spots    []spot
 }{
 	{
-		file: "SIPRI-Milex-data-1948-2023.xlsx", states: 173, aggregates: true,
+		file: "SIPRI-Milex-data-1948-2023.xlsx", states: 173,
 		sheets: []sheetCounts{
-			{"Local currency financial years", 18, 173, 13148, 8758, 4228, 162, 1994, 191},
-			{"Local currency calendar years", 18, 173, 13148, 8695, 4291, 162, 1994, 191},
-			{"Constant (2022) US$", 18, 173, 13148, 8189, 4797, 162, 1809, 148},
-			{"Current US$", 18, 173, 13148, 8695, 4291, 162, 1994, 191},
-			{"Share of GDP", 18, 173, 13148, 8083, 4903, 162, 1994, 191},
-			{"Per capita", 18, 173, 6228, 5172, 894, 162, 783, 149},
-			{"Share of Govt. spending", 18, 173, 6228, 4556, 1510, 162, 783, 149},
+			{"Local currency financial years", 18, 173, 13148, 8758, 4228, 162, 1994, 191, eu2023},
+			{"Local currency calendar years", 18, 173, 13148, 8695, 4291, 162, 1994, 191, eu2023},
+			{"Constant (2022) US$", 18, 173, 13148, 8189, 4797, 162, 1809, 148, eu2023},
+			{"Current US$", 18, 173, 13148, 8695, 4291, 162, 1994, 191, eu2023},
+			{"Share of GDP", 18, 173, 13148, 8083, 4903, 162, 1994, 191, eu2023},
+			{"Per capita", 18, 173, 6228, 5172, 894, 162, 783, 149, eu2023late},
+			{"Share of Govt. spending", 18, 173, 6228, 4556, 1510, 162, 783, 149, eu2023late},
 		},
+		// 19 rows x (1988-2023 at 2022 prices + 2023 at 2023 prices).
+		regional: &regionalCounts{regions: 19, omitted: 5, records: count{703, 700, 3, 0, 45, 0}},
 		spots: []spot{
+			// The European Union's own budget, not the sum of its members.
+			{code: "XEU", name: "European Union (EU budget)", year: 2022, measure: "current_usd", text: "1283.1623852516261", notes: "†¶", aggregate: true},
+			{code: "XEU", name: "European Union (EU budget)", year: 2021, measure: "current_usd", text: "xxx", notes: "†¶", aggregate: true},
+			{code: "XEU", name: "European Union (EU budget)", year: 2023, measure: "local_currency_cy", text: "934000000", notes: "†¶", currency: "Euro", aggregate: true},
+			// Regional totals, US$ b in the workbook.
+			{code: "WLD", name: "World", year: 2023, measure: "current_usd", text: "2443.3988032021712", aggregate: true, regional: true},
+			{code: "WLD", name: "World", year: 1991, measure: "constant_usd_2022", text: "...", aggregate: true, regional: true},
+			{code: "XAF", name: "Africa (SIPRI region)", year: 1988, measure: "constant_usd_2022", text: "20.323888623654359", estimate: true, aggregate: true, regional: true},
+			{code: "XAF", name: "Africa (SIPRI region)", year: 2023, measure: "current_usd", text: "51.577112621176902", aggregate: true, regional: true},
 			{code: "UKR", name: "Ukraine", year: 2022, measure: "constant_usd_2022", text: "41183.927472811942", estimate: true},
 			{code: "UKR", name: "Ukraine", year: 2023, measure: "local_currency_cy", text: "2382451228053", estimate: true, currency: "Hryvnias"},
 			{code: "UKR", name: "Ukraine", year: 2023, measure: "share_of_govt", text: "0.58170709881605231", estimate: true},
@@ -111,16 +151,17 @@ var realWorkbooks = []struct {
 		},
 	},
 	{
-		file: "SIPRI-Milex-data-1949-2022.xlsx", states: 173, aggregates: true,
+		file: "SIPRI-Milex-data-1949-2022.xlsx", states: 173,
 		sheets: []sheetCounts{
-			{"Local currency financial years", 18, 173, 12802, 8546, 1912, 2344, 1973, 184},
-			{"Local currency calendar years", 18, 173, 12802, 8490, 1968, 2344, 1973, 184},
-			{"Constant (2021) US$", 18, 173, 12802, 8004, 2454, 2344, 1792, 142},
-			{"Current US$", 18, 173, 12802, 8490, 1968, 2344, 1973, 184},
-			{"Share of GDP", 18, 173, 12802, 7899, 2559, 2344, 1973, 184},
-			{"Per capita", 18, 173, 6055, 4935, 799, 321, 770, 142},
-			{"Share of Govt. spending", 18, 173, 6055, 4327, 1407, 321, 770, 142},
+			{"Local currency financial years", 18, 173, 12802, 8546, 1912, 2344, 1973, 184, eu2022},
+			{"Local currency calendar years", 18, 173, 12802, 8490, 1968, 2344, 1973, 184, eu2022},
+			{"Constant (2021) US$", 18, 173, 12802, 8004, 2454, 2344, 1792, 142, eu2022},
+			{"Current US$", 18, 173, 12802, 8490, 1968, 2344, 1973, 184, eu2022},
+			{"Share of GDP", 18, 173, 12802, 7899, 2559, 2344, 1973, 184, eu2022},
+			{"Per capita", 18, 173, 6055, 4935, 799, 321, 770, 142, eu2022late},
+			{"Share of Govt. spending", 18, 173, 6055, 4327, 1407, 321, 770, 142, eu2022late},
 		},
+		regional: &regionalCounts{regions: 19, omitted: 5, records: count{684, 681, 3, 0, 21, 0}},
 		spots: []spot{
 			{code: "UKR", name: "Ukraine", year: 2022, measure: "constant_usd_2021", text: "43983.165242908159", estimate: true, footnotes: "84"},
 			// Algeria before independence is "xxx" in this release.
@@ -137,14 +178,16 @@ var realWorkbooks = []struct {
 	{
 		file: "SIPRI-Milex-data-2017-2025.xlsx", states: 48,
 		sheets: []sheetCounts{
-			{"Local currency financial years", 6, 48, 384, 361, 15, 8, 27, 1},
-			{"Local currency calendar years", 6, 48, 384, 361, 15, 8, 27, 1},
-			{"Constant (2024) US$", 6, 48, 384, 361, 15, 8, 27, 1},
-			{"Current US$", 6, 48, 384, 361, 15, 8, 27, 1},
-			{"Share of GDP", 6, 48, 384, 353, 23, 8, 27, 1},
-			{"Per capita", 6, 48, 384, 353, 23, 8, 27, 1},
-			{"Share of Govt. spending", 6, 48, 384, 353, 23, 8, 27, 1},
+			{"Local currency financial years", 6, 48, 384, 361, 15, 8, 27, 1, count{}},
+			{"Local currency calendar years", 6, 48, 384, 361, 15, 8, 27, 1, count{}},
+			{"Constant (2024) US$", 6, 48, 384, 361, 15, 8, 27, 1, count{}},
+			{"Current US$", 6, 48, 384, 361, 15, 8, 27, 1, count{}},
+			{"Share of GDP", 6, 48, 384, 353, 23, 8, 27, 1, count{}},
+			{"Per capita", 6, 48, 384, 353, 23, 8, 27, 1, count{}},
+			{"Share of Govt. spending", 6, 48, 384, 353, 23, 8, 27, 1, count{}},
 		},
+		// The export holds every region, whatever the selection of states.
+		regional: &regionalCounts{regions: 19, omitted: 5, records: count{171, 171, 0, 0, 10, 0}},
 		spots: []spot{
 			{code: "UKR", name: "Ukraine", year: 2024, measure: "current_usd", text: "64704.99002547817", estimate: true, footnotes: "19"},
 			{code: "UKR", name: "Ukraine", year: 2024, measure: "constant_usd_2024", text: "66784.43488734844", estimate: true, footnotes: "19"},
@@ -155,10 +198,10 @@ var realWorkbooks = []struct {
 		},
 	},
 	{
-		file: "SIPRI-Milex-data-2018-2023.xlsx", states: 173, aggregates: true,
+		file: "SIPRI-Milex-data-2018-2023.xlsx", states: 173,
 		sheets: []sheetCounts{
-			{"Current US$", 18, 173, 1038, 932, 76, 30, 64, 54},
-			{"Share of GDP", 18, 173, 1038, 907, 101, 30, 64, 54},
+			{"Current US$", 18, 173, 1038, 932, 76, 30, 64, 54, count{6, 2, 0, 4, 0, 0}},
+			{"Share of GDP", 18, 173, 1038, 907, 101, 30, 64, 54, count{6, 2, 0, 4, 0, 0}},
 		},
 		spots: []spot{
 			{code: "UKR", name: "Ukraine", year: 2023, measure: "current_usd", text: "64753.19160414538", estimate: true, footnotes: "84"},
@@ -174,14 +217,16 @@ var realWorkbooks = []struct {
 // backendCounts is the export-backend answer of 2024-06-19, counted as
 // above after decoding its base64 workbook.
 var backendCounts = []sheetCounts{
-	{"Local currency financial years", 18, 173, 12975, 8752, 4061, 162, 1993, 191},
-	{"Local currency calendar years", 18, 173, 12975, 8689, 4124, 162, 1993, 191},
-	{"Constant (2022) US$", 18, 173, 12975, 8185, 4628, 162, 1808, 148},
-	{"Current US$", 18, 173, 12975, 8689, 4124, 162, 1993, 191},
-	{"Share of GDP", 18, 173, 12975, 8081, 4732, 162, 1993, 191},
-	{"Per capita", 18, 173, 6228, 5172, 894, 162, 783, 149},
-	{"Share of Govt. spending", 18, 173, 6228, 4556, 1510, 162, 783, 149},
+	{"Local currency financial years", 18, 173, 12975, 8752, 4061, 162, 1993, 191, count{75, 2, 0, 73, 0, 0}},
+	{"Local currency calendar years", 18, 173, 12975, 8689, 4124, 162, 1993, 191, count{75, 2, 0, 73, 0, 0}},
+	{"Constant (2022) US$", 18, 173, 12975, 8185, 4628, 162, 1808, 148, count{75, 2, 0, 73, 0, 0}},
+	{"Current US$", 18, 173, 12975, 8689, 4124, 162, 1993, 191, count{75, 2, 0, 73, 0, 0}},
+	{"Share of GDP", 18, 173, 12975, 8081, 4732, 162, 1993, 191, count{75, 2, 0, 73, 0, 0}},
+	{"Per capita", 18, 173, 6228, 5172, 894, 162, 783, 149, eu2023late},
+	{"Share of Govt. spending", 18, 173, 6228, 4556, 1510, 162, 783, 149, eu2023late},
 }
+
+var backendRegional = &regionalCounts{regions: 19, omitted: 5, records: count{703, 700, 3, 0, 45, 0}}
 
 var backendSpots = []spot{
 	// The same figure as 1948-2023's 43.143085155943012, written with
@@ -193,25 +238,41 @@ var backendSpots = []spot{
 	{code: "LBY", name: "Libya", year: 2000, measure: "current_usd", text: "1085.534664870458", notes: "‡§¶", footnotes: "16"},
 }
 
-// checkCounts compares a parse with the independent counts.
-func checkCounts(t *testing.T, recs []dataset.Expenditure, st Stats, states int, aggregates bool, want []sheetCounts) {
+// checkCounts compares a parse with the independent counts: the states'
+// records, the European Union's and the regional totals'.
+func checkCounts(t *testing.T, recs []dataset.Expenditure, st Stats, states int, want []sheetCounts, regional *regionalCounts) {
 	t.Helper()
-	wantTally := map[string]count{}
+	wantStates, wantEU := map[string]count{}, map[string]count{}
 	var wantStats []SheetStats
 	for _, s := range want {
 		m, ok := sheetMeasure(s.name)
 		if !ok {
 			t.Fatalf("sheet %q: not a data sheet", s.name)
 		}
-		wantTally[m.name] = count{s.records, s.values, s.notAvailable, s.gone, s.estimate, s.uncertain}
-		ss := SheetStats{Name: s.name, Measure: m.name, Regions: s.regions, Countries: s.countries, Records: s.records}
-		if aggregates {
-			ss.Aggregates = []string{"European Union"}
+		wantStates[m.name] = count{s.records, s.values, s.notAvailable, s.gone, s.estimate, s.uncertain}
+		ss := SheetStats{Name: s.name, Measure: m.name, Regions: s.regions, Countries: s.countries, Records: s.records + s.eu.Records}
+		if s.eu != (count{}) {
+			wantEU[m.name] = s.eu
+			ss.Aggregates, ss.AggregateRecords = []string{"European Union"}, s.eu.Records
 		}
 		wantStats = append(wantStats, ss)
 	}
-	if diff := cmp.Diff(wantTally, tally(recs)); diff != "" {
+	var stateRecs, euRecs, regionalRecs []dataset.Expenditure
+	for _, r := range recs {
+		switch {
+		case !r.Aggregate:
+			stateRecs = append(stateRecs, r)
+		case r.Country == "XEU":
+			euRecs = append(euRecs, r)
+		default:
+			regionalRecs = append(regionalRecs, r)
+		}
+	}
+	if diff := cmp.Diff(wantStates, tally(stateRecs)); diff != "" {
 		t.Errorf("Parse() counts per measure (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(wantEU, tally(euRecs)); diff != "" {
+		t.Errorf("Parse() European Union counts per measure (-want +got):\n%s", diff)
 	}
 	var gotStats []SheetStats
 	for _, s := range st.Sheets {
@@ -228,14 +289,35 @@ func checkCounts(t *testing.T, recs []dataset.Expenditure, st Stats, states int,
 		t.Errorf("Parse() states = %d, want %d", st.Countries, states)
 	}
 	codes := map[string]bool{}
-	for _, r := range recs {
+	for _, r := range stateRecs {
 		codes[r.Country] = true
-		if r.Country == "EUU" {
-			t.Fatalf("Parse() kept an aggregate: %+v", r)
-		}
 	}
 	if len(codes) != states {
 		t.Errorf("Parse() records have %d country codes, want %d", len(codes), states)
+	}
+	switch {
+	case regional == nil && st.Regional != nil:
+		t.Errorf("Parse() read regional totals from a workbook without them: %+v", st.Regional)
+	case regional != nil && st.Regional == nil:
+		t.Errorf("Parse() read no regional totals")
+	case regional != nil:
+		var c count
+		for _, n := range tally(regionalRecs) {
+			c.Records, c.Values, c.NotAvailable, c.DidNotExist = c.Records+n.Records, c.Values+n.Values, c.NotAvailable+n.NotAvailable, c.DidNotExist+n.DidNotExist
+			c.Estimate, c.Uncertain = c.Estimate+n.Estimate, c.Uncertain+n.Uncertain
+		}
+		if c != regional.records || st.Regional.Regions != regional.regions || len(st.Regional.Omitted) != regional.omitted {
+			t.Errorf("Parse() regional totals: %+v, %d regions, %d omissions; want %+v, %d, %d",
+				c, st.Regional.Regions, len(st.Regional.Omitted), regional.records, regional.regions, regional.omitted)
+		}
+	}
+	for _, r := range recs {
+		if r.Country == "EUU" {
+			t.Fatalf("Parse() gave SIPRI's European Union the World Bank's code for the sum of its members: %+v", r)
+		}
+	}
+	if err := dataset.Validate(dataset.ExpenditureTable(recs)); err != nil {
+		t.Errorf("Validate(Parse()) = %v", err)
 	}
 }
 
@@ -286,7 +368,7 @@ func TestRealWorkbooks(t *testing.T) {
 	for _, wb := range realWorkbooks {
 		t.Run(wb.file, func(t *testing.T) {
 			recs, st := parseReal(t, wb.file)
-			checkCounts(t, recs, st, wb.states, wb.aggregates, wb.sheets)
+			checkCounts(t, recs, st, wb.states, wb.sheets, wb.regional)
 			checkSpots(t, recs, wb.spots)
 		})
 	}
@@ -307,7 +389,7 @@ func TestRealBackendExport(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, st := parseBytes(t, data)
-	checkCounts(t, recs, st, 173, true, backendCounts)
+	checkCounts(t, recs, st, 173, backendCounts, backendRegional)
 	checkSpots(t, recs, backendSpots)
 }
 
@@ -339,7 +421,7 @@ func BenchmarkParse1948_2023(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		recs, _, err := Parse(bytes.NewReader(data), int64(len(data)))
-		if err != nil || len(recs) != 78196 {
+		if err != nil || len(recs) != 78196+452+703 {
 			b.Fatalf("Parse() = %d records, %v", len(recs), err)
 		}
 	}

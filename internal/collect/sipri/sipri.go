@@ -16,6 +16,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/defence-transparency/publish/internal/collect"
 	"github.com/defence-transparency/publish/internal/dataset"
@@ -81,11 +82,33 @@ func (c *Collector) Collect(ctx context.Context, f collect.Fetcher, src collect.
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("sipri: %s: %w", doc.URL, err)
 	}
-	recs, _, err := parse(bytes.NewReader(data), int64(len(data)))
+	recs, st, err := parse(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		return nil, fmt.Errorf("sipri: workbook %s: %w", doc.URL, err)
 	}
+	for _, w := range st.leftOut() {
+		collect.Warn(ctx, "sipri: %s", w)
+	}
 	return dataset.ExpenditureTable(recs), nil
+}
+
+// leftOut says what of the workbook the records do not hold, for the
+// sources page: nothing with a figure is left out, but the text of the
+// numbered footnotes and the regional totals' lists of omitted states are.
+func (st *Stats) leftOut() []string {
+	var out []string
+	if st.Footnotes > 0 {
+		out = append(out, fmt.Sprintf("the text of %d numbered footnotes (sheet Footnotes) is not published; the rows give their numbers in the footnotes column", st.Footnotes))
+	}
+	if r := st.Regional; r != nil && len(r.Omitted) > 0 {
+		parts := make([]string, len(r.Omitted))
+		for i, o := range r.Omitted {
+			parts[i] = o.Region + ": " + o.Countries
+		}
+		out = append(out, fmt.Sprintf("the %d notes of sheet %s naming the states its totals leave out are not published: %s",
+			len(r.Omitted), r.Name, strings.Join(parts, "; ")))
+	}
+	return out
 }
 
 // workbookBytes returns the xlsx in body: body itself, or the workbook inside
