@@ -128,14 +128,27 @@ func parseText(typ Type, text string) (Value, error) {
 }
 
 // Add appends the row set so far and starts a new one. Fields not set are
-// null; a required field left null is an error.
+// null, except a field with a Backfill left unset or null, which takes the
+// value a file written before it existed holds (an aggregate field false,
+// the unit as published the row's unit), so that a configured source
+// written before the field existed still works; a required field left null
+// is an error.
 func (b *Builder) Add() error {
 	if b.err != nil {
 		return b.err
 	}
-	for i, f := range b.t.Schema.Fields {
+	for i := range b.t.Schema.Fields {
 		if !b.set[i] {
 			b.row[i] = Value{Null: true}
+		}
+	}
+	for i, f := range b.t.Schema.Fields {
+		if b.row[i].Null && f.Backfill != nil {
+			if f.Backfill.From != "" {
+				b.row[i] = b.row[b.t.Schema.Index(f.Backfill.From)]
+			} else {
+				b.row[i] = f.Backfill.Value
+			}
 		}
 		if b.row[i].Null && f.Required {
 			b.err = fmt.Errorf("dataset: row %d: required field %q is not set", b.n+1, f.Name)

@@ -81,3 +81,26 @@ func TestFamilySchemas(t *testing.T) {
 		}
 	}
 }
+
+// A field added to a schema later takes its backfill when a row leaves it
+// unset or null, as a configured source written before it existed does.
+func TestBuilderBackfill(t *testing.T) {
+	b := NewBuilder(ExpenditureSchema)
+	b.String("country_iso3", "NOR").String("country_name", "Norway").Int("year", 2024).String("measure", MeasureShareOfGDP).
+		String("source", "nato").Number("value", 2.2).String("unit", UnitPercent).Bool("estimate", true).Bool("uncertain", false).
+		Text("aggregate", "")
+	if err := b.Add(); err != nil {
+		t.Fatal(err)
+	}
+	tbl, err := b.Table()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := Expenditures(tbl)[0]
+	if got.Aggregate || got.SourceUnit != UnitPercent {
+		t.Errorf("backfilled row: aggregate %v, source unit %q; want false, percent", got.Aggregate, got.SourceUnit)
+	}
+	if err := Validate(tbl); err != nil {
+		t.Errorf("Validate() = %v", err)
+	}
+}

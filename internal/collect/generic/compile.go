@@ -175,7 +175,10 @@ func compileMapping(shapeName string, sh shape, c *common, s *dataset.Schema) (*
 		fd, ok := m.byName[sf.Name]
 		if ok {
 			m.fields = append(m.fields, fd)
-		} else if sf.Required && sf.Name != dataset.SourceField {
+		} else if sf.Required && sf.Name != dataset.SourceField && sf.Backfill == nil {
+			// A field with a backfill takes it when not configured (see
+			// dataset.Builder.Add): sources configured before it existed
+			// keep working.
 			return nil, fmt.Errorf("options.fields.%s: required by the dataset but not configured", sf.Name)
 		}
 	}

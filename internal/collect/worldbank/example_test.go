@@ -9,7 +9,7 @@ import (
 
 // A bare data CSV as the World Bank writes it: BOM, CRLF, a preamble, every
 // field quoted and a comma at the end of each line. The World row is an
-// aggregate and is left out; empty cells give no record.
+// aggregate, published and marked as one; empty cells give no record.
 func ExampleParse() {
 	body := "\ufeff\"Data Source\",\"World Development Indicators\",\r\n\r\n" +
 		"\"Last Updated Date\",\"2026-02-24\",\r\n\r\n" +
@@ -23,11 +23,14 @@ func ExampleParse() {
 	fmt.Printf("%s, updated %s: %d economy, %d aggregate, %d records, %d empty\n",
 		sum.Indicator, sum.LastUpdated.Format("2006-01-02"), sum.Economies, sum.Aggregates, sum.Records, sum.Empty)
 	for _, r := range recs {
-		fmt.Println(r.Country, r.CountryName, r.Year, r.Measure, r.Value, r.Unit)
+		fmt.Println(r.Country, r.CountryName, r.Year, r.Measure, r.Value, r.Unit, "aggregate:", r.Aggregate)
 	}
 	// Output:
-	// MS.MIL.XPND.GD.ZS, updated 2026-02-24: 1 economy, 1 aggregate, 3 records, 1 empty
-	// UKR Ukraine 2022 share_of_gdp 33.5 percent
-	// UKR Ukraine 2023 share_of_gdp 36.6 percent
-	// UKR Ukraine 2024 share_of_gdp 34.5 percent
+	// MS.MIL.XPND.GD.ZS, updated 2026-02-24: 1 economy, 1 aggregate, 6 records, 2 empty
+	// UKR Ukraine 2022 share_of_gdp 33.5 percent aggregate: false
+	// UKR Ukraine 2023 share_of_gdp 36.6 percent aggregate: false
+	// UKR Ukraine 2024 share_of_gdp 34.5 percent aggregate: false
+	// WLD World 2022 share_of_gdp 2.2 percent aggregate: true
+	// WLD World 2023 share_of_gdp 2.3 percent aggregate: true
+	// WLD World 2024 share_of_gdp 2.5 percent aggregate: true
 }

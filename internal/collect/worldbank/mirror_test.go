@@ -3,6 +3,7 @@ package worldbank
 import (
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -24,12 +25,13 @@ func TestMirrorGolden(t *testing.T) {
 
 // TestMirrorRecordsFromTable checks the parse of the mirror downloads
 // against the fixture table they were written from, without going through
-// CSV: every economy's value text, and nothing of the aggregates.
+// CSV: every economy's and aggregate's value text, current US$ with the
+// decimal point moved six places to US$ m.
 func TestMirrorRecordsFromTable(t *testing.T) {
 	docs := mirrorDocs(t)
-	measures := map[string][2]string{
-		ShareOfGDP: {"share_of_gdp", "percent"},
-		CurrentUSD: {"current_usd", "US$"},
+	measures := map[string][3]string{
+		ShareOfGDP: {"share_of_gdp", "percent", "percent"},
+		CurrentUSD: {"current_usd", "US$ m", "US$"},
 	}
 	for _, ind := range fixtureIndicators {
 		t.Run(ind.code, func(t *testing.T) {
@@ -38,13 +40,15 @@ func TestMirrorRecordsFromTable(t *testing.T) {
 				t.Fatal(err)
 			}
 			var want []dataset.Expenditure
-			economies, aggregates, empty := 0, 0, 0
+			economies, aggregates, empty, aggRecords := 0, 0, 0, 0
+			m := measures[ind.code]
 			for _, e := range fixtureEconomies {
-				if e.region == "" {
+				agg := e.region == ""
+				if agg {
 					aggregates++
-					continue
+				} else {
+					economies++
 				}
-				economies++
 				c, ok := country.Lookup(e.code)
 				if !ok {
 					t.Fatalf("fixture economy %s is not in the registry", e.code)
@@ -55,13 +59,20 @@ func TestMirrorRecordsFromTable(t *testing.T) {
 						empty++
 						continue
 					}
+					// The published text with its decimal point moved, not
+					// a float multiplied: "89483662340" is 89483.66234.
+					if m[2] == "US$" {
+						text = moveDecimal(t, text, -6)
+					}
 					v, err := strconv.ParseFloat(text, 64)
 					if err != nil {
 						t.Fatal(err)
 					}
-					want = append(want, dataset.Expenditure{Country: e.code, CountryName: c.Name, Year: y,
-						Measure: measures[ind.code][0], Source: dataset.SourceWorldBank, Value: v, HasValue: true,
-						Unit: measures[ind.code][1]})
+					want = append(want, dataset.Expenditure{Country: e.code, CountryName: c.Name, Aggregate: agg, Year: y,
+						Measure: m[0], Source: dataset.SourceWorldBank, Value: v, HasValue: true, Unit: m[1], SourceUnit: m[2]})
+					if agg {
+						aggRecords++
+					}
 				}
 			}
 			u := BulkURL(ind.code)
@@ -79,7 +90,7 @@ func TestMirrorRecordsFromTable(t *testing.T) {
 				DataSource: "World Development Indicators", LastUpdated: time.Date(2026, 2, 24, 0, 0, 0, 0, time.UTC),
 				FirstYear: 1960, LastYear: 2025, Metadata: true,
 				Rows: len(fixtureEconomies), Economies: economies, Aggregates: aggregates,
-				Records: len(want), Empty: empty,
+				Records: len(want), AggregateRecords: aggRecords, Empty: empty,
 			}
 			if diff := cmp.Diff(wantSum, sum); diff != "" {
 				t.Errorf("Parse(%q) summary mismatch (-want +got):\n%s", u, diff)
@@ -112,9 +123,19 @@ func TestMirrorFixtureShape(t *testing.T) {
 			t.Errorf("no share-of-GDP records for %s", code)
 		}
 	}
-	for _, code := range []string{"WLD", "EUU", "HIC", "ARB", "INX", "ISL"} {
+	for _, code := range []string{"WLD", "EUU", "HIC", "ARB"} {
+		if !has[code] {
+			t.Errorf("no share-of-GDP records for the aggregate %s", code)
+		}
+	}
+	for _, code := range []string{"INX", "ISL"} {
 		if has[code] {
-			t.Errorf("share-of-GDP records for %s, want none", code)
+			t.Errorf("share-of-GDP records for %s, want none (no figures)", code)
+		}
+	}
+	for _, r := range recs {
+		if c, _ := country.Lookup(r.Country); r.Aggregate == c.IsState() {
+			t.Errorf("%s: aggregate = %v, but the registry has it as a %s", r.Country, r.Aggregate, c.Kind)
 		}
 	}
 	// Angola's 1985 share is written 1.715E-05 in the real file.
@@ -126,5 +147,44 @@ func TestMirrorFixtureShape(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("no AGO 1985 record of 1.715E-05")
+	}
+}
+
+// moveDecimal moves the decimal point of a plain decimal text by n places,
+// by hand: the test's own way of saying what a shift of the published
+// digits gives.
+func moveDecimal(t *testing.T, text string, n int) string {
+	t.Helper()
+	if strings.ContainsAny(text, "eE-") {
+		t.Fatalf("moveDecimal(%q): only plain positive decimals", text)
+	}
+	intPart, frac, _ := strings.Cut(text, ".")
+	digits := intPart + frac
+	point := len(intPart) + n
+	for point <= 0 {
+		digits, point = "0"+digits, point+1
+	}
+	for point > len(digits) {
+		digits += "0"
+	}
+	out := strings.TrimLeft(digits[:point], "0")
+	if out == "" {
+		out = "0"
+	}
+	if rest := strings.TrimRight(digits[point:], "0"); rest != "" {
+		out += "." + rest
+	}
+	return out
+}
+
+func TestMoveDecimal(t *testing.T) {
+	for _, tt := range []struct {
+		text string
+		n    int
+		want string
+	}{{"89483662340", -6, "89483.66234"}, {"927234.774966126", -6, "0.927234774966126"}, {"1.5", 2, "150"}, {"0.0194", 2, "1.94"}} {
+		if got := moveDecimal(t, tt.text, tt.n); got != tt.want {
+			t.Errorf("moveDecimal(%q, %d) = %q, want %q", tt.text, tt.n, got, tt.want)
+		}
 	}
 }

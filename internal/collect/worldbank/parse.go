@@ -42,10 +42,19 @@ type Summary struct {
 	// economies; false when the country registry did.
 	Metadata   bool
 	Rows       int // data rows
-	Economies  int // economy rows, whose figures became records
-	Aggregates int // aggregate rows (regions, income groups, INX), left out
-	Records    int // non-empty economy cells: one record each
-	Empty      int // empty economy cells: missing, no record
+	Economies  int // economy rows
+	Aggregates int // aggregate rows (regions, income groups, INX)
+	Records    int // non-empty cells: one record each
+	// AggregateRecords counts the records of aggregates, included in
+	// Records.
+	AggregateRecords int
+	Empty            int // empty cells: missing, no record
+	// Unregistered names the aggregates ("CODE (name)") that
+	// Metadata_Country lists but the country registry does not know:
+	// their UnregisteredRecords figures are left out, since a code the
+	// registry does not know cannot be published.
+	Unregistered        []string
+	UnregisteredRecords int
 }
 
 // CellError reports a cell that is neither empty nor a number.
@@ -72,8 +81,9 @@ const headerRecords = 10
 // Parse reads one document: the ZIP of a bulk download or a bare data CSV.
 // name is the document's URL or file name; when it names an indicator (the
 // download URL, or an API_<code>_DS2_… file), the file must hold that one.
-// Parse returns the economies' figures, one record per non-empty cell, in
-// file order.
+// Parse returns the figures of the economies and of the aggregates the
+// registry knows, one record per non-empty cell, in file order, in the
+// dataset's unit of the measure.
 func Parse(name string, body []byte) ([]dataset.Expenditure, Summary, error) {
 	recs, sum, err := parse(name, body)
 	if err != nil {
@@ -368,9 +378,10 @@ func parseData(file string, b []byte, regions map[string]string) ([]dataset.Expe
 	// First pass: check the rows and pick the economies, so that the
 	// records can be allocated once (they dominate the time and memory).
 	type economy struct {
-		c    country.Country
-		rec  []string
-		line int
+		c         country.Country
+		aggregate bool
+		rec       []string
+		line      int
 	}
 	var (
 		ind    struct{ measure, unit string }
@@ -423,17 +434,27 @@ func parseData(file string, b []byte, regions map[string]string) ([]dataset.Expe
 		if err != nil {
 			return nil, Summary{}, fmt.Errorf("line %d: %w", line, err)
 		}
-		if aggregate {
-			sum.Aggregates++
-			continue
-		}
-		sum.Economies++
+		n := 0
 		for _, text := range rec[4:width] {
 			if text != "" {
-				values++
+				n++
 			}
 		}
-		rows = append(rows, economy{c, rec, line})
+		if aggregate {
+			sum.Aggregates++
+			if c.ISO3 == "" {
+				// On Metadata_Country's word only: no code to publish.
+				if n > 0 {
+					sum.Unregistered = append(sum.Unregistered, code+" ("+rec[0]+")")
+					sum.UnregisteredRecords += n
+				}
+				continue
+			}
+		} else {
+			sum.Economies++
+		}
+		values += n
+		rows = append(rows, economy{c, aggregate, rec, line})
 	}
 	if sum.Rows == 0 {
 		return nil, Summary{}, fmt.Errorf("no data rows after the header: %w", ErrFormat)
@@ -452,16 +473,22 @@ func parseData(file string, b []byte, regions map[string]string) ([]dataset.Expe
 			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
 				return nil, Summary{}, &CellError{File: file, Line: e.line, Country: e.c.ISO3, Column: head[4+i], Text: text}
 			}
-			recs = append(recs, dataset.Expenditure{
+			r := dataset.Expenditure{
 				Country:     e.c.ISO3,
 				CountryName: e.c.Name,
+				Aggregate:   e.aggregate,
 				Year:        year,
 				Measure:     ind.measure,
 				Source:      dataset.SourceWorldBank,
-				Value:       v,
-				HasValue:    true,
-				Unit:        ind.unit,
-			})
+			}
+			r.Unit, _ = dataset.ExpenditureUnits.Of(ind.measure)
+			if err := r.SetValue(v, ind.unit); err != nil {
+				return nil, Summary{}, err // the indicators table is wrong
+			}
+			recs = append(recs, r)
+			if e.aggregate {
+				sum.AggregateRecords++
+			}
 		}
 	}
 	sum.Records = len(recs)

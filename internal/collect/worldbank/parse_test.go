@@ -3,6 +3,7 @@ package worldbank
 import (
 	"bytes"
 	"errors"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -122,7 +123,7 @@ func TestParseErrors(t *testing.T) {
 			if !errors.Is(err, tt.want) {
 				t.Errorf("Parse(%q) error = %v, want %v", tt.docName, err, tt.want)
 			}
-			if recs != nil || sum != (Summary{}) {
+			if recs != nil || !reflect.DeepEqual(sum, Summary{}) {
 				t.Errorf("Parse(%q) = %d records, %+v; want none on error", tt.docName, len(recs), sum)
 			}
 			if err != nil && !strings.Contains(err.Error(), tt.docName) {
@@ -278,9 +279,9 @@ func TestParseZipMembers(t *testing.T) {
 	}
 }
 
-// TestParseAggregates: INX is an aggregate although Metadata_Country lacks
-// it, even with figures; an aggregate the registry does not know is left out
-// on the metadata's word; all are counted, none becomes a record.
+// TestParseAggregates: aggregates are published, marked as such: INX is an
+// aggregate although Metadata_Country lacks it; an aggregate the registry
+// does not know is left out on the metadata's word, and counted.
 func TestParseAggregates(t *testing.T) {
 	const member = "API_MS.MIL.XPND.GD.ZS_DS2_en_csv_v2_1.csv"
 	data := smallCSV(
@@ -298,16 +299,21 @@ func TestParseAggregates(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Parse() error = %v", err)
 	}
+	rec := func(code, name string, agg bool, year int, v float64) dataset.Expenditure {
+		return dataset.Expenditure{Country: code, CountryName: name, Aggregate: agg, Year: year, Measure: "share_of_gdp", Source: "worldbank",
+			Value: v, HasValue: true, Unit: "percent", SourceUnit: "percent"}
+	}
 	want := []dataset.Expenditure{
-		{Country: "USA", CountryName: "United States", Year: 2019, Measure: "share_of_gdp", Source: "worldbank", Value: 3.4, HasValue: true, Unit: "percent"},
-		{Country: "USA", CountryName: "United States", Year: 2020, Measure: "share_of_gdp", Source: "worldbank", Value: 3.6, HasValue: true, Unit: "percent"},
-		{Country: "USA", CountryName: "United States", Year: 2021, Measure: "share_of_gdp", Source: "worldbank", Value: 3.4, HasValue: true, Unit: "percent"},
+		rec("USA", "United States", false, 2019, 3.4), rec("USA", "United States", false, 2020, 3.6), rec("USA", "United States", false, 2021, 3.4),
+		rec("INX", "Not classified", true, 2019, 1), rec("INX", "Not classified", true, 2020, 2), rec("INX", "Not classified", true, 2021, 3),
+		rec("WLD", "World", true, 2019, 2.2), rec("WLD", "World", true, 2020, 2.3), rec("WLD", "World", true, 2021, 2.2),
 	}
 	if diff := cmp.Diff(want, recs); diff != "" {
 		t.Errorf("Parse() records mismatch (-want +got):\n%s", diff)
 	}
-	if sum.Rows != 4 || sum.Economies != 1 || sum.Aggregates != 3 || sum.Records != 3 || sum.Empty != 0 {
-		t.Errorf("Parse() summary = %+v, want 4 rows, 1 economy, 3 aggregates, 3 records", sum)
+	if sum.Rows != 4 || sum.Economies != 1 || sum.Aggregates != 3 || sum.Records != 9 || sum.AggregateRecords != 6 || sum.Empty != 0 ||
+		!cmp.Equal(sum.Unregistered, []string{"ZZR (New region)"}) || sum.UnregisteredRecords != 2 {
+		t.Errorf("Parse() summary = %+v, want 4 rows, 1 economy, 3 aggregates, 9 records (6 of aggregates), ZZR's 2 left out", sum)
 	}
 
 	// Without the metadata the registry decides, and it does not know ZZR.
@@ -368,8 +374,8 @@ func TestParseShareOfGovt(t *testing.T) {
 		t.Fatalf("Parse() error = %v", err)
 	}
 	want := []dataset.Expenditure{
-		{Country: "UKR", CountryName: "Ukraine", Year: 2019, Measure: "share_of_govt", Source: "worldbank", Value: 8.8, HasValue: true, Unit: "percent"},
-		{Country: "UKR", CountryName: "Ukraine", Year: 2021, Measure: "share_of_govt", Source: "worldbank", Value: 58, HasValue: true, Unit: "percent"},
+		{Country: "UKR", CountryName: "Ukraine", Year: 2019, Measure: "share_of_govt", Source: "worldbank", Value: 8.8, HasValue: true, Unit: "percent", SourceUnit: "percent"},
+		{Country: "UKR", CountryName: "Ukraine", Year: 2021, Measure: "share_of_govt", Source: "worldbank", Value: 58, HasValue: true, Unit: "percent", SourceUnit: "percent"},
 	}
 	if diff := cmp.Diff(want, recs); diff != "" {
 		t.Errorf("Parse() records mismatch (-want +got):\n%s", diff)

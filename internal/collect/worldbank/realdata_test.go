@@ -41,19 +41,23 @@ func parseReal(t *testing.T, elem []string) ([]dataset.Expenditure, Summary) {
 
 // The record counts below were counted once outside Go, independently of
 // this package: with awk, splitting each line after the header on `","`,
-// skipping the rows whose Country Code the registry lists as an aggregate
-// (grep ',aggregate,,$' internal/country/countries.csv: 49 codes), and
-// counting the non-empty year cells:
+// counting the non-empty year cells of every row, and those of the rows
+// whose Country Code the registry lists as an aggregate apart
+// (grep ',aggregate,,$' internal/country/countries.csv):
 //
-//	awk -F'","' 'FNR==NR {agg[$1]=1; next} FNR>5 {if ($2 in agg) next;
-//	  for (i=5; i<=NF; i++) {v=$i; gsub(/[",\r]/,"",v); if (v!="") n++}}
-//	  END {print n}' aggregates.txt FILE
+//	awk -F'","' 'FNR==NR {agg[$1]=1; next} FNR>5 {
+//	  for (i=5; i<=NF; i++) {v=$i; gsub(/[",\r]/,"",v); if (v!="") {n++; if ($2 in agg) a++}}}
+//	  END {print n, a}' aggregates.txt FILE
 //
 // and again with Python's csv module (the same numbers).
 const (
-	real2026GDPRecords = 7909 // 2026-02-24 MS.MIL.XPND.GD.ZS
-	real2021GDPRecords = 7346 // 2021-10-28 ExpenditurePercent.csv
-	real2021USDRecords = 7512 // 2021-10-28 Expenditure.csv
+	real2026GDPRecords = 10587 // 2026-02-24 MS.MIL.XPND.GD.ZS, 2678 of them aggregates'
+	real2021GDPRecords = 9813  // 2021-10-28 ExpenditurePercent.csv, 2467 aggregates'
+	real2021USDRecords = 9776  // 2021-10-28 Expenditure.csv, 2264 aggregates'
+
+	real2026GDPAggregates = 2678
+	real2021GDPAggregates = 2467
+	real2021USDAggregates = 2264
 )
 
 func TestReal2026ZipAndCSV(t *testing.T) {
@@ -71,7 +75,7 @@ func TestReal2026ZipAndCSV(t *testing.T) {
 		FirstYear: 1960, LastYear: 2025, Metadata: true,
 		// 217 economies; 48 aggregates in Metadata_Country plus INX.
 		Rows: 266, Economies: 217, Aggregates: 49,
-		Records: real2026GDPRecords, Empty: 217*66 - real2026GDPRecords,
+		Records: real2026GDPRecords, AggregateRecords: real2026GDPAggregates, Empty: 266*66 - real2026GDPRecords,
 	}
 	if diff := cmp.Diff(want, zipSum); diff != "" {
 		t.Errorf("Parse(zip) summary mismatch (-want +got):\n%s", diff)
@@ -83,18 +87,18 @@ func TestReal2026ZipAndCSV(t *testing.T) {
 	if diff := cmp.Diff(want, csvSum); diff != "" {
 		t.Errorf("Parse(csv) summary mismatch (-want +got):\n%s", diff)
 	}
-	checkNoAggregates(t, fromZip)
+	checkAggregates(t, fromZip)
 }
 
 func TestReal2021WithoutMetadata(t *testing.T) {
 	tests := []struct {
-		file          []string
-		indicator     string
-		measure, unit string
-		records       int
+		file                      []string
+		indicator                 string
+		measure, unit, sourceUnit string
+		records, aggregates       int
 	}{
-		{real2021GDP, ShareOfGDP, "share_of_gdp", "percent", real2021GDPRecords},
-		{real2021USD, CurrentUSD, "current_usd", "US$", real2021USDRecords},
+		{real2021GDP, ShareOfGDP, "share_of_gdp", "percent", "percent", real2021GDPRecords, real2021GDPAggregates},
+		{real2021USD, CurrentUSD, "current_usd", "US$ m", "US$", real2021USDRecords, real2021USDAggregates},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file[2], func(t *testing.T) {
@@ -108,31 +112,39 @@ func TestReal2021WithoutMetadata(t *testing.T) {
 			if sum.FirstYear != 1960 || sum.LastYear != 2020 || !sum.LastUpdated.Equal(time.Date(2021, 10, 28, 0, 0, 0, 0, time.UTC)) {
 				t.Errorf("Parse() = years %d-%d updated %v; want 1960-2020 updated 2021-10-28", sum.FirstYear, sum.LastYear, sum.LastUpdated)
 			}
-			if len(recs) != tt.records || sum.Records != tt.records || sum.Empty != 217*61-tt.records {
-				t.Errorf("Parse() = %d records (summary %d, %d empty), want %d", len(recs), sum.Records, sum.Empty, tt.records)
+			if len(recs) != tt.records || sum.Records != tt.records || sum.AggregateRecords != tt.aggregates || sum.Empty != 266*61-tt.records {
+				t.Errorf("Parse() = %d records (summary %d, %d of aggregates, %d empty), want %d, %d of aggregates",
+					len(recs), sum.Records, sum.AggregateRecords, sum.Empty, tt.records, tt.aggregates)
 			}
 			for _, r := range recs {
-				if r.Measure != tt.measure || r.Unit != tt.unit || r.Source != dataset.SourceWorldBank || !r.HasValue {
-					t.Fatalf("record %+v, want measure %s unit %s", r, tt.measure, tt.unit)
+				if r.Measure != tt.measure || r.Unit != tt.unit || r.SourceUnit != tt.sourceUnit || r.Source != dataset.SourceWorldBank || !r.HasValue {
+					t.Fatalf("record %+v, want measure %s unit %s (published in %s)", r, tt.measure, tt.unit, tt.sourceUnit)
 				}
 			}
-			checkNoAggregates(t, recs)
+			checkAggregates(t, recs)
+			if err := dataset.Validate(dataset.ExpenditureTable(recs)); err != nil {
+				t.Errorf("Validate(Parse()) = %v", err)
+			}
 		})
 	}
 }
 
-func checkNoAggregates(t *testing.T, recs []dataset.Expenditure) {
+// checkAggregates checks that every record is named as the registry names
+// its code and marked an aggregate exactly when the registry says so.
+func checkAggregates(t *testing.T, recs []dataset.Expenditure) {
 	t.Helper()
 	for _, r := range recs {
 		c, ok := country.Lookup(r.Country)
-		if !ok || !c.IsState() || r.CountryName != c.Name {
-			t.Fatalf("record for %s (%q): want economies only, named as the registry names them", r.Country, r.CountryName)
+		if !ok || r.Aggregate == c.IsState() || r.CountryName != c.Name {
+			t.Fatalf("record for %s (%q, aggregate %v): want it named as the registry names it and marked as what it is", r.Country, r.CountryName, r.Aggregate)
 		}
 	}
 }
 
 // TestRealSpotValues checks figures read by eye in the files against the
-// parsed floats: each must be exactly strconv.ParseFloat of the file's text.
+// parsed floats: each must be exactly strconv.ParseFloat of the file's
+// text, with the decimal point moved six places for current US$ (written
+// out here as the text it gives).
 func TestRealSpotValues(t *testing.T) {
 	tests := []struct {
 		file    []string
@@ -140,6 +152,9 @@ func TestRealSpotValues(t *testing.T) {
 		year    int
 		text    string
 	}{
+		{real2021GDP, "WLD", 2019, "2.18652338586003"},
+		{real2021USD, "WLD", 2019, "1859927.96629632"}, // 1859927966296.32 US$
+		{real2021USD, "EUU", 2019, "217817.245934775"}, // 217817245934.775: the sum of the members, not SIPRI's EU budget
 		{real2021GDP, "USA", 2019, "3.42708018052996"},
 		{real2026Zip, "USA", 2019, "3.40921408383721"},
 		{real2021GDP, "UKR", 2019, "3.52248527087751"},
@@ -147,10 +162,10 @@ func TestRealSpotValues(t *testing.T) {
 		{real2026Zip, "KWT", 1991, "117.34982320869"},
 		{real2026Zip, "AGO", 1985, "1.715E-05"},
 		{real2021GDP, "CRI", 1960, "0"},
-		{real2021USD, "USA", 2019, "734344100000"},
-		{real2021USD, "USA", 1960, "47346552670.2126"},
-		{real2021USD, "UKR", 2019, "5419138048.44591"},
-		{real2021USD, "XKX", 2008, "927234.774966126"},
+		{real2021USD, "USA", 2019, "734344.1"},           // 734344100000
+		{real2021USD, "USA", 1960, "47346.5526702126"},   // 47346552670.2126
+		{real2021USD, "UKR", 2019, "5419.13804844591"},   // 5419138048.44591
+		{real2021USD, "XKX", 2008, "0.927234774966126"}, // 927234.774966126
 	}
 	parsed := map[string]map[[2]any]float64{}
 	for _, tt := range tests {
@@ -219,9 +234,14 @@ func readCells(t *testing.T, elem []string) map[[2]string]string {
 // value in both vintages differ, 7 of them by less than 1e-12. Among the
 // economies, which are what this collector keeps, 7,260 cells have a value
 // in both vintages and 2,659 of those differ; 49 cells are empty in 2021
-// and filled in 2026, 86 the reverse. So a row-level diff of this collector's
-// share_of_gdp records between the two vintages finds 2,659 changed values,
-// 649 added rows (49 plus the 600 figures for 2021-2024) and 86 removed.
+// and filled in 2026, 86 the reverse. The collector keeps the aggregates
+// too, so a row-level diff of its share_of_gdp records between the two
+// vintages finds 5,045 changed values, 899 added rows and 125 removed
+// (economies: 2,659, 649 and 86). Compared as the dataset compares figures
+// (dataset.SameNumber: equal at 15 significant digits, or one apart in the
+// 15th), 4 of the changed values are the same number (Colombia 2014 and
+// 2015, Georgia 2009, Gambia 2013), all economies': 5,041 changed (economies
+// 2,655). A Python script with decimal.Decimal gave the same counts.
 func TestRealVintageRevisions(t *testing.T) {
 	old, cur := readCells(t, real2021GDP), readCells(t, real2026CSV)
 	var allAbove, allExact, econBoth, econChanged, econAdded, econRemoved int
@@ -283,7 +303,7 @@ func TestRealVintageRevisions(t *testing.T) {
 	oldRecs, _ := parseReal(t, real2021GDP)
 	curRecs, _ := parseReal(t, real2026Zip)
 	o, n := index(oldRecs), index(curRecs)
-	var changed, added, removed int
+	var changed, same15, added, removed int
 	for k, v := range n {
 		ov, ok := o[k]
 		switch {
@@ -291,6 +311,9 @@ func TestRealVintageRevisions(t *testing.T) {
 			added++
 		case ov != v:
 			changed++
+			if dataset.SameNumber(ov, v) {
+				same15++
+			}
 		}
 	}
 	for k := range o {
@@ -298,7 +321,10 @@ func TestRealVintageRevisions(t *testing.T) {
 			removed++
 		}
 	}
-	if changed != 2659 || added != 649 || removed != 86 {
-		t.Errorf("record diff 2021 -> 2026 = %d changed, %d added, %d removed; want 2659, 649, 86", changed, added, removed)
+	if changed != 5045 || added != 899 || removed != 125 {
+		t.Errorf("record diff 2021 -> 2026 = %d changed, %d added, %d removed; want 5045, 899, 125", changed, added, removed)
+	}
+	if same15 != 4 {
+		t.Errorf("changed figures that are the same number at 15 significant digits = %d, want 4", same15)
 	}
 }

@@ -9,15 +9,19 @@
 // https://api.worldbank.org/v2/en/indicator/<code>?downloadformat=csv returns
 // (a data CSV, Metadata_Country and Metadata_Indicator) or a bare data CSV, as
 // a user may point a source at an extracted or older file. Regional and
-// income-group aggregates are left out of the records; they are told from
-// economies by Metadata_Country where the document has it and by the country
-// registry where it does not.
+// income-group aggregates (World, regions, income groups, the European Union
+// as the sum of its members) are published too, marked as aggregates; they
+// are told from economies by Metadata_Country where the document has it and
+// by the country registry where it does not. Figures are converted into the
+// dataset's unit of each measure by a shift of the decimal point: current
+// US$ become US$ m; shares stay in percent.
 package worldbank
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/defence-transparency/publish/internal/collect"
 	"github.com/defence-transparency/publish/internal/dataset"
@@ -30,13 +34,14 @@ const (
 	ShareOfGovt = "MS.MIL.XPND.ZS"    // military expenditure, % of general government expenditure
 )
 
-// indicators maps each readable indicator to the measure and unit of its
-// records. Values are kept as published: percent stays percent (3.4 means
-// 3.4%) and current US$ are plain dollars, not millions.
+// indicators maps each readable indicator to the measure of its records and
+// the unit the World Bank publishes it in: percent (3.4 means 3.4%) and
+// plain US dollars, not millions. The records are in the dataset's unit of
+// the measure, with this one as their source unit.
 var indicators = map[string]struct{ measure, unit string }{
-	ShareOfGDP:  {dataset.MeasureShareOfGDP, "percent"},
-	CurrentUSD:  {dataset.MeasureCurrentUSD, "US$"},
-	ShareOfGovt: {dataset.MeasureShareOfGovt, "percent"},
+	ShareOfGDP:  {dataset.MeasureShareOfGDP, dataset.UnitPercent},
+	CurrentUSD:  {dataset.MeasureCurrentUSD, dataset.UnitUSD},
+	ShareOfGovt: {dataset.MeasureShareOfGovt, dataset.UnitPercent},
 }
 
 // BulkURL returns the URL of the bulk CSV download (a ZIP) of an indicator.
@@ -114,6 +119,10 @@ func (c *Collector) Collect(ctx context.Context, f collect.Fetcher, src collect.
 		}
 		seen[sum.Indicator] = u
 		recs = append(recs, r...)
+		if len(sum.Unregistered) > 0 {
+			collect.Warn(ctx, "worldbank: %s: %d figures of aggregates the country registry does not know are not published: %s; add them to internal/country/countries.csv (kind aggregate)",
+				sum.Indicator, sum.UnregisteredRecords, strings.Join(sum.Unregistered, ", "))
+		}
 	}
 	return dataset.ExpenditureTable(recs), nil
 }
