@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/defence-transparency/publish/internal/dataset"
@@ -28,17 +30,30 @@ are sorted by what the change means:
   withdrawn  a figure that was given is now missing
   marker     still missing, for another stated reason (e.g. "xxx" to ". .")
   other      only flags or notes changed (e.g. an estimate became final)
+  replaced   the figure's series was replaced: its unit changed (the same
+             figure in another unit, such as SIPRI's shares of GDP moving
+             from fractions to percent), or it gave way to a series of the
+             same stem (constant US$ at a new base year)
+
+Two figures equal at 15 significant digits (or one apart in the 15th, the
+publishers' rounding) are the same number: no change. Revisions are listed
+largest first and grouped by country; a revision is material when it moves
+a percentage by at least 0.1 percentage points, or any other figure by at
+least 5%%, and material revisions lead. Figures are rounded for reading; the
+CSV (--csv) gives every value in full, with the size of each revision.
 
 Periods (years) that appear or disappear and series (measures) that replace
-one another, such as constant US$ moving to a new base year, are reported
-as such rather than as thousands of unexplained rows.
+one another are reported as such rather than as thousands of unexplained
+rows.
 
 FROM and TO name versions: a version ("2026-11-25"), a tag
 ("military-expenditure/2026-11-25"), a commit hash, HEAD or HEAD~N. The
 defaults are the previous version and the latest.
 
-Plain text on a terminal; --json for programs (one object, changes
-streamed); --csv for spreadsheets (one line per changed field).
+Plain text on a terminal; --json for programs (one object: every change in
+key order, each revision with its size, then the summary, the analysis and
+the grouped report that the text shows); --csv for spreadsheets (one line
+per changed field, in key order, every value in full).
 
 Datasets: %s.
 `
@@ -49,13 +64,16 @@ func runDiff(ctx context.Context, m *Main, args []string) error {
 	r.register(fs)
 	asJSON := fs.Bool("json", false, "print JSON")
 	asCSV := fs.Bool("csv", false, "print CSV")
-	limit := fs.Int("limit", 20, "rows listed per section in plain text; 0 lists all")
+	limit := fs.Int("limit", 20, "rows listed per section in plain text and in the --json report; 0 lists all")
 	pos, err := parseWith(m, fs, fmt.Sprintf(diffHelp, datasetNames()), args, 1, 3)
 	if err != nil {
 		return err
 	}
 	if *asJSON && *asCSV {
 		return &usageError{message: "--json and --csv: choose one"}
+	}
+	if *limit < 0 {
+		return &usageError{message: "--limit: want 0 or more"}
 	}
 	h, err := r.open(pos[0])
 	if err != nil {
@@ -78,7 +96,7 @@ func runDiff(ctx context.Context, m *Main, args []string) error {
 	defer w.Flush()
 	switch {
 	case *asJSON:
-		err = diffJSON(w, h, from, to)
+		err = diffJSON(w, h, from, to, *limit)
 	case *asCSV:
 		err = diffCSV(w, h, from, to)
 	default:
@@ -90,20 +108,22 @@ func runDiff(ctx context.Context, m *Main, args []string) error {
 	return w.Flush()
 }
 
-// keyText returns a row's primary key as text, space-separated.
-func keyText(s *dataset.Schema, row dataset.Row) string {
-	parts := make([]string, 0, len(s.PrimaryKey))
-	for _, i := range s.KeyIndex() {
-		parts = append(parts, dataset.FormatValue(s.Fields[i].Type, row[i]))
+// report compares two versions and groups the changes as diff.Grouper
+// does for the site; each change is also passed to fn when it is not nil.
+func report(h *history.History, from, to *history.Version, limit int, fn func(*diff.Change) error) (*diff.Report, error) {
+	g := diff.NewGrouper(h.Def.Schema, diff.OptionsFor(h.Def), from == nil, limit, limit)
+	sum, err := h.Diff(from, to, func(c *diff.Change) error {
+		if fn != nil {
+			if err := fn(c); err != nil {
+				return err
+			}
+		}
+		return g.Add(c)
+	})
+	if err != nil {
+		return nil, err
 	}
-	return strings.Join(parts, " ")
-}
-
-func valueText(s *dataset.Schema, field string, v dataset.Value) string {
-	if v.Null {
-		return "(empty)"
-	}
-	return dataset.FormatValue(s.Fields[s.Index(field)].Type, v)
+	return g.Report(sum), nil
 }
 
 func versionLabel(v *history.Version) string {
@@ -113,106 +133,67 @@ func versionLabel(v *history.Version) string {
 	return fmt.Sprintf("%s (%s)", v.Label(), v.Short())
 }
 
-// section gathers the changes of one class for plain text, listing at
-// most limit of them.
-type section struct {
-	title string
-	n     int
-	lines []string
+func orWord(field, fallback string) string {
+	if field != "" {
+		return field
+	}
+	return fallback
 }
 
-// group holds the added or removed rows of one period and series until the
-// whole diff is counted: only then is it known whether an added period or a
-// replaced series explains them. It keeps their number and the first limit
-// of their lines, so that memory is bounded by the groups, not the rows.
-type group struct {
-	n     int
-	lines []pending
+// sectionTitle names a section of the text output.
+func sectionTitle(def *dataset.Definition, c diff.Class, first bool) string {
+	switch c {
+	case diff.ClassRevised:
+		return "Revised figures"
+	case diff.ClassFilled:
+		return "Figures now given"
+	case diff.ClassWithdrawn:
+		return "Figures withdrawn"
+	case diff.ClassMarker:
+		return "Missing-value markers changed"
+	case diff.ClassOther:
+		return "Other changes (flags, notes)"
+	case diff.ClassReplaced:
+		return "Rows of series replaced (see above)"
+	case diff.ClassAdded:
+		if first {
+			return "Rows added"
+		}
+		return "Rows added (not in an added " + orWord(def.PeriodField, "period") + " or " + orWord(def.SeriesField, "series") + ")"
+	case diff.ClassRemoved:
+		return "Rows removed (not in a removed " + orWord(def.PeriodField, "period") + " or " + orWord(def.SeriesField, "series") + ")"
+	}
+	return string(c)
 }
 
-type groupKey struct {
-	kind           diff.Kind
-	period, series string
-}
-
-// pending is a listed line with its place in the diff, which is key order.
-type pending struct {
-	seq  int
-	line string
-}
-
-// diffText walks the two versions once. Changed rows go straight to their
-// section; added and removed rows wait in groups by period and series until
-// the counts tell which groups an added or removed period or series
-// explains, and the others' lines are merged back in key order.
+// diffText prints the report of two versions: the counts, what the
+// analysis explains, and each section's rows by country, the largest
+// revisions first.
 func diffText(w io.Writer, h *history.History, from, to *history.Version, limit int) error {
-	s := h.Def.Schema
-	order := []diff.Class{diff.ClassRevised, diff.ClassFilled, diff.ClassWithdrawn, diff.ClassMarker, diff.ClassOther, diff.ClassAdded, diff.ClassRemoved}
-	titles := map[diff.Class]string{
-		diff.ClassRevised:   "Revised figures",
-		diff.ClassFilled:    "Figures now given",
-		diff.ClassWithdrawn: "Figures withdrawn",
-		diff.ClassMarker:    "Missing-value markers changed",
-		diff.ClassOther:     "Other changes (flags, notes)",
-		diff.ClassAdded:     "Rows added (not in an added " + orWord(h.Def.PeriodField, "period") + " or " + orWord(h.Def.SeriesField, "series") + ")",
-		diff.ClassRemoved:   "Rows removed (not in a removed " + orWord(h.Def.PeriodField, "period") + " or " + orWord(h.Def.SeriesField, "series") + ")",
-	}
-	if from == nil {
-		titles[diff.ClassAdded] = "Rows added"
-	}
-	sections := map[diff.Class]*section{}
-	for _, c := range order {
-		sections[c] = &section{title: titles[c]}
-	}
-	full := func(n int) bool { return limit > 0 && n >= limit }
-	period, series := s.Index(h.Def.PeriodField), s.Index(h.Def.SeriesField)
-	groups := map[groupKey]*group{}
-	seq := 0
-	sum, err := h.Diff(from, to, func(c *diff.Change) error {
-		seq++
-		if c.Kind == diff.Changed {
-			sec := sections[c.Class]
-			sec.n++
-			if !full(len(sec.lines)) {
-				sec.lines = append(sec.lines, changeLine(s, c))
-			}
-			return nil
-		}
-		row := c.Row()
-		k := groupKey{kind: c.Kind}
-		if period >= 0 {
-			k.period = dataset.FormatValue(s.Fields[period].Type, row[period])
-		}
-		if series >= 0 {
-			k.series = dataset.FormatValue(s.Fields[series].Type, row[series])
-		}
-		g := groups[k]
-		if g == nil {
-			g = &group{}
-			groups[k] = g
-		}
-		g.n++
-		if !full(len(g.lines)) {
-			g.lines = append(g.lines, pending{seq, changeLine(s, c)})
-		}
-		return nil
-	})
+	def := h.Def
+	r, err := report(h, from, to, limit, nil)
 	if err != nil {
 		return err
 	}
-	a := diff.Analyze(sum)
-	fmt.Fprintf(w, "%s: %s -> %s\n", h.Def.Name, versionLabel(from), versionLabel(to))
-	fmt.Fprintf(w, "rows: %d -> %d; %d added, %d removed, %d changed (%d revisions, %d marker changes)\n",
-		sum.OldRows, sum.NewRows, sum.Added, sum.Removed, sum.Changed, sum.Revisions, sum.Markers)
-	for _, src := range slices.Sorted(maps.Keys(sum.BySource)) {
-		c := sum.BySource[src]
-		fmt.Fprintf(w, "  %s: %d added, %d removed, %d changed (%d revisions)\n", src, c.Added, c.Removed, c.Changed, c.Revisions)
+	c := r.Counts
+	fmt.Fprintf(w, "%s: %s -> %s\n", def.Name, versionLabel(from), versionLabel(to))
+	fmt.Fprintf(w, "rows: %d -> %d; %d added, %d removed, %d changed (%d revisions, %d material; %d marker changes",
+		r.OldRows, r.NewRows, c.Added, c.Removed, c.Changed, c.Revisions, c.Material, c.Markers)
+	if c.Replaced > 0 {
+		fmt.Fprintf(w, "; %d in series whose unit changed", c.Replaced)
 	}
-	if from == nil {
-		// The first version: every row is new, so there is nothing to explain.
-		a = diff.Analysis{}
+	fmt.Fprintln(w, ")")
+	for _, src := range slices.Sorted(maps.Keys(r.BySource)) {
+		s := r.BySource[src]
+		fmt.Fprintf(w, "  %s: %d added, %d removed, %d changed (%d revisions)\n", src, s.Added, s.Removed, s.Changed, s.Revisions)
+	}
+	if r.SameNumbers > 0 {
+		fmt.Fprintf(w, "%d rows differ only below 15 significant digits: the same numbers, not changes\n", r.SameNumbers)
+	}
+	if r.First {
 		fmt.Fprintln(w, "the first published version: every row is added")
 	}
+	a := &r.Analysis
 	counted := func(label string, items []string, rows map[string]int) {
 		if len(items) == 0 {
 			return
@@ -223,81 +204,152 @@ func diffText(w io.Writer, h *history.History, from, to *history.Version, limit 
 		}
 		fmt.Fprintf(w, "%s: %s\n", label, strings.Join(parts, ", "))
 	}
-	if len(a.AddedPeriods)+len(a.RemovedPeriods)+len(a.SeriesChanges)+len(a.AddedSeries)+len(a.RemovedSeries) > 0 {
+	if len(a.AddedPeriods)+len(a.RemovedPeriods)+len(a.SeriesChanges)+len(a.AddedSeries)+len(a.RemovedSeries)+len(a.UnitChanges) > 0 {
 		fmt.Fprintln(w)
 	}
-	counted(orWord(h.Def.PeriodField, "period")+" added", a.AddedPeriods, sum.NewPeriods)
-	counted(orWord(h.Def.PeriodField, "period")+" removed", a.RemovedPeriods, sum.OldPeriods)
-	for _, c := range a.SeriesChanges {
-		fmt.Fprintf(w, "%s changed: %s -> %s (%d rows replaced by %d rows)\n", h.Def.SeriesField, c.From, c.To, c.OldRows, c.NewRows)
+	counted(orWord(def.PeriodField, "period")+" added", a.AddedPeriods, r.Periods)
+	counted(orWord(def.PeriodField, "period")+" removed", a.RemovedPeriods, r.Periods)
+	for _, sc := range a.SeriesChanges {
+		fmt.Fprintf(w, "%s changed: %s -> %s (%d rows replaced by %d rows)\n", orWord(def.SeriesField, "series"), sc.From, sc.To, sc.OldRows, sc.NewRows)
 	}
-	counted(orWord(h.Def.SeriesField, "series")+" added", a.AddedSeries, sum.NewSeries)
-	counted(orWord(h.Def.SeriesField, "series")+" removed", a.RemovedSeries, sum.OldSeries)
-	isExplained := func(k groupKey) bool {
-		if period >= 0 && (slices.Contains(a.AddedPeriods, k.period) || slices.Contains(a.RemovedPeriods, k.period)) {
-			return true
+	for _, u := range a.UnitChanges {
+		who := u.Series
+		if u.Source != "" {
+			who = u.Source + " " + u.Series
 		}
-		return series >= 0 && (slices.Contains(a.AddedSeries, k.series) || slices.Contains(a.RemovedSeries, k.series) || a.Replaced(k.series))
+		fmt.Fprintf(w, "unit changed: %s: %s -> %s (%d rows: the same figures in the new unit, not revisions)\n", who, u.From, u.To, u.Rows)
 	}
-	waiting := map[diff.Class][]pending{}
-	for k, g := range groups {
-		if isExplained(k) {
-			continue
+	counted(orWord(def.SeriesField, "series")+" added", a.AddedSeries, r.Series)
+	counted(orWord(def.SeriesField, "series")+" removed", a.RemovedSeries, r.Series)
+
+	s := def.Schema
+	country := s.Index(diff.OptionsFor(def).CountryField)
+	name := s.Index("country_name")
+	for _, sec := range r.Sections {
+		fmt.Fprintf(w, "\n%s (%d", sectionTitle(def, sec.Class, r.First), sec.N)
+		if sec.Class == diff.ClassRevised {
+			fmt.Fprintf(w, "; %d material: at least %v percentage points for a percentage, %v%% otherwise; largest first", sec.Material,
+				diff.MaterialPoints, diff.MaterialRelative*100)
 		}
-		class := diff.ClassAdded
-		if k.kind == diff.Removed {
-			class = diff.ClassRemoved
+		fmt.Fprintln(w, "):")
+		indent := "  "
+		for _, g := range sec.Groups {
+			if country >= 0 {
+				label := g.Country
+				if n, ok := g.Rows[0].Current().At(name); ok && n != g.Country {
+					label = n + " (" + g.Country + ")"
+				}
+				if label == "" {
+					label = "(no " + s.Fields[country].Name + ")"
+				}
+				fmt.Fprintf(w, "  %s: %d", label, g.N)
+				if g.Material > 0 {
+					fmt.Fprintf(w, ", %d material", g.Material)
+				}
+				fmt.Fprintln(w)
+				indent = "    "
+			}
+			for i := range g.Rows {
+				fmt.Fprintln(w, indent+changeLine(s, &g.Rows[i], country))
+			}
 		}
-		sections[class].n += g.n
-		waiting[class] = append(waiting[class], g.lines...)
-	}
-	for class, lines := range waiting {
-		slices.SortFunc(lines, func(x, y pending) int { return x.seq - y.seq })
-		if limit > 0 {
-			lines = lines[:min(limit, len(lines))]
-		}
-		for _, l := range lines {
-			sections[class].lines = append(sections[class].lines, l.line)
-		}
-	}
-	for _, c := range order {
-		sec := sections[c]
-		if sec.n == 0 {
-			continue
-		}
-		fmt.Fprintf(w, "\n%s (%d):\n", sec.title, sec.n)
-		for _, l := range sec.lines {
-			fmt.Fprintln(w, l)
-		}
-		if more := sec.n - len(sec.lines); more > 0 {
+		if more := sec.N - sec.Listed; more > 0 && sec.Class != diff.ClassReplaced {
 			fmt.Fprintf(w, "  ... and %d more (--limit 0 lists all; --csv or --json for programs)\n", more)
 		}
 	}
 	return nil
 }
 
-// changeLine returns a change as one line of plain text: the row's key and
-// the fields that changed, or the value of an added or removed row.
-func changeLine(s *dataset.Schema, c *diff.Change) string {
-	line := "  " + keyText(s, c.Row())
-	if c.Kind == diff.Changed {
-		parts := make([]string, len(c.Fields))
-		for i, f := range c.Fields {
-			parts[i] = fmt.Sprintf("%s %s -> %s", f.Field, valueText(s, f.Field, f.Old), valueText(s, f.Field, f.New))
+// changeLine returns a change as one line of plain text: the row's key
+// (without the country, which heads its group) and the fields that
+// changed, rounded for reading, with the size of a revision; or the value
+// of an added or removed row.
+func changeLine(s *dataset.Schema, r *diff.Row, country int) string {
+	row := r.Current()
+	var key []string
+	for _, i := range s.KeyIndex() {
+		if i == country {
+			continue
 		}
-		return line + ": " + strings.Join(parts, "; ")
+		v, _ := row.At(i)
+		key = append(key, v)
+	}
+	line := strings.Join(key, " ")
+	if r.Old != nil && r.New != nil {
+		parts := make([]string, len(r.Fields))
+		for i, f := range r.Fields {
+			o, n := readable(s.Fields[f].Type, r.Old, r.New, f)
+			parts[i] = fmt.Sprintf("%s %s -> %s", s.Fields[f].Name, o, n)
+		}
+		line += ": " + strings.Join(parts, "; ")
+		if sz := r.Size; sz != nil {
+			line += " (" + sizeText(sz) + ")"
+			if sz.Material {
+				line += " material"
+			}
+		}
+		return line
 	}
 	if i := s.Index("value"); i >= 0 {
-		line += ": value " + valueText(s, "value", c.Row()[i])
+		v, ok := row.At(i)
+		if !ok {
+			v = "(empty)"
+		} else {
+			v = round(v, 4)
+		}
+		line += ": value " + v
 	}
 	return line
 }
 
-func orWord(field, fallback string) string {
-	if field != "" {
-		return field
+// readable returns field f of the old and the new row for reading: numbers
+// rounded to 4 significant digits, or as many more as it takes to tell
+// them apart; other values as they are.
+func readable(typ dataset.Type, old, cur diff.TextRow, f int) (string, string) {
+	o, okO := old.At(f)
+	n, okN := cur.At(f)
+	if !okO {
+		o = "(empty)"
 	}
-	return fallback
+	if !okN {
+		n = "(empty)"
+	}
+	if typ != dataset.Number || !okO || !okN {
+		return o, n
+	}
+	for digits := 4; digits < 17; digits++ {
+		ro, rn := round(o, digits), round(n, digits)
+		if ro != rn {
+			return ro, rn
+		}
+	}
+	return o, n
+}
+
+// round returns a decimal text rounded to the given significant digits,
+// never in exponent notation; text that is not a number is returned as is.
+func round(text string, digits int) string {
+	v, err := strconv.ParseFloat(text, 64)
+	if err != nil || v == 0 || math.IsInf(v, 0) || math.IsNaN(v) {
+		return text
+	}
+	x, _ := strconv.ParseFloat(strconv.FormatFloat(v, 'e', digits-1, 64), 64)
+	return strconv.FormatFloat(x, 'f', -1, 64)
+}
+
+// sizeText says how much a revision moved: "+0.55 pp, +15.5%".
+func sizeText(sz *diff.Size) string {
+	abs := round(sz.AbsText(), 4)
+	if !strings.HasPrefix(abs, "-") {
+		abs = "+" + abs
+	}
+	if sz.Points {
+		abs += " pp"
+	}
+	if math.IsInf(sz.Rel, 0) {
+		return abs
+	}
+	return fmt.Sprintf("%s, %+.1f%%", abs, sz.Rel*100)
 }
 
 func jsonValue(s *dataset.Schema, i int, v dataset.Value) any {
@@ -334,7 +386,43 @@ func versionJSON(v *history.Version) any {
 	return map[string]any{"version": v.Version, "commit": v.Commit, "created": v.Created, "sample": v.Sample}
 }
 
-func diffJSON(w io.Writer, h *history.History, from, to *history.Version) error {
+// sizeJSON is a revision's size in JSON: the difference in the figure's
+// unit (exact on the published digits, as text and as a number), relative
+// to the old figure (null when that was 0), and whether it is material.
+func sizeJSON(sz *diff.Size) map[string]any {
+	if sz == nil {
+		return nil
+	}
+	out := map[string]any{"difference": sz.Abs, "difference_text": sz.AbsText(), "points": sz.Points, "material": sz.Material}
+	if !math.IsInf(sz.Rel, 0) {
+		out["relative_difference"] = sz.Rel
+	}
+	return out
+}
+
+// textRowJSON turns a report's text row back into typed JSON values.
+func textRowJSON(s *dataset.Schema, row diff.TextRow, only []int) map[string]any {
+	if row == nil {
+		return nil
+	}
+	out := map[string]any{}
+	for _, i := range only {
+		t, ok := row.At(i)
+		if !ok {
+			out[s.Fields[i].Name] = nil
+			continue
+		}
+		v, err := dataset.ParseValue(s.Fields[i], t)
+		if err != nil {
+			out[s.Fields[i].Name] = t
+			continue
+		}
+		out[s.Fields[i].Name] = jsonValue(s, i, v)
+	}
+	return out
+}
+
+func diffJSON(w io.Writer, h *history.History, from, to *history.Version, limit int) error {
 	s := h.Def.Schema
 	all := make([]int, len(s.Fields))
 	for i := range all {
@@ -344,7 +432,7 @@ func diffJSON(w io.Writer, h *history.History, from, to *history.Version) error 
 	// Stream the changes inside the object, so a large diff is never held.
 	fmt.Fprintf(w, "%s,\"changes\":[", head[:len(head)-1])
 	first := true
-	sum, err := h.Diff(from, to, func(c *diff.Change) error {
+	r, err := report(h, from, to, limit, func(c *diff.Change) error {
 		ch := map[string]any{"kind": c.Kind.String(), "class": string(c.Class), "key": jsonRow(s, c.Row(), s.KeyIndex()),
 			"old": jsonRow(s, c.Old, all), "new": jsonRow(s, c.New, all)}
 		if c.Kind == diff.Changed {
@@ -354,6 +442,9 @@ func diffJSON(w io.Writer, h *history.History, from, to *history.Version) error 
 				fields[i] = map[string]any{"field": f.Field, "old": jsonValue(s, col, f.Old), "new": jsonValue(s, col, f.New)}
 			}
 			ch["fields"] = fields
+		}
+		if c.Size != nil {
+			ch["size"] = sizeJSON(c.Size)
 		}
 		b, err := json.Marshal(ch)
 		if err != nil {
@@ -369,9 +460,41 @@ func diffJSON(w io.Writer, h *history.History, from, to *history.Version) error 
 	if err != nil {
 		return err
 	}
-	tail, err := json.Marshal(map[string]any{"summary": map[string]any{
-		"old_rows": sum.OldRows, "new_rows": sum.NewRows, "counts": sum.Counts, "by_source": sum.BySource,
-	}, "analysis": diff.Analyze(sum)})
+	// The grouped report, as the text shows it: sections in order, rows by
+	// country, the largest revisions first.
+	var sections []map[string]any
+	for _, sec := range r.Sections {
+		var groups []map[string]any
+		for _, g := range sec.Groups {
+			var rows []map[string]any
+			for _, row := range g.Rows {
+				item := map[string]any{"key": textRowJSON(s, row.Current(), s.KeyIndex())}
+				var fields []string
+				for _, f := range row.Fields {
+					fields = append(fields, s.Fields[f].Name)
+				}
+				if fields != nil {
+					item["fields"] = fields
+					item["old"] = textRowJSON(s, row.Old, row.Fields)
+					item["new"] = textRowJSON(s, row.New, row.Fields)
+				}
+				if row.Size != nil {
+					item["size"] = sizeJSON(row.Size)
+				}
+				rows = append(rows, item)
+			}
+			groups = append(groups, map[string]any{"country": g.Country, "n": g.N, "material": g.Material, "rows": rows})
+		}
+		sections = append(sections, map[string]any{"class": sec.Class, "n": sec.N, "material": sec.Material, "listed": sec.Listed, "groups": groups})
+	}
+	tail, err := json.Marshal(map[string]any{
+		"summary": map[string]any{
+			"old_rows": r.OldRows, "new_rows": r.NewRows, "counts": r.Counts, "by_source": r.BySource, "same_numbers": r.SameNumbers,
+			"material_thresholds": map[string]any{"percentage_points": diff.MaterialPoints, "relative": diff.MaterialRelative},
+		},
+		"analysis": r.Analysis,
+		"report":   map[string]any{"limit": limit, "sections": sections},
+	})
 	if err != nil {
 		return err
 	}

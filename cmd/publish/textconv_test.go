@@ -37,9 +37,9 @@ func TestTextconv(t *testing.T) {
 	if r.code != exitOK {
 		t.Fatalf("textconv: exit %d: %v", r.code, r.err)
 	}
-	want := "country_iso3,country_name,year,measure,source,value,unit,currency,fiscal_year,missing,estimate,uncertain,notes,footnotes\n" +
-		"DEU,Germany,2020,current_usd,sipri,,US$ m,,,not_available,false,false,,\n" +
-		"FRA,France,2020,current_usd,sipri,52747.5,US$ m,,,,false,false,,\n"
+	want := "country_iso3,country_name,aggregate,year,measure,source,value,unit,source_unit,currency,fiscal_year,missing,estimate,uncertain,notes,footnotes\n" +
+		"DEU,Germany,false,2020,current_usd,sipri,,US$ m,US$ m,,,not_available,false,false,,\n" +
+		"FRA,France,false,2020,current_usd,sipri,52747.5,US$ m,US$ m,,,,false,false,,\n"
 	if r.stdout != want {
 		t.Errorf("textconv output:\n%s\nwant:\n%s", r.stdout, want)
 	}
@@ -69,9 +69,9 @@ func TestGitLogShowsRows(t *testing.T) {
 	textconv := "PUBLISH_TEST_MAIN=1 '" + self + "' textconv"
 	out := gitOut(t, data, "-c", "diff.parquet.textconv="+textconv, "log", "-p", "--format=commit %h %s", "--", "datasets/military-expenditure/military-expenditure.parquet")
 	for _, want := range []string{
-		"+country_iso3,country_name,year,measure,source,value,",
-		"+USA,United States,2019,share_of_gdp,worldbank,",
-		"+USA,United States,2019,current_usd,sipri,",
+		"+country_iso3,country_name,aggregate,year,measure,source,value,",
+		"+USA,United States,false,2019,share_of_gdp,worldbank,",
+		"+USA,United States,false,2019,current_usd,sipri,",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("git log -p lacks %q:\n%s", want, out[:min(2000, len(out))])

@@ -46,6 +46,12 @@ type VersionChanges struct {
 	Changed   int    `json:"changed"`
 	Revisions int    `json:"revisions"` // changed rows whose figure changed
 	Markers   int    `json:"markers"`   // changed rows whose missing-value marker changed
+	// Replaced counts changed rows whose unit changed: a series replaced,
+	// not revised.
+	Replaced int `json:"replaced,omitempty"`
+	// Material counts the revisions that reach the materiality
+	// thresholds of package diff.
+	Material int `json:"material,omitempty"`
 }
 
 // TabularDataPackage is the profile of every descriptor this package writes.

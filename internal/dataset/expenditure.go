@@ -189,6 +189,7 @@ var MilitaryExpenditure = &Definition{
 	PeriodField:    "year",
 	SeriesField:    "measure",
 	MarkerField:    "missing",
+	UnitField:      "unit",
 	Keywords:       []string{"military expenditure", "defence spending", "SIPRI", "World Bank"},
 	Method: "Each source's files are fetched from the publisher and parsed cell by cell. Every cell " +
 		"of SIPRI's data sheets becomes one row, including the cells SIPRI marks as unavailable or as " +

@@ -192,6 +192,7 @@ var RiskReports = &Definition{
 	RevisionFields: []string{"value", "category"},
 	PeriodField:    "period",
 	SeriesField:    "indicator",
+	UnitField:      "unit",
 	Keywords:       []string{"Global Peace Index", "INFORM", "CrisisWatch", "conflict risk"},
 	Method: "The Global Peace Index public-release workbook and the INFORM trend workbook are parsed sheet by " +
 		"sheet; cells that hold spreadsheet errors are reported and left out. CrisisWatch's monthly entries are " +

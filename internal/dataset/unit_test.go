@@ -69,7 +69,7 @@ func TestShiftDecimalRoundTrip(t *testing.T) {
 func TestConvertUnit(t *testing.T) {
 	tests := []struct {
 		from, to string
-		v, want float64
+		v, want  float64
 		err      bool
 	}{
 		{UnitFraction, UnitPercent, 0.0194, 1.94, false},
@@ -104,8 +104,8 @@ func TestSameNumber(t *testing.T) {
 		{3.1054262930828, 3.10542629308278, false}, // two units in the 15th digit
 		{0.502058376617927, 0.502058376769716, false},
 		{3.4271, 3.4092, false},
-		{9.99999999999999, 10.0000000000000, true},   // across a power of ten
-		{9.99999999999990, 10.0000000000001, false},  // eleven units of 9.99…
+		{9.99999999999999, 10.0000000000000, true},  // across a power of ten
+		{9.99999999999990, 10.0000000000001, false}, // eleven units of 9.99…
 		{1.0000000000000001e20, 1.00000000000000e20, true},
 		{0.0194, 1.94, false},
 		{0, 0, true},

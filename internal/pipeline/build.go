@@ -170,7 +170,7 @@ func buildDataset(ws Workspace, o BuildOptions, st *State, def *dataset.Definiti
 		now := o.Now().UTC()
 		desc.Version, desc.Created = nextVersion(prevDesc, now), now.Format(time.RFC3339)
 		desc.Changes = &dataset.VersionChanges{Added: sum.Added, Removed: sum.Removed, Changed: sum.Changed,
-			Revisions: sum.Revisions, Markers: sum.Markers}
+			Revisions: sum.Revisions, Markers: sum.Markers, Replaced: sum.Replaced, Material: sum.Material}
 		if prevDesc != nil {
 			desc.Changes.Previous = prevDesc.Version
 		}

@@ -155,8 +155,13 @@ func shortCounts(c diff.Counts) string {
 
 func describeCounts(name, version string, s *diff.Summary) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s: %s rows; %s added, %s removed, %s changed (%s revisions of published figures)",
+	fmt.Fprintf(&b, "%s %s: %s rows; %s added, %s removed, %s changed (%s revisions of published figures",
 		name, version, thousands(s.NewRows), thousands(s.Added), thousands(s.Removed), thousands(s.Changed), thousands(s.Revisions))
+	if s.Replaced > 0 {
+		// A unit that changed is a series replaced, not revised figures.
+		fmt.Fprintf(&b, "; %s in series whose unit changed", thousands(s.Replaced))
+	}
+	b.WriteString(")")
 	for _, src := range slices.Sorted(maps.Keys(s.BySource)) {
 		c := s.BySource[src]
 		fmt.Fprintf(&b, "\n  %s: %s added, %s removed, %s changed", src, thousands(c.Added), thousands(c.Removed), thousands(c.Changed))

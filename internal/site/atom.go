@@ -150,7 +150,7 @@ func deltaText(key []keyCell, fields []fieldDelta) string {
 func (cs *changeSite) versionEntry(dh *datasetHistory, sv *siteVersion, feedPath string) (atomEntry, error) {
 	def, p := dh.def, sv.diff
 	page := sv.dir(def.Name)
-	summary := summaryText(p)
+	summary := summaryText(def, p)
 	title := fmt.Sprintf("%s, version %s: %s", def.Title, sv.v.Label(), strings.TrimSuffix(summary, "."))
 	if sv.v.Sample {
 		title = "Sample data: " + title
@@ -281,7 +281,7 @@ func (cs *changeSite) writeFeeds(static string, sample bool) error {
 			}
 			entries = append(entries, e)
 			all = append(all, cs.withLinks(e, sv, sv.dir(def.Name), "changes.atom"))
-			for code, cd := range sv.diff.Country {
+			for code, cd := range sv.diff.Countries {
 				name, ok := cs.pages[code]
 				if !ok {
 					continue
@@ -293,7 +293,7 @@ func (cs *changeSite) writeFeeds(static string, sample bool) error {
 				cpath := countryPath(code) + "changes.atom"
 				var rows []string
 				for j := range cd.Rows {
-					rows = append(rows, deltaText(d.key(cd.Rows[j].row(), true), d.deltas(&cd.Rows[j])))
+					rows = append(rows, deltaText(d.key(cd.Rows[j].Current(), true), d.deltas(&cd.Rows[j])))
 				}
 				more := ""
 				if n := countRevisions(cd) - len(cd.Rows); n > 0 {
@@ -341,13 +341,12 @@ func (cs *changeSite) writeFeeds(static string, sample bool) error {
 	return nil
 }
 
-// countRevisions counts the changes a country's Rows are drawn from.
-func countRevisions(cd *countryDelta) int {
+// countRevisions counts the changes a country's Rows are drawn from:
+// revisions and marker changes.
+func countRevisions(cd *diff.CountryDelta) int {
 	n := 0
-	for class, k := range cd.Classes {
-		if class != diff.ClassOther {
-			n += k
-		}
+	for _, class := range []diff.Class{diff.ClassRevised, diff.ClassFilled, diff.ClassWithdrawn, diff.ClassMarker} {
+		n += cd.Classes[class]
 	}
 	return n
 }

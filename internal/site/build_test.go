@@ -87,17 +87,29 @@ var testTime = time.Date(2026, 4, 28, 6, 30, 0, 0, time.UTC)
 
 // testRecords are a handful of rows covering what the pages must show:
 // estimates, uncertain figures, both kinds of missing value, note symbols,
-// footnotes, both share units, World Bank dollars, a former state and a
-// year that has no row at all.
+// footnotes, shares published as fractions and as percent, World Bank
+// dollars, a former state, a year that has no row at all and an aggregate
+// (the world), all in the dataset's units.
 func testRecords() []dataset.Expenditure {
 	sipri := func(code, name string, year int, measure, unit string, v float64) dataset.Expenditure {
-		return dataset.Expenditure{Country: code, CountryName: name, Year: year, Measure: measure,
-			Source: dataset.SourceSIPRI, Unit: unit, Value: v, HasValue: true}
+		r := dataset.Expenditure{Country: code, CountryName: name, Year: year, Measure: measure,
+			Source: dataset.SourceSIPRI, SourceUnit: unit}
+		r.Unit, _ = dataset.ExpenditureUnits.Of(measure)
+		if err := r.SetValue(v, unit); err != nil {
+			panic(err)
+		}
+		return r
 	}
 	wb := func(code, name string, year int, measure, unit string, v float64) dataset.Expenditure {
-		return dataset.Expenditure{Country: code, CountryName: name, Year: year, Measure: measure,
-			Source: dataset.SourceWorldBank, Unit: unit, Value: v, HasValue: true}
+		r := dataset.Expenditure{Country: code, CountryName: name, Year: year, Measure: measure,
+			Source: dataset.SourceWorldBank, SourceUnit: unit}
+		r.Unit, _ = dataset.ExpenditureUnits.Of(measure)
+		if err := r.SetValue(v, unit); err != nil {
+			panic(err)
+		}
+		return r
 	}
+	aggregate := func(r dataset.Expenditure) dataset.Expenditure { r.Aggregate = true; return r }
 	missing := func(r dataset.Expenditure, kind string) dataset.Expenditure {
 		r.HasValue, r.Value, r.Missing = false, 0, kind
 		return r
@@ -130,6 +142,7 @@ func testRecords() []dataset.Expenditure {
 		missing(sipri("SUN", "USSR", 1992, dataset.MeasureShareOfGDP, "fraction", 0), dataset.MissingDidNotExist),
 		sipri("CIV", "Cote d'Ivoire", 2023, dataset.MeasureShareOfGDP, "fraction", 0.0099),
 		wb("CIV", "Cote d'Ivoire", 2023, dataset.MeasurePerCapita, "US$", 0),
+		aggregate(wb("WLD", "World", 2019, dataset.MeasureCurrentUSD, "US$", 1859927966296.32)),
 	}
 	return recs
 }

@@ -3,6 +3,7 @@ package site
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -96,16 +97,42 @@ type fieldDelta struct {
 type changeItem struct {
 	Key    []keyCell    `json:"key"`
 	Fields []fieldDelta `json:"fields"`
+	Size   *sizeParams  `json:"size,omitempty"` // a revised figure's
 }
 
-// sectionParams is one class of change on a version page.
+// sizeParams is the size of a revision: Abs and Rel rounded for reading,
+// AbsValue and RelValue exact (for a title attribute); Points says that
+// Abs is in percentage points, Material that the revision reaches the
+// thresholds of package diff.
+type sizeParams struct {
+	Abs      string `json:"abs"`
+	AbsValue string `json:"absvalue"`
+	Rel      string `json:"rel,omitempty"` // "" when the old figure was 0
+	RelValue string `json:"relvalue,omitempty"`
+	Points   bool   `json:"points,omitempty"`
+	Material bool   `json:"material,omitempty"`
+}
+
+// groupParams is the rows of one country within a section, in the order
+// diff.Grouper gives them (largest revisions first).
+type groupParams struct {
+	Country  keyCell      `json:"country"` // Text "" for rows without a country
+	Count    string       `json:"count"`
+	Material string       `json:"material,omitempty"` // material revisions of the country, when any
+	Rows     []changeItem `json:"rows"`
+}
+
+// sectionParams is one class of change on a version page. Its rows come in
+// groups, one per country, where the dataset has countries.
 type sectionParams struct {
-	ID    string       `json:"id"`
-	Title string       `json:"title"`
-	Intro string       `json:"intro"`
-	Count string       `json:"count"`
-	More  string       `json:"more,omitempty"`
-	Rows  []changeItem `json:"rows"`
+	ID       string        `json:"id"`
+	Title    string        `json:"title"`
+	Intro    string        `json:"intro"`
+	Count    string        `json:"count"`
+	Material string        `json:"material,omitempty"` // material revisions, in the revised section
+	Sized    bool          `json:"sized,omitempty"`    // rows give the size of their revision
+	More     string        `json:"more,omitempty"`
+	Groups   []groupParams `json:"groups,omitempty"`
 }
 
 // versionPage is the front matter of a version's page.
@@ -135,7 +162,8 @@ type versionParams struct {
 	Summary      string          `json:"summary"`
 	BySource     []sourceCounts  `json:"bysource,omitempty"`
 	Explained    []string        `json:"explained,omitempty"`
-	KeyColumns   []string        `json:"keycolumns"`
+	KeyColumns   []string        `json:"keycolumns"` // without the country when sections are grouped by it
+	ByCountry    bool            `json:"bycountry,omitempty"`
 	Sections     []sectionParams `json:"sections,omitempty"`
 	Files        []fileRef       `json:"files,omitempty"`
 	Changes      *fileRef        `json:"changes,omitempty"`
@@ -155,6 +183,7 @@ type revisionItem struct {
 	Key     []keyCell    `json:"key"` // without the country
 	Fields  []fieldDelta `json:"fields"`
 	Class   string       `json:"class"`
+	Size    *sizeParams  `json:"size,omitempty"`
 }
 
 // revisionsParams is one dataset's table in the Revisions section of a
@@ -168,12 +197,11 @@ type revisionsParams struct {
 	Window  string         `json:"window"`
 }
 
-// sectionOrder is the order of the sections of a version page.
-var sectionOrder = []diff.Class{diff.ClassRevised, diff.ClassFilled, diff.ClassWithdrawn, diff.ClassMarker,
-	diff.ClassOther, diff.ClassAdded, diff.ClassRemoved}
-
 var sectionText = map[diff.Class]struct{ title, intro string }{
-	diff.ClassRevised:   {"Revised", "Figures that were published before and now read differently."},
+	diff.ClassRevised: {"Revised", "Figures that were published before and now read differently, largest first and by country. " +
+		"A revision is material when it moves a percentage by at least 0.1 percentage points or another figure by at least 5%. " +
+		"Two figures equal at 15 significant digits are the same number and not listed."},
+	diff.ClassReplaced:  {"Series replaced", "Figures of a series that another replaced: a new base year for constant prices, or the same figures in another unit."},
 	diff.ClassFilled:    {"Now given", "Figures that were missing and are now published."},
 	diff.ClassWithdrawn: {"Withdrawn", "Figures that were published and are now missing."},
 	diff.ClassMarker:    {"Missing marker changed", "Figures still missing, now for another stated reason (for example “not available” instead of “did not exist”)."},
@@ -229,6 +257,17 @@ func seriesChangeText(def *dataset.Definition, c diff.SeriesChange) string {
 	return s + "."
 }
 
+// unitChangeText explains a series whose unit changed, in words: its
+// figures are the same figures, written in another unit.
+func unitChangeText(def *dataset.Definition, u diff.UnitRows) string {
+	s := seriesLabel(def, u.Series)
+	if u.Source != "" {
+		s += " (" + u.Source + ")"
+	}
+	return fmt.Sprintf("%s now in %s instead of %s: %s replaced by the same figures in the new unit, not revised.",
+		s, u.To, u.From, plural(u.Rows, "figure", "figures"))
+}
+
 // seriesChangeShort names a series change in a few words, for summaries.
 func seriesChangeShort(c diff.SeriesChange) string {
 	from, fromOK := strings.CutPrefix(c.From, "constant_usd_")
@@ -248,7 +287,7 @@ func periodName(def *dataset.Definition) string {
 }
 
 // explanations says which periods and series came, went or replaced others.
-func explanations(def *dataset.Definition, p *pairDiff) []string {
+func explanations(def *dataset.Definition, p *diff.Report) []string {
 	var out []string
 	a := &p.Analysis
 	for _, x := range a.AddedPeriods {
@@ -260,6 +299,9 @@ func explanations(def *dataset.Definition, p *pairDiff) []string {
 	for _, c := range a.SeriesChanges {
 		out = append(out, seriesChangeText(def, c))
 	}
+	for _, u := range a.UnitChanges {
+		out = append(out, unitChangeText(def, u))
+	}
 	for _, x := range a.AddedSeries {
 		out = append(out, fmt.Sprintf("New: %s, %s.", seriesLabel(def, x), plural(p.Series[x], "figure", "figures")))
 	}
@@ -270,7 +312,7 @@ func explanations(def *dataset.Definition, p *pairDiff) []string {
 }
 
 // summaryText says in one sentence what a version changed.
-func summaryText(p *pairDiff) string {
+func summaryText(def *dataset.Definition, p *diff.Report) string {
 	if p.First {
 		return fmt.Sprintf("The first published version: %s.", plural(p.NewRows, "row", "rows"))
 	}
@@ -286,13 +328,24 @@ func summaryText(p *pairDiff) string {
 		c.Removed -= sc.OldRows
 		parts = append(parts, seriesChangeShort(sc))
 	}
+	for _, u := range p.Analysis.UnitChanges {
+		who := seriesLabel(def, u.Series)
+		if u.Source != "" {
+			who += " (" + u.Source + ")"
+		}
+		parts = append(parts, fmt.Sprintf("%s now in %s (%s)", who, u.To, plural(u.Rows, "figure", "figures")))
+	}
 	if c.Revisions > 0 {
-		parts = append(parts, plural(c.Revisions, "figure revised", "figures revised"))
+		s := plural(c.Revisions, "figure revised", "figures revised")
+		if c.Material > 0 {
+			s += " (" + integer(int64(c.Material)) + " material)"
+		}
+		parts = append(parts, s)
 	}
 	if c.Markers > 0 {
 		parts = append(parts, plural(c.Markers, "missing marker changed", "missing markers changed"))
 	}
-	if o := c.Changed - c.Revisions - c.Markers; o > 0 {
+	if o := c.Changed - c.Revisions - c.Markers - c.Replaced; o > 0 {
 		parts = append(parts, plural(o, "other change", "other changes"))
 	}
 	if c.Added > 0 {
@@ -315,13 +368,13 @@ type display struct {
 }
 
 // value returns field i of row r for reading and, for numbers, exactly.
-func (d *display) value(r textRow, i int) (text, exactValue string) {
+func (d *display) value(r diff.TextRow, i int) (text, exactValue string) {
 	s := d.f.schema
-	v, ok := r.at(i)
+	v, ok := r.At(i)
 	field := s.Fields[i]
 	switch {
 	case i == d.f.value && !ok:
-		m, _ := r.at(d.f.marker)
+		m, _ := r.At(d.f.marker)
 		return missingText(m), ""
 	case i == d.f.marker:
 		if !ok {
@@ -347,12 +400,12 @@ func (d *display) value(r textRow, i int) (text, exactValue string) {
 		if i != d.f.value {
 			return number(x), v
 		}
-		unit, _ := r.at(d.f.unit)
+		unit, _ := r.At(d.f.unit)
 		switch {
 		case isPercentUnit(unit):
 			return number(percent(x, unit)) + "%", v
 		case unit == "local currency":
-			if cur, ok := r.at(d.f.currency); ok && cur != "" {
+			if cur, ok := r.At(d.f.currency); ok && cur != "" {
 				return number(x) + " " + cur, v
 			}
 		}
@@ -366,14 +419,14 @@ func (d *display) value(r textRow, i int) (text, exactValue string) {
 
 // precise returns a number as published, with thousands separators, in
 // the unit value would show it in.
-func (d *display) precise(r textRow, i int) string {
-	v, _ := r.at(i)
+func (d *display) precise(r diff.TextRow, i int) string {
+	v, _ := r.At(i)
 	x, err := strconv.ParseFloat(v, 64)
 	if err != nil {
 		return v
 	}
 	text, _ := d.value(r, i)
-	unit, _ := r.at(d.f.unit)
+	unit, _ := r.At(d.f.unit)
 	if i == d.f.value && isPercentUnit(unit) {
 		return groupDigits(exact(percent(x, unit))) + "%"
 	}
@@ -411,21 +464,17 @@ func (d *display) keyColumns(skipCountry bool) []string {
 }
 
 // key returns the key fields of r for reading.
-func (d *display) key(r textRow, skipCountry bool) []keyCell {
+func (d *display) key(r diff.TextRow, skipCountry bool) []keyCell {
 	var out []keyCell
 	for _, i := range d.f.schema.KeyIndex() {
-		v, _ := r.at(i)
+		v, _ := r.At(i)
 		switch i {
 		case d.f.country:
 			if skipCountry {
 				continue
 			}
-			name, _ := r.at(d.f.schema.Index("country_name"))
-			c := keyCell{Text: countryName(v, name)}
-			if _, ok := d.pages[v]; ok {
-				c.Path = d.urls.link(countryPath(v))
-			}
-			out = append(out, c)
+			name, _ := r.At(d.f.schema.Index("country_name"))
+			out = append(out, d.country(v, name))
 		case d.f.series:
 			out = append(out, keyCell{Text: seriesLabel(d.def, v)})
 		case d.f.source:
@@ -437,9 +486,39 @@ func (d *display) key(r textRow, skipCountry bool) []keyCell {
 	return out
 }
 
+// country names a country, linked to its page when it has one.
+func (d *display) country(code, name string) keyCell {
+	c := keyCell{Text: countryName(code, name)}
+	if _, ok := d.pages[code]; ok {
+		c.Path = d.urls.link(countryPath(code))
+	}
+	return c
+}
+
+// size says how much a revision moved, rounded for reading and exactly.
+func (d *display) size(sz *diff.Size) *sizeParams {
+	if sz == nil {
+		return nil
+	}
+	sign := func(s string) string {
+		if !strings.HasPrefix(s, "-") {
+			return "+" + s
+		}
+		return "−" + s[1:]
+	}
+	p := &sizeParams{Abs: sign(number(sz.Abs)), AbsValue: sz.AbsText(), Points: sz.Points, Material: sz.Material}
+	if sz.Points {
+		p.Abs += " pp"
+	}
+	if !math.IsInf(sz.Rel, 0) {
+		p.Rel, p.RelValue = sign(number(sz.Rel*100))+"%", exact(sz.Rel)
+	}
+	return p
+}
+
 // deltas returns what changed in a row: each changed field old -> new, or
 // the figure of an added or removed row.
-func (d *display) deltas(c *changeRow) []fieldDelta {
+func (d *display) deltas(c *diff.Row) []fieldDelta {
 	var out []fieldDelta
 	switch {
 	case c.Old != nil && c.New != nil:
@@ -459,13 +538,13 @@ func (d *display) deltas(c *changeRow) []fieldDelta {
 			out = append(out, fd)
 		}
 	default:
-		r := c.row()
+		r := c.Current()
 		shown := []int{d.f.value}
 		if d.f.value < 0 {
 			shown = nil
 			key := d.f.schema.KeyIndex()
 			for i := range d.f.schema.Fields {
-				if _, ok := r.at(i); ok && !slices.Contains(key, i) {
+				if _, ok := r.At(i); ok && !slices.Contains(key, i) {
 					shown = append(shown, i)
 				}
 			}
@@ -543,7 +622,7 @@ func (cs *changeSite) versionPages() []versionPage {
 			label := sv.v.Label()
 			vp := versionPage{
 				Title:       fmt.Sprintf("%s, version %s", def.Title, label),
-				Description: fmt.Sprintf("What changed in version %s of %s: %s", label, def.Title, summaryText(p)),
+				Description: fmt.Sprintf("What changed in version %s of %s: %s", label, def.Title, summaryText(def, p)),
 				Lastmod:     machineTime(sv.when),
 				URL:         "/" + sv.dir(def.Name),
 				Params: versionParams{
@@ -551,7 +630,7 @@ func (cs *changeSite) versionPages() []versionPage {
 					Version: label, Commit: sv.v.Commit, Date: day(sv.when), DateISO: machineTime(sv.when),
 					Sample: sv.v.Sample, First: p.First,
 					OldRows: integer(int64(p.OldRows)), Rows: integer(int64(p.NewRows)),
-					Counts: countsOf(p.Counts), Summary: summaryText(p),
+					Counts: countsOf(p.Counts), Summary: summaryText(def, p),
 					Explained:  explanations(def, p),
 					KeyColumns: d.keyColumns(false),
 					Files:      cs.files(def.Name, sv),
@@ -574,28 +653,56 @@ func (cs *changeSite) versionPages() []versionPage {
 				vp.Params.BySource = append(vp.Params.BySource, sourceCounts{Source: cs.names.labelOf(src), Counts: countsOf(p.BySource[src])})
 			}
 			if !p.First {
-				for _, class := range sectionOrder {
-					sec := p.Sections[class]
-					if sec == nil || sec.N == 0 {
-						continue
-					}
-					t := sectionText[class]
-					sp := sectionParams{ID: "changes-" + string(class), Title: t.title, Intro: t.intro,
-						Count: integer(int64(sec.N))}
-					for j := range sec.Rows {
-						sp.Rows = append(sp.Rows, changeItem{Key: d.key(sec.Rows[j].row(), false), Fields: d.deltas(&sec.Rows[j])})
-					}
-					if more := sec.N - len(sec.Rows); more > 0 {
-						sp.More = fmt.Sprintf("The first %s of %s are listed here; the other %s are in the CSV file of all changes.",
-							integer(int64(len(sec.Rows))), integer(int64(sec.N)), integer(int64(more)))
-					}
-					vp.Params.Sections = append(vp.Params.Sections, sp)
+				vp.Params.ByCountry = d.f.country >= 0
+				if vp.Params.ByCountry {
+					vp.Params.KeyColumns = d.keyColumns(true)
+				}
+				for _, sec := range p.Sections {
+					vp.Params.Sections = append(vp.Params.Sections, d.section(&sec))
 				}
 			}
 			out = append(out, vp)
 		}
 	}
 	return out
+}
+
+// section shapes one section of a version page: its groups, by country
+// where the dataset has countries.
+func (d *display) section(sec *diff.Section) sectionParams {
+	t := sectionText[sec.Class]
+	sp := sectionParams{ID: "changes-" + string(sec.Class), Title: t.title, Intro: t.intro, Count: integer(int64(sec.N))}
+	if sec.Material > 0 {
+		sp.Material = integer(int64(sec.Material))
+	}
+	byCountry := d.f.country >= 0
+	for _, g := range sec.Groups {
+		gp := groupParams{Count: integer(int64(g.N))}
+		if byCountry && g.Country != "" {
+			name, _ := g.Rows[0].Current().At(d.f.schema.Index("country_name"))
+			gp.Country = d.country(g.Country, name)
+		}
+		if g.Material > 0 {
+			gp.Material = integer(int64(g.Material))
+		}
+		for j := range g.Rows {
+			row := &g.Rows[j]
+			gp.Rows = append(gp.Rows, changeItem{Key: d.key(row.Current(), byCountry), Fields: d.deltas(row), Size: d.size(row.Size)})
+			sp.Sized = sp.Sized || row.Size != nil
+		}
+		sp.Groups = append(sp.Groups, gp)
+	}
+	switch more := sec.N - sec.Listed; {
+	case sec.Class == diff.ClassReplaced:
+		sp.More = "The series replaced are named above; every row is in the CSV file of all changes."
+	case more > 0 && sec.Class == diff.ClassRevised:
+		sp.More = fmt.Sprintf("The %s largest of %s revisions are listed here; the other %s are in the CSV file of all changes.",
+			integer(int64(sec.Listed)), integer(int64(sec.N)), integer(int64(more)))
+	case more > 0:
+		sp.More = fmt.Sprintf("The first %s of %s are listed here; the other %s are in the CSV file of all changes.",
+			integer(int64(sec.Listed)), integer(int64(sec.N)), integer(int64(more)))
+	}
+	return sp
 }
 
 // changesRows lists every version of every dataset, newest first.
@@ -618,7 +725,7 @@ func (cs *changeSite) changesRows() []changesRow {
 				c = sv.diff.Counts
 				r.First = sv.diff.First
 				r.Rows = integer(int64(sv.diff.NewRows))
-				r.Summary = summaryText(sv.diff)
+				r.Summary = summaryText(def, sv.diff)
 			} else {
 				vc := sv.v.Changes
 				c = diff.Counts{Added: vc.Added, Removed: vc.Removed, Changed: vc.Changed, Revisions: vc.Revisions, Markers: vc.Markers}
@@ -660,7 +767,7 @@ func (cs *changeSite) countryRevisions(code string) []revisionsParams {
 				continue
 			}
 			n++
-			cd := sv.diff.Country[code]
+			cd := sv.diff.Countries[code]
 			if cd == nil {
 				continue
 			}
@@ -669,7 +776,7 @@ func (cs *changeSite) countryRevisions(code string) []revisionsParams {
 				c := &cd.Rows[j]
 				items = append(items, item{sv: sv, r: revisionItem{
 					Version: cs.ref(dh.def.Name, sv), Date: day(sv.when), DateISO: machineTime(sv.when),
-					Key: d.key(c.row(), true), Fields: d.deltas(c), Class: sectionText[c.Class].title,
+					Key: d.key(c.Current(), true), Fields: d.deltas(c), Class: sectionText[c.Class].title, Size: d.size(c.Size),
 				}})
 			}
 		}
@@ -696,8 +803,9 @@ func (cs *changeSite) countryRevisions(code string) []revisionsParams {
 	return out
 }
 
-// countryChange summarises what one version changed in one country.
-func countryChange(def *dataset.Definition, p *pairDiff, cd *countryDelta) string {
+// countryChange summarises what one version changed in one country, with
+// the rows sorted as diff.Analysis.Decide sorted them.
+func countryChange(def *dataset.Definition, p *diff.Report, cd *diff.CountryDelta) string {
 	var parts []string
 	for _, c := range []struct {
 		class     diff.Class
@@ -710,48 +818,30 @@ func countryChange(def *dataset.Definition, p *pairDiff, cd *countryDelta) strin
 		{diff.ClassOther, "other change (flags, notes)", "other changes (flags, notes)"},
 	} {
 		if n := cd.Classes[c.class]; n > 0 {
-			parts = append(parts, plural(n, c.one, c.many))
-		}
-	}
-	replaced := map[string]int{}
-	periods := map[string]int{}
-	added, removed := 0, 0
-	for _, k := range sortedKeys(cd.Buckets) {
-		n := cd.Buckets[k]
-		kind, period, series := splitBucket(k)
-		switch {
-		case p.Analysis.Replaced(series):
-			if kind == diff.ClassRemoved {
-				replaced[series] += n
+			s := plural(n, c.one, c.many)
+			if c.class == diff.ClassRevised && cd.Material > 0 {
+				s += " (" + integer(int64(cd.Material)) + " material)"
 			}
-		case explained(&p.Analysis, period, series) && kind == diff.ClassAdded:
-			periods[period] += n
-		case explained(&p.Analysis, period, series):
-			removed += n
-		case kind == diff.ClassAdded:
-			added += n
-		default:
-			removed += n
+			parts = append(parts, s)
 		}
 	}
 	for _, c := range p.Analysis.SeriesChanges {
-		if n := replaced[c.From]; n > 0 {
+		if n := cd.Replaced[c.From]; n > 0 {
 			s := seriesChangeText(def, diff.SeriesChange{From: c.From, To: c.To, OldRows: n, NewRows: n})
 			parts = append(parts, strings.TrimSuffix(strings.ToLower(s[:1])+s[1:], "."))
 		}
 	}
-	for _, x := range sortedKeys(periods) {
-		if x == "" {
-			added += periods[x]
-			continue
-		}
-		parts = append(parts, fmt.Sprintf("%s added for %s", plural(periods[x], "figure", "figures"), x))
+	if n := cd.Classes[diff.ClassReplaced]; n > 0 {
+		parts = append(parts, plural(n, "figure now in another unit", "figures now in another unit"))
 	}
-	if added > 0 {
-		parts = append(parts, plural(added, "row added", "rows added"))
+	for _, x := range sortedKeys(cd.Periods) {
+		parts = append(parts, fmt.Sprintf("%s added for %s", plural(cd.Periods[x], "figure", "figures"), x))
 	}
-	if removed > 0 {
-		parts = append(parts, plural(removed, "row removed", "rows removed"))
+	if n := cd.Classes[diff.ClassAdded] + cd.ExplainedAdded; n > 0 {
+		parts = append(parts, plural(n, "row added", "rows added"))
+	}
+	if n := cd.Classes[diff.ClassRemoved] + cd.ExplainedRemoved; n > 0 {
+		parts = append(parts, plural(n, "row removed", "rows removed"))
 	}
 	if len(parts) == 0 {
 		return ""

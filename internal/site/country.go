@@ -178,10 +178,15 @@ type countrySections struct {
 }
 
 // countryRows groups the rows of recs by country, checking each code,
-// since it becomes part of a page's path.
+// since it becomes part of a page's path. Aggregates (the world, regions,
+// the EU) are left out: they are in the downloads but never among the
+// countries, with no page, no count and no place in a list of countries.
 func countryRows(recs []dataset.Expenditure) (map[string][]int, error) {
 	out := map[string][]int{}
 	for i := range recs {
+		if recs[i].Aggregate {
+			continue
+		}
 		c := recs[i].Country
 		idx, ok := out[c]
 		if !ok && !countryCode.MatchString(c) {
@@ -470,7 +475,6 @@ func buildCountry(code string, recs []dataset.Expenditure, idx []int, names *sou
 
 	usd := chart{ID: "chart-usd", Unit: "US$ m", Scale: usdScale, From: 1 << 30, To: -1 << 30}
 	gdp := chart{ID: "chart-gdp", Unit: "% of GDP", From: 1 << 30, To: -1 << 30}
-	converted := false
 	used := map[string]bool{}
 	for _, src := range sources {
 		rows := bySource[src]
@@ -487,16 +491,12 @@ func buildCountry(code string, recs []dataset.Expenditure, idx []int, names *sou
 				if !r.HasValue {
 					continue
 				}
-				v := r.Value
-				switch r.Unit {
-				case "US$ m":
-				case "US$":
-					v /= 1e6
-					converted = true
-				default:
+				// Every source's current US$ are in US$ m (the dataset's
+				// one unit per measure).
+				if r.Unit != dataset.UnitMillionUSD {
 					continue
 				}
-				usdPts = append(usdPts, chartPoint{Year: r.Year, Value: v, Estimate: r.Estimate, Uncertain: r.Uncertain})
+				usdPts = append(usdPts, chartPoint{Year: r.Year, Value: r.Value, Estimate: r.Estimate, Uncertain: r.Uncertain})
 			case dataset.MeasureShareOfGDP:
 				gdp.From, gdp.To = min(gdp.From, r.Year), max(gdp.To, r.Year)
 				if !r.HasValue || !isPercentUnit(r.Unit) {
@@ -543,9 +543,6 @@ func buildCountry(code string, recs []dataset.Expenditure, idx []int, names *sou
 		cp := chartParams{ID: c.ch.ID, Heading: c.heading, SVG: svg}
 		if c.ch == &usd {
 			cp.Note = "Current prices and exchange rates."
-			if converted {
-				cp.Note += " The World Bank publishes US dollars; the chart shows them in millions, like SIPRI's."
-			}
 		}
 		p.Params.Charts = append(p.Params.Charts, cp)
 	}

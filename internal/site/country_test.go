@@ -62,7 +62,7 @@ func TestCountryPages(t *testing.T) {
 	}
 	wantHeads := []string{
 		"SIPRI: Current US$ [US$ m], Constant (2023) US$ [US$ m], Share of GDP [%], Local currency, financial year (Jan-Dec) [Euro]",
-		"World Bank: Current US$ [US$], Share of GDP [%]",
+		"World Bank: Current US$ [US$ m], Share of GDP [%]",
 	}
 	if diff := cmp.Diff(wantHeads, heads); diff != "" {
 		t.Errorf("DEU tables (-want +got):\n%s", diff)

@@ -293,7 +293,7 @@ func coverage(t *dataset.Table, def *dataset.Definition) (from, to, countries in
 			return y, err == nil
 		}
 	}
-	ci := s.Index("country_iso3")
+	ci, ai := s.Index("country_iso3"), s.Index(dataset.AggregateField)
 	seen := map[string]bool{}
 	from, to = 1<<30, -1<<30
 	for i := range t.Len() {
@@ -302,7 +302,8 @@ func coverage(t *dataset.Table, def *dataset.Definition) (from, to, countries in
 			continue
 		}
 		from, to = min(from, y), max(to, y)
-		if ci >= 0 && !t.IsNull(i, ci) {
+		// Aggregates are not countries: they are never counted as one.
+		if ci >= 0 && !t.IsNull(i, ci) && (ai < 0 || !t.Columns[ai].Bools[i]) {
 			seen[t.Columns[ci].Strings[i]] = true
 		}
 	}

@@ -30,7 +30,7 @@ var fixtureVersions = []string{"2026-04-25", "2026-04-26", "2026-04-27", "2026-0
 //	2026-04-27: years 2022 and 2023 added (DEU 2022, CIV 2023); World Bank
 //	            DEU 2020 share of GDP added (neither year nor measure new).
 //	2026-04-28: constant US$ moves from 2022 to 2023 prices; DEU 2019 share
-//	            of GDP revised 0.013 -> 0.0134; SUN 1991 becomes an estimate.
+//	            of GDP revised 1.3% -> 1.34%; SUN 1991 becomes an estimate.
 func fixtureHistory() [][]dataset.Expenditure {
 	final := testRecords()
 	find := func(recs []dataset.Expenditure, code string, year int, measure, source string) int {
@@ -51,7 +51,7 @@ func fixtureHistory() [][]dataset.Expenditure {
 	v3 := slices.Clone(final)
 	v3[find(v3, "DEU", 2021, dataset.MeasureConstantUSD(2023), dataset.SourceSIPRI)].Measure = dataset.MeasureConstantUSD(2022)
 	v3[find(v3, "DEU", 2021, dataset.MeasureConstantUSD(2022), dataset.SourceSIPRI)].Value = 41.5
-	v3[find(v3, "DEU", 2019, dataset.MeasureShareOfGDP, dataset.SourceSIPRI)].Value = 0.013
+	v3[find(v3, "DEU", 2019, dataset.MeasureShareOfGDP, dataset.SourceSIPRI)].Value = 1.3
 	v3[find(v3, "SUN", 1991, dataset.MeasureCurrentUSD, dataset.SourceSIPRI)].Estimate = false
 	// v2: without what v3 added.
 	v2 := drop(v3, func(r dataset.Expenditure) bool {
@@ -64,7 +64,7 @@ func fixtureHistory() [][]dataset.Expenditure {
 	v1[w].HasValue, v1[w].Value, v1[w].Missing = true, 51000, ""
 	v1[find(v1, "SUN", 1992, dataset.MeasureCurrentUSD, dataset.SourceSIPRI)].Missing = dataset.MissingNotAvailable
 	v1 = append(v1, dataset.Expenditure{Country: "FRA", CountryName: "France", Year: 2019, Measure: dataset.MeasureCurrentUSD,
-		Source: dataset.SourceSIPRI, Unit: "US$ m", Value: 52000, HasValue: true})
+		Source: dataset.SourceSIPRI, Unit: "US$ m", SourceUnit: "US$ m", Value: 52000, HasValue: true})
 	return [][]dataset.Expenditure{v1, v2, v3, final}
 }
 

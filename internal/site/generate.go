@@ -272,7 +272,8 @@ func loadTables(in *Input) ([]*dataset.Table, []dataset.Expenditure, error) {
 		if is(d, t, dataset.ExpenditureSchema) {
 			// Usually the only such dataset: its records are kept, not
 			// copied.
-			if rs := dataset.Expenditures(t); recs == nil {
+			rs := dataset.Expenditures(t)
+			if recs == nil {
 				recs = rs
 			} else {
 				recs = append(recs, rs...)

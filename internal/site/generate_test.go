@@ -126,6 +126,9 @@ func TestGenerate(t *testing.T) {
 	t.Run("figures", func(t *testing.T) {
 		docs := map[string]*goquery.Document{}
 		for _, r := range recs {
+			if r.Aggregate {
+				continue // no country page; TestAggregates checks where it is
+			}
 			doc := docs[r.Country]
 			if doc == nil {
 				doc = parseHTML(t, public, "countries/"+strings.ToLower(r.Country)+"/index.html")
@@ -162,13 +165,13 @@ func TestGenerate(t *testing.T) {
 			r    dataset.Expenditure
 			text string
 		}{
-			{recs[0], "49,012"},         // US$ m, rounded to millions
-			{recs[4], "1.3%"},           // SIPRI fraction 0.0134
-			{recs[5], "3.5%"},           // 0.0345: 3.45 rounds up
-			{recs[8], "43.1"},           // 43.143085155943012
-			{recs[9], "49,012,500,001"}, // World Bank US$
-			{recs[12], "1.4%"},          // World Bank percent 1.3956
-			{recs[6], "43,781"},         // local currency
+			{recs[0], "49,012"}, // US$ m, rounded to millions
+			{recs[4], "1.3%"},   // SIPRI published the fraction 0.0134
+			{recs[5], "3.5%"},   // 0.0345: 3.45 rounds up
+			{recs[8], "43.1"},   // 43.143085155943012
+			{recs[9], "49,013"}, // World Bank US$ 49,012,500,000.75, in US$ m
+			{recs[12], "1.4%"},  // World Bank percent 1.3956
+			{recs[6], "43,781"}, // local currency
 		} {
 			if got := figureCell(t, deu, tt.r).Find("data").Text(); got != tt.text {
 				t.Errorf("DEU %d %s %s shown as %q, want %q", tt.r.Year, tt.r.Measure, tt.r.Source, got, tt.text)
@@ -208,8 +211,10 @@ func TestGenerate(t *testing.T) {
 		if !strings.Contains(usd.Find("desc").Text(), "Hollow circles mark estimates") || !strings.Contains(usd.Text(), "highly uncertain") {
 			t.Errorf("US$ chart does not explain its marks: %s", usd.Text())
 		}
-		if !strings.Contains(deu.Find("#chart-usd figcaption").Text(), "in millions") {
-			t.Errorf("US$ chart does not say World Bank dollars are shown in millions")
+		// Both sources' current US$ are in US$ m: the World Bank's line is
+		// drawn beside SIPRI's, on one axis.
+		if got := usd.Find("title").Text(); !strings.Contains(usd.Text(), "World Bank") || !strings.Contains(usd.Text(), "SIPRI") {
+			t.Errorf("US$ chart %q does not draw both sources: %s", got, usd.Text())
 		}
 		sun := parseHTML(t, public, "countries/sun/index.html")
 		if got := sun.Find(".former-state").Text(); !strings.Contains(got, "former state") || !strings.Contains(got, "1922–1991") {
@@ -354,7 +359,7 @@ func TestGenerate(t *testing.T) {
 		if href, _ := doc.Find(`ul.countries a`).Eq(1).Attr("href"); href != "./countries/deu/index.html" {
 			t.Errorf("link to Germany = %q, want a relative link to its index.html", href)
 		}
-		if got := doc.Find("ul.datasets li").Text(); !strings.Contains(got, "19 rows") || !strings.Contains(got, "version 2026-04-28") {
+		if got := doc.Find("ul.datasets li").Text(); !strings.Contains(got, "20 rows") || !strings.Contains(got, "version 2026-04-28") {
 			t.Errorf("home lists the dataset as %q", got)
 		}
 		sitemap := readFile(t, public, "sitemap.xml")
@@ -521,5 +526,27 @@ func TestRebuild(t *testing.T) {
 	}
 	if strings.Contains(readFile(t, public, "index.html"), "Ivoire") {
 		t.Errorf("the home page still lists a country without rows")
+	}
+}
+
+// Aggregates are published in the downloads but never shown, counted or
+// listed as countries.
+func TestAggregatesAreNotCountries(t *testing.T) {
+	in := testInput(t, false)
+	_, public := build(t, in)
+	if _, err := os.Stat(filepath.Join(public, "countries", "wld", "index.html")); err == nil {
+		t.Errorf("the World has a country page")
+	}
+	home := parseHTML(t, public, "index.html")
+	if strings.Contains(home.Find("ul.countries").Text(), "World") {
+		t.Errorf("the World is listed among the countries")
+	}
+	ds := parseHTML(t, public, "datasets/military-expenditure/index.html")
+	if got := ds.Find("main").Text(); !strings.Contains(got, "3 countries and former states") {
+		t.Errorf("dataset page does not count 3 countries (the World is not one): %q", got)
+	}
+	csv := readFile(t, public, "datasets/military-expenditure/military-expenditure.csv")
+	if !strings.Contains(csv, "WLD,World,true,2019,current_usd,worldbank,1859927.96629632,US$ m,US$,") {
+		t.Errorf("the World's row is not in the CSV download, marked as an aggregate:\n%s", csv)
 	}
 }

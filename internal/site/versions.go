@@ -1,22 +1,14 @@
 package site
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
-	"strings"
 	"time"
-
-	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/defence-transparency/publish/internal/dataset"
 	"github.com/defence-transparency/publish/internal/dataset/diff"
@@ -29,123 +21,7 @@ const (
 	DefaultVersionDownloads = 10
 )
 
-// Caps on the rows a version page and a country page list; the whole diff
-// is in the version's changes.csv.
-const (
-	sectionCap = 200 // rows listed per section of a version page
-	countryCap = 50  // revisions kept per country and version
-)
-
-// cacheFormat is the version of the cached diffs' layout; change it when
-// pairDiff changes, so old entries are not misread.
-const cacheFormat = 1
-
-// textRow is a row as text, one entry per schema field; nil is null.
-type textRow []*string
-
-func rowText(s *dataset.Schema, r dataset.Row) textRow {
-	if r == nil {
-		return nil
-	}
-	out := make(textRow, len(s.Fields))
-	for i, f := range s.Fields {
-		if !r[i].Null {
-			v := dataset.FormatValue(f.Type, r[i])
-			out[i] = &v
-		}
-	}
-	return out
-}
-
-// at returns field i as text and whether it is set.
-func (r textRow) at(i int) (string, bool) {
-	if i < 0 || i >= len(r) || r[i] == nil {
-		return "", false
-	}
-	return *r[i], true
-}
-
-// changeRow is one changed row as the cache keeps it.
-type changeRow struct {
-	Class  diff.Class `json:"class"`
-	Old    textRow    `json:"old,omitempty"`
-	New    textRow    `json:"new,omitempty"`
-	Fields []int      `json:"fields,omitempty"` // changed fields of a changed row
-	seq    int        // position in key order, while the diff runs
-}
-
-// row returns the row as it stands in the newer version, or the removed row.
-func (c *changeRow) row() textRow {
-	if c.New != nil {
-		return c.New
-	}
-	return c.Old
-}
-
-// rowSection is the rows of one class, at most sectionCap of them.
-type rowSection struct {
-	N    int         `json:"n"`
-	Rows []changeRow `json:"rows,omitempty"`
-}
-
-// countryDelta is what one version changed in one country's rows.
-type countryDelta struct {
-	// Classes counts the changed rows by class.
-	Classes map[diff.Class]int `json:"classes,omitempty"`
-	// Buckets counts added and removed rows by kind, period and series
-	// (bucketKey), so they can be explained once the whole diff is known.
-	Buckets map[string]int `json:"buckets,omitempty"`
-	// Rows are the revisions and marker changes, at most countryCap.
-	Rows []changeRow `json:"rows,omitempty"`
-}
-
-// pairDiff is the diff between two versions as the site shows it, and as
-// the cache keeps it.
-type pairDiff struct {
-	Format   int                        `json:"format"`
-	First    bool                       `json:"first"` // no previous version: every row is new
-	Counts   diff.Counts                `json:"counts"`
-	OldRows  int                        `json:"old_rows"`
-	NewRows  int                        `json:"new_rows"`
-	BySource map[string]diff.Counts     `json:"by_source,omitempty"`
-	Analysis diff.Analysis              `json:"analysis"`
-	Periods  map[string]int             `json:"periods,omitempty"` // rows of each added (new) and removed (old) period
-	Series   map[string]int             `json:"series,omitempty"`  // rows of each added (new) and removed (old) series
-	Sections map[diff.Class]*rowSection `json:"sections,omitempty"`
-	Country  map[string]*countryDelta   `json:"countries,omitempty"`
-	CSV      bool                       `json:"csv"` // a changes.csv was written
-	// buckets holds the added and removed rows by bucketKey while the
-	// diff runs.
-	buckets map[string]*rowSection
-}
-
-// bucketKey names the added or removed rows of one period and series.
-func bucketKey(kind diff.Class, period, series string) string {
-	return string(kind) + "\x1f" + period + "\x1f" + series
-}
-
-func splitBucket(k string) (kind diff.Class, period, series string) {
-	parts := strings.SplitN(k, "\x1f", 3)
-	for len(parts) < 3 {
-		parts = append(parts, "")
-	}
-	return diff.Class(parts[0]), parts[1], parts[2]
-}
-
-// explained reports whether an added or removed row of period and series is
-// accounted for by the analysis: a period or series that came or went, or
-// a series that replaced another. publish diff decides the same way.
-func explained(a *diff.Analysis, period, series string) bool {
-	if period != "" && (slices.Contains(a.AddedPeriods, period) || slices.Contains(a.RemovedPeriods, period)) {
-		return true
-	}
-	if series != "" {
-		return slices.Contains(a.AddedSeries, series) || slices.Contains(a.RemovedSeries, series) || a.Replaced(series)
-	}
-	return false
-}
-
-// fields resolves the columns a diff needs by name.
+// fields resolves the columns the pages of changes need by name.
 type fields struct {
 	schema                  *dataset.Schema
 	period, series, country int
@@ -174,156 +50,6 @@ func fieldsOf(def *dataset.Definition) fields {
 	return f
 }
 
-// computeDiff compares two versions given as Parquet bytes (old is nil for
-// the first version) and writes the whole diff as CSV to csvOut when it is
-// not nil, with the columns of publish diff --csv.
-func computeDiff(def *dataset.Definition, old, cur []byte, csvOut io.Writer) (*pairDiff, error) {
-	s := def.Schema
-	f := fieldsOf(def)
-	batches := func(b []byte) (diff.Batches, error) {
-		if b == nil {
-			return diff.Tables(), nil
-		}
-		return dataset.NewParquetReader(bytes.NewReader(b), s)
-	}
-	a, err := batches(old)
-	if err != nil {
-		return nil, fmt.Errorf("site: history of %s: %w", def.Name, err)
-	}
-	b, err := batches(cur)
-	if err != nil {
-		return nil, fmt.Errorf("site: history of %s: %w", def.Name, err)
-	}
-	p := &pairDiff{Format: cacheFormat, First: old == nil, Sections: map[diff.Class]*rowSection{},
-		Country: map[string]*countryDelta{}, buckets: map[string]*rowSection{}}
-	var cw *diff.CSVWriter
-	if csvOut != nil && !p.First {
-		if cw, err = diff.NewCSVWriter(csvOut, s); err != nil {
-			return nil, err
-		}
-	}
-	seq := 0
-	text := func(r textRow, i int) string { v, _ := r.at(i); return v }
-	sum, err := diff.Compare(s, a, b, diff.OptionsFor(def), func(c *diff.Change) error {
-		seq++
-		if cw != nil {
-			if err := cw.Write(c); err != nil {
-				return err
-			}
-		}
-		if p.First {
-			return nil // the first version lists nothing row by row
-		}
-		cr := changeRow{Class: c.Class, Old: rowText(s, c.Old), New: rowText(s, c.New), seq: seq}
-		if c.Kind == diff.Changed {
-			for _, fc := range c.Fields {
-				cr.Fields = append(cr.Fields, s.Index(fc.Field))
-			}
-		}
-		row := cr.row()
-		var cd *countryDelta
-		if code := text(row, f.country); code != "" {
-			if cd = p.Country[code]; cd == nil {
-				cd = &countryDelta{}
-				p.Country[code] = cd
-			}
-		}
-		if c.Kind != diff.Changed {
-			k := bucketKey(c.Class, text(row, f.period), text(row, f.series))
-			bk := p.buckets[k]
-			if bk == nil {
-				bk = &rowSection{}
-				p.buckets[k] = bk
-			}
-			bk.N++
-			if len(bk.Rows) < sectionCap {
-				bk.Rows = append(bk.Rows, cr)
-			}
-			if cd != nil {
-				if cd.Buckets == nil {
-					cd.Buckets = map[string]int{}
-				}
-				cd.Buckets[k]++
-			}
-			return nil
-		}
-		sec := p.Sections[c.Class]
-		if sec == nil {
-			sec = &rowSection{}
-			p.Sections[c.Class] = sec
-		}
-		sec.N++
-		if len(sec.Rows) < sectionCap {
-			sec.Rows = append(sec.Rows, cr)
-		}
-		if cd != nil {
-			if cd.Classes == nil {
-				cd.Classes = map[diff.Class]int{}
-			}
-			cd.Classes[c.Class]++
-			if (c.Revision() || c.Class == diff.ClassMarker) && len(cd.Rows) < countryCap {
-				cd.Rows = append(cd.Rows, cr)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("site: history of %s: %w", def.Name, err)
-	}
-	if cw != nil {
-		if err := cw.Flush(); err != nil {
-			return nil, err
-		}
-		p.CSV = true
-	}
-	p.Counts, p.OldRows, p.NewRows = sum.Counts, sum.OldRows, sum.NewRows
-	p.BySource = map[string]diff.Counts{}
-	for src, c := range sum.BySource {
-		p.BySource[src] = *c
-	}
-	if p.First {
-		p.Country = nil
-		return p, nil
-	}
-	p.Analysis = diff.Analyze(sum)
-	p.Periods, p.Series = map[string]int{}, map[string]int{}
-	for _, x := range p.Analysis.AddedPeriods {
-		p.Periods[x] = sum.NewPeriods[x]
-	}
-	for _, x := range p.Analysis.RemovedPeriods {
-		p.Periods[x] = sum.OldPeriods[x]
-	}
-	for _, x := range p.Analysis.AddedSeries {
-		p.Series[x] = sum.NewSeries[x]
-	}
-	for _, x := range p.Analysis.RemovedSeries {
-		p.Series[x] = sum.OldSeries[x]
-	}
-	// The added and removed rows that nothing explains, in key order: each
-	// bucket kept its first rows, so the first of their union are among them.
-	for k, bk := range p.buckets {
-		kind, period, series := splitBucket(k)
-		if explained(&p.Analysis, period, series) {
-			continue
-		}
-		sec := p.Sections[kind]
-		if sec == nil {
-			sec = &rowSection{}
-			p.Sections[kind] = sec
-		}
-		sec.N += bk.N
-		sec.Rows = append(sec.Rows, bk.Rows...)
-	}
-	for _, kind := range []diff.Class{diff.ClassAdded, diff.ClassRemoved} {
-		if sec := p.Sections[kind]; sec != nil {
-			slices.SortFunc(sec.Rows, func(a, b changeRow) int { return a.seq - b.seq })
-			sec.Rows = sec.Rows[:min(len(sec.Rows), sectionCap)]
-		}
-	}
-	p.buckets = nil
-	return p, nil
-}
-
 // versionSlug is the form of a version that may become a path.
 var versionSlug = regexp.MustCompile(`^[0-9A-Za-z][0-9A-Za-z._-]*$`)
 
@@ -338,9 +64,9 @@ type datasetHistory struct {
 // siteVersion is one version and what the site made of it.
 type siteVersion struct {
 	v       *history.Version
-	slug    string    // path element of its page and downloads
-	when    time.Time // created, else committed
-	diff    *pairDiff // nil for versions without a page
+	slug    string       // path element of its page and downloads
+	when    time.Time    // created, else committed
+	diff    *diff.Report // nil for versions without a page
 	files   []downloadItem
 	changes *downloadItem // changes.csv
 }
@@ -353,13 +79,15 @@ func (sv *siteVersion) dir(name string) string {
 	return datasetPath(name) + "versions/" + sv.slug + "/"
 }
 
-// historyBuilder computes the histories of the datasets for one build.
+// historyBuilder computes the histories of the datasets for one build; the
+// diffs themselves, and their cache, are package history's.
 type historyBuilder struct {
 	static    string // the build's static directory
 	cache     string // "" for no cache
 	pages     int
 	downloads int
-	used      map[string]bool // cache files this build read or wrote
+	diffs     *history.Diffs
+	used      map[string]bool // CSV files of versions this build read or wrote
 }
 
 // loadHistories computes the diffs of the newest versions of every dataset
@@ -367,7 +95,7 @@ type historyBuilder struct {
 // returns one entry per dataset, nil where it has no history.
 func loadHistories(in *Input, static string) ([]*datasetHistory, error) {
 	hb := &historyBuilder{static: static, cache: in.CacheDir, pages: versionPagesOf(in), downloads: in.VersionDownloads,
-		used: map[string]bool{}}
+		diffs: &history.Diffs{Dir: in.CacheDir}, used: map[string]bool{}}
 	if hb.downloads <= 0 {
 		hb.downloads = DefaultVersionDownloads
 	}
@@ -389,39 +117,13 @@ func loadHistories(in *Input, static string) ([]*datasetHistory, error) {
 	return out, nil
 }
 
-// blobOf returns the hash of the dataset's Parquet blob at version v, or
-// "none" where the version has no file; the cache is keyed by it.
-func blobOf(h *history.History, v *history.Version) (string, error) {
-	if v == nil {
-		return "none", nil
-	}
-	c, err := h.Repo.Git().CommitObject(plumbing.NewHash(v.Commit))
-	if err != nil {
-		return "", fmt.Errorf("site: history: commit %s: %w", v.Short(), err)
-	}
-	t, err := c.Tree()
-	if err != nil {
-		return "", fmt.Errorf("site: history: commit %s: %w", v.Short(), err)
-	}
-	e, err := t.FindEntry(history.ParquetPath(h.Def))
-	if errors.Is(err, object.ErrEntryNotFound) || errors.Is(err, object.ErrDirectoryNotFound) {
-		return "none", nil
-	}
-	if err != nil {
-		return "", fmt.Errorf("site: history: commit %s: %w", v.Short(), err)
-	}
-	return e.Hash.String(), nil
-}
-
-// optionsKey names everything besides the two files that shapes a cached
-// diff, so that a change of schema, options or caps misses the cache.
-func optionsKey(def *dataset.Definition) string {
+// csvKey names everything besides a version's file that shapes its CSV,
+// so that a change of schema misses the cache.
+func csvKey(def *dataset.Definition) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%d|%d|%d|%+v|", cacheFormat, sectionCap, countryCap, diff.OptionsFor(def))
 	for _, f := range def.Schema.Fields {
 		fmt.Fprintf(h, "%s:%s,", f.Name, f.Type)
 	}
-	fmt.Fprintf(h, "|%v", def.Schema.PrimaryKey)
 	return hex.EncodeToString(h.Sum(nil))[:12]
 }
 
@@ -443,27 +145,8 @@ func (hb *historyBuilder) build(d *Dataset) (*datasetHistory, error) {
 		dh.versions = append(dh.versions, sv)
 	}
 	n := min(hb.pages, len(dh.versions))
-	okey := optionsKey(def)
 	// Walk from the oldest version with a page to the newest, so that each
 	// version's file, read for one diff, serves the next one too.
-	var memo struct {
-		commit string
-		b      []byte
-	}
-	read := func(v *history.Version) ([]byte, error) {
-		if v == nil {
-			return nil, nil
-		}
-		if memo.commit == v.Commit {
-			return memo.b, nil
-		}
-		b, err := h.Read(v)
-		if err != nil {
-			return nil, fmt.Errorf("site: history of %s: %w", name, err)
-		}
-		memo.commit, memo.b = v.Commit, b
-		return b, nil
-	}
 	for i := n - 1; i >= 0; i-- {
 		sv := dh.versions[i]
 		var prev *history.Version
@@ -474,126 +157,35 @@ func (hb *historyBuilder) build(d *Dataset) (*datasetHistory, error) {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, fmt.Errorf("site: history: %w", err)
 		}
-		from, err := blobOf(h, prev)
-		if err != nil {
-			return nil, err
-		}
-		to, err := blobOf(h, sv.v)
-		if err != nil {
-			return nil, err
-		}
 		csvPath := filepath.Join(dir, "changes.csv")
-		pd, err := hb.cachedDiff(name, from+"-"+to+"-"+okey, csvPath)
+		r, wroteCSV, err := hb.diffs.Report(h, prev, sv.v, csvPath)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("site: history of %s: %w", name, err)
 		}
-		var csvSize int64
-		var csvSum string
-		switch {
-		case pd != nil && pd.CSV:
-			// From the cache: the file is hashed, the diff not computed.
-			if csvSize, csvSum, err = hashFile(csvPath); err != nil {
-				return nil, err
-			}
-		case pd == nil:
-			var old []byte
-			if prev != nil {
-				if old, err = read(prev); err != nil {
-					return nil, err
-				}
-			}
-			cur, err := read(sv.v)
+		sv.diff = r
+		if wroteCSV {
+			size, sum, err := hashFile(csvPath)
 			if err != nil {
 				return nil, err
 			}
-			if pd, csvSize, csvSum, err = hb.diff(def, old, cur, from+"-"+to+"-"+okey, csvPath); err != nil {
-				return nil, err
-			}
-		}
-		sv.diff = pd
-		if pd.CSV {
 			sv.changes = &downloadItem{Label: "All changes (CSV)", File: "changes.csv", Format: "csv", MediaType: dataset.CSVMediaType,
-				Bytes: csvSize, Size: byteSize(csvSize), SHA256: csvSum,
-				Note: "Every changed field of every row, with the columns of publish diff --csv: change, class, the key, field, old and new."}
+				Bytes: size, Size: byteSize(size), SHA256: sum,
+				Note: "Every changed field of every row in full, in key order, with the columns of publish diff --csv: change, class, the key, " +
+					"field, old and new, and for a revised figure its difference, relative difference and whether it is material."}
 		}
 		if i < hb.downloads && sv.v.Version != "" {
-			cur, err := read(sv.v)
+			cur, err := h.Read(sv.v)
 			if err != nil {
-				return nil, err
+				return nil, fmt.Errorf("site: history of %s: %w", name, err)
 			}
 			if cur != nil {
-				if sv.files, err = hb.versionFiles(def, dir, to, cur); err != nil {
+				if sv.files, err = hb.versionFiles(def, dir, sv.v.Commit, cur); err != nil {
 					return nil, err
 				}
 			}
 		}
 	}
 	return dh, nil
-}
-
-// diff computes one diff, writing changes.csv, and keeps both in the
-// cache. It returns the diff and the size and SHA-256 of changes.csv.
-func (hb *historyBuilder) diff(def *dataset.Definition, old, cur []byte, key, csvPath string) (*pairDiff, int64, string, error) {
-	var pd *pairDiff
-	n, sum, err := writeFile(csvPath, func(w io.Writer) error {
-		var err error
-		pd, err = computeDiff(def, old, cur, w)
-		return err
-	})
-	if err != nil {
-		return nil, 0, "", fmt.Errorf("site: history of %s: %w", def.Name, err)
-	}
-	if !pd.CSV {
-		os.Remove(csvPath)
-	}
-	if hb.cache == "" {
-		return pd, n, sum, nil
-	}
-	base := filepath.Join(hb.cache, "diffs", def.Name, key)
-	b, err := json.Marshal(pd)
-	if err != nil {
-		return nil, 0, "", fmt.Errorf("site: cache diff: %w", err)
-	}
-	if err := os.MkdirAll(filepath.Dir(base), 0o755); err != nil {
-		return nil, 0, "", fmt.Errorf("site: cache diff: %w", err)
-	}
-	if pd.CSV {
-		if err := copyFile(csvPath, base+".csv"); err != nil {
-			return nil, 0, "", fmt.Errorf("site: cache diff: %w", err)
-		}
-		hb.used[base+".csv"] = true
-	}
-	// The JSON goes last: its presence says the entry is whole.
-	if err := dataset.WriteFileAtomicBytes(base+".json", b); err != nil {
-		return nil, 0, "", fmt.Errorf("site: cache diff: %w", err)
-	}
-	hb.used[base+".json"] = true
-	return pd, n, sum, nil
-}
-
-// cachedDiff returns the cached diff of key and copies its changes.csv to
-// csvPath, or returns nil when the cache has no whole entry for it.
-func (hb *historyBuilder) cachedDiff(name, key, csvPath string) (*pairDiff, error) {
-	if hb.cache == "" {
-		return nil, nil
-	}
-	base := filepath.Join(hb.cache, "diffs", name, key)
-	b, err := os.ReadFile(base + ".json")
-	if err != nil {
-		return nil, nil // not cached, or unreadable: compute it again
-	}
-	var pd pairDiff
-	if err := json.Unmarshal(b, &pd); err != nil || pd.Format != cacheFormat {
-		return nil, nil
-	}
-	if pd.CSV {
-		if err := linkOrCopy(base+".csv", csvPath); err != nil {
-			return nil, nil
-		}
-		hb.used[base+".csv"] = true
-	}
-	hb.used[base+".json"] = true
-	return &pd, nil
 }
 
 // versionFiles writes the downloads of one version into dir: its Parquet
@@ -606,7 +198,7 @@ func (hb *historyBuilder) versionFiles(def *dataset.Definition, dir, blob string
 	var sum string
 	cached := ""
 	if hb.cache != "" {
-		cached = filepath.Join(hb.cache, "csv", name, blob+"-"+optionsKey(def)+".csv")
+		cached = filepath.Join(hb.cache, "csv", name, blob+"-"+csvKey(def)+".csv")
 	}
 	if cached != "" {
 		if meta, err := os.ReadFile(cached + ".sha256"); err == nil {
@@ -650,24 +242,29 @@ func (hb *historyBuilder) versionFiles(def *dataset.Definition, dir, blob string
 }
 
 // prune removes the cache entries this build did not use, so the cache
-// holds the diffs of the versions shown and no more.
+// holds the diffs and files of the versions shown and no more.
 func (hb *historyBuilder) prune(in *Input) error {
 	if hb.cache == "" {
 		return nil
 	}
-	for _, sub := range []string{"diffs", "csv"} {
-		for i := range in.Datasets {
-			dir := filepath.Join(hb.cache, sub, in.Datasets[i].Definition.Name)
-			entries, err := os.ReadDir(dir)
-			if err != nil {
-				continue
-			}
-			for _, e := range entries {
-				p := filepath.Join(dir, e.Name())
-				if !hb.used[p] {
-					if err := os.RemoveAll(p); err != nil {
-						return fmt.Errorf("site: prune cache: %w", err)
-					}
+	names := make([]string, len(in.Datasets))
+	for i := range in.Datasets {
+		names[i] = in.Datasets[i].Definition.Name
+	}
+	if err := hb.diffs.Prune(names...); err != nil {
+		return fmt.Errorf("site: %w", err)
+	}
+	for _, name := range names {
+		dir := filepath.Join(hb.cache, "csv", name)
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			continue
+		}
+		for _, e := range entries {
+			p := filepath.Join(dir, e.Name())
+			if !hb.used[p] {
+				if err := os.RemoveAll(p); err != nil {
+					return fmt.Errorf("site: prune cache: %w", err)
 				}
 			}
 		}

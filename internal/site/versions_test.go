@@ -76,7 +76,7 @@ func TestVersions(t *testing.T) {
 			t.Errorf("versions listed (-want +got):\n%s", diff)
 		}
 		// Date, dataset, version, rows, added, removed, changed, revisions, marker changes.
-		if want := []string{"26 April 2026", "Military expenditure by country", "2026-04-26 sample data", "15", "0", "1", "3", "2", "1"}; !cmp.Equal(rows[2], want) {
+		if want := []string{"26 April 2026", "Military expenditure by country", "2026-04-26 sample data", "16", "0", "1", "3", "2", "1"}; !cmp.Equal(rows[2], want) {
 			t.Errorf("row of 2026-04-26 = %q, want %q", rows[2], want)
 		}
 		if !strings.Contains(rows[3][2], "first version") {
@@ -102,7 +102,8 @@ func TestVersions(t *testing.T) {
 		if rev.Length() != 1 {
 			t.Fatalf("%d revised rows, want 1", rev.Length())
 		}
-		if got := cellTexts(doc.Find("#changes-revised + p + div table"))[0]; !cmp.Equal(got, []string{"Germany", "2019", "Current US$", "SIPRI", "48,000 US$ m →changed to 49,012 US$ m"}) {
+		// Grouped by country (the country heads its rows), with the size of the revision.
+		if got := cellTexts(doc.Find("#changes-revised + p + div table"))[0]; !cmp.Equal(got, []string{"Germany1 row", "2019", "Current US$", "SIPRI", "48,000 US$ m →changed to 49,012 US$ m", "+1,012 (+2.1%)"}) {
 			t.Errorf("revised row = %q", got)
 		}
 		if v, _ := rev.Find("del data").Attr("value"); v != "48000.5" {
@@ -115,7 +116,7 @@ func TestVersions(t *testing.T) {
 			t.Errorf("country link = %q, want the page of Germany", href)
 		}
 		marker := cellTexts(doc.Find("#changes-marker + p + div table"))
-		if len(marker) != 1 || marker[0][0] != "Soviet Union" || marker[0][4] != "Missing value: not available →changed to did not exist" {
+		if len(marker) != 1 || marker[0][0] != "Soviet Union1 row" || marker[0][4] != "Missing value: not available →changed to did not exist" {
 			t.Errorf("marker changes = %q", marker)
 		}
 		withdrawn := cellTexts(doc.Find("#changes-withdrawn + p + div table"))
@@ -123,7 +124,7 @@ func TestVersions(t *testing.T) {
 			t.Errorf("withdrawn = %q", withdrawn)
 		}
 		removed := doc.Find("#changes-removed + p + div table tbody tr")
-		if removed.Length() != 1 || removed.Find("a").Length() != 0 || removed.Children().First().Text() != "France" {
+		if removed.Length() != 1 || removed.Find("a").Length() != 0 || removed.Children().First().Text() != "France1 row" {
 			t.Errorf("removed row %q: want France, without a link (it has no page)", removed.Text())
 		}
 		if doc.Find("#changes-added").Length() != 0 {
@@ -160,14 +161,14 @@ func TestVersions(t *testing.T) {
 			t.Errorf("explained (-want +got):\n%s", diff)
 		}
 		added := cellTexts(doc.Find("#changes-added + p + div table"))
-		if len(added) != 1 || !cmp.Equal(added[0], []string{"Germany", "2020", "Share of GDP", "World Bank", "1.4%"}) {
+		if len(added) != 1 || !cmp.Equal(added[0], []string{"Germany1 row", "2020", "Share of GDP", "World Bank", "1.4%"}) {
 			t.Errorf("added rows = %q, want only the World Bank's 2020 share of GDP", added)
 		}
 	})
 
 	t.Run("first version", func(t *testing.T) {
 		doc := parseHTML(t, public, versionsDir+"2026-04-25/index.html")
-		if !strings.Contains(doc.Find("main").Text(), "This is the first published version of the dataset: all 16 rows are new") {
+		if !strings.Contains(doc.Find("main").Text(), "This is the first published version of the dataset: all 17 rows are new") {
 			t.Errorf("first version page does not say it is the first")
 		}
 		if doc.Find("table.changes").Length() != 0 {
@@ -215,16 +216,18 @@ func TestVersions(t *testing.T) {
 	})
 
 	t.Run("changes csv", func(t *testing.T) {
-		want := `change,class,country_iso3,year,measure,source,field,old,new
-changed,revised,DEU,2019,current_usd,sipri,value,48000.5,49012.5
-changed,withdrawn,DEU,2020,current_usd,sipri,value,51000,
-changed,withdrawn,DEU,2020,current_usd,sipri,missing,,not_available
-removed,removed,FRA,2019,current_usd,sipri,country_name,France,
-removed,removed,FRA,2019,current_usd,sipri,value,52000,
-removed,removed,FRA,2019,current_usd,sipri,unit,US$ m,
-removed,removed,FRA,2019,current_usd,sipri,estimate,false,
-removed,removed,FRA,2019,current_usd,sipri,uncertain,false,
-changed,marker,SUN,1992,current_usd,sipri,missing,not_available,did_not_exist
+		want := `change,class,country_iso3,year,measure,source,field,old,new,difference,relative_difference,material
+changed,revised,DEU,2019,current_usd,sipri,value,48000.5,49012.5,1012,0.02108311371756544,false
+changed,withdrawn,DEU,2020,current_usd,sipri,value,51000,,,,
+changed,withdrawn,DEU,2020,current_usd,sipri,missing,,not_available,,,
+removed,removed,FRA,2019,current_usd,sipri,country_name,France,,,,
+removed,removed,FRA,2019,current_usd,sipri,aggregate,false,,,,
+removed,removed,FRA,2019,current_usd,sipri,value,52000,,,,
+removed,removed,FRA,2019,current_usd,sipri,unit,US$ m,,,,
+removed,removed,FRA,2019,current_usd,sipri,source_unit,US$ m,,,,
+removed,removed,FRA,2019,current_usd,sipri,estimate,false,,,,
+removed,removed,FRA,2019,current_usd,sipri,uncertain,false,,,,
+changed,marker,SUN,1992,current_usd,sipri,missing,not_available,did_not_exist,,,
 `
 		if got := readFile(t, public, versionsDir+"2026-04-26/changes.csv"); got != want {
 			t.Errorf("changes.csv (-want +got):\n%s", cmp.Diff(want, got))
@@ -235,8 +238,8 @@ changed,marker,SUN,1992,current_usd,sipri,missing,not_available,did_not_exist
 		deu := parseHTML(t, public, "countries/deu/index.html")
 		rows := cellTexts(deu.Find("#revisions ~ div table.changes"))
 		want := [][]string{
-			{"2026-04-28Revised", "2019", "Share of GDP", "SIPRI", "1.3% →changed to 1.34%"},
-			{"2026-04-26Revised", "2019", "Current US$", "SIPRI", "48,000 US$ m →changed to 49,012 US$ m"},
+			{"2026-04-28Revised", "2019", "Share of GDP", "SIPRI", "1.3% →changed to 1.34%+0.04 pp (+3.1%)"},
+			{"2026-04-26Revised", "2019", "Current US$", "SIPRI", "48,000 US$ m →changed to 49,012 US$ m+1,012 (+2.1%)"},
 			{"2026-04-26Withdrawn", "2020", "Current US$", "SIPRI", "51,000 US$ m →changed to not available"},
 		}
 		if diff := cmp.Diff(want, rows); diff != "" {

@@ -1,6 +1,8 @@
 package diff
 
 import (
+	"cmp"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -10,17 +12,32 @@ import (
 // 2022 prices when a source moves its base year. Its rows are one change of
 // measure, not thousands of unexplained additions and removals.
 type SeriesChange struct {
-	From, To         string
-	OldRows, NewRows int
+	From    string `json:"from"`
+	To      string `json:"to"`
+	OldRows int    `json:"old_rows"`
+	NewRows int    `json:"new_rows"`
 }
 
-// Analysis explains a summary: periods and series that came or went.
+// UnitRows is a change of one series' unit in one source's rows: a series
+// replaced, its figures the same figures in the new unit (SIPRI's shares
+// of GDP moving from fractions to percent).
+type UnitRows struct {
+	UnitChange
+	Rows int `json:"rows"`
+}
+
+// Analysis explains a summary: periods and series that came or went, and
+// series whose unit changed.
 type Analysis struct {
-	AddedPeriods, RemovedPeriods []string
+	AddedPeriods   []string `json:"added_periods,omitempty"`
+	RemovedPeriods []string `json:"removed_periods,omitempty"`
 	// SeriesChanges pairs removed and added series of the same stem;
 	// AddedSeries and RemovedSeries are the others.
-	SeriesChanges              []SeriesChange
-	AddedSeries, RemovedSeries []string
+	SeriesChanges []SeriesChange `json:"series_changes,omitempty"`
+	AddedSeries   []string       `json:"added_series,omitempty"`
+	RemovedSeries []string       `json:"removed_series,omitempty"`
+	// UnitChanges lists the series whose unit changed, by source.
+	UnitChanges []UnitRows `json:"unit_changes,omitempty"`
 }
 
 // Analyze explains s. The result is empty where the options named no
@@ -49,6 +66,12 @@ func Analyze(s *Summary) Analysis {
 			a.RemovedSeries = append(a.RemovedSeries, x)
 		}
 	}
+	for u, n := range s.UnitChanges {
+		a.UnitChanges = append(a.UnitChanges, UnitRows{UnitChange: u, Rows: n})
+	}
+	slices.SortFunc(a.UnitChanges, func(x, y UnitRows) int {
+		return cmp.Or(cmp.Compare(x.Source, y.Source), cmp.Compare(x.Series, y.Series), cmp.Compare(x.From, y.From), cmp.Compare(x.To, y.To))
+	})
 	return a
 }
 

@@ -2,13 +2,26 @@
 // are read in primary-key order, a batch at a time, and merged like two
 // sorted lists, so memory stays bounded by the batch size rather than the
 // dataset's size. The CLI, the commit messages, the descriptors and the
-// site all use it.
+// site all use it, and Grouper sorts a comparison into what people read,
+// for publish diff and the site's version pages alike.
+//
+// Two numbers are the same figure when dataset.SameNumber says so (equal
+// at 15 significant digits, or one apart in the 15th): a difference below
+// the publishers' precision is no change at all. A row whose unit changed
+// (SIPRI's shares from fractions to percent) belongs to a series replaced,
+// like the constant-dollar series at a new base year, not to thousands of
+// revisions.
 package diff
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
+	"math"
+	"math/big"
+	"strconv"
+	"strings"
 
 	"github.com/defence-transparency/publish/internal/dataset"
 )
@@ -47,6 +60,12 @@ const (
 	ClassWithdrawn Class = "withdrawn" // a figure that was given is now missing
 	ClassMarker    Class = "marker"    // still missing, for another stated reason (xxx to . .)
 	ClassOther     Class = "other"     // flags, notes or other fields changed, not the figure
+	// ClassReplaced is a row of a series replaced: its unit changed, so
+	// its figure is the same figure in another unit, or, for an added or
+	// removed row, its series gave way to another of the same stem (the
+	// constant-dollar series at a new base year). Compare gives changed
+	// rows this class; Grouper gives it to added and removed rows.
+	ClassReplaced Class = "replaced"
 )
 
 // FieldChange is one field of a changed row.
@@ -64,6 +83,121 @@ type Change struct {
 	Old, New dataset.Row
 	// Fields lists the changed non-key fields of a Changed row.
 	Fields []FieldChange
+	// Size is how much a revised figure moved; nil for other classes
+	// and where the dataset's revision is not one number.
+	Size *Size
+}
+
+// Size is how much a revised figure moved.
+type Size struct {
+	Old float64 `json:"old"`
+	New float64 `json:"new"`
+	// Abs is New - Old, in the figure's unit, computed on the published
+	// digits (1.2 - 1.1 is 0.1, not 0.09999999999999987).
+	Abs float64 `json:"abs"`
+	// Rel is Abs / |Old|: 0.05 is 5%. It is ±Inf when Old is 0.
+	Rel float64 `json:"rel"`
+	// Points is set when the figure is a percentage, so that Abs is in
+	// percentage points and materiality is judged on it.
+	Points bool `json:"points,omitempty"`
+	// Material says whether the revision is large enough to lead the
+	// list: at least MaterialPoints percentage points for a percentage,
+	// else at least MaterialRelative of the old figure.
+	Material bool `json:"material,omitempty"`
+}
+
+// Materiality thresholds. A revision of a percentage (a share of GDP) by a
+// tenth of a percentage point, or of any other figure by 5%, is one a
+// reader should see first; smaller ones follow, and all are in the CSV.
+const (
+	MaterialPoints   = 0.1
+	MaterialRelative = 0.05
+)
+
+var (
+	materialPoints   = big.NewRat(1, 10)
+	materialRelative = big.NewRat(1, 20)
+)
+
+// decimalRat returns the number the shortest decimal text of v writes,
+// exactly.
+func decimalRat(v float64) *big.Rat {
+	r, _ := new(big.Rat).SetString(strconv.FormatFloat(v, 'g', -1, 64))
+	return r
+}
+
+// newSize measures a revision from before to after; unit is the row's unit.
+func newSize(before, after float64, unit string) *Size {
+	o, n := decimalRat(before), decimalRat(after)
+	abs := new(big.Rat).Sub(n, o)
+	sz := &Size{Old: before, New: after, Points: unit == dataset.UnitPercent}
+	sz.Abs, _ = abs.Float64()
+	absAbs, oldAbs := new(big.Rat).Abs(abs), new(big.Rat).Abs(o)
+	switch {
+	case o.Sign() != 0:
+		sz.Rel, _ = new(big.Rat).Quo(abs, oldAbs).Float64()
+	case abs.Sign() > 0:
+		sz.Rel = math.Inf(1)
+	case abs.Sign() < 0:
+		sz.Rel = math.Inf(-1)
+	}
+	if sz.Points {
+		sz.Material = absAbs.Cmp(materialPoints) >= 0
+	} else {
+		// |abs| / |old| >= 5%, without dividing by a zero old figure.
+		sz.Material = o.Sign() == 0 || absAbs.Cmp(new(big.Rat).Mul(oldAbs, materialRelative)) >= 0
+	}
+	return sz
+}
+
+// AbsText returns New - Old as decimal text, exact on the published
+// digits: "0.1", "-2459.8".
+func (s *Size) AbsText() string {
+	o, n := decimalRat(s.Old), decimalRat(s.New)
+	return trimDecimal(new(big.Rat).Sub(n, o).FloatString(max(decimals(s.Old), decimals(s.New))))
+}
+
+// decimals returns the number of digits after the point in the shortest
+// decimal text of v.
+func decimals(v float64) int {
+	t := strconv.FormatFloat(v, 'f', -1, 64)
+	if i := strings.IndexByte(t, '.'); i >= 0 {
+		return len(t) - i - 1
+	}
+	return 0
+}
+
+func trimDecimal(t string) string {
+	if strings.Contains(t, ".") {
+		t = strings.TrimRight(strings.TrimRight(t, "0"), ".")
+	}
+	if t == "-0" {
+		return "0"
+	}
+	return t
+}
+
+// Rank orders two revisions by size: material ones first, then by the
+// relative size, then by the absolute size, larger first. It returns a
+// negative number when a comes first.
+func Rank(a, b *Size) int {
+	switch {
+	case a == nil && b == nil:
+		return 0
+	case a == nil:
+		return 1
+	case b == nil:
+		return -1
+	case a.Material != b.Material:
+		if a.Material {
+			return -1
+		}
+		return 1
+	}
+	if c := cmp.Compare(math.Abs(b.Rel), math.Abs(a.Rel)); c != 0 {
+		return c
+	}
+	return cmp.Compare(math.Abs(b.Abs), math.Abs(a.Abs))
 }
 
 // Row returns the row as it stands in the newer version, or the removed row.
@@ -75,7 +209,8 @@ func (c *Change) Row() dataset.Row {
 }
 
 // Revision reports whether the change altered an already published figure:
-// revised, filled or withdrawn.
+// revised, filled or withdrawn. A figure converted to another unit is not
+// revised (ClassReplaced).
 func (c *Change) Revision() bool {
 	return c.Class == ClassRevised || c.Class == ClassFilled || c.Class == ClassWithdrawn
 }
@@ -87,6 +222,12 @@ type Counts struct {
 	Changed   int `json:"changed"`
 	Revisions int `json:"revisions"` // changed rows whose figure changed (revised, filled, withdrawn)
 	Markers   int `json:"markers"`   // changed rows whose missing-value marker changed
+	// Replaced counts the changed rows whose unit changed: a series
+	// replaced, not revised.
+	Replaced int `json:"replaced,omitempty"`
+	// Material counts the revised rows whose figure moved by at least
+	// the materiality thresholds.
+	Material int `json:"material,omitempty"`
 }
 
 // Total returns the number of rows that differ.
@@ -106,6 +247,12 @@ func (c *Counts) count(ch *Change) {
 		if ch.Class == ClassMarker {
 			c.Markers++
 		}
+		if ch.Class == ClassReplaced {
+			c.Replaced++
+		}
+		if ch.Size != nil && ch.Size.Material {
+			c.Material++
+		}
 	}
 }
 
@@ -120,6 +267,20 @@ type Summary struct {
 	// Keys are the values as text.
 	OldPeriods, NewPeriods map[string]int
 	OldSeries, NewSeries   map[string]int
+	// UnitChanges counts the changed rows whose unit changed, by source,
+	// series and the two units, when Options name a unit field.
+	UnitChanges map[UnitChange]int
+	// SameNumbers counts the rows whose figures differ only below the
+	// publishers' precision (dataset.SameNumber): not changes.
+	SameNumbers int
+}
+
+// UnitChange is a change of a series' unit in one source's rows.
+type UnitChange struct {
+	Source string `json:"source,omitempty"`
+	Series string `json:"series"`
+	From   string `json:"from"`
+	To     string `json:"to"`
 }
 
 // Options say what a change means; a dataset.Definition gives them.
@@ -130,12 +291,23 @@ type Options struct {
 	// MarkerField holds the missing-value marker, PeriodField the period
 	// and SeriesField the series; each may be empty.
 	MarkerField, PeriodField, SeriesField string
+	// UnitField holds each row's unit: a changed row whose unit changed
+	// is ClassReplaced, and a revision of a figure in percent is judged
+	// in percentage points. May be empty.
+	UnitField string
+	// CountryField holds the country of a row, by which Grouper groups
+	// the rows. May be empty.
+	CountryField string
 }
 
 // OptionsFor returns the options a dataset definition implies.
 func OptionsFor(def *dataset.Definition) Options {
-	return Options{RevisionFields: def.RevisionFields, MarkerField: def.MarkerField,
-		PeriodField: def.PeriodField, SeriesField: def.SeriesField}
+	o := Options{RevisionFields: def.RevisionFields, MarkerField: def.MarkerField,
+		PeriodField: def.PeriodField, SeriesField: def.SeriesField, UnitField: def.UnitField}
+	if def.Schema.Index(dataset.CountryField) >= 0 {
+		o.CountryField = dataset.CountryField
+	}
+	return o
 }
 
 // Batches yields a version's rows in primary-key order, one table at a time.
@@ -199,6 +371,8 @@ type comparer struct {
 	marker   int
 	period   int
 	series   int
+	unit     int
+	value    int // the one revision field, when it is a number; -1 otherwise
 	source   int
 	sum      *Summary
 }
@@ -235,6 +409,16 @@ func newComparer(s *dataset.Schema, opts Options) (*comparer, error) {
 	}
 	if c.series, err = index(opts.SeriesField, "series"); err != nil {
 		return nil, err
+	}
+	if c.unit, err = index(opts.UnitField, "unit"); err != nil {
+		return nil, err
+	}
+	if _, err = index(opts.CountryField, "country"); err != nil {
+		return nil, err
+	}
+	c.value = -1
+	if len(opts.RevisionFields) == 1 && s.Fields[s.Index(opts.RevisionFields[0])].Type == dataset.Number {
+		c.value = s.Index(opts.RevisionFields[0])
 	}
 	return c, nil
 }
@@ -302,19 +486,32 @@ func (k *counter) text() map[string]int {
 	return out
 }
 
-func (c *comparer) classify(old *dataset.Table, i int, cur *dataset.Table, j int) (Class, []FieldChange) {
-	var fields []FieldChange
-	revised, marker := false, false
+// classify says what the change of a row means, lists its changed fields
+// and, for a revised number, measures it. Numbers equal at the publishers'
+// precision (dataset.SameNumber) are not changed; when they were the only
+// difference, classify returns "" and same is set.
+func (c *comparer) classify(old *dataset.Table, i int, cur *dataset.Table, j int) (class Class, fields []FieldChange, size *Size, same bool) {
+	revised, marker, unit := false, false, false
 	for col, f := range c.s.Fields {
 		if c.isKey[col] || dataset.CompareField(old, i, cur, j, col) == 0 {
+			continue
+		}
+		if f.Type == dataset.Number && !old.IsNull(i, col) && !cur.IsNull(j, col) &&
+			dataset.SameNumber(old.Columns[col].Numbers[i], cur.Columns[col].Numbers[j]) {
+			same = true
 			continue
 		}
 		fields = append(fields, FieldChange{Field: f.Name, Old: old.Value(i, col), New: cur.Value(j, col)})
 		revised = revised || c.revision[col]
 		marker = marker || col == c.marker
+		unit = unit || col == c.unit
 	}
 	if len(fields) == 0 {
-		return "", nil
+		return "", nil, nil, same
+	}
+	if unit {
+		// The same figure in another unit: the series was replaced.
+		return ClassReplaced, fields, nil, false
 	}
 	if revised {
 		oldNull, newNull := true, true
@@ -326,17 +523,23 @@ func (c *comparer) classify(old *dataset.Table, i int, cur *dataset.Table, j int
 		}
 		switch {
 		case oldNull && !newNull:
-			return ClassFilled, fields
+			return ClassFilled, fields, nil, false
 		case !oldNull && newNull:
-			return ClassWithdrawn, fields
-		default:
-			return ClassRevised, fields
+			return ClassWithdrawn, fields, nil, false
 		}
+		if c.value >= 0 {
+			u := ""
+			if c.unit >= 0 && !cur.IsNull(j, c.unit) {
+				u = cur.Columns[c.unit].Strings[j]
+			}
+			size = newSize(old.Columns[c.value].Numbers[i], cur.Columns[c.value].Numbers[j], u)
+		}
+		return ClassRevised, fields, size, false
 	}
 	if marker {
-		return ClassMarker, fields
+		return ClassMarker, fields, nil, false
 	}
-	return ClassOther, fields
+	return ClassOther, fields, nil, false
 }
 
 func (c *comparer) bySource(t *dataset.Table, i int) *Counts {
@@ -432,8 +635,15 @@ func Compare(s *dataset.Schema, old, new Batches, opts Options, fn func(*Change)
 				return nil, err
 			}
 		default:
-			if class, fields := c.classify(a.t, a.i, b.t, b.i); class != "" {
-				ch := &Change{Kind: Changed, Class: class, Fields: fields}
+			class, fields, size, same := c.classify(a.t, a.i, b.t, b.i)
+			if class == "" && same {
+				c.sum.SameNumbers++
+			}
+			if class == ClassReplaced {
+				c.unitChange(a.t, a.i, b.t, b.i)
+			}
+			if class != "" {
+				ch := &Change{Kind: Changed, Class: class, Fields: fields, Size: size}
 				if fn != nil {
 					ch.Old, ch.New = a.t.Row(a.i), b.t.Row(b.i)
 				}
@@ -459,6 +669,21 @@ func Compare(s *dataset.Schema, old, new Batches, opts Options, fn func(*Change)
 		c.sum.OldSeries, c.sum.NewSeries = oldSeries.text(), newSeries.text()
 	}
 	return c.sum, nil
+}
+
+// unitChange counts a row whose unit changed.
+func (c *comparer) unitChange(old *dataset.Table, i int, cur *dataset.Table, j int) {
+	text := func(t *dataset.Table, k, col int) string {
+		if col < 0 || t.IsNull(k, col) {
+			return ""
+		}
+		return t.Text(k, col)
+	}
+	if c.sum.UnitChanges == nil {
+		c.sum.UnitChanges = map[UnitChange]int{}
+	}
+	c.sum.UnitChanges[UnitChange{Source: text(cur, j, c.source), Series: text(cur, j, c.series),
+		From: text(old, i, c.unit), To: text(cur, j, c.unit)}]++
 }
 
 // checkOrder fails when the cursor's current row does not come strictly

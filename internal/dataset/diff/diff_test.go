@@ -1,6 +1,7 @@
 package diff
 
 import (
+	"math"
 	"strings"
 	"testing"
 
@@ -11,7 +12,7 @@ import (
 
 func exp(country string, year int, source string, value float64, missing string) dataset.Expenditure {
 	return dataset.Expenditure{Country: country, CountryName: country, Year: year, Measure: dataset.MeasureCurrentUSD,
-		Source: source, Value: value, HasValue: missing == "", Missing: missing, Unit: "US$ m"}
+		Source: source, Value: value, HasValue: missing == "", Missing: missing, Unit: "US$ m", SourceUnit: "US$ m"}
 }
 
 func sorted(recs ...dataset.Expenditure) *dataset.Table {
@@ -38,13 +39,13 @@ func TestCompare(t *testing.T) {
 	sum, err := Compare(dataset.ExpenditureSchema, Tables(old), Tables(newer), OptionsFor(dataset.MilitaryExpenditure),
 		func(c *Change) error {
 			r := c.Row()
-			kinds = append(kinds, string(c.Class)+" "+r[0].Str+" "+dataset.FormatValue(dataset.Integer, r[2]))
+			kinds = append(kinds, string(c.Class)+" "+r[0].Str+" "+dataset.FormatValue(dataset.Integer, r[dataset.ExpenditureSchema.Index("year")]))
 			return nil
 		})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Counts{Added: 1, Removed: 1, Changed: 2, Revisions: 1, Markers: 1}
+	want := Counts{Added: 1, Removed: 1, Changed: 2, Revisions: 1, Markers: 1, Material: 1} // 11 -> 12 is 9%
 	if sum.Counts != want {
 		t.Errorf("Compare counts = %+v, want %+v", sum.Counts, want)
 	}
@@ -104,6 +105,7 @@ func TestClasses(t *testing.T) {
 		want Class
 	}{
 		{"value revised", func(e *dataset.Expenditure) { e.Value = 11 }, ClassRevised},
+		{"unit changed", func(e *dataset.Expenditure) { e.Value, e.Unit = 10000, "US$" }, ClassReplaced},
 		{"value withdrawn", func(e *dataset.Expenditure) { e.HasValue, e.Value, e.Missing = false, 0, dataset.MissingNotAvailable }, ClassWithdrawn},
 		{"became an estimate", func(e *dataset.Expenditure) { e.Estimate = true }, ClassOther},
 		{"note added", func(e *dataset.Expenditure) { e.Notes = "§" }, ClassOther},
@@ -170,14 +172,100 @@ func TestCSVWriter(t *testing.T) {
 	if err := cw.Flush(); err != nil {
 		t.Fatal(err)
 	}
-	want := "change,class,country_iso3,year,measure,source,field,old,new\n" +
-		"changed,revised,DEU,2021,current_usd,sipri,value,11,12\n" +
-		"removed,removed,UKR,2020,current_usd,worldbank,country_name,UKR,\n" +
-		"removed,removed,UKR,2020,current_usd,worldbank,value,3.5,\n" +
-		"removed,removed,UKR,2020,current_usd,worldbank,unit,US$ m,\n" +
-		"removed,removed,UKR,2020,current_usd,worldbank,estimate,false,\n" +
-		"removed,removed,UKR,2020,current_usd,worldbank,uncertain,false,\n"
+	want := "change,class,country_iso3,year,measure,source,field,old,new,difference,relative_difference,material\n" +
+		"changed,revised,DEU,2021,current_usd,sipri,value,11,12,1,0.09090909090909091,true\n" +
+		"removed,removed,UKR,2020,current_usd,worldbank,country_name,UKR,,,,\n" +
+		"removed,removed,UKR,2020,current_usd,worldbank,aggregate,false,,,,\n" +
+		"removed,removed,UKR,2020,current_usd,worldbank,value,3.5,,,,\n" +
+		"removed,removed,UKR,2020,current_usd,worldbank,unit,US$ m,,,,\n" +
+		"removed,removed,UKR,2020,current_usd,worldbank,source_unit,US$ m,,,,\n" +
+		"removed,removed,UKR,2020,current_usd,worldbank,estimate,false,,,,\n" +
+		"removed,removed,UKR,2020,current_usd,worldbank,uncertain,false,,,,\n"
 	if b.String() != want {
 		t.Errorf("CSV:\n%s\nwant:\n%s", b.String(), want)
+	}
+}
+
+// Figures equal at the publishers' precision are no change; one that moved
+// by more is a revision.
+func TestCompareSameNumber(t *testing.T) {
+	share := func(country string, year int, v float64) dataset.Expenditure {
+		e := exp(country, year, "worldbank", v, "")
+		e.Measure, e.Unit, e.SourceUnit = dataset.MeasureShareOfGDP, dataset.UnitPercent, dataset.UnitPercent
+		return e
+	}
+	old := sorted(share("COL", 2014, 3.10825884811045), share("NIC", 2007, 0.531726214714916), share("USA", 2019, 3.42708018052996))
+	cur := sorted(share("COL", 2014, 3.10825884811044), share("NIC", 2007, 0.53172621458102), share("USA", 2019, 3.40921408383721))
+	var got []string
+	sum, err := Compare(dataset.ExpenditureSchema, Tables(old), Tables(cur), OptionsFor(dataset.MilitaryExpenditure),
+		func(c *Change) error { got = append(got, c.Row()[0].Str+" "+string(c.Class)); return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"NIC revised", "USA revised"}, got); diff != "" {
+		t.Errorf("changes (-want +got):\n%s", diff)
+	}
+	if sum.Revisions != 2 || sum.SameNumbers != 1 || sum.Material != 0 {
+		t.Errorf("summary: %d revisions, %d same numbers, %d material; want 2, 1, 0", sum.Revisions, sum.SameNumbers, sum.Material)
+	}
+}
+
+// A unit change is a series replaced, counted by source, series and units,
+// never a revision.
+func TestCompareUnitChange(t *testing.T) {
+	var old, cur []dataset.Expenditure
+	for _, c := range []string{"AFG", "DEU", "FRA"} {
+		o := exp(c, 2020, "sipri", 0.0194, "")
+		o.Measure, o.Unit, o.SourceUnit = dataset.MeasureShareOfGDP, dataset.UnitFraction, dataset.UnitFraction
+		n := o
+		n.Unit = dataset.UnitPercent
+		if err := n.SetValue(0.0194, dataset.UnitFraction); err != nil {
+			t.Fatal(err)
+		}
+		w := exp(c, 2020, "worldbank", 1.89, "")
+		w.Measure, w.Unit, w.SourceUnit = dataset.MeasureShareOfGDP, dataset.UnitPercent, dataset.UnitPercent
+		old, cur = append(old, o, w), append(cur, n, w)
+	}
+	sum, err := Compare(dataset.ExpenditureSchema, Tables(sorted(old...)), Tables(sorted(cur...)), OptionsFor(dataset.MilitaryExpenditure), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Changed != 3 || sum.Replaced != 3 || sum.Revisions != 0 {
+		t.Errorf("counts = %+v; want 3 changed, all replaced, no revision", sum.Counts)
+	}
+	want := []UnitRows{{UnitChange{Source: "sipri", Series: "share_of_gdp", From: "fraction", To: "percent"}, 3}}
+	if diff := cmp.Diff(want, Analyze(sum).UnitChanges); diff != "" {
+		t.Errorf("unit changes (-want +got):\n%s", diff)
+	}
+}
+
+func TestSize(t *testing.T) {
+	tests := []struct {
+		old, new float64
+		unit     string
+		abs      string
+		rel      float64
+		material bool
+	}{
+		{1.1, 1.2, dataset.UnitPercent, "0.1", 0.1 / 1.1, true}, // a tenth of a point, on the published digits
+		{3.42708018052996, 3.40921408383721, dataset.UnitPercent, "-0.01786609669275", -0.01786609669275 / 3.42708018052996, false},
+		{0.2, 0.25, dataset.UnitPercent, "0.05", 0.25, false}, // 25% of a small share, but 0.05 points
+		{100, 105, dataset.UnitMillionUSD, "5", 0.05, true},
+		{100, 104.9, dataset.UnitMillionUSD, "4.9", 0.049, false},
+		{2000, 1000, dataset.UnitMillionUSD, "-1000", -0.5, true},
+		{0, 3, dataset.UnitMillionUSD, "3", math.Inf(1), true},
+	}
+	for _, tt := range tests {
+		sz := newSize(tt.old, tt.new, tt.unit)
+		if sz.AbsText() != tt.abs || math.Abs(sz.Rel-tt.rel) > 1e-12 && !(math.IsInf(tt.rel, 0) && sz.Rel == tt.rel) || sz.Material != tt.material {
+			t.Errorf("newSize(%v, %v, %q) = %s, %v, material %v; want %s, %v, %v", tt.old, tt.new, tt.unit, sz.AbsText(), sz.Rel, sz.Material, tt.abs, tt.rel, tt.material)
+		}
+	}
+	big, small := newSize(100, 200, ""), newSize(100, 101, "")
+	if Rank(big, small) >= 0 || Rank(small, big) <= 0 || Rank(small, small) != 0 {
+		t.Errorf("Rank does not put the larger revision first")
+	}
+	if Rank(newSize(1, 1.2, dataset.UnitPercent), newSize(1, 1.04, "")) >= 0 {
+		t.Errorf("Rank does not put the material revision first")
 	}
 }

@@ -108,7 +108,7 @@ func Load(repo *dataset.Repo, def *dataset.Definition) (*History, error) {
 			return nil, err
 		}
 		v.Changes = dataset.VersionChanges{Added: sum.Added, Removed: sum.Removed, Changed: sum.Changed,
-			Revisions: sum.Revisions, Markers: sum.Markers}
+			Revisions: sum.Revisions, Markers: sum.Markers, Replaced: sum.Replaced, Material: sum.Material}
 		if prev != nil {
 			v.Changes.Previous = prev.Version
 		}

@@ -14,7 +14,7 @@ import (
 
 func rec(country string, year int, value float64) dataset.Expenditure {
 	return dataset.Expenditure{Country: country, CountryName: country, Year: year, Measure: dataset.MeasureCurrentUSD,
-		Source: "sipri", Value: value, HasValue: true, Unit: "US$ m"}
+		Source: "sipri", Value: value, HasValue: true, Unit: "US$ m", SourceUnit: "US$ m"}
 }
 
 // publish writes one version of military-expenditure into the repository
@@ -73,7 +73,7 @@ func TestHistory(t *testing.T) {
 	got := []dataset.VersionChanges{h.Versions[0].Changes, h.Versions[1].Changes, h.Versions[2].Changes}
 	want := []dataset.VersionChanges{
 		{Added: 99}, // as recorded
-		{Previous: "2026-11-01", Added: 1, Changed: 1, Revisions: 1},
+		{Previous: "2026-11-01", Added: 1, Changed: 1, Revisions: 1, Material: 1}, // 1 -> 1.5
 		{Added: 2},
 	}
 	for i := range want {
