@@ -19,7 +19,7 @@ const DescriptorFile = "datapackage.json"
 // specification has no name for start with x_, as it allows; sample is the
 // exception, kept short because the site and the pipeline key on it.
 type Descriptor struct {
-	Profile     string      `json:"profile"` // "tabular-data-package"
+	Profile     string      `json:"profile,omitempty"` // TabularDataPackage
 	Name        string      `json:"name"`
 	Title       string      `json:"title"`
 	Description string      `json:"description"`
@@ -54,8 +54,14 @@ type VersionChanges struct {
 	Material int `json:"material,omitempty"`
 }
 
-// TabularDataPackage is the profile of every descriptor this package writes.
-const TabularDataPackage = "tabular-data-package"
+// Profiles of the Frictionless specifications that the descriptors follow:
+// every descriptor this package writes is a Tabular Data Package, and each
+// of its resources a Tabular Data Resource. Both are checked against the
+// official JSON Schemas in the tests (testdata/frictionless).
+const (
+	TabularDataPackage  = "tabular-data-package"
+	TabularDataResource = "tabular-data-resource"
+)
 
 // License is a licence of the data package, as the specification describes
 // one: a name (an Open Definition identifier such as "CC-BY-4.0"), a path
@@ -81,8 +87,10 @@ type SourceRef struct {
 	Updated     string `json:"x_updated,omitempty"` // RFC 3339 time of the source's data last used
 }
 
-// Resource is one file of the data package.
+// Resource is one file of the data package: a Tabular Data Resource, as
+// the tabular-data-package profile requires of every resource.
 type Resource struct {
+	Profile   string      `json:"profile,omitempty"` // TabularDataResource
 	Name      string      `json:"name"`
 	Path      string      `json:"path"`
 	Format    string      `json:"format"`             // "parquet" or "csv"
@@ -229,13 +237,14 @@ func topLevelBranches(p string) []string {
 // of rows it holds.
 func NewResource(name, path, format string, content []byte, rows int, s *Schema) Resource {
 	r := Resource{
-		Name:   name,
-		Path:   path,
-		Format: format,
-		Bytes:  int64(len(content)),
-		Hash:   ContentHash(content),
-		Rows:   rows,
-		Schema: TableSchemaOf(s),
+		Profile: TabularDataResource,
+		Name:    name,
+		Path:    path,
+		Format:  format,
+		Bytes:   int64(len(content)),
+		Hash:    ContentHash(content),
+		Rows:    rows,
+		Schema:  TableSchemaOf(s),
 	}
 	switch format {
 	case "parquet":

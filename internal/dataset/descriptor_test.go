@@ -152,7 +152,7 @@ func TestDescriptorSpecNames(t *testing.T) {
 		t.Errorf("source properties differ (-want +got):\n%s", diff)
 	}
 	res := d.Resources[0]
-	if diff := cmp.Diff([]string{"bytes", "format", "hash", "mediatype", "name", "path", "schema", "x_rows"}, keys(res)); diff != "" {
+	if diff := cmp.Diff([]string{"bytes", "format", "hash", "mediatype", "name", "path", "profile", "schema", "x_rows"}, keys(res)); diff != "" {
 		t.Errorf("resource properties differ (-want +got):\n%s", diff)
 	}
 	if res["mediatype"] != "application/vnd.apache.parquet" || res["format"] != "parquet" {
@@ -260,9 +260,9 @@ func TestNewResource(t *testing.T) {
 		format string
 		want   Resource
 	}{
-		{"parquet", Resource{Name: "x", Path: "x.parquet", Format: "parquet", MediaType: ParquetMediaType, Bytes: 3,
+		{"parquet", Resource{Profile: TabularDataResource, Name: "x", Path: "x.parquet", Format: "parquet", MediaType: ParquetMediaType, Bytes: 3,
 			Hash: "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", Rows: 2, Schema: TableSchemaOf(allTypes)}},
-		{"csv", Resource{Name: "x", Path: "x.csv", Format: "csv", MediaType: CSVMediaType, Encoding: "utf-8", Bytes: 3,
+		{"csv", Resource{Profile: TabularDataResource, Name: "x", Path: "x.csv", Format: "csv", MediaType: CSVMediaType, Encoding: "utf-8", Bytes: 3,
 			Hash: "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", Rows: 2, Schema: TableSchemaOf(allTypes)}},
 	}
 	for _, tt := range tests {

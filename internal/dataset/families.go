@@ -1,6 +1,9 @@
 package dataset
 
-import "regexp"
+import (
+	"regexp"
+	"strings"
+)
 
 // Fields several datasets share.
 var (
@@ -49,6 +52,24 @@ const (
 	InstrumentUNROCA = "unroca"   // UN Register of Conventional Arms
 )
 
+// MultiplierPlaces returns the places by which the UN Milex form's unit of
+// measure moves the decimal point of a reported figure: 3 for Thousand, 6
+// for Million, 9 for Billion, 0 for No Multiplier or none. It reports false
+// for any other unit.
+func MultiplierPlaces(unit string) (int, bool) {
+	switch strings.ToLower(strings.Join(strings.Fields(unit), " ")) {
+	case "", "no multiplier":
+		return 0, true
+	case "thousand":
+		return 3, true
+	case "million":
+		return 6, true
+	case "billion":
+		return 9, true
+	}
+	return 0, false
+}
+
 // CBMSchema is the schema of the cbm-reports dataset.
 var CBMSchema = &Schema{
 	PrimaryKey: []string{"country_iso3", "instrument", "year"},
@@ -69,9 +90,12 @@ var CBMSchema = &Schema{
 		{Name: "currency", Title: "Currency", Type: String, Dictionary: true,
 			Description: "UN Milex: the national currency of the reported figures."},
 		{Name: "unit_of_measure", Title: "Unit of measure", Type: String, Dictionary: true,
-			Description: "UN Milex: the multiplier of the reported figures as the form states it (Thousand, Million, Billion, No Multiplier)."},
-		{Name: "total", Title: "Total reported", Type: Number, Unit: "currency × unit_of_measure", Min: Range(0),
-			Description: "UN Milex: total military expenditure as reported, in the currency and unit of measure of the row."},
+			Description: "UN Milex: the multiplier of the reported figures as the form states it (Thousand, Million, Billion, No Multiplier). " +
+				"The figure as reported is total with its decimal point moved back: total / 1,000 for Thousand, / 1,000,000 for Million, / 1,000,000,000 for Billion."},
+		{Name: "total", Title: "Total reported", Type: Number, Unit: "whole units of currency", Min: Range(0),
+			Description: "UN Milex: total military expenditure as reported, in whole units of the row's currency, whatever multiplier the " +
+				"state reported in (see unit_of_measure): the reported digits with the decimal point moved, so that totals reported in " +
+				"thousands and in millions read alike. A total reported with a multiplier the form does not offer is left out."},
 		linkField(false, "the report or the state's page"),
 		sourceField(),
 	},

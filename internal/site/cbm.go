@@ -573,16 +573,17 @@ func (x *cbmIndex) countrySections(code string, names *sourceNames, urls siteURL
 	return out
 }
 
-// cbmTotal writes a reported total in words: "EUR 70,105.6 million".
+// cbmTotal writes a reported total in words: "EUR 70,105.6 million". The
+// dataset holds every total in whole units of its currency, whatever
+// multiplier the state reported in; from a million up it reads in millions,
+// the decimal point moved on the published digits.
 func cbmTotal(r *cbmRecord) string {
 	s := groupDigits(exact(r.Total))
+	if r.Total >= 1e6 {
+		s = groupDigits(exact(dataset.ShiftDecimal(r.Total, -6))) + " million"
+	}
 	if r.Currency != "" {
 		s = r.Currency + " " + s
-	}
-	switch m := strings.ToLower(strings.TrimSpace(r.Multiplier)); m {
-	case "", "no multiplier":
-	default:
-		s += " " + m
 	}
 	if r.Currency == "" {
 		s += " (currency not stated)"

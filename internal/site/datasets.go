@@ -188,6 +188,7 @@ func writeDownloads(dir string, d *Dataset, t *dataset.Table) ([]downloadItem, e
 				continue
 			}
 			r := dataset.Resource{
+				Profile:   dataset.TabularDataResource,
 				Name:      name + "-" + strings.ReplaceAll(strings.TrimPrefix(it.File, name+"."), ".", "-"),
 				Path:      it.File,
 				Format:    it.Format,

@@ -55,8 +55,10 @@ func fixtureCBM() []cbmFixture {
 		return cbmFixture{country: code, name: name, instrument: dataset.InstrumentUNROCA, year: year, kind: kind,
 			link: "https://www.unroca.org/" + code + "/report/" + strconv.Itoa(year) + "/", source: "unroca"}
 	}
-	full := func(r cbmFixture, total float64, submitted string) cbmFixture {
-		r.currency, r.multiplier, r.total, r.submitted = "EUR", "Million", total, submitted
+	// Totals as the dataset holds them: whole units of the currency, the
+	// state having reported in millions.
+	full := func(r cbmFixture, millions float64, submitted string) cbmFixture {
+		r.currency, r.multiplier, r.total, r.submitted = "EUR", "Million", dataset.ShiftDecimal(millions, 6), submitted
 		return r
 	}
 	return []cbmFixture{

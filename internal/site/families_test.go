@@ -231,7 +231,7 @@ func TestFamilies(t *testing.T) {
 		if got := strings.Join(rowsOf(table)[0], " | "); got != "2024 | F full return | 2 May 2025 | EUR 70,105.6 million" {
 			t.Errorf("Germany 2024 reads %q", got)
 		}
-		if v, _ := first.Find("data").Attr("value"); v != "70105.6" {
+		if v, _ := first.Find("data").Attr("value"); v != "70105600000" { // in whole euros, as the dataset holds it
 			t.Errorf("Germany 2024 total data value = %q", v)
 		}
 		if href, _ := first.Find("a").Attr("href"); href != "https://milex-reporting.unoda.org/en/states/DEU/2024" {
@@ -561,9 +561,13 @@ func TestCBMTotal(t *testing.T) {
 		r    cbmRecord
 		want string
 	}{
-		{cbmRecord{Total: 70105.6, Currency: "EUR", Multiplier: "Million"}, "EUR 70,105.6 million"},
-		{cbmRecord{Total: 648900120000, Currency: "AMD", Multiplier: "No Multiplier"}, "AMD 648,900,120,000"},
-		{cbmRecord{Total: 412.6, Multiplier: "Million"}, "412.6 million (currency not stated)"},
+		// Totals are in whole units of the currency, read in millions
+		// from a million up, whatever the state's multiplier was.
+		{cbmRecord{Total: 70105600000, Currency: "EUR", Multiplier: "Million"}, "EUR 70,105.6 million"},
+		{cbmRecord{Total: 648900120000, Currency: "AMD", Multiplier: "No Multiplier"}, "AMD 648,900.12 million"},
+		{cbmRecord{Total: 601250000500, Currency: "AMD", Multiplier: "Thousand"}, "AMD 601,250.0005 million"},
+		{cbmRecord{Total: 412600000, Multiplier: "Million"}, "412.6 million (currency not stated)"},
+		{cbmRecord{Total: 950000, Currency: "EUR", Multiplier: "Thousand"}, "EUR 950,000"},
 	} {
 		if got := cbmTotal(&tt.r); got != tt.want {
 			t.Errorf("cbmTotal(%v) = %q, want %q", tt.r, got, tt.want)

@@ -179,7 +179,7 @@ func TestXSSFamilies(t *testing.T) {
 		{"CrisisWatch entry", qqq.Find("ol.crisiswatch"), []string{"Summary " + xssScript + xssImg, xssImg, xssEnd}},
 		{"GPI scale", qqq.Find("#risk-gpi").Parent(), []string{xssImg}},
 		{"INFORM scale", qqq.Find("#risk-inform").Parent(), []string{xssEnd}},
-		{"UN Milex total", qqq.Find("#cbm-un-milex-caption").Parent(), []string{xssEnd + " 12 " + strings.ToLower(xssImg)}},
+		{"UN Milex total", qqq.Find("#cbm-un-milex-caption").Parent(), []string{xssEnd + " 12"}},
 		{"audit on the country page", qqq.Find("ol.audits"), []string{"Audit " + xssScript, xssImg, xssEnd}},
 		{"sources", qqq.Find("#risk").Parent().Find(".source"), []string{"Evil " + xssScript}},
 	} {

@@ -59,6 +59,8 @@ func TestCheckErrors(t *testing.T) {
 		{"bad regexp", HTML, "rows = \"tr\"\n" + auditFields + "[source.options.fields.subject]\nvalue = \"x\"\ntransforms = [{op = \"regexp\", pattern = \"(\"}]\n", "options.fields.subject.transforms[1]"},
 		{"replace without with", HTML, "rows = \"tr\"\n" + auditFields + "[source.options.fields.subject]\nvalue = \"x\"\ntransforms = [{op = \"replace\", pattern = \"x\"}]\n", "with"},
 		{"empty map", HTML, "rows = \"tr\"\n" + auditFields + "[source.options.fields.subject]\nvalue = \"x\"\ntransforms = [{op = \"map\"}]\n", "values"},
+		{"shift without by", HTML, "rows = \"tr\"\n" + auditFields + "[source.options.fields.recommendations]\nvalue = \"3\"\ntransforms = [{op = \"shift\"}]\n", "by"},
+		{"shift by nothing", HTML, "rows = \"tr\"\n" + auditFields + "[source.options.fields.recommendations]\nvalue = \"3\"\ntransforms = [{op = \"shift\", by = \"places\"}]\n", "places"},
 		{"bad decimal", CSV, "decimal = \";\"\n" + auditFields, "decimal"},
 		{"same separators", CSV, "decimal = \",\"\nthousands = \",\"\n" + auditFields, "options"},
 		{"bad unknown", HTML, "rows = \"tr\"\n" + auditFields + "[source.options.fields.country_iso3]\nvalue = \"x\"\ntransforms = [{op = \"country\", unknown = \"skip\"}]\n", "unknown"},

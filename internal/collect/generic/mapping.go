@@ -53,6 +53,11 @@ func (f *field) refs() []string {
 	if f.when != nil {
 		r = append(r, f.when.field)
 	}
+	for _, t := range f.transforms {
+		if t.ref != "" {
+			r = append(r, t.ref)
+		}
+	}
 	return r
 }
 

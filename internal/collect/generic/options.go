@@ -61,6 +61,7 @@ type transformSpec struct {
 	KeepUnmatched bool              `toml:"keep_unmatched"` // map
 	Unknown       string            `toml:"unknown"`        // country, country_code: error or empty
 	Text          string            `toml:"text"`           // prefix, suffix
+	By            string            `toml:"by"`             // shift: the field or var giving the places
 }
 
 // condition tests one field or var of a row: a skip rule, or a field's

@@ -136,13 +136,13 @@ func TestRealUNMilex(t *testing.T) {
 	wantSpot := map[string]map[string]string{
 		"USA 2023": {"country_iso3": "USA", "country_name": "United States", "instrument": "un_milex", "year": "2023",
 			"report_kind": "full_or_simplified", "currency": "United States Dollar (USD)", "unit_of_measure": "Million",
-			"total": "820263", "link": "https://milex-reporting.unoda.org/en/states/USA/2023", "source": "un-milex-scraped"},
+			"total": "820263000000", "link": "https://milex-reporting.unoda.org/en/states/USA/2023", "source": "un-milex-scraped"},
 		"DEU 2024": {"country_iso3": "DEU", "country_name": "Germany", "instrument": "un_milex", "year": "2024",
 			"report_kind": "full_or_simplified", "currency": "Euro (EUR)", "unit_of_measure": "Million",
-			"total": "70105.6", "link": "https://milex-reporting.unoda.org/en/states/DEU/2024", "source": "un-milex-scraped"},
+			"total": "70105600000", "link": "https://milex-reporting.unoda.org/en/states/DEU/2024", "source": "un-milex-scraped"},
 		"CHN 2022": {"country_iso3": "CHN", "country_name": "China", "instrument": "un_milex", "year": "2022",
 			"report_kind": "single_figure", "currency": "Chinese Renminbi (CNY)", "unit_of_measure": "Million",
-			"total": "1475222", "link": "https://milex-reporting.unoda.org/en/states/CHN/2022", "source": "un-milex-scraped"},
+			"total": "1475222000000", "link": "https://milex-reporting.unoda.org/en/states/CHN/2022", "source": "un-milex-scraped"},
 		"AND 2019": {"country_iso3": "AND", "country_name": "Andorra", "instrument": "un_milex", "year": "2019",
 			"report_kind": "nil_report", "link": "https://milex-reporting.unoda.org/en/states/AND/2019", "source": "un-milex-scraped"},
 	}

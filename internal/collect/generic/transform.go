@@ -15,12 +15,14 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/defence-transparency/publish/internal/country"
+	"github.com/defence-transparency/publish/internal/dataset"
 )
 
 // transform is one compiled cleaning step of a field.
 type transform struct {
-	at string // the setting's name, for messages
-	fn func(ctx context.Context, r *row, v string) (string, error)
+	at  string // the setting's name, for messages
+	fn  func(ctx context.Context, r *row, v string) (string, error)
+	ref string // a field or var the step reads (shift's by), or ""
 }
 
 func (t *transform) apply(ctx context.Context, r *row, v string) (string, error) {
@@ -45,6 +47,7 @@ var transformParams = map[string][]string{
 	"country_code": {"unknown"},
 	"country_name": nil,
 	"url":          nil,
+	"shift":        {"by"},
 }
 
 // transformOps returns the op names, sorted, for messages.
@@ -68,6 +71,7 @@ func paramsUsed(t *transformSpec) []string {
 	add(t.KeepUnmatched, "keep_unmatched")
 	add(t.Unknown != "", "unknown")
 	add(t.Text != "", "text")
+	add(t.By != "", "by")
 	return p
 }
 
@@ -180,6 +184,22 @@ func compileTransform(at string, t *transformSpec, num numberFormat) (*transform
 				return v, nil
 			}
 			return "", fmt.Errorf("%q is not in the map (%s): %w", v, strings.Join(sortedKeys(values), ", "), ErrValue)
+		}
+	case "shift":
+		if t.By == "" {
+			return nil, fmt.Errorf("%s: by: name the field or var that gives the places to move the decimal point", at)
+		}
+		by := t.By
+		tr.ref = by
+		tr.fn = func(ctx context.Context, r *row, v string) (string, error) {
+			if v == "" {
+				return "", nil
+			}
+			p, err := r.get(ctx, by)
+			if err != nil {
+				return "", err
+			}
+			return shift(num, v, p)
 		}
 	case "country", "country_code":
 		if t.Unknown != "" && t.Unknown != "error" && t.Unknown != "empty" {
@@ -377,4 +397,25 @@ func (nf numberFormat) normalize(v string) (string, error) {
 		return "", fmt.Errorf("%q is not a number written with decimal %q and thousands %q: %w", v, nf.decimal, nf.thousands, ErrValue)
 	}
 	return s, nil
+}
+
+// shift moves the decimal point of the number v (in the source's number
+// format) by places, a whole number: "820263" by "6" is "820263000000". It
+// works on the published digits (dataset.ShiftDecimal), never by a binary
+// floating-point multiplication, so that a figure reported in millions is
+// the same figure in units.
+func shift(num numberFormat, v, places string) (string, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(places))
+	if err != nil {
+		return "", fmt.Errorf("places %q is not a whole number: %w", places, ErrValue)
+	}
+	norm, err := num.normalize(v)
+	if err != nil {
+		return "", err
+	}
+	x, err := strconv.ParseFloat(norm, 64)
+	if err != nil || math.IsInf(x, 0) || math.IsNaN(x) {
+		return "", fmt.Errorf("%q is not a number: %w", v, ErrValue)
+	}
+	return strconv.FormatFloat(dataset.ShiftDecimal(x, n), 'f', -1, 64), nil
 }

@@ -145,3 +145,29 @@ func TestParseTemplate(t *testing.T) {
 		}
 	}
 }
+
+// shift moves the decimal point of the published digits by the places a
+// field gives; its errors name what was wrong.
+func TestShift(t *testing.T) {
+	num, err := newNumberFormat(".", ",")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		v, places, want string
+		err             bool
+	}{
+		{"820263", "6", "820263000000", false},
+		{"70,105.6", "6", "70105600000", false},
+		{"0.033", "2", "3.3", false}, // 0.033 × 100 is 3.3000000000000003
+		{"1475222", "0", "1475222", false},
+		{"5", "-3", "0.005", false},
+		{"5", "six", "", true},
+		{"five", "6", "", true},
+	} {
+		got, err := shift(num, tt.v, tt.places)
+		if (err != nil) != tt.err || got != tt.want {
+			t.Errorf("shift(%q, %q) = %q, %v; want %q, error %v", tt.v, tt.places, got, err, tt.want, tt.err)
+		}
+	}
+}

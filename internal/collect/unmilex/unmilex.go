@@ -332,7 +332,13 @@ func table(ctx context.Context, src collect.Source, pages []page) (*dataset.Tabl
 			String("link", p.url).
 			String(dataset.SourceField, name)
 		if r.HasTotal {
-			b.Number("total", r.Total)
+			// One unit for every total: whole units of the currency,
+			// the reported digits' decimal point moved by the multiplier.
+			if places, ok := dataset.MultiplierPlaces(r.Unit); ok {
+				b.Number("total", dataset.ShiftDecimal(r.Total, places))
+			} else {
+				collect.Warn(ctx, "unmilex: %s: the total %s is left out: its unit of measure %q is not one the form offers", p.url, format(r.Total), r.Unit)
+			}
 		}
 		if err := b.Add(); err != nil {
 			return nil, fmt.Errorf("unmilex: %s: %w", p.url, err)

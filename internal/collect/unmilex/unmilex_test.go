@@ -332,3 +332,36 @@ func TestMembers(t *testing.T) {
 		}
 	}
 }
+
+// Every total is in whole units of its currency, whatever multiplier the
+// state reported in; one with a multiplier the form does not offer is left
+// out, with a warning.
+func TestTableTotalsInOneUnit(t *testing.T) {
+	ctx, warnings := collect.WithWarnings(context.Background())
+	pages := []page{
+		{iso3: "DEU", year: 2024, url: "https://milex-reporting.unoda.org/en/states/DEU/2024",
+			report: &Report{Kind: dataset.ReportFull, Currency: "EUR", Unit: "Million", Total: 70105.6, HasTotal: true}},
+		{iso3: "ARM", year: 2023, url: "https://milex-reporting.unoda.org/en/states/ARM/2023",
+			report: &Report{Kind: dataset.ReportSingleFigure, Currency: "AMD", Unit: "Thousand", Total: 601250000.5, HasTotal: true}},
+		{iso3: "ARM", year: 2024, url: "https://milex-reporting.unoda.org/en/states/ARM/2024",
+			report: &Report{Kind: dataset.ReportSingleFigure, Currency: "AMD", Unit: "No Multiplier", Total: 648900120000, HasTotal: true}},
+		{iso3: "LTU", year: 2024, url: "https://milex-reporting.unoda.org/en/states/LTU/2024",
+			report: &Report{Kind: dataset.ReportFull, Currency: "EUR", Unit: "Hundred", Total: 5, HasTotal: true}},
+	}
+	tbl, err := table(ctx, collect.Source{Name: "unmilex"}, pages)
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := dataset.CBMSchema.Index("total")
+	var got []string
+	for i := range tbl.Len() {
+		got = append(got, tbl.Text(i, 0)+" "+tbl.Text(i, dataset.CBMSchema.Index("year"))+" "+tbl.Text(i, total))
+	}
+	want := []string{"DEU 2024 70105600000", "ARM 2023 601250000500", "ARM 2024 648900120000", "LTU 2024 "}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("totals (-want +got):\n%s", diff)
+	}
+	if w := warnings.List(); len(w) != 1 || !strings.Contains(w[0], `the total 5 is left out: its unit of measure "Hundred"`) {
+		t.Errorf("warnings = %q", w)
+	}
+}
