@@ -85,6 +85,10 @@ type SourceRef struct {
 	Attribution string `json:"x_attribution,omitempty"`
 	Rows        int    `json:"x_rows"`
 	Updated     string `json:"x_updated,omitempty"` // RFC 3339 time of the source's data last used
+	// LeftOut says what the source's last collection noticed and left out
+	// of the rows (the collector's warnings), so that nothing is dropped
+	// without a word.
+	LeftOut []string `json:"x_left_out,omitempty"`
 }
 
 // Resource is one file of the data package: a Tabular Data Resource, as

@@ -118,6 +118,11 @@ var ExpenditureUnits = &Units{
 		{Series: MeasureLocalFY, Unit: UnitLocal,
 			Meaning: "whole units of the national currency named in currency, at current prices, for the financial year starting in the row's year"},
 	},
+	Conversions: []Conversion{
+		{From: UnitFraction, To: UnitPercent},      // SIPRI's shares of GDP and of government spending
+		{From: UnitUSD, To: UnitMillionUSD},        // the World Bank's current US$
+		{From: UnitBillionUSD, To: UnitMillionUSD}, // SIPRI's regional totals
+	},
 }
 
 // ExpenditureSchema is the schema of the military-expenditure dataset.
@@ -192,11 +197,15 @@ var MilitaryExpenditure = &Definition{
 	UnitField:      "unit",
 	Keywords:       []string{"military expenditure", "defence spending", "SIPRI", "World Bank"},
 	Method: "Each source's files are fetched from the publisher and parsed cell by cell. Every cell " +
-		"of SIPRI's data sheets becomes one row, including the cells SIPRI marks as unavailable or as " +
+		"of SIPRI's data sheets and of its regional totals becomes one row, including the cells SIPRI marks as unavailable or as " +
 		"years in which the state did not exist; the font colour SIPRI uses for estimates and highly " +
-		"uncertain figures becomes the estimate and uncertain flags. World Bank cells that are empty " +
-		"are left out, and regional and income-group aggregates are excluded. Values are kept exactly " +
-		"as published, in the unit stated per row.",
+		"uncertain figures becomes the estimate and uncertain flags. World Bank cells that are empty are not rows. " +
+		"SIPRI's European Union row (the EU's own budget) and regional totals and the World Bank's aggregates (the world, " +
+		"regions, income groups) are published as aggregates (aggregate = true), never among the countries. Each measure has " +
+		"one unit: where a source publishes in another (SIPRI's shares as fractions, its regional totals in US$ b, the World " +
+		"Bank's current US$ in dollars) the decimal point of the published digits is moved, never multiplied in binary floating " +
+		"point, and source_unit keeps the unit the source published in. What a source's last collection left out of the rows " +
+		"is listed with that source.",
 }
 
 // ExpenditureTable returns recs as a table of ExpenditureSchema, in the

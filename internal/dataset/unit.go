@@ -3,6 +3,7 @@ package dataset
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -163,6 +164,20 @@ type Units struct {
 	// converted by a shift of the decimal point.
 	SourceUnitField string
 	Series          []SeriesUnit
+	// Conversions are the units sources publish in besides the dataset's
+	// own, each with the dataset's unit its figures are converted to: a
+	// row's source unit is its unit or one of these.
+	Conversions []Conversion
+}
+
+// Conversion is a unit a source publishes in (From) and the dataset's unit
+// its figures are converted to (To).
+type Conversion struct{ From, To string }
+
+// Converted reports whether a row in unit to may have been published in
+// unit from: the same unit, or a declared conversion.
+func (u *Units) Converted(from, to string) bool {
+	return from == to || slices.Contains(u.Conversions, Conversion{From: from, To: to})
 }
 
 // Of returns the unit the series is published in, or false when the

@@ -371,8 +371,9 @@ func validateUnits(t *Table, ps *problems) {
 	if u.SourceUnitField == "" {
 		return
 	}
-	// The unit a figure was published in must convert to the row's unit,
-	// or the published figure could not be recovered.
+	// The unit a figure was published in must be one the dataset declares
+	// converting to the row's unit, or the published figure could not be
+	// recovered.
 	sui := t.Schema.Index(u.SourceUnitField)
 	kept = 0
 	for i := range t.Len() {
@@ -380,9 +381,9 @@ func validateUnits(t *Table, ps *problems) {
 			continue
 		}
 		from, to := t.Text(i, sui), t.Text(i, ui)
-		if _, err := UnitShift(from, to); err != nil {
+		if !u.Converted(from, to) {
 			ps.add(&kept, Problem{Row: i, Field: u.SourceUnitField, Value: from,
-				Message: fmt.Sprintf("not convertible to the row's unit %s", to)})
+				Message: fmt.Sprintf("not a unit the dataset converts to the row's unit %s", to)})
 		}
 	}
 }

@@ -82,7 +82,11 @@ func TestValidate(t *testing.T) {
 		{"a source unit of another dimension", func(tab *Table) *Table {
 			tab.Columns[col("source_unit")].Strings[4] = "percent"
 			return tab
-		}, []Problem{{Row: 4, Field: "source_unit", Value: "percent", Message: "not convertible to the row's unit US$ m"}}},
+		}, []Problem{{Row: 4, Field: "source_unit", Value: "percent", Message: "not a unit the dataset converts to the row's unit US$ m"}}},
+		{"a source unit the dataset does not convert from", func(tab *Table) *Table {
+			tab.Columns[col("source_unit")].Strings[7] = "US$ m" // per capita published in millions
+			return tab
+		}, []Problem{{Row: 7, Field: "source_unit", Value: "US$ m", Message: "not a unit the dataset converts to the row's unit US$"}}},
 		{"duplicate keys", func(*Table) *Table {
 			return ExpenditureTable([]Expenditure{recs[4], recs[0], recs[4], recs[1], recs[0], recs[4]})
 		}, []Problem{

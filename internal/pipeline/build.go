@@ -153,7 +153,13 @@ func buildDataset(ws Workspace, o BuildOptions, st *State, def *dataset.Definiti
 		return nil, err
 	}
 	res := &DatasetResult{Name: def.Name, Rows: t.Len(), Summary: sum}
-	desc := describe(def, rows, sources, prevDesc, pq.Bytes(), t.Len(), sample)
+	leftOut := map[string][]string{}
+	for _, src := range sources {
+		if s := st.Sources[src.Name]; s != nil {
+			leftOut[src.Name] = s.Warnings
+		}
+	}
+	desc := describe(def, rows, leftOut, sources, prevDesc, pq.Bytes(), t.Len(), sample)
 	same, err := dataset.SameContent(ws.ParquetPath(def.Name), pq.Bytes())
 	if err != nil {
 		return nil, err

@@ -11,10 +11,11 @@ import (
 )
 
 // describe returns the descriptor of a dataset version: rows counts each
-// source's rows, parquet is the data file and n its row count. Version and
+// source's rows and leftOut lists what its last collection left out (its
+// warnings), parquet is the data file and n its row count. Version and
 // Created are left for the caller; each source's Updated is carried over
 // from prev.
-func describe(def *dataset.Definition, rows map[string]int, sources []collect.Source, prev *dataset.Descriptor, parquet []byte, n int, sample bool) *dataset.Descriptor {
+func describe(def *dataset.Definition, rows map[string]int, leftOut map[string][]string, sources []collect.Source, prev *dataset.Descriptor, parquet []byte, n int, sample bool) *dataset.Descriptor {
 	updated := map[string]string{}
 	if prev != nil {
 		for _, s := range prev.Sources {
@@ -38,7 +39,7 @@ func describe(def *dataset.Definition, rows map[string]int, sources []collect.So
 	for _, s := range sources {
 		d.Sources = append(d.Sources, dataset.SourceRef{
 			Name: s.Name, Title: s.Title, Path: s.Homepage, Licence: s.Licence, LicenceURL: s.LicenceURL,
-			Attribution: s.Attribution, Rows: rows[s.Name], Updated: updated[s.Name],
+			Attribution: s.Attribution, Rows: rows[s.Name], Updated: updated[s.Name], LeftOut: leftOut[s.Name],
 		})
 		if key := s.Licence + "\x00" + s.LicenceURL; s.Licence != "" && !seen[key] {
 			seen[key] = true
@@ -96,6 +97,8 @@ func Readme(def *dataset.Definition, desc *dataset.Descriptor) []byte {
 		}
 		p("| `%s` | %s | %s | %s | %s |\n", f.Name, f.Type, mdCell(f.Unit), req, mdCell(desc))
 	}
+	unitsSection(&b, def)
+	aggregatesSection(&b, def)
 	p("\n## Method\n\n%s\n\n", def.Method)
 	if desc != nil && len(desc.Sources) > 0 {
 		p("## Sources and licences\n\n")
@@ -114,7 +117,16 @@ func Readme(def *dataset.Definition, desc *dataset.Descriptor) []byte {
 			if s.Attribution != "" {
 				p("- Attribution: %s\n", s.Attribution)
 			}
-			p("- Rows: %s (source name `%s` in the `source` column)\n\n", thousands(s.Rows), s.Name)
+			p("- Rows: %s (source name `%s` in the `source` column)\n", thousands(s.Rows), s.Name)
+			if len(s.LeftOut) > 0 {
+				p("- Left out by its last collection (%d):\n", len(s.LeftOut))
+				for _, w := range s.LeftOut {
+					p("  - %s\n", mdCell(w))
+				}
+			} else {
+				p("- Left out by its last collection: nothing\n")
+			}
+			p("\n")
 		}
 		p("## How to cite\n\n")
 		p("%s, version %s (%s). Published with publish, from:", strings.TrimPrefix(desc.Title, "SAMPLE DATA: "), desc.Version, desc.Created[:min(10, len(desc.Created))])
@@ -186,4 +198,80 @@ func thousands(n int) string {
 		return "-" + string(out)
 	}
 	return string(out)
+}
+
+// unitsSection writes the one unit of each measure of a dataset that
+// declares units, and how to get a figure back as its source published it.
+func unitsSection(b *bytes.Buffer, def *dataset.Definition) {
+	u := def.Schema.Units
+	if u == nil {
+		return
+	}
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	p("\n## Units\n\n")
+	p("Every `%s` has one unit, whatever the source, stated in `%s`; no two sources' figures of one %s differ by a power of ten.\n\n",
+		u.SeriesField, u.UnitField, u.SeriesField)
+	p("| `%s` | `%s` | a figure is |\n|---|---|---|\n", u.SeriesField, u.UnitField)
+	for _, su := range u.Series {
+		name := "`" + su.Series + "`"
+		if su.Prefix {
+			name = "`" + su.Series + "<base year>`"
+		}
+		p("| %s | %s | %s |\n", name, su.Unit, mdCell(su.Meaning))
+	}
+	if u.SourceUnitField == "" {
+		return
+	}
+	p("\nWhere a source published in another unit, its figure was converted by moving the decimal point of the published digits, never by a ")
+	p("binary floating-point multiplication (0.033 becomes exactly 3.3, not 3.3000000000000003), and `%s` keeps the unit it was published in. ", u.SourceUnitField)
+	p("To get the published figure back, move the decimal point back:\n\n")
+	p("| `%s` | `%s` | published figure |\n|---|---|---|\n", u.UnitField, u.SourceUnitField)
+	for _, c := range u.Conversions {
+		n, _ := dataset.UnitShift(c.To, c.From)
+		p("| %s | %s | `value` %s |\n", c.To, c.From, shiftText(n))
+	}
+	p("\nFor example, in DuckDB:\n\n```sql\nSELECT country_iso3, year, %s, source, value, %s, %s,\n", u.SeriesField, u.UnitField, u.SourceUnitField)
+	p("       CASE %s\n", u.SourceUnitField)
+	for _, c := range u.Conversions {
+		n, _ := dataset.UnitShift(c.To, c.From)
+		p("         WHEN '%s' THEN value %s\n", c.From, shiftSQL(n))
+	}
+	p("         ELSE value END AS value_as_published\nFROM '%s.parquet'\nWHERE %s <> %s;\n```\n\n", def.Name, u.SourceUnitField, u.UnitField)
+	p("The result equals the published figure at the publishers' precision (15 significant digits); its exact digits are those of `value` with the decimal point moved.\n")
+}
+
+// shiftText says in words what moving the decimal point by n places does.
+func shiftText(n int) string {
+	if n > 0 {
+		return "× " + thousands(pow10(n))
+	}
+	return "÷ " + thousands(pow10(-n))
+}
+
+func shiftSQL(n int) string {
+	if n > 0 {
+		return "* " + fmt.Sprint(pow10(n))
+	}
+	return "/ " + fmt.Sprint(pow10(-n))
+}
+
+func pow10(n int) int {
+	x := 1
+	for range n {
+		x *= 10
+	}
+	return x
+}
+
+// aggregatesSection says which rows are aggregates, for a dataset that
+// marks them, in the words of the schema's own descriptions.
+func aggregatesSection(b *bytes.Buffer, def *dataset.Definition) {
+	s := def.Schema
+	i := s.Index(dataset.AggregateField)
+	if i < 0 {
+		return
+	}
+	fmt.Fprintf(b, "\n## Aggregates\n\n`%s`: %s Aggregates are published so that world and regional totals can be read beside "+
+		"the countries' figures; their codes are explained under `%s` above. Select `WHERE NOT %s` for states only.\n",
+		dataset.AggregateField, s.Fields[i].Description, dataset.CountryField, dataset.AggregateField)
 }
