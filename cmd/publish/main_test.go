@@ -154,8 +154,8 @@ func TestRunTwiceOnTheBundledMirror(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, s := range st.Sources {
-		if s.Status != pipeline.StatusUnchanged {
-			t.Errorf("source %s after the second run: status %q, want %q", name, s.Status, pipeline.StatusUnchanged)
+		if s.Status != dataset.SourceUnchanged {
+			t.Errorf("source %s after the second run: status %q, want %q", name, s.Status, dataset.SourceUnchanged)
 		}
 	}
 	if status := gitOut(t, data, "status", "--porcelain"); status != "" {

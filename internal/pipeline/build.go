@@ -229,13 +229,13 @@ func (p *part) reject(err error) { p.fresh, p.err = nil, err }
 func markFailed(st *State, src collect.Source, err error) {
 	s := st.Sources[src.Name]
 	if s == nil {
-		s = &SourceState{Name: src.Name, Dataset: src.Dataset, Status: StatusNotRun}
+		s = &SourceState{Name: src.Name, Dataset: src.Dataset, Status: dataset.SourceNotRun}
 		st.Sources[src.Name] = s
 	}
 	if s.Usable() {
-		s.Status = StatusFailed
+		s.Status = dataset.SourceFailed
 	}
-	if s.Status == StatusFailed || s.Error == "" {
+	if s.Status == dataset.SourceFailed || s.Error == "" {
 		s.Error = err.Error()
 	}
 }
@@ -326,9 +326,9 @@ func keyText(t *dataset.Table, i int) string {
 // them, or an error saying why the previous rows (kept) stay.
 func sourceRecords(ws Workspace, schema *dataset.Schema, src collect.Source, s *SourceState, kept *dataset.Table) (*dataset.Table, error) {
 	switch {
-	case s == nil || s.Status == StatusNotRun:
+	case s == nil || s.Status == dataset.SourceNotRun:
 		return nil, errors.New("not collected yet")
-	case s.Status == StatusFailed:
+	case s.Status == dataset.SourceFailed:
 		return nil, fmt.Errorf("collect failed: %s", s.Error)
 	case !s.Usable():
 		return nil, fmt.Errorf("no usable records (status %s)", s.Status)

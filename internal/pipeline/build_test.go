@@ -40,7 +40,7 @@ func collected(t *testing.T, ws Workspace, st *State, name string, tbl *dataset.
 	if err := os.WriteFile(ws.RecordsPath(name), b.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	st.Sources[name] = &SourceState{Name: name, Dataset: "military-expenditure", Status: StatusOK,
+	st.Sources[name] = &SourceState{Name: name, Dataset: "military-expenditure", Status: dataset.SourceOK,
 		Records: collect.Sum(b.Bytes()), Rows: tbl.Len()}
 }
 
@@ -105,7 +105,7 @@ func TestBuildKeepsLastGoodRowsOfARejectedSource(t *testing.T) {
 				t.Errorf("b's new row was not published")
 			}
 			after, _ := ws.ReadState()
-			if after.Sources["a"].Status != StatusFailed || after.Sources["a"].Error == "" {
+			if after.Sources["a"].Status != dataset.SourceFailed || after.Sources["a"].Error == "" {
 				t.Errorf("source a's state = %+v, want failed with the reason", after.Sources["a"])
 			}
 		})
@@ -270,7 +270,7 @@ func TestBuildRejectsASourceGivingAnotherSourcesKey(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, name := range tt.failed {
-				if s := after.Sources[name]; s.Status != StatusFailed || !strings.Contains(s.Error, "primary key also given by source") {
+				if s := after.Sources[name]; s.Status != dataset.SourceFailed || !strings.Contains(s.Error, "primary key also given by source") {
 					t.Errorf("source %s's state = %+v, want failed naming the shared key", name, s)
 				}
 			}

@@ -52,7 +52,7 @@ func SiteInput(ws Workspace, cfg *collect.Config, defs []*dataset.Definition, no
 		s := site.SourceStatus{
 			Name: src.Name, Title: src.Title, Dataset: src.Dataset, Homepage: src.Homepage,
 			Licence: src.Licence, LicenceURL: src.LicenceURL, Attribution: src.Attribution,
-			Status: StatusNotRun,
+			Status: dataset.SourceNotRun,
 		}
 		if ss := st.Sources[src.Name]; ss != nil {
 			s.Status, s.Error, s.LastAttempt, s.LastSuccess, s.Rows = ss.Status, ss.Error, ss.LastAttempt, ss.LastSuccess, ss.Rows

@@ -70,14 +70,6 @@ func (w Workspace) StatePath() string { return filepath.Join(w.CacheDir, "status
 // project into, outside the tracked tree.
 func (w Workspace) SiteBuildDir() string { return filepath.Join(w.CacheDir, "site") }
 
-// Source statuses.
-const (
-	StatusOK        = "ok"        // collected new records
-	StatusUnchanged = "unchanged" // documents not modified since the last success
-	StatusFailed    = "failed"    // fetch, parse, validation or assertion failed
-	StatusNotRun    = "not run"   // not collected in this cache yet
-)
-
 // State is the status of every source as of the last run, kept in the cache.
 type State struct {
 	Updated time.Time               `json:"updated"`
@@ -114,7 +106,7 @@ type DocumentRef struct {
 // Usable reports whether the source's records file holds its current
 // records.
 func (s *SourceState) Usable() bool {
-	return s != nil && (s.Status == StatusOK || s.Status == StatusUnchanged) && s.Records != ""
+	return s != nil && (s.Status == dataset.SourceOK || s.Status == dataset.SourceUnchanged) && s.Records != ""
 }
 
 // ReadState reads the run status; a missing file is an empty state.

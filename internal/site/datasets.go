@@ -523,7 +523,7 @@ func datasetPageOf(d *Dataset, t *dataset.Table, downloads []downloadItem, in *I
 	ld.CreditText = strings.Join(attributions, " ")
 
 	for i := range in.Sources {
-		if s := &in.Sources[i]; s.Dataset == def.Name && s.Status == StatusFailed {
+		if s := &in.Sources[i]; s.Dataset == def.Name && s.Status == dataset.SourceFailed {
 			p.Params.Notices = append(p.Params.Notices, failureNotice(s))
 		}
 	}

@@ -76,14 +76,6 @@ type Dataset struct {
 	History *history.History
 }
 
-// Statuses of a source, as SourceStatus.Status holds them.
-const (
-	StatusOK        = "ok"        // new data was collected
-	StatusUnchanged = "unchanged" // the publisher's files had not changed since the last run
-	StatusFailed    = "failed"    // collection failed; the last good data stays published
-	StatusNotRun    = "not run"   // the source was not collected in this run
-)
-
 // SourceStatus is the state of one source after a run.
 type SourceStatus struct {
 	Name        string // identifier in the sources file, e.g. "sipri"
@@ -93,7 +85,7 @@ type SourceStatus struct {
 	Licence     string
 	LicenceURL  string
 	Attribution string // the credit line the publisher asks for
-	Status      string // StatusOK, StatusUnchanged, StatusFailed or StatusNotRun
+	Status      string // dataset.SourceOK, SourceUnchanged, SourceFailed or SourceNotRun
 	Error       string // when failed: what went wrong (may quote the publisher's page)
 	LastAttempt time.Time
 	LastSuccess time.Time // zero: never collected successfully in this cache

@@ -3,6 +3,8 @@ package site
 import (
 	"fmt"
 	"strings"
+
+	"github.com/defence-transparency/publish/internal/dataset"
 )
 
 // sourcesPage is the front matter of the sources page.
@@ -73,13 +75,13 @@ func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 func statusText(s string) (class, text string) {
 	switch s {
-	case StatusOK:
+	case dataset.SourceOK:
 		return "ok", "Collected: new data"
-	case StatusUnchanged:
+	case dataset.SourceUnchanged:
 		return "unchanged", "Collected: unchanged since the last run"
-	case StatusFailed:
+	case dataset.SourceFailed:
 		return "failed", "Failed"
-	case StatusNotRun, "":
+	case dataset.SourceNotRun, "":
 		return "not-run", "Not collected in this run"
 	}
 	return "other", s
@@ -119,7 +121,7 @@ func sourcesPageOf(in *Input, datasetTitles map[string]string, urls siteURLs, la
 		if item.LastSuccess == "" {
 			item.LastSuccess = "never"
 		}
-		if s.Status == StatusFailed {
+		if s.Status == dataset.SourceFailed {
 			item.Error = truncate(strings.TrimSpace(s.Error), pageErrorRunes)
 			item.Notice = failureNotice(s)
 		}
@@ -167,7 +169,7 @@ func homePageOf(in *Input, summaries []datasetSummary, countries int, title, des
 		Params:      homeParams{Datasets: summaries, Countries: countries, Sources: len(in.Sources)},
 	}
 	for i := range in.Sources {
-		if s := &in.Sources[i]; s.Status == StatusFailed {
+		if s := &in.Sources[i]; s.Status == dataset.SourceFailed {
 			p.Params.Notices = append(p.Params.Notices, failureNotice(s))
 			p.Params.Failed++
 		}
