@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/defence-transparency/publish/internal/dataset"
+	"github.com/defence-transparency/publish/internal/dataset/git"
 	"github.com/defence-transparency/publish/internal/dataset/history"
 )
 
@@ -35,20 +36,26 @@ func (r *repoFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&r.data, "data", "", "data repository (default: the current directory with --live, the scratch sample repository without)")
 }
 
+// open loads the history of dataset name. The caller must close its Repo.
 func (r *repoFlags) open(name string) (*history.History, error) {
 	def := definition(name)
 	if def == nil {
 		return nil, &usageError{message: fmt.Sprintf("no dataset named %q", name), hint: "datasets: " + datasetNames()}
 	}
 	c := common{live: r.live, data: r.data}
-	repo, err := dataset.OpenRepo(c.dataDir(), false)
+	repo, err := git.Open(c.dataDir(), false)
 	if errors.Is(err, dataset.ErrNoRepo) {
 		return nil, &usageError{message: err.Error(), hint: `pass --data DIR, or run "publish run" first`}
 	}
 	if err != nil {
 		return nil, err
 	}
-	return history.Load(repo, def)
+	h, err := history.Load(repo, def)
+	if err != nil {
+		repo.Close()
+		return nil, err
+	}
+	return h, nil
 }
 
 func definition(name string) *dataset.Definition {
@@ -81,6 +88,7 @@ func runHistory(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
+	defer h.Repo.Close()
 	if *asJSON {
 		type version struct {
 			Version string                 `json:"version"`

@@ -11,6 +11,8 @@ import (
 
 	hugocmd "github.com/gohugoio/hugo/commands"
 
+	"github.com/defence-transparency/publish/internal/dataset"
+	"github.com/defence-transparency/publish/internal/dataset/git"
 	"github.com/defence-transparency/publish/internal/pipeline"
 	"github.com/defence-transparency/publish/internal/site"
 )
@@ -52,7 +54,18 @@ func (e *env) site(ctx context.Context, out string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	in, err := pipeline.SiteInput(e.ws, e.cfg, definitions(), e.m.now())
+	// The versions come from the data repository; a data directory that
+	// is not one has no history.
+	var repo dataset.Repo
+	switch r, err := git.Open(e.ws.DataDir, false); {
+	case errors.Is(err, dataset.ErrNoRepo):
+	case err != nil:
+		return err
+	default:
+		defer r.Close()
+		repo = r
+	}
+	in, err := pipeline.SiteInput(e.ws, repo, e.cfg, definitions(), e.m.now())
 	if err != nil {
 		return err
 	}

@@ -193,7 +193,7 @@ func buildDataset(ws Workspace, o BuildOptions, st *State, def *dataset.Definiti
 	if err := dataset.WriteFileAtomicBytes(ws.DescriptorPath(def.Name), descJSON); err != nil {
 		return nil, err
 	}
-	if err := dataset.WriteFileAtomicBytes(ws.DatasetPath(def.Name, "README.md"), Readme(def, desc)); err != nil {
+	if err := dataset.WriteFileAtomicBytes(ws.ReadmePath(def.Name), Readme(def, desc)); err != nil {
 		return nil, err
 	}
 	res.Changed, res.Version = true, desc.Version

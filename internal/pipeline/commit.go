@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,14 +12,15 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-git/go-git/v5/plumbing/object"
-
 	"github.com/defence-transparency/publish/internal/dataset"
 	"github.com/defence-transparency/publish/internal/dataset/diff"
 )
 
 // CommitOptions configure the commit stage.
 type CommitOptions struct {
+	// Repo is the data repository, at the workspace's DataDir (created
+	// there if missing: see dataset/git.Open).
+	Repo     dataset.Repo
 	Datasets []*dataset.Definition
 	// Author signs the commit; empty fields take publish's own name.
 	Author dataset.Signature
@@ -37,7 +39,7 @@ type CommitResult struct {
 // Commit records the datasets whose files differ from HEAD in one commit
 // that touches only their directories, with a message counting the rows
 // added, removed and changed, and tags each new version. It returns nil
-// when nothing changed. The data repository is created if missing.
+// when nothing changed.
 func Commit(ctx context.Context, ws Workspace, o CommitOptions) (*CommitResult, error) {
 	if o.Now == nil {
 		o.Now = time.Now
@@ -45,10 +47,7 @@ func Commit(ctx context.Context, ws Workspace, o CommitOptions) (*CommitResult, 
 	if o.Log == nil {
 		o.Log = slog.Default()
 	}
-	repo, err := dataset.OpenRepo(ws.DataDir, true)
-	if err != nil {
-		return nil, err
-	}
+	repo := o.Repo
 	if err := ws.prepareRepo(); err != nil {
 		return nil, err
 	}
@@ -67,7 +66,7 @@ func Commit(ctx context.Context, ws Workspace, o CommitOptions) (*CommitResult, 
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		changed, err := repo.Changes(DatasetDir(def.Name))
+		changed, err := repo.Changes(dataset.DirPath(def.Name))
 		if err != nil {
 			return nil, err
 		}
@@ -124,29 +123,38 @@ func Commit(ctx context.Context, ws Workspace, o CommitOptions) (*CommitResult, 
 			return nil, err
 		}
 	}
-	o.Log.Info("committed", "commit", hash.String()[:10], "files", len(files), "tags", strings.Join(tags, " "))
+	o.Log.Info("committed", "commit", hash.Short(), "files", len(files), "tags", strings.Join(tags, " "))
 	return &CommitResult{Hash: hash.String(), Message: msg.String(), Tags: tags, Sample: sample}, nil
 }
 
 // versionSummary compares a dataset's committed Parquet file with the one
-// in the working tree; a missing file on either side is an empty version.
-func versionSummary(repo *dataset.Repo, head *object.Commit, ws Workspace, def *dataset.Definition) (*diff.Summary, error) {
-	var old *dataset.Table
-	b, err := repo.ReadFile(head, DatasetDir(def.Name)+"/"+def.Name+".parquet")
+// in the working tree, a row group at a time; a missing file on either side
+// is an empty version.
+func versionSummary(repo dataset.Repo, head *dataset.Commit, ws Workspace, def *dataset.Definition) (*diff.Summary, error) {
+	old := diff.Tables()
+	if head != nil {
+		b, err := repo.ReadFile(head.ID, dataset.ParquetPath(def.Name))
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+		case err != nil:
+			return nil, err
+		default:
+			if old, err = dataset.NewParquetReader(bytes.NewReader(b), def.Schema); err != nil {
+				return nil, fmt.Errorf("read the committed version of %s: %w", def.Name, err)
+			}
+		}
+	}
+	cur := diff.Tables()
+	pr, err := dataset.OpenParquet(ws.ParquetPath(def.Name), def.Schema)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 	case err != nil:
 		return nil, err
 	default:
-		if old, err = dataset.ReadParquetBytes(b, def.Schema); err != nil {
-			return nil, fmt.Errorf("read the committed version of %s: %w", def.Name, err)
-		}
+		defer pr.Close()
+		cur = pr
 	}
-	cur, err := readTable(ws.ParquetPath(def.Name), def.Schema)
-	if err != nil {
-		return nil, err
-	}
-	return diff.Compare(def.Schema, diff.Tables(old), diff.Tables(cur), diff.OptionsFor(def), nil)
+	return diff.Compare(def.Schema, old, cur, diff.OptionsFor(def), nil)
 }
 
 func shortCounts(c diff.Counts) string {

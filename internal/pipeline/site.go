@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"errors"
 	"path/filepath"
 	"time"
 
@@ -12,21 +11,15 @@ import (
 )
 
 // SiteInput reads the published datasets and the run status into the site
-// generator's input. Datasets with no published version are left out.
-func SiteInput(ws Workspace, cfg *collect.Config, defs []*dataset.Definition, now time.Time) (*site.Input, error) {
+// generator's input. Datasets with no published version are left out. The
+// versions come from repo, the data repository; with a nil repo (a data
+// directory that is not one) there is no history.
+func SiteInput(ws Workspace, repo dataset.Repo, cfg *collect.Config, defs []*dataset.Definition, now time.Time) (*site.Input, error) {
 	st, err := ws.ReadState()
 	if err != nil {
 		return nil, err
 	}
 	in := &site.Input{Generated: now.UTC(), CacheDir: ws.SiteCacheDir()}
-	// The versions come from the data repository; a data directory that
-	// is not one has no history.
-	repo, err := dataset.OpenRepo(ws.DataDir, false)
-	if errors.Is(err, dataset.ErrNoRepo) {
-		repo = nil
-	} else if err != nil {
-		return nil, err
-	}
 	for _, def := range defs {
 		desc, err := readDescriptor(ws.DescriptorPath(def.Name))
 		if err != nil {

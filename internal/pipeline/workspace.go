@@ -38,22 +38,20 @@ func NewWorkspace(data, cache string) Workspace {
 	return Workspace{DataDir: data, CacheDir: cache}
 }
 
-// DatasetDir returns the slash-separated path of a dataset's directory
-// relative to the data repository root.
-func DatasetDir(name string) string { return "datasets/" + name }
-
-// DatasetPath returns the absolute path of a file of a dataset.
-func (w Workspace) DatasetPath(name, file string) string {
-	return filepath.Join(w.DataDir, "datasets", name, file)
+// path returns the file of the data repository at a slash-separated path
+// (the layout is dataset's: dataset.ParquetPath and its siblings).
+func (w Workspace) path(slashed string) string {
+	return filepath.Join(w.DataDir, filepath.FromSlash(slashed))
 }
 
 // ParquetPath returns the published Parquet file of a dataset.
-func (w Workspace) ParquetPath(name string) string { return w.DatasetPath(name, name+".parquet") }
+func (w Workspace) ParquetPath(name string) string { return w.path(dataset.ParquetPath(name)) }
 
 // DescriptorPath returns the published datapackage.json of a dataset.
-func (w Workspace) DescriptorPath(name string) string {
-	return w.DatasetPath(name, "datapackage.json")
-}
+func (w Workspace) DescriptorPath(name string) string { return w.path(dataset.DescriptorPath(name)) }
+
+// ReadmePath returns the published README.md of a dataset.
+func (w Workspace) ReadmePath(name string) string { return w.path(dataset.ReadmePath(name)) }
 
 // ArchiveDir returns the raw archive of fetched documents.
 func (w Workspace) ArchiveDir() string { return filepath.Join(w.CacheDir, "archive") }
@@ -193,7 +191,7 @@ func (e *SourceErrors) orNil() error {
 // driver named for the dataset files (publish textconv).
 func (w Workspace) prepareRepo() error {
 	if err := appendLine(filepath.Join(w.DataDir, ".git", "info", "attributes"),
-		"datasets/**/*.parquet diff=parquet", "# show Parquet versions as CSV rows: git config diff.parquet.textconv \"publish textconv\""); err != nil {
+		dataset.DatasetsDir+"/**/*.parquet diff=parquet", "# show Parquet versions as CSV rows: git config diff.parquet.textconv \"publish textconv\""); err != nil {
 		return err
 	}
 	return w.excludeCache()

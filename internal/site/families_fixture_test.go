@@ -210,7 +210,7 @@ func familiesInput(tb testing.TB) *Input {
 
 // commitTable writes t as a version of def into the repository's working
 // tree and commits it, as the pipeline does.
-func commitTable(tb testing.TB, r *dataset.Repo, def *dataset.Definition, version string, when time.Time, sample bool, t *dataset.Table) {
+func commitTable(tb testing.TB, r dataset.Repo, def *dataset.Definition, version string, when time.Time, sample bool, t *dataset.Table) {
 	tb.Helper()
 	var pq bytes.Buffer
 	if err := dataset.WriteParquet(&pq, t); err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/defence-transparency/publish/internal/dataset"
+	"github.com/defence-transparency/publish/internal/dataset/git"
 	"github.com/defence-transparency/publish/internal/dataset/history"
 )
 
@@ -577,10 +578,11 @@ func TestCBMTotal(t *testing.T) {
 func TestCBMVersions(t *testing.T) {
 	in := testInput(t, true)
 	addFamilies(t, in, fixtureCBM(), fixtureAudits(), fixtureRisk())
-	r, err := dataset.OpenRepo(t.TempDir(), true)
+	r, err := git.Open(t.TempDir(), true)
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { r.Close() })
 	before := fixtureCBM()
 	for i := range before {
 		if before[i].Country == "LIE" && before[i].Year == 2024 {

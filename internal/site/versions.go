@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -14,9 +13,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/defence-transparency/publish/internal/dataset"
 	"github.com/defence-transparency/publish/internal/dataset/diff"
@@ -389,28 +385,13 @@ func loadHistories(in *Input, static string) ([]*datasetHistory, error) {
 	return out, nil
 }
 
-// blobOf returns the hash of the dataset's Parquet blob at version v, or
+// blobOf returns the id of the dataset's Parquet blob at version v, or
 // "none" where the version has no file; the cache is keyed by it.
-func blobOf(h *history.History, v *history.Version) (string, error) {
-	if v == nil {
-		return "none", nil
+func blobOf(v *history.Version) string {
+	if v == nil || v.Parquet.IsZero() {
+		return "none"
 	}
-	c, err := h.Repo.Git().CommitObject(plumbing.NewHash(v.Commit))
-	if err != nil {
-		return "", fmt.Errorf("site: history: commit %s: %w", v.Short(), err)
-	}
-	t, err := c.Tree()
-	if err != nil {
-		return "", fmt.Errorf("site: history: commit %s: %w", v.Short(), err)
-	}
-	e, err := t.FindEntry(history.ParquetPath(h.Def))
-	if errors.Is(err, object.ErrEntryNotFound) || errors.Is(err, object.ErrDirectoryNotFound) {
-		return "none", nil
-	}
-	if err != nil {
-		return "", fmt.Errorf("site: history: commit %s: %w", v.Short(), err)
-	}
-	return e.Hash.String(), nil
+	return v.Parquet.String()
 }
 
 // optionsKey names everything besides the two files that shapes a cached
@@ -474,14 +455,7 @@ func (hb *historyBuilder) build(d *Dataset) (*datasetHistory, error) {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, fmt.Errorf("site: history: %w", err)
 		}
-		from, err := blobOf(h, prev)
-		if err != nil {
-			return nil, err
-		}
-		to, err := blobOf(h, sv.v)
-		if err != nil {
-			return nil, err
-		}
+		from, to := blobOf(prev), blobOf(sv.v)
 		csvPath := filepath.Join(dir, "changes.csv")
 		pd, err := hb.cachedDiff(name, from+"-"+to+"-"+okey, csvPath)
 		if err != nil {

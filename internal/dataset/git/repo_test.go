@@ -1,4 +1,4 @@
-package dataset
+package git
 
 import (
 	"errors"
@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/defence-transparency/publish/internal/dataset"
 )
 
 func writeFile(t *testing.T, dir, name, content string) {
@@ -40,11 +42,12 @@ func gitCLI(t *testing.T, dir string, args ...string) string {
 
 func TestRepoCommitTouchesOnlyGivenPaths(t *testing.T) {
 	dir := t.TempDir()
-	r, err := OpenRepo(dir, true)
+	r, err := Open(dir, true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sig := Signature{Name: "publish", Email: "publish@example.org", When: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
+	defer r.Close()
+	sig := dataset.Signature{Name: "publish", Email: "publish@example.org", When: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
 
 	// A user's own work: one committed file, then modified, one staged, one untracked.
 	writeFile(t, dir, "notes.txt", "v1\n")
@@ -109,21 +112,21 @@ func TestRepoCommitTouchesOnlyGivenPaths(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(log) != 2 || log[0].Hash != second || log[1].Hash != first {
+	if len(log) != 2 || log[0].ID != second || log[1].ID != first {
 		t.Errorf("Log(datasets/a) = %d commits, want second and first", len(log))
 	}
 	head, _ := r.Head()
-	if _, err := r.ReadFile(head, "datasets/b/b.parquet"); !errors.Is(err, os.ErrNotExist) {
+	if _, err := r.ReadFile(head.ID, "datasets/b/b.parquet"); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("ReadFile(deleted) error = %v, want os.ErrNotExist", err)
 	}
-	b, err := r.ReadFile(head, "datasets/a/a.parquet")
+	b, err := r.ReadFile(head.ID, "datasets/a/a.parquet")
 	if err != nil || string(b) != "two" {
 		t.Errorf("ReadFile(a.parquet) = %q, %v; want %q", b, err, "two")
 	}
 }
 
-func TestOpenRepoWithoutCreate(t *testing.T) {
-	if _, err := OpenRepo(t.TempDir(), false); !errors.Is(err, ErrNoRepo) {
-		t.Errorf("OpenRepo(empty dir, false) error = %v, want ErrNoRepo", err)
+func TestOpenWithoutCreate(t *testing.T) {
+	if _, err := Open(t.TempDir(), false); !errors.Is(err, dataset.ErrNoRepo) {
+		t.Errorf("Open(empty dir, false) error = %v, want dataset.ErrNoRepo", err)
 	}
 }
