@@ -39,6 +39,17 @@ type sourceItem struct {
 	Attribution    string   `json:"attribution,omitempty"`
 	Homepage       link     `json:"homepage"`
 	Warnings       []string `json:"warnings,omitempty"`
+	// What the publisher's terms allow, how we read them and whether that
+	// reading was confirmed at the publisher; Publishes tells whether the
+	// source's rows are in the published files, Withheld how many are not.
+	Terms         string          `json:"terms,omitempty"`
+	TermsNote     string          `json:"termsnote,omitempty"`
+	TermsVerified bool            `json:"termsverified"`
+	Publishes     bool            `json:"publishes"`
+	Permission    *permissionItem `json:"permission,omitempty"`
+	Withheld      string          `json:"withheld,omitempty"`
+	WithheldCount int             `json:"withheldcount,omitempty"`
+	Download      link            `json:"download"`
 }
 
 // Error messages can quote a whole page of the publisher's; the notices
@@ -112,6 +123,15 @@ func sourcesPageOf(in *Input, datasetTitles map[string]string, urls siteURLs, la
 			Licence:        newLink(s.Licence, s.LicenceURL),
 			Attribution:    s.Attribution,
 			Homepage:       newLink("", s.Homepage),
+			Terms:          s.Terms,
+			TermsNote:      s.TermsNote,
+			TermsVerified:  s.TermsVerified,
+			Publishes:      s.Publishes,
+			Permission:     permissionOf(s.Permission),
+			Download:       newLink("", s.Download),
+		}
+		if !s.Publishes && s.Withheld > 0 {
+			item.Withheld, item.WithheldCount = integer(int64(s.Withheld)), s.Withheld
 		}
 		if item.Dataset != "" && datasetName.MatchString(s.Dataset) {
 			item.DatasetPath = urls.link(datasetPath(s.Dataset))
