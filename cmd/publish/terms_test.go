@@ -458,3 +458,45 @@ func TestRealSIPRIWithheldByDefault(t *testing.T) {
 	}
 	checkAllPublished(t, data2, public2, "sipri", held.Len())
 }
+
+// Two SIPRI releases published by default: neither is committed, and the
+// second version counts what SIPRI changed between them.
+func TestRealSIPRIReleasesCountedNotPublished(t *testing.T) {
+	dir := realdata.Dir(t)
+	tmp := t.TempDir()
+	data := filepath.Join(tmp, "data")
+	publishVersion(t, onlySource(t, tmp, "sipri", fileURL(filepath.Join(dir, "sipri", "SIPRI-Milex-data-1949-2022.xlsx"))),
+		data, time.Date(2023, 4, 24, 12, 0, 0, 0, time.UTC))
+	first := withheldRows(t, data, "sipri")
+	publishVersion(t, onlySource(t, tmp, "sipri", fileURL(filepath.Join(dir, "sipri", "SIPRI-Milex-data-1948-2023.xlsx"))),
+		data, time.Date(2024, 4, 22, 12, 0, 0, 0, time.UTC))
+	second := withheldRows(t, data, "sipri")
+
+	desc, err := dataset.ReadDescriptor(pipeline.NewWorkspace(data, "").DescriptorPath("military-expenditure"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c *dataset.VersionChanges
+	for _, s := range desc.Sources {
+		if s.Name == "sipri" && s.Withheld != nil {
+			c = s.Withheld.Changes
+		}
+	}
+	// The 2023 release adds the years 1948 and 2023, revises past figures
+	// and moves constant US$ to 2022 prices (rows removed and added).
+	if c == nil || c.Previous != "2023-04-24" || c.Added == 0 || c.Removed == 0 || c.Revisions == 0 ||
+		second.Len() != first.Len()+c.Added-c.Removed {
+		t.Fatalf("changes of the withheld SIPRI rows = %+v (rows %d -> %d), want them counted against 2023-04-24", c, first.Len(), second.Len())
+	}
+	t.Logf("withheld SIPRI rows %d -> %d, changes %+v", first.Len(), second.Len(), *c)
+	out := run(t, time.Now(), "history", "--data", data, "military-expenditure")
+	if want := "sipri " + strconv.Itoa(second.Len()) + " (+" + strconv.Itoa(c.Added); !strings.Contains(out.stdout, want) {
+		t.Errorf("publish history lacks %q:\n%s", want, out.stdout)
+	}
+	if n := strings.Count(gitOut(t, data, "log", "--format=%H"), "\n") + 1; n != 2 {
+		t.Errorf("%d commits, want one per release", n)
+	}
+	c2 := newLeakChecker(t, "sipri", second, publishedExpenditure(t, data))
+	figures(first, c2.private)
+	c2.checkHistory(data)
+}

@@ -270,6 +270,9 @@ func buildDataset(ws Workspace, o BuildOptions, st *State, def *dataset.Definiti
 	if err := dataset.WriteFileAtomicBytes(ws.ReadmePath(def.Name), Readme(def, desc)); err != nil {
 		return nil, err
 	}
+	if err := pruneWithheld(ws, def, desc.Version); err != nil {
+		return nil, fmt.Errorf("remove the withheld rows of earlier versions: %w", err)
+	}
 	res.Changed, res.Version = true, desc.Version
 	o.Log.Info("dataset written", "dataset", def.Name, "version", desc.Version, "rows", t.Len(),
 		"added", sum.Added, "removed", sum.Removed, "changed", sum.Changed)

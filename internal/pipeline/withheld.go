@@ -60,8 +60,9 @@ func readWithheld(ws Workspace, def *dataset.Definition, version string) (t *dat
 	return t, true, nil
 }
 
-// writeWithheld writes the withheld rows of a version, and removes the
-// files of other versions: the next build compares with this one.
+// writeWithheld writes the withheld rows of a version. The previous
+// version's file stays until pruneWithheld: should the build stop before
+// the new descriptor is written, the next build still compares with it.
 func writeWithheld(ws Workspace, def *dataset.Definition, version string, t *dataset.Table) error {
 	var b bytes.Buffer
 	if err := dataset.WriteParquet(&b, t); err != nil {
@@ -70,13 +71,20 @@ func writeWithheld(ws Workspace, def *dataset.Definition, version string, t *dat
 	if err := os.MkdirAll(ws.WithheldDir(def.Name), 0o755); err != nil {
 		return err
 	}
-	if err := dataset.WriteFileAtomicBytes(ws.WithheldPath(def.Name, version), b.Bytes()); err != nil {
-		return err
-	}
+	return dataset.WriteFileAtomicBytes(ws.WithheldPath(def.Name, version), b.Bytes())
+}
+
+// pruneWithheld removes the withheld files of versions other than keep,
+// once keep's descriptor is written: the next build compares with keep.
+func pruneWithheld(ws Workspace, def *dataset.Definition, keep string) error {
 	entries, err := os.ReadDir(ws.WithheldDir(def.Name))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
 	if err != nil {
 		return err
 	}
+	version := keep
 	for _, e := range entries {
 		if e.Name() != version+".parquet" && strings.HasSuffix(e.Name(), ".parquet") {
 			if err := os.Remove(filepath.Join(ws.WithheldDir(def.Name), e.Name())); err != nil {
