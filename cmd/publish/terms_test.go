@@ -25,38 +25,6 @@ import (
 // of it on any page but its own country's; and that with a permission
 // recorded, all of it is published.
 
-// sourcesOf writes a sources file holding the named sources of the
-// repository's sources file, each with its URLs replaced by urls[name].
-func sourcesOf(t *testing.T, dir string, urls map[string][]string) string {
-	t.Helper()
-	b, err := os.ReadFile(sourcesFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	text := string(b)
-	var out strings.Builder
-	out.WriteString(text[:strings.Index(text, "\n[[source]]")+1])
-	for _, part := range strings.Split(text, "\n[[source]]")[1:] {
-		m := regexp.MustCompile(`(?m)^name = "([^"]+)"`).FindStringSubmatch(part)
-		u, ok := urls[m[1]]
-		if !ok {
-			continue
-		}
-		i := strings.Index(part, "urls = [")
-		j := i + strings.Index(part[i:], "]")
-		quoted := make([]string, len(u))
-		for k, s := range u {
-			quoted[k] = strconv.Quote(s)
-		}
-		out.WriteString("[[source]]" + part[:i] + "urls = [" + strings.Join(quoted, ", ") + part[j:] + "\n")
-	}
-	p := filepath.Join(dir, "sources-"+strconv.FormatInt(time.Now().UnixNano(), 36)+".toml")
-	if err := os.WriteFile(p, []byte(out.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
 // withheldRows returns the rows of source that the current version of
 // military-expenditure withholds, from the cache, after checking that the
 // descriptor counts them.
@@ -422,7 +390,7 @@ func TestRealSIPRIWithheldByDefault(t *testing.T) {
 		"sipri":     {fileURL(filepath.Join(dir, "sipri", "SIPRI-Milex-data-1948-2023.xlsx"))},
 		"worldbank": {fileURL(filepath.Join(dir, "worldbank", "2026-02-24", "API_MS.MIL.XPND.GD.ZS_DS2_en_csv_v2_211.zip"))},
 	}
-	sources := sourcesOf(t, tmp, urls)
+	sources := someSources(t, tmp, "terms", urls)
 	data, public := filepath.Join(tmp, "data"), filepath.Join(tmp, "public")
 	day := time.Date(2026, 2, 24, 12, 0, 0, 0, time.UTC)
 	r := run(t, day, "run", "--sources", sources, "--data", data, "--out", public)

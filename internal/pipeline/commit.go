@@ -83,11 +83,7 @@ func Commit(ctx context.Context, ws Workspace, o CommitOptions) (*CommitResult, 
 		if err != nil {
 			return nil, err
 		}
-		cur, err := readTable(ws.ParquetPath(def.Name), def.Schema)
-		if err != nil {
-			return nil, err
-		}
-		if err := checkPublishable(cur, o.Config); err != nil {
+		if err := checkPublishable(ws.ParquetPath(def.Name), def, o.Config); err != nil {
 			return nil, fmt.Errorf("commit %s: %w", def.Name, err)
 		}
 		sum, err := versionSummary(repo, head, ws, def)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -172,19 +173,34 @@ func withhold(def *dataset.Definition, src collect.Source, rows *dataset.Table, 
 	return w, nil
 }
 
-// checkPublishable returns an error wrapping ErrWithheldRows when t holds
-// rows of a source of cfg that does not publish.
-func checkPublishable(t *dataset.Table, cfg *collect.Config) error {
-	if t == nil || cfg == nil {
+// checkPublishable returns an error wrapping ErrWithheldRows when the
+// Parquet file at path (missing: none) holds rows of a source of cfg that
+// does not publish. It reads one row group at a time.
+func checkPublishable(path string, def *dataset.Definition, cfg *collect.Config) error {
+	col := def.Schema.Index(dataset.SourceField)
+	if cfg == nil || col < 0 {
 		return nil
 	}
-	col := t.Schema.Index(dataset.SourceField)
-	if col < 0 {
+	pr, err := dataset.OpenParquet(path, def.Schema)
+	if errors.Is(err, os.ErrNotExist) {
 		return nil
 	}
+	if err != nil {
+		return err
+	}
+	defer pr.Close()
 	counts := map[string]int{}
-	for _, s := range t.Columns[col].Strings[:t.Len()] {
-		counts[s]++
+	for {
+		t, err := pr.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		for _, s := range t.Columns[col].Strings[:t.Len()] {
+			counts[s]++
+		}
 	}
 	for _, src := range cfg.Sources {
 		if n := counts[src.Name]; n > 0 && !src.Publishes() {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/defence-transparency/publish/internal/collect"
 	"github.com/defence-transparency/publish/internal/dataset"
+	"github.com/defence-transparency/publish/internal/dataset/git"
 )
 
 // termsConfig has one source of each kind of terms in military-expenditure.
@@ -145,7 +146,7 @@ func TestBuildWithholdsSourcesByTheirTerms(t *testing.T) {
 	if diff := cmp.Diff([]string{"licence of open"}, licences); diff != "" {
 		t.Errorf("licences of the package (-want +got):\n%s", diff)
 	}
-	readme, err := os.ReadFile(r.ws.DatasetPath(def.Name, "README.md"))
+	readme, err := os.ReadFile(r.ws.ReadmePath(def.Name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +165,7 @@ func TestBuildWithholdsSourcesByTheirTerms(t *testing.T) {
 	}
 	// The site sees the excerpt source's rows as excerpts, never the
 	// link-only source's.
-	in, err := SiteInput(r.ws, r.cfg, []*dataset.Definition{def}, time.Now())
+	in, err := SiteInput(r.ws, nil, r.cfg, []*dataset.Definition{def}, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -249,7 +250,12 @@ func TestBuildWithholdsSourcesByTheirTerms(t *testing.T) {
 
 	// Withdrawn again, the committed file must not be committed as it is.
 	r.cfg.Sources[1].Permission = nil
-	_, err = Commit(context.Background(), r.ws, CommitOptions{Datasets: []*dataset.Definition{def}, Config: r.cfg})
+	repo, err := git.Open(r.ws.DataDir, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer repo.Close()
+	_, err = Commit(context.Background(), r.ws, CommitOptions{Repo: repo, Datasets: []*dataset.Definition{def}, Config: r.cfg})
 	if !errors.Is(err, ErrWithheldRows) {
 		t.Errorf("Commit of a file holding a withheld source's rows = %v, want ErrWithheldRows", err)
 	}
@@ -263,7 +269,7 @@ func TestBuildWithholdsSourcesByTheirTerms(t *testing.T) {
 	if w := refOf(t, desc, "excerpt").Withheld; w == nil || w.Rows != 21 || w.Changes == nil || w.Changes.Added+w.Changes.Removed+w.Changes.Changed != 0 {
 		t.Errorf("withheld again: %+v, want 21 rows and no change against the published ones", w)
 	}
-	if _, err := Commit(context.Background(), r.ws, CommitOptions{Datasets: []*dataset.Definition{def}, Config: r.cfg}); err != nil {
+	if _, err := Commit(context.Background(), r.ws, CommitOptions{Repo: repo, Datasets: []*dataset.Definition{def}, Config: r.cfg}); err != nil {
 		t.Errorf("Commit after the build: %v", err)
 	}
 }
