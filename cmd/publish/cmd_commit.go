@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 
+	"github.com/defence-transparency/publish/internal/dataset/git"
 	"github.com/defence-transparency/publish/internal/pipeline"
 )
 
@@ -34,7 +35,12 @@ func runCommit(ctx context.Context, m *Main, args []string) error {
 }
 
 func (e *env) commit(ctx context.Context) (*pipeline.CommitResult, error) {
-	res, err := pipeline.Commit(ctx, e.ws, pipeline.CommitOptions{Datasets: definitions(), Now: e.m.now, Log: e.log})
+	repo, err := git.Open(e.ws.DataDir, true)
+	if err != nil {
+		return nil, err
+	}
+	defer repo.Close()
+	res, err := pipeline.Commit(ctx, e.ws, pipeline.CommitOptions{Repo: repo, Datasets: definitions(), Config: e.cfg, Now: e.m.now, Log: e.log})
 	if err != nil {
 		return nil, err
 	}

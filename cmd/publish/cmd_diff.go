@@ -79,6 +79,7 @@ func runDiff(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
+	defer h.Repo.Close()
 	to, err := h.Find("HEAD")
 	if len(pos) == 3 {
 		to, err = h.Find(pos[2])

@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/defence-transparency/publish/internal/dataset"
+	"github.com/defence-transparency/publish/internal/dataset/git"
 	"github.com/defence-transparency/publish/internal/dataset/history"
 )
 
@@ -18,7 +19,10 @@ const historyHelp = `Usage: publish history [flags] DATASET
 History lists every published version of DATASET in the data repository,
 newest first: version, date, commit, rows, and the rows added, removed and
 changed against the version before (revisions: changed rows whose figure
-changed). It reads git objects only; nothing is checked out.
+changed). WITHHELD names the sources whose rows the version kept out of
+its files under their terms, with the rows withheld and how many of them
+changed (+added -removed ~changed; ? when that could not be counted). It
+reads git objects only; nothing is checked out.
 
 Datasets: %s.
 `
@@ -35,20 +39,26 @@ func (r *repoFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&r.data, "data", "", "data repository (default: the current directory with --live, the scratch sample repository without)")
 }
 
+// open loads the history of dataset name. The caller must close its Repo.
 func (r *repoFlags) open(name string) (*history.History, error) {
 	def := definition(name)
 	if def == nil {
 		return nil, &usageError{message: fmt.Sprintf("no dataset named %q", name), hint: "datasets: " + datasetNames()}
 	}
 	c := common{live: r.live, data: r.data}
-	repo, err := dataset.OpenRepo(c.dataDir(), false)
+	repo, err := git.Open(c.dataDir(), false)
 	if errors.Is(err, dataset.ErrNoRepo) {
 		return nil, &usageError{message: err.Error(), hint: `pass --data DIR, or run "publish run" first`}
 	}
 	if err != nil {
 		return nil, err
 	}
-	return history.Load(repo, def)
+	h, err := history.Load(repo, def)
+	if err != nil {
+		repo.Close()
+		return nil, err
+	}
+	return h, nil
 }
 
 func definition(name string) *dataset.Definition {
@@ -68,6 +78,19 @@ func datasetNames() string {
 	return strings.Join(names, ", ")
 }
 
+// withheldColumn writes what a version withheld: "sipri 78196 (+0 -0 ~12)".
+func withheldColumn(ws []dataset.SourceRef) string {
+	var parts []string
+	for _, s := range ws {
+		changes := "?"
+		if c := s.Withheld.Changes; c != nil {
+			changes = fmt.Sprintf("+%d -%d ~%d", c.Added, c.Removed, c.Changed)
+		}
+		parts = append(parts, fmt.Sprintf("%s %d (%s)", s.Name, s.Withheld.Rows, changes))
+	}
+	return strings.Join(parts, ", ")
+}
+
 func runHistory(ctx context.Context, m *Main, args []string) error {
 	fs := flag.NewFlagSet("history", flag.ContinueOnError)
 	var r repoFlags
@@ -81,6 +104,7 @@ func runHistory(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
+	defer h.Repo.Close()
 	if *asJSON {
 		type version struct {
 			Version string                 `json:"version"`
@@ -90,10 +114,17 @@ func runHistory(ctx context.Context, m *Main, args []string) error {
 			Rows    int                    `json:"rows"`
 			Sample  bool                   `json:"sample"`
 			Changes dataset.VersionChanges `json:"changes"`
+			// Withheld is what the version withheld under its sources'
+			// terms, as its descriptor records it.
+			Withheld map[string]*dataset.Withheld `json:"withheld,omitempty"`
 		}
 		out := []version{}
 		for _, v := range h.Versions {
-			out = append(out, version{v.Version, v.Created, v.Commit, v.Subject, v.Rows, v.Sample, v.Changes})
+			w := map[string]*dataset.Withheld{}
+			for _, s := range v.Withheld {
+				w[s.Name] = s.Withheld
+			}
+			out = append(out, version{v.Version, v.Created, v.Commit, v.Subject, v.Rows, v.Sample, v.Changes, w})
 		}
 		enc := json.NewEncoder(m.Stdout)
 		enc.SetIndent("", "  ")
@@ -104,7 +135,7 @@ func runHistory(ctx context.Context, m *Main, args []string) error {
 		return nil
 	}
 	tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "VERSION\tDATE\tCOMMIT\tROWS\tADDED\tREMOVED\tCHANGED\tREVISIONS\t")
+	fmt.Fprintln(tw, "VERSION\tDATE\tCOMMIT\tROWS\tADDED\tREMOVED\tCHANGED\tREVISIONS\tWITHHELD")
 	for _, v := range h.Versions {
 		label := v.Label()
 		if v.Version == "" {
@@ -114,8 +145,8 @@ func runHistory(ctx context.Context, m *Main, args []string) error {
 			label += " [sample]"
 		}
 		c := v.Changes
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t\n", label, v.Time.UTC().Format("2006-01-02 15:04"), v.Short(),
-			v.Rows, c.Added, c.Removed, c.Changed, c.Revisions)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%s\n", label, v.Time.UTC().Format("2006-01-02 15:04"), v.Short(),
+			v.Rows, c.Added, c.Removed, c.Changed, c.Revisions, withheldColumn(v.Withheld))
 	}
 	return tw.Flush()
 }

@@ -11,6 +11,8 @@ import (
 
 	hugocmd "github.com/gohugoio/hugo/commands"
 
+	"github.com/defence-transparency/publish/internal/dataset"
+	"github.com/defence-transparency/publish/internal/dataset/git"
 	"github.com/defence-transparency/publish/internal/pipeline"
 	"github.com/defence-transparency/publish/internal/site"
 )
@@ -29,7 +31,10 @@ auditor and per country, the changes
 page and one page per version with its diff and downloads (the last ten
 versions as CSV and Parquet), Atom feeds of all changes, per dataset and
 per country, and the sources page (each source's status, last success and
-licence). Sample data carries a banner on every page. Diffs of versions are
+licence, and what its terms allow). Sample data carries a banner on every
+page. The rows of a source whose terms allow excerpts only appear on each
+country's own page, attributed, and nowhere else: not in the downloads,
+the versions or the feeds, which count them instead. Diffs of versions are
 cached in the cache directory, so a new version computes one new diff.
 `
 
@@ -52,7 +57,18 @@ func (e *env) site(ctx context.Context, out string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	in, err := pipeline.SiteInput(e.ws, e.cfg, definitions(), e.m.now())
+	// The versions come from the data repository; a data directory that
+	// is not one has no history.
+	var repo dataset.Repo
+	switch r, err := git.Open(e.ws.DataDir, false); {
+	case errors.Is(err, dataset.ErrNoRepo):
+	case err != nil:
+		return err
+	default:
+		defer r.Close()
+		repo = r
+	}
+	in, err := pipeline.SiteInput(e.ws, repo, e.cfg, definitions(), e.m.now())
 	if err != nil {
 		return err
 	}

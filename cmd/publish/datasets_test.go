@@ -154,11 +154,12 @@ func TestSampleRunDatasets(t *testing.T) {
 func TestRealRunOneUnitPerMeasure(t *testing.T) {
 	dir := realdata.Dir(t)
 	tmp := t.TempDir()
-	sources := sourcesWith(t, tmp, map[string][]string{
+	// With SIPRI's permission recorded, so that its rows are published.
+	sources := permit(t, tmp, sourcesWith(t, tmp, map[string][]string{
 		"sipri": {fileURL(filepath.Join(dir, "sipri", "SIPRI-Milex-data-1948-2023.xlsx"))},
 		"worldbank": {fileURL(filepath.Join(dir, "worldbank", "2026-02-24", "API_MS.MIL.XPND.GD.ZS_DS2_en_csv_v2_211.zip")),
 			fileURL(filepath.Join(dir, "worldbank", "2021-10-28", "Expenditure.csv"))},
-	})
+	}), "sipri")
 	data := filepath.Join(tmp, "data")
 	when := time.Date(2026, 2, 24, 12, 0, 0, 0, time.UTC)
 	if r := run(t, when, "collect", "--sources", sources, "--data", data, "--source", "sipri", "--source", "worldbank"); r.code != exitOK {

@@ -11,7 +11,7 @@ import (
 	"github.com/defence-transparency/publish/internal/pipeline"
 )
 
-var update = flag.Bool("update", false, "rewrite the datasets' README files in the repository")
+var update = flag.Bool("update", false, "rewrite the datasets' README files in the repository and the golden sites in testdata")
 
 // TestDatasetReadmes checks that datasets/NAME/README.md, which the
 // repository holds until the live job publishes data there, says what the

@@ -14,6 +14,7 @@ import (
 	"github.com/defence-transparency/publish/internal/country"
 	"github.com/defence-transparency/publish/internal/dataset"
 	"github.com/defence-transparency/publish/internal/dataset/diff"
+	"github.com/defence-transparency/publish/internal/dataset/git"
 	"github.com/defence-transparency/publish/internal/dataset/history"
 	"github.com/defence-transparency/publish/internal/realdata"
 )
@@ -108,10 +109,11 @@ func TestRealWorldBankVintages(t *testing.T) {
 	publishVersion(t, onlySource(t, tmp, "worldbank", fileURL(old)), data, time.Date(2021, 10, 28, 12, 0, 0, 0, time.UTC))
 	publishVersion(t, onlySource(t, tmp, "worldbank", fileURL(newZip)), data, time.Date(2026, 2, 24, 12, 0, 0, 0, time.UTC))
 
-	repo, err := dataset.OpenRepo(data, false)
+	repo, err := git.Open(data, false)
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { repo.Close() })
 	h, err := history.Load(repo, dataset.MilitaryExpenditure)
 	if err != nil {
 		t.Fatal(err)
@@ -194,15 +196,17 @@ func TestRealSIPRIReleases(t *testing.T) {
 	dir := realdata.Dir(t)
 	tmp := t.TempDir()
 	data := filepath.Join(tmp, "data")
-	publishVersion(t, onlySource(t, tmp, "sipri", fileURL(filepath.Join(dir, "sipri", "SIPRI-Milex-data-1949-2022.xlsx"))),
+	// SIPRI's rows are published here under a recorded permission.
+	publishVersion(t, permit(t, tmp, onlySource(t, tmp, "sipri", fileURL(filepath.Join(dir, "sipri", "SIPRI-Milex-data-1949-2022.xlsx"))), "sipri"),
 		data, time.Date(2023, 4, 24, 12, 0, 0, 0, time.UTC))
-	publishVersion(t, onlySource(t, tmp, "sipri", fileURL(filepath.Join(dir, "sipri", "SIPRI-Milex-data-1948-2023.xlsx"))),
+	publishVersion(t, permit(t, tmp, onlySource(t, tmp, "sipri", fileURL(filepath.Join(dir, "sipri", "SIPRI-Milex-data-1948-2023.xlsx"))), "sipri"),
 		data, time.Date(2024, 4, 22, 12, 0, 0, 0, time.UTC))
 
-	repo, err := dataset.OpenRepo(data, false)
+	repo, err := git.Open(data, false)
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { repo.Close() })
 	h, err := history.Load(repo, dataset.MilitaryExpenditure)
 	if err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/defence-transparency/publish/internal/dataset"
 	"github.com/defence-transparency/publish/internal/dataset/diff"
+	"github.com/defence-transparency/publish/internal/dataset/git"
 	"github.com/defence-transparency/publish/internal/dataset/history"
 )
 
@@ -56,10 +57,11 @@ func legacyTable(t *testing.T, cur *dataset.Table) *dataset.Table {
 // into a new data repository, as a run before the change published it.
 func commitLegacy(t *testing.T, data string, tbl *dataset.Table, version string, when time.Time) {
 	t.Helper()
-	r, err := dataset.OpenRepo(data, true)
+	r, err := git.Open(data, true)
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer r.Close()
 	var pq bytes.Buffer
 	if err := dataset.WriteParquet(&pq, tbl); err != nil {
 		t.Fatal(err)
@@ -101,10 +103,12 @@ func TestUnitChangeIsASeriesReplaced(t *testing.T) {
 	tmp := t.TempDir()
 	day := time.Date(2026, 11, 25, 6, 0, 0, 0, time.UTC)
 
-	// The figures of the mirror, as the new code publishes them.
+	// The figures of the mirror, as the new code publishes them, SIPRI's
+	// with its permission recorded.
+	sources := permit(t, tmp, sourcesFile, "sipri")
 	scratch := filepath.Join(tmp, "scratch")
 	for _, stage := range []string{"collect", "build"} {
-		if r := run(t, day, stage, "--sources", sourcesFile, "--data", scratch); r.code != exitOK {
+		if r := run(t, day, stage, "--sources", sources, "--data", scratch); r.code != exitOK {
 			t.Fatalf("%s: exit %d: %v\n%s", stage, r.code, r.err, r.stderr)
 		}
 	}
@@ -129,14 +133,15 @@ func TestUnitChangeIsASeriesReplaced(t *testing.T) {
 	data := filepath.Join(tmp, "data")
 	commitLegacy(t, data, legacyTable(t, cur), "2026-11-24", day.Add(-24*time.Hour))
 	public := filepath.Join(tmp, "public")
-	if r := run(t, day, "run", "--sources", sourcesFile, "--data", data, "--out", public); r.code != exitOK {
+	if r := run(t, day, "run", "--sources", sources, "--data", data, "--out", public); r.code != exitOK {
 		t.Fatalf("run: exit %d: %v\n%s", r.code, r.err, r.stderr)
 	}
 
-	repo, err := dataset.OpenRepo(data, false)
+	repo, err := git.Open(data, false)
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer repo.Close()
 	h, err := history.Load(repo, dataset.MilitaryExpenditure)
 	if err != nil {
 		t.Fatal(err)

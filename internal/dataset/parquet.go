@@ -753,11 +753,12 @@ func (d *columnDecoder) read(cr file.ColumnChunkReader, t *Table, col, off, n, t
 		d.bytes = grow(d.bytes, n)
 		c.Strings = grow(c.Strings, total)
 		dst := c.Strings[off : off+n]
-		// The byte slices point into the reader's page buffers, which the
-		// next page reuses: copy each batch out before reading the next.
+		// The byte slices point into the page being read, which the next
+		// page replaces: copy each batch out before reading the next.
+		// (ReadBatch would copy them once more on the way.)
 		intern := d.interns[col]
 		nv, err = readAll(func(k, v int, lv []int16) (int64, int, error) {
-			nl, got, err := r.ReadBatch(int64(n-k), d.bytes[:n-v], lv, nil)
+			nl, got, err := r.ReadBatchInPage(int64(n-k), d.bytes[:n-v], lv, nil)
 			if err == nil {
 				copyStrings(dst[v:v+got], d.bytes[:got], intern)
 			}
@@ -810,19 +811,25 @@ func spread[T any](dst []T, def []int16, nv int) {
 
 // copyStrings copies byte arrays into strings. A dictionary column's values
 // come from a small set, so they are interned: one string per distinct
-// value instead of one per row. Other columns share one allocation per
-// batch.
+// value instead of one per row, and a value equal to the one before (rows
+// come in key order, so runs are long) is not even looked up. Other columns
+// share one allocation per batch.
 func copyStrings(dst []string, src []parquet.ByteArray, intern map[string]string) {
 	if intern != nil {
+		last := ""
 		for k, b := range src {
-			s, ok := intern[string(b)] // does not allocate
+			if string(b) == last { // does not allocate
+				dst[k] = last
+				continue
+			}
+			s, ok := intern[string(b)] // nor does this
 			if !ok {
 				s = string(b)
 				if len(intern) < maxInterned {
 					intern[s] = s
 				}
 			}
-			dst[k] = s
+			dst[k], last = s, s
 		}
 		return
 	}

@@ -40,15 +40,15 @@ func collected(t *testing.T, ws Workspace, st *State, name string, tbl *dataset.
 	if err := os.WriteFile(ws.RecordsPath(name), b.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	st.Sources[name] = &SourceState{Name: name, Dataset: "military-expenditure", Status: StatusOK,
+	st.Sources[name] = &SourceState{Name: name, Dataset: "military-expenditure", Status: dataset.SourceOK,
 		Records: collect.Sum(b.Bytes()), Rows: tbl.Len()}
 }
 
 func TestBuildKeepsLastGoodRowsOfARejectedSource(t *testing.T) {
 	ws := NewWorkspace(t.TempDir(), "")
 	cfg := &collect.Config{Sources: []collect.Source{
-		{Name: "a", Dataset: "military-expenditure", Collector: "x", URLs: []string{"file:///a"}, MinRows: 5},
-		{Name: "b", Dataset: "military-expenditure", Collector: "x", URLs: []string{"file:///b"}, MinRows: 5},
+		{Name: "a", Dataset: "military-expenditure", Collector: "x", URLs: []string{"file:///a"}, MinRows: 5, Terms: collect.TermsOpen},
+		{Name: "b", Dataset: "military-expenditure", Collector: "x", URLs: []string{"file:///b"}, MinRows: 5, Terms: collect.TermsOpen},
 	}}
 	o := BuildOptions{Config: cfg, Datasets: []*dataset.Definition{dataset.MilitaryExpenditure},
 		Now: func() time.Time { return time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC) }}
@@ -105,7 +105,7 @@ func TestBuildKeepsLastGoodRowsOfARejectedSource(t *testing.T) {
 				t.Errorf("b's new row was not published")
 			}
 			after, _ := ws.ReadState()
-			if after.Sources["a"].Status != StatusFailed || after.Sources["a"].Error == "" {
+			if after.Sources["a"].Status != dataset.SourceFailed || after.Sources["a"].Error == "" {
 				t.Errorf("source a's state = %+v, want failed with the reason", after.Sources["a"])
 			}
 		})
@@ -117,7 +117,7 @@ func TestBuildKeepsLastGoodRowsOfARejectedSource(t *testing.T) {
 
 func TestBuildWritesNothingWhenNothingChanged(t *testing.T) {
 	ws := NewWorkspace(t.TempDir(), "")
-	cfg := &collect.Config{Sources: []collect.Source{{Name: "a", Dataset: "military-expenditure", Collector: "x", URLs: []string{"file:///a"}}}}
+	cfg := &collect.Config{Sources: []collect.Source{{Name: "a", Dataset: "military-expenditure", Collector: "x", URLs: []string{"file:///a"}, Terms: collect.TermsOpen}}}
 	st := &State{Sources: map[string]*SourceState{}}
 	collected(t, ws, st, "a", rows("a", 3))
 	if err := ws.WriteState(st); err != nil {
@@ -186,8 +186,8 @@ func audits(t *testing.T, source string, ids ...string) *dataset.Table {
 func TestBuildRejectsASourceGivingAnotherSourcesKey(t *testing.T) {
 	ws := NewWorkspace(t.TempDir(), "")
 	cfg := &collect.Config{Sources: []collect.Source{
-		{Name: "gao", Dataset: "audit-outcomes", Collector: "x", URLs: []string{"file:///a"}},
-		{Name: "gao-extra", Dataset: "audit-outcomes", Collector: "x", URLs: []string{"file:///b"}},
+		{Name: "gao", Dataset: "audit-outcomes", Collector: "x", URLs: []string{"file:///a"}, Terms: collect.TermsOpen},
+		{Name: "gao-extra", Dataset: "audit-outcomes", Collector: "x", URLs: []string{"file:///b"}, Terms: collect.TermsOpen},
 	}}
 	o := BuildOptions{Config: cfg, Datasets: []*dataset.Definition{dataset.AuditOutcomes},
 		Now: func() time.Time { return time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC) }}
@@ -270,7 +270,7 @@ func TestBuildRejectsASourceGivingAnotherSourcesKey(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, name := range tt.failed {
-				if s := after.Sources[name]; s.Status != StatusFailed || !strings.Contains(s.Error, "primary key also given by source") {
+				if s := after.Sources[name]; s.Status != dataset.SourceFailed || !strings.Contains(s.Error, "primary key also given by source") {
 					t.Errorf("source %s's state = %+v, want failed naming the shared key", name, s)
 				}
 			}

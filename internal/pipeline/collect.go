@@ -160,13 +160,13 @@ func selectSources(cfg *collect.Config, only []string) ([]collect.Source, error)
 // the previous success's details.
 func collectSource(ctx context.Context, ws Workspace, o CollectOptions, def *dataset.Definition, src collect.Source, prev *SourceState) (*SourceState, error) {
 	now := o.Now().UTC()
-	next := &SourceState{Name: src.Name, Dataset: src.Dataset, Status: StatusFailed, LastAttempt: now}
+	next := &SourceState{Name: src.Name, Dataset: src.Dataset, Status: dataset.SourceFailed, LastAttempt: now}
 	if prev != nil {
 		next.LastSuccess, next.Rows, next.Records, next.Documents = prev.LastSuccess, prev.Rows, prev.Records, prev.Documents
 		next.Sample, next.Warnings = prev.Sample, prev.Warnings
 	}
 	fail := func(err error) (*SourceState, error) {
-		next.Status, next.Error = StatusFailed, err.Error()
+		next.Status, next.Error = dataset.SourceFailed, err.Error()
 		o.Log.Error("source failed", "source", src.Name, "err", err)
 		return next, err
 	}
@@ -200,7 +200,7 @@ func collectSource(ctx context.Context, ws Workspace, o CollectOptions, def *dat
 	}
 	switch {
 	case errors.Is(err, collect.ErrUnchanged) && conditional:
-		next.Status, next.Error, next.LastSuccess = StatusUnchanged, "", now
+		next.Status, next.Error, next.LastSuccess = dataset.SourceUnchanged, "", now
 		o.Log.Info("source unchanged", "source", src.Name, "duration", time.Since(start).Round(time.Millisecond))
 		return next, nil
 	case errors.Is(err, collect.ErrUnchanged):
@@ -227,7 +227,7 @@ func collectSource(ctx context.Context, ws Workspace, o CollectOptions, def *dat
 	if err := dataset.WriteFileAtomicBytes(recordsPath, buf.Bytes()); err != nil {
 		return fail(fmt.Errorf("keep records: %w", err))
 	}
-	next.Status, next.Error, next.LastSuccess = StatusOK, "", now
+	next.Status, next.Error, next.LastSuccess = dataset.SourceOK, "", now
 	// Label by what was actually fetched: a file:// page may link to http
 	// documents, which the bundled mirror then served.
 	next.Rows, next.Records, next.Sample = t.Len(), collect.Sum(buf.Bytes()), o.Bundled && !allFiles(docURLs(rec.docs))

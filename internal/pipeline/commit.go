@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,15 +12,22 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-git/go-git/v5/plumbing/object"
-
+	"github.com/defence-transparency/publish/internal/collect"
 	"github.com/defence-transparency/publish/internal/dataset"
 	"github.com/defence-transparency/publish/internal/dataset/diff"
 )
 
 // CommitOptions configure the commit stage.
 type CommitOptions struct {
+	// Repo is the data repository, at the workspace's DataDir (created
+	// there if missing: see dataset/git.Open).
+	Repo     dataset.Repo
 	Datasets []*dataset.Definition
+	// Config, when set, is checked against what is committed: a dataset
+	// file holding rows of a source whose terms withhold them is refused
+	// (ErrWithheldRows), so that nothing restricted reaches the repository
+	// even from a file built before the terms were set.
+	Config *collect.Config
 	// Author signs the commit; empty fields take publish's own name.
 	Author dataset.Signature
 	Now    func() time.Time
@@ -37,7 +45,7 @@ type CommitResult struct {
 // Commit records the datasets whose files differ from HEAD in one commit
 // that touches only their directories, with a message counting the rows
 // added, removed and changed, and tags each new version. It returns nil
-// when nothing changed. The data repository is created if missing.
+// when nothing changed.
 func Commit(ctx context.Context, ws Workspace, o CommitOptions) (*CommitResult, error) {
 	if o.Now == nil {
 		o.Now = time.Now
@@ -45,10 +53,7 @@ func Commit(ctx context.Context, ws Workspace, o CommitOptions) (*CommitResult, 
 	if o.Log == nil {
 		o.Log = slog.Default()
 	}
-	repo, err := dataset.OpenRepo(ws.DataDir, true)
-	if err != nil {
-		return nil, err
-	}
+	repo := o.Repo
 	if err := ws.prepareRepo(); err != nil {
 		return nil, err
 	}
@@ -67,7 +72,7 @@ func Commit(ctx context.Context, ws Workspace, o CommitOptions) (*CommitResult, 
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		changed, err := repo.Changes(DatasetDir(def.Name))
+		changed, err := repo.Changes(dataset.DirPath(def.Name))
 		if err != nil {
 			return nil, err
 		}
@@ -77,6 +82,9 @@ func Commit(ctx context.Context, ws Workspace, o CommitOptions) (*CommitResult, 
 		desc, err := readDescriptor(ws.DescriptorPath(def.Name))
 		if err != nil {
 			return nil, err
+		}
+		if err := checkPublishable(ws.ParquetPath(def.Name), def, o.Config); err != nil {
+			return nil, fmt.Errorf("commit %s: %w", def.Name, err)
 		}
 		sum, err := versionSummary(repo, head, ws, def)
 		if err != nil {
@@ -90,7 +98,7 @@ func Commit(ctx context.Context, ws Workspace, o CommitOptions) (*CommitResult, 
 			tags = append(tags, def.Name+"/"+desc.Version)
 		}
 		subject = append(subject, fmt.Sprintf("%s %s (%s)", def.Name, version, shortCounts(sum.Counts)))
-		lines = append(lines, describeCounts(def.Name, version, sum))
+		lines = append(lines, describeCounts(def.Name, version, sum)+describeWithheld(desc))
 	}
 	if len(files) == 0 {
 		o.Log.Info("nothing to commit: no dataset changed")
@@ -124,29 +132,55 @@ func Commit(ctx context.Context, ws Workspace, o CommitOptions) (*CommitResult, 
 			return nil, err
 		}
 	}
-	o.Log.Info("committed", "commit", hash.String()[:10], "files", len(files), "tags", strings.Join(tags, " "))
+	o.Log.Info("committed", "commit", hash.Short(), "files", len(files), "tags", strings.Join(tags, " "))
 	return &CommitResult{Hash: hash.String(), Message: msg.String(), Tags: tags, Sample: sample}, nil
 }
 
 // versionSummary compares a dataset's committed Parquet file with the one
-// in the working tree; a missing file on either side is an empty version.
-func versionSummary(repo *dataset.Repo, head *object.Commit, ws Workspace, def *dataset.Definition) (*diff.Summary, error) {
-	var old *dataset.Table
-	b, err := repo.ReadFile(head, DatasetDir(def.Name)+"/"+def.Name+".parquet")
+// in the working tree, a row group at a time; a missing file on either side
+// is an empty version.
+func versionSummary(repo dataset.Repo, head *dataset.Commit, ws Workspace, def *dataset.Definition) (*diff.Summary, error) {
+	old := diff.Tables()
+	if head != nil {
+		b, err := repo.ReadFile(head.ID, dataset.ParquetPath(def.Name))
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+		case err != nil:
+			return nil, err
+		default:
+			if old, err = dataset.NewParquetReader(bytes.NewReader(b), def.Schema); err != nil {
+				return nil, fmt.Errorf("read the committed version of %s: %w", def.Name, err)
+			}
+		}
+	}
+	cur := diff.Tables()
+	pr, err := dataset.OpenParquet(ws.ParquetPath(def.Name), def.Schema)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 	case err != nil:
 		return nil, err
 	default:
-		if old, err = dataset.ReadParquetBytes(b, def.Schema); err != nil {
-			return nil, fmt.Errorf("read the committed version of %s: %w", def.Name, err)
+		defer pr.Close()
+		cur = pr
+	}
+	return diff.Compare(def.Schema, old, cur, diff.OptionsFor(def), nil)
+}
+
+// describeWithheld adds to a commit message the rows a version withholds
+// under their sources' terms, and what changed in them.
+func describeWithheld(desc *dataset.Descriptor) string {
+	if desc == nil {
+		return ""
+	}
+	var b strings.Builder
+	for _, s := range desc.WithheldSources() {
+		w := s.Withheld
+		fmt.Fprintf(&b, "\n  %s: %s rows withheld under its terms (%s), not committed", s.Name, thousands(w.Rows), s.Terms)
+		if c := w.Changes; c != nil {
+			fmt.Fprintf(&b, "; %s added, %s removed, %s changed", thousands(c.Added), thousands(c.Removed), thousands(c.Changed))
 		}
 	}
-	cur, err := readTable(ws.ParquetPath(def.Name), def.Schema)
-	if err != nil {
-		return nil, err
-	}
-	return diff.Compare(def.Schema, diff.Tables(old), diff.Tables(cur), diff.OptionsFor(def), nil)
+	return b.String()
 }
 
 func shortCounts(c diff.Counts) string {

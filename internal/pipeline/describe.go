@@ -11,11 +11,12 @@ import (
 )
 
 // describe returns the descriptor of a dataset version: rows counts each
-// source's rows and leftOut lists what its last collection left out (its
+// source's rows, withheld says what the terms keep out of the file and
+// leftOut lists what each source's last collection left out (its
 // warnings), parquet is the data file and n its row count. Version and
 // Created are left for the caller; each source's Updated is carried over
 // from prev.
-func describe(def *dataset.Definition, rows map[string]int, leftOut map[string][]string, sources []collect.Source, prev *dataset.Descriptor, parquet []byte, n int, sample bool) *dataset.Descriptor {
+func describe(def *dataset.Definition, rows map[string]int, withheld []*withholding, leftOut map[string][]string, sources []collect.Source, prev *dataset.Descriptor, parquet []byte, n int, sample bool) *dataset.Descriptor {
 	updated := map[string]string{}
 	if prev != nil {
 		for _, s := range prev.Sources {
@@ -35,13 +36,23 @@ func describe(def *dataset.Definition, rows map[string]int, leftOut map[string][
 		d.Title = "SAMPLE DATA: " + d.Title
 		d.Description = "Sample data built from the bundled offline mirror, not the publishers' live files; do not cite. " + d.Description
 	}
+	held := map[string]*dataset.Withheld{}
+	for _, w := range withheld {
+		held[w.src.Name] = w.entry
+	}
 	seen := map[string]bool{}
 	for _, s := range sources {
-		d.Sources = append(d.Sources, dataset.SourceRef{
+		ref := dataset.SourceRef{
 			Name: s.Name, Title: s.Title, Path: s.Homepage, Licence: s.Licence, LicenceURL: s.LicenceURL,
-			Attribution: s.Attribution, Rows: rows[s.Name], Updated: updated[s.Name], LeftOut: leftOut[s.Name],
-		})
-		if key := s.Licence + "\x00" + s.LicenceURL; s.Licence != "" && !seen[key] {
+			Attribution: s.Attribution, Rows: rows[s.Name], Updated: updated[s.Name],
+			Terms: string(s.Terms), Withheld: held[s.Name], LeftOut: leftOut[s.Name],
+		}
+		if p := s.Permission; p != nil {
+			ref.Permission = &dataset.Permission{GrantedBy: p.GrantedBy, Granted: p.Granted, Reference: p.Reference, Scope: p.Scope}
+		}
+		d.Sources = append(d.Sources, ref)
+		// The package's licences are those of what the file holds.
+		if key := s.Licence + "\x00" + s.LicenceURL; s.Licence != "" && s.Publishes() && !seen[key] {
 			seen[key] = true
 			d.Licenses = append(d.Licenses, dataset.License{Title: s.Licence, Path: s.LicenceURL})
 		}
@@ -78,6 +89,10 @@ func Readme(def *dataset.Definition, desc *dataset.Descriptor) []byte {
 		p("No version has been published here yet: the scheduled job (`publish run --live`, see the repository's README) writes the data files into this directory and commits each version.\n\n")
 	} else {
 		p("Version **%s**, published %s, %s rows.\n\n", desc.Version, desc.Created, thousands(desc.Resources[0].Rows))
+		for _, s := range desc.WithheldSources() {
+			p("**Withheld:** %s rows from %s are not in these files, because %s; see [Sources and licences](#sources-and-licences).\n\n",
+				thousands(s.Withheld.Rows), s.Title, s.Withheld.Reason)
+		}
 	}
 	p("## Files\n\n")
 	p("- `%s.parquet`: the data, one row per %s, sorted by the primary key; uncompressed Parquet so that git stores versions compactly.\n", def.Name, strings.Join(def.Schema.PrimaryKey, ", "))
@@ -117,21 +132,42 @@ func Readme(def *dataset.Definition, desc *dataset.Descriptor) []byte {
 			if s.Attribution != "" {
 				p("- Attribution: %s\n", s.Attribution)
 			}
-			p("- Rows: %s (source name `%s` in the `source` column)\n", thousands(s.Rows), s.Name)
-			if len(s.LeftOut) > 0 {
-				p("- Left out by its last collection (%d):\n", len(s.LeftOut))
-				for _, w := range s.LeftOut {
-					p("  - %s\n", mdCell(w))
-				}
-			} else {
-				p("- Left out by its last collection: nothing\n")
+			if s.Terms != "" {
+				p("- What its terms allow: %s\n", termsText(s.Terms))
 			}
-			p("\n")
+			if pm := s.Permission; pm != nil {
+				p("- Published under a permission granted by %s on %s (%s)", pm.GrantedBy, pm.Granted, pm.Reference)
+				if pm.Scope != "" {
+					p(": %s", pm.Scope)
+				}
+				p("\n")
+			}
+			if w := s.Withheld; w != nil {
+				p("- **Withheld:** %s rows, not in this dataset's files, because %s.", thousands(w.Rows), w.Reason)
+				if w.Download != "" {
+					p(" The publisher offers them at <%s>.", w.Download)
+				}
+				p("\n")
+				switch c := w.Changes; {
+				case c == nil:
+					p("- Changes to the withheld rows in this version: not counted (the previous version's rows were not in the cache of the run that built it).\n")
+				case c.Previous == "":
+					p("- Changes to the withheld rows in this version: first version, %s rows.\n", thousands(c.Added))
+				default:
+					p("- Changes to the withheld rows since version %s: %s added, %s removed, %s changed (%s revisions of figures).\n",
+						c.Previous, thousands(c.Added), thousands(c.Removed), thousands(c.Changed), thousands(c.Revisions))
+				}
+				p("- Rows in this dataset's files: none (source name `%s`)\n", s.Name)
+				leftOutLines(p, s.LeftOut)
+				continue
+			}
+			p("- Rows: %s (source name `%s` in the `source` column)\n", thousands(s.Rows), s.Name)
+			leftOutLines(p, s.LeftOut)
 		}
 		p("## How to cite\n\n")
 		p("%s, version %s (%s). Published with publish, from:", strings.TrimPrefix(desc.Title, "SAMPLE DATA: "), desc.Version, desc.Created[:min(10, len(desc.Created))])
 		for _, s := range desc.Sources {
-			if s.Attribution != "" {
+			if s.Attribution != "" && s.Withheld == nil {
 				p(" %s.", strings.TrimSuffix(s.Attribution, "."))
 			}
 		}
@@ -164,10 +200,27 @@ func ReadmeFor(def *dataset.Definition, cfg *collect.Config) []byte {
 			if s.Attribution != "" {
 				fmt.Fprintf(&extra, "- Attribution: %s\n", s.Attribution)
 			}
+			fmt.Fprintf(&extra, "- What its terms allow: %s\n", termsText(string(s.Terms)))
+			if !s.Publishes() {
+				fmt.Fprintf(&extra, "- **Withheld:** its rows are not committed here, because %s. The publisher offers them at <%s>.\n", s.WithheldReason(), s.DownloadURL())
+			}
 			fmt.Fprintf(&extra, "- Source name: `%s`\n\n", s.Name)
 		}
 	}
 	return append(b, extra.Bytes()...)
+}
+
+// termsText says in words what a source's terms allow.
+func termsText(terms string) string {
+	switch collect.Terms(terms) {
+	case collect.TermsOpen:
+		return "redistribution of the whole data under its licence (`terms = \"open\"`)"
+	case collect.TermsExcerpt:
+		return "excerpts only (`terms = \"excerpt\"`): the site shows each country's own figures on its page"
+	case collect.TermsLink:
+		return "no reproduction of the data (`terms = \"link\"`): the site links to the publisher's own download"
+	}
+	return terms
 }
 
 func codeList(items []string) string {
@@ -248,11 +301,12 @@ func shiftText(n int) string {
 	return "÷ " + thousands(pow10(-n))
 }
 
+// shiftSQL is the SQL of moving the decimal point by n places: "* 1e6".
 func shiftSQL(n int) string {
 	if n > 0 {
-		return "* " + fmt.Sprint(pow10(n))
+		return fmt.Sprintf("* 1e%d", n)
 	}
-	return "/ " + fmt.Sprint(pow10(-n))
+	return fmt.Sprintf("/ 1e%d", -n)
 }
 
 func pow10(n int) int {
@@ -274,4 +328,18 @@ func aggregatesSection(b *bytes.Buffer, def *dataset.Definition) {
 	fmt.Fprintf(b, "\n## Aggregates\n\n`%s`: %s Aggregates are published so that world and regional totals can be read beside "+
 		"the countries' figures; their codes are explained under `%s` above. Select `WHERE NOT %s` for states only.\n",
 		dataset.AggregateField, s.Fields[i].Description, dataset.CountryField, dataset.AggregateField)
+}
+
+// leftOutLines writes what a source's last collection left out, counted, or
+// that it left out nothing, and ends the source's list.
+func leftOutLines(p func(string, ...any), leftOut []string) {
+	if len(leftOut) == 0 {
+		p("- Left out by its last collection: nothing\n\n")
+		return
+	}
+	p("- Left out by its last collection (%d):\n", len(leftOut))
+	for _, w := range leftOut {
+		p("  - %s\n", mdCell(w))
+	}
+	p("\n")
 }

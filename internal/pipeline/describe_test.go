@@ -14,7 +14,7 @@ import (
 func TestReadmeUnitsAggregatesAndLeftOut(t *testing.T) {
 	sources := []collect.Source{{Name: "sipri", Title: "SIPRI"}, {Name: "worldbank", Title: "World Bank"}}
 	leftOut := map[string][]string{"sipri": {"sipri: the text of 3 numbered footnotes (sheet Footnotes) is not published"}}
-	desc := describe(dataset.MilitaryExpenditure, map[string]int{"sipri": 10, "worldbank": 5}, leftOut, sources, nil, []byte("PAR1"), 15, true)
+	desc := describe(dataset.MilitaryExpenditure, map[string]int{"sipri": 10, "worldbank": 5}, nil, leftOut, sources, nil, []byte("PAR1"), 15, true)
 	if got := desc.Sources[0].LeftOut; len(got) != 1 {
 		t.Fatalf("descriptor's left out = %q", got)
 	}
@@ -26,7 +26,8 @@ func TestReadmeUnitsAggregatesAndLeftOut(t *testing.T) {
 		"| `constant_usd_<base year>` | US$ m |",
 		"| percent | fraction | `value` ÷ 100 |",
 		"| US$ m | US$ | `value` × 1,000,000 |",
-		"         WHEN 'fraction' THEN value / 100\n",
+		"         WHEN 'fraction' THEN value / 1e2\n",
+		"         WHEN 'US$' THEN value * 1e6\n",
 		"## Aggregates",
 		"Select `WHERE NOT aggregate` for states only.",
 		"- Left out by its last collection (1):\n  - sipri: the text of 3 numbered footnotes",

@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"errors"
 	"path/filepath"
 	"time"
 
@@ -12,21 +11,16 @@ import (
 )
 
 // SiteInput reads the published datasets and the run status into the site
-// generator's input. Datasets with no published version are left out.
-func SiteInput(ws Workspace, cfg *collect.Config, defs []*dataset.Definition, now time.Time) (*site.Input, error) {
+// generator's input. Datasets with no published version are left out. The
+// versions come from repo, the data repository; with a nil repo (a data
+// directory that is not one) there is no history.
+func SiteInput(ws Workspace, repo dataset.Repo, cfg *collect.Config, defs []*dataset.Definition, now time.Time) (*site.Input, error) {
 	st, err := ws.ReadState()
 	if err != nil {
 		return nil, err
 	}
 	in := &site.Input{Generated: now.UTC(), CacheDir: ws.SiteCacheDir()}
-	// The versions come from the data repository; a data directory that
-	// is not one has no history.
-	repo, err := dataset.OpenRepo(ws.DataDir, false)
-	if errors.Is(err, dataset.ErrNoRepo) {
-		repo = nil
-	} else if err != nil {
-		return nil, err
-	}
+	descs := map[string]*dataset.Descriptor{}
 	for _, def := range defs {
 		desc, err := readDescriptor(ws.DescriptorPath(def.Name))
 		if err != nil {
@@ -35,12 +29,16 @@ func SiteInput(ws Workspace, cfg *collect.Config, defs []*dataset.Definition, no
 		if desc == nil {
 			continue
 		}
+		descs[def.Name] = desc
 		t, err := dataset.ReadParquetFile(ws.ParquetPath(def.Name), def.Schema)
 		if err != nil {
 			return nil, err
 		}
 		in.Sample = in.Sample || desc.Sample
 		d := site.Dataset{Definition: def, Descriptor: desc, Table: t, ParquetPath: ws.ParquetPath(def.Name)}
+		if d.Excerpts, err = excerpts(ws, cfg, def, desc); err != nil {
+			return nil, err
+		}
 		if repo != nil {
 			if d.History, err = history.Load(repo, def); err != nil {
 				return nil, err
@@ -52,7 +50,19 @@ func SiteInput(ws Workspace, cfg *collect.Config, defs []*dataset.Definition, no
 		s := site.SourceStatus{
 			Name: src.Name, Title: src.Title, Dataset: src.Dataset, Homepage: src.Homepage,
 			Licence: src.Licence, LicenceURL: src.LicenceURL, Attribution: src.Attribution,
-			Status: StatusNotRun,
+			Status: dataset.SourceNotRun,
+			Terms:  string(src.Terms), TermsNote: src.TermsNote, TermsVerified: src.TermsVerified,
+			Publishes: src.Publishes(), Download: src.DownloadURL(),
+		}
+		if p := src.Permission; p != nil {
+			s.Permission = &dataset.Permission{GrantedBy: p.GrantedBy, Granted: p.Granted, Reference: p.Reference, Scope: p.Scope}
+		}
+		if desc := descs[src.Dataset]; desc != nil {
+			for _, ref := range desc.Sources {
+				if ref.Name == src.Name && ref.Withheld != nil {
+					s.Withheld = ref.Withheld.Rows
+				}
+			}
 		}
 		if ss := st.Sources[src.Name]; ss != nil {
 			s.Status, s.Error, s.LastAttempt, s.LastSuccess, s.Rows = ss.Status, ss.Error, ss.LastAttempt, ss.LastSuccess, ss.Rows
@@ -61,6 +71,31 @@ func SiteInput(ws Workspace, cfg *collect.Config, defs []*dataset.Definition, no
 		in.Sources = append(in.Sources, s)
 	}
 	return in, nil
+}
+
+// excerpts returns the rows of a dataset's version withheld from the
+// published file whose sources' terms, as the sources file states them now,
+// allow excerpts; nil when there are none or the cache does not hold them.
+func excerpts(ws Workspace, cfg *collect.Config, def *dataset.Definition, desc *dataset.Descriptor) (*dataset.Table, error) {
+	allowed := map[string]bool{}
+	for _, ref := range desc.WithheldSources() {
+		if src, ok := cfg.Source(ref.Name); ok && src.Dataset == def.Name && src.Excerpts() {
+			allowed[src.Name] = true
+		}
+	}
+	if len(allowed) == 0 {
+		return nil, nil
+	}
+	held, ok, err := readWithheld(ws, def, desc.Version)
+	if err != nil || !ok {
+		return nil, err
+	}
+	col := held.Schema.Index(dataset.SourceField)
+	t := held.Filter(func(i int) bool { return allowed[held.Columns[col].Strings[i]] })
+	if t.Len() == 0 {
+		return nil, nil
+	}
+	return t, nil
 }
 
 // SiteCacheDir returns where the site generator keeps what it can reuse

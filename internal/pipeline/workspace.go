@@ -38,22 +38,20 @@ func NewWorkspace(data, cache string) Workspace {
 	return Workspace{DataDir: data, CacheDir: cache}
 }
 
-// DatasetDir returns the slash-separated path of a dataset's directory
-// relative to the data repository root.
-func DatasetDir(name string) string { return "datasets/" + name }
-
-// DatasetPath returns the absolute path of a file of a dataset.
-func (w Workspace) DatasetPath(name, file string) string {
-	return filepath.Join(w.DataDir, "datasets", name, file)
+// path returns the file of the data repository at a slash-separated path
+// (the layout is dataset's: dataset.ParquetPath and its siblings).
+func (w Workspace) path(slashed string) string {
+	return filepath.Join(w.DataDir, filepath.FromSlash(slashed))
 }
 
 // ParquetPath returns the published Parquet file of a dataset.
-func (w Workspace) ParquetPath(name string) string { return w.DatasetPath(name, name+".parquet") }
+func (w Workspace) ParquetPath(name string) string { return w.path(dataset.ParquetPath(name)) }
 
 // DescriptorPath returns the published datapackage.json of a dataset.
-func (w Workspace) DescriptorPath(name string) string {
-	return w.DatasetPath(name, "datapackage.json")
-}
+func (w Workspace) DescriptorPath(name string) string { return w.path(dataset.DescriptorPath(name)) }
+
+// ReadmePath returns the published README.md of a dataset.
+func (w Workspace) ReadmePath(name string) string { return w.path(dataset.ReadmePath(name)) }
 
 // ArchiveDir returns the raw archive of fetched documents.
 func (w Workspace) ArchiveDir() string { return filepath.Join(w.CacheDir, "archive") }
@@ -69,14 +67,6 @@ func (w Workspace) StatePath() string { return filepath.Join(w.CacheDir, "status
 // SiteBuildDir returns the directory the site generator writes the Hugo
 // project into, outside the tracked tree.
 func (w Workspace) SiteBuildDir() string { return filepath.Join(w.CacheDir, "site") }
-
-// Source statuses.
-const (
-	StatusOK        = "ok"        // collected new records
-	StatusUnchanged = "unchanged" // documents not modified since the last success
-	StatusFailed    = "failed"    // fetch, parse, validation or assertion failed
-	StatusNotRun    = "not run"   // not collected in this cache yet
-)
 
 // State is the status of every source as of the last run, kept in the cache.
 type State struct {
@@ -114,7 +104,7 @@ type DocumentRef struct {
 // Usable reports whether the source's records file holds its current
 // records.
 func (s *SourceState) Usable() bool {
-	return s != nil && (s.Status == StatusOK || s.Status == StatusUnchanged) && s.Records != ""
+	return s != nil && (s.Status == dataset.SourceOK || s.Status == dataset.SourceUnchanged) && s.Records != ""
 }
 
 // ReadState reads the run status; a missing file is an empty state.
@@ -201,7 +191,7 @@ func (e *SourceErrors) orNil() error {
 // driver named for the dataset files (publish textconv).
 func (w Workspace) prepareRepo() error {
 	if err := appendLine(filepath.Join(w.DataDir, ".git", "info", "attributes"),
-		"datasets/**/*.parquet diff=parquet", "# show Parquet versions as CSV rows: git config diff.parquet.textconv \"publish textconv\""); err != nil {
+		dataset.DatasetsDir+"/**/*.parquet diff=parquet", "# show Parquet versions as CSV rows: git config diff.parquet.textconv \"publish textconv\""); err != nil {
 		return err
 	}
 	return w.excludeCache()

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/defence-transparency/publish/internal/dataset"
 )
 
 // The audit pages: an overview of the auditors and the countries whose
@@ -67,7 +69,7 @@ type auditItem struct {
 
 // auditIndex groups the audit reports by auditor and by country.
 type auditIndex struct {
-	recs      []auditRecord
+	recs      []dataset.AuditReport
 	items     []auditItem // per record
 	auditors  []string
 	newest    []int            // every record, newest first
@@ -84,7 +86,7 @@ func auditorPath(code string) string { return "audits/" + strings.ReplaceAll(cod
 // countryAuditsPath is the path of a country's list of audits.
 func countryAuditsPath(code string) string { return countryPath(code) + "audits/" }
 
-func newAuditIndex(recs []auditRecord, names *sourceNames, urls siteURLs) *auditIndex {
+func newAuditIndex(recs []dataset.AuditReport, names *sourceNames, urls siteURLs) *auditIndex {
 	x := &auditIndex{recs: recs, items: make([]auditItem, len(recs)), byAuditor: map[string][]int{},
 		byCountry: map[string][]int{}, info: map[string]auditorInfo{}, sources: map[string][]string{}}
 	order := make([]int, len(recs))
@@ -145,7 +147,7 @@ func newAuditIndex(recs []auditRecord, names *sourceNames, urls siteURLs) *audit
 }
 
 // auditYear returns the year of a report's publication, or "undated".
-func auditYear(r *auditRecord) string {
+func auditYear(r *dataset.AuditReport) string {
 	if len(r.Published) >= 4 {
 		if _, err := strconv.Atoi(r.Published[:4]); err == nil {
 			return r.Published[:4]

@@ -11,6 +11,7 @@ import (
 
 	"github.com/defence-transparency/publish/internal/country"
 	"github.com/defence-transparency/publish/internal/dataset"
+	"github.com/defence-transparency/publish/internal/dataset/git"
 	"github.com/defence-transparency/publish/internal/dataset/history"
 )
 
@@ -67,10 +68,11 @@ func benchHistory(b *testing.B, rows int) (*history.History, *dataset.Table, str
 	for y := range years {
 		addYear(2000 - years + y)
 	}
-	r, err := dataset.OpenRepo(b.TempDir(), true)
+	r, err := git.Open(b.TempDir(), true)
 	if err != nil {
 		b.Fatal(err)
 	}
+	b.Cleanup(func() { r.Close() })
 	start := time.Date(2026, 1, 1, 6, 0, 0, 0, time.UTC)
 	var t *dataset.Table
 	for v := range benchVersions {

@@ -110,22 +110,22 @@ func benchFamilies(b *testing.B, in *Input) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	kinds := []string{dataset.ReportFull, dataset.ReportSimplified, dataset.ReportSingleFigure, dataset.ReportNil,
 		dataset.ReportNone, dataset.ReportNone, dataset.ReportNone}
-	var cbm []cbmFixture
+	var cbm []dataset.CBMReport
 	for _, c := range states[:min(len(states), 193)] {
 		for y := 2012; y <= 2024; y++ {
-			cbm = append(cbm, cbmFixture{country: c.ISO3, name: c.Name, instrument: dataset.InstrumentMilex, year: y,
-				kind: kinds[rng.IntN(len(kinds))], link: "https://milex-reporting.unoda.org/en/states/" + c.ISO3 + "/" + strconv.Itoa(y), source: "unmilex"})
+			cbm = append(cbm, dataset.CBMReport{Country: c.ISO3, CountryName: c.Name, Instrument: dataset.InstrumentMilex, Year: y,
+				Kind: kinds[rng.IntN(len(kinds))], Link: "https://milex-reporting.unoda.org/en/states/" + c.ISO3 + "/" + strconv.Itoa(y), Source: "unmilex"})
 		}
 		for y := 2012; y <= 2023; y++ {
 			kind := dataset.ReportSubmitted
 			if rng.IntN(2) == 0 {
 				kind = dataset.ReportNone
 			}
-			cbm = append(cbm, cbmFixture{country: c.ISO3, name: c.Name, instrument: dataset.InstrumentUNROCA, year: y,
-				kind: kind, link: "https://www.unroca.org/" + strings.ToLower(c.ISO3) + "/report/" + strconv.Itoa(y) + "/", source: "unroca"})
+			cbm = append(cbm, dataset.CBMReport{Country: c.ISO3, CountryName: c.Name, Instrument: dataset.InstrumentUNROCA, Year: y,
+				Kind: kind, Link: "https://www.unroca.org/" + strings.ToLower(c.ISO3) + "/report/" + strconv.Itoa(y) + "/", Source: "unroca"})
 		}
 	}
-	var audits []auditFixture
+	var audits []dataset.AuditReport
 	for i, a := range []struct {
 		auditor, country, jurisdiction, source string
 		n, from                                int
@@ -136,13 +136,13 @@ func benchFamilies(b *testing.B, in *Input) {
 	} {
 		for k := range a.n {
 			year := a.from + k%(2025-a.from)
-			audits = append(audits, auditFixture{auditor: a.auditor, id: fmt.Sprintf("R-%d-%d-%05d", i, year, k), country: a.country,
-				jurisdiction: a.jurisdiction, published: fmt.Sprintf("%d-%02d-%02d", year, 1+k%12, 1+k%28),
-				title:   fmt.Sprintf("Defense Acquisitions: Observations on Cost Growth in Major Weapon Programs, part %d", k),
-				subject: "National security", recs: k % 9, link: fmt.Sprintf("https://www.example.org/reports/%d/%d", i, k), source: a.source})
+			audits = append(audits, dataset.AuditReport{Auditor: a.auditor, ReportID: fmt.Sprintf("R-%d-%d-%05d", i, year, k), Country: a.country,
+				Jurisdiction: a.jurisdiction, Published: fmt.Sprintf("%d-%02d-%02d", year, 1+k%12, 1+k%28),
+				Title:   fmt.Sprintf("Defense Acquisitions: Observations on Cost Growth in Major Weapon Programs, part %d", k),
+				Subject: "National security", Recommendations: k % 9, HasRecommendations: true, Link: fmt.Sprintf("https://www.example.org/reports/%d/%d", i, k), Source: a.source})
 		}
 	}
-	var risk []riskFixture
+	var risk []dataset.RiskReport
 	indicators := []string{indicatorGPIScore, indicatorGPIRank}
 	for k := range 28 {
 		indicators = append(indicators, fmt.Sprintf("gpi_indicator_%02d", k))
@@ -155,26 +155,26 @@ func benchFamilies(b *testing.B, in *Input) {
 					if ind == indicatorGPIRank {
 						v = float64(1 + k)
 					}
-					risk = append(risk, riskFixture{publisher: dataset.PublisherGPI, country: c.ISO3, name: c.Name, period: strconv.Itoa(y),
-						indicator: ind, value: math.Round(v*1000) / 1000, hasValue: true, unit: "score 1-5 (1 = most peaceful)",
-						link: "https://www.visionofhumanity.org/resources/", source: "gpi"})
+					risk = append(risk, dataset.RiskReport{Publisher: dataset.PublisherGPI, Country: c.ISO3, CountryName: c.Name, Period: strconv.Itoa(y),
+						Indicator: ind, Value: math.Round(v*1000) / 1000, HasValue: true, Unit: "score 1-5 (1 = most peaceful)",
+						Link: "https://www.visionofhumanity.org/resources/", Source: "gpi"})
 				}
 			}
 		}
 		for y := 2015; y <= 2025; y++ {
-			risk = append(risk, riskFixture{publisher: dataset.PublisherINFORM, country: c.ISO3, name: c.Name, period: strconv.Itoa(y),
-				indicator: indicatorINFORM, value: math.Round(rng.Float64()*100) / 10, hasValue: true, unit: "score 0-10 (10 = highest risk)", source: "inform-risk"})
+			risk = append(risk, dataset.RiskReport{Publisher: dataset.PublisherINFORM, Country: c.ISO3, CountryName: c.Name, Period: strconv.Itoa(y),
+				Indicator: indicatorINFORM, Value: math.Round(rng.Float64()*100) / 10, HasValue: true, Unit: "score 0-10 (10 = highest risk)", Source: "inform-risk"})
 		}
 		if k < 70 {
 			for m := range 24 {
 				period := fmt.Sprintf("%d-%02d", 2024+m/12, 1+m%12)
 				trend := []string{dataset.TrendDeteriorated, dataset.TrendImproved, dataset.TrendUnchanged}[rng.IntN(3)]
 				summary := "Fighting intensified around besieged towns in the west, and talks between the parties stalled again."
-				risk = append(risk, riskFixture{publisher: dataset.PublisherCrisisGroup, country: c.ISO3, name: c.Name, period: period,
-					indicator: dataset.CrisisWatchTrend, category: trend, summary: summary, link: "https://www.crisisgroup.org/crisiswatch", source: "crisiswatch"})
+				risk = append(risk, dataset.RiskReport{Publisher: dataset.PublisherCrisisGroup, Country: c.ISO3, CountryName: c.Name, Period: period,
+					Indicator: dataset.CrisisWatchTrend, Category: trend, Summary: summary, Link: "https://www.crisisgroup.org/crisiswatch", Source: "crisiswatch"})
 				if rng.IntN(10) == 0 {
-					risk = append(risk, riskFixture{publisher: dataset.PublisherCrisisGroup, country: c.ISO3, name: c.Name, period: period,
-						indicator: dataset.CrisisWatchAlert, category: dataset.AlertConflictRisk, summary: summary, link: "https://www.crisisgroup.org/crisiswatch", source: "crisiswatch"})
+					risk = append(risk, dataset.RiskReport{Publisher: dataset.PublisherCrisisGroup, Country: c.ISO3, CountryName: c.Name, Period: period,
+						Indicator: dataset.CrisisWatchAlert, Category: dataset.AlertConflictRisk, Summary: summary, Link: "https://www.crisisgroup.org/crisiswatch", Source: "crisiswatch"})
 				}
 			}
 		}

@@ -195,11 +195,11 @@ func testInput(tb testing.TB, sample bool) *Input {
 			{Name: "sipri", Title: "SIPRI", Dataset: "military-expenditure", Homepage: "https://www.sipri.org/databases/milex",
 				Licence: "SIPRI terms of use", LicenceURL: "https://www.sipri.org/about/terms-and-conditions",
 				Attribution: "SIPRI Military Expenditure Database, Stockholm International Peace Research Institute.",
-				Status:      StatusFailed, Error: "fetch https://www.sipri.org/databases/milex: 503 Service Unavailable",
+				Status:      dataset.SourceFailed, Error: "fetch https://www.sipri.org/databases/milex: 503 Service Unavailable",
 				LastAttempt: testTime, LastSuccess: time.Date(2026, 4, 20, 5, 0, 0, 0, time.UTC), Rows: 15},
 			{Name: "worldbank", Title: "World Bank", Dataset: "military-expenditure", Homepage: "https://data.worldbank.org/",
 				Licence: "CC BY 4.0", LicenceURL: "https://creativecommons.org/licenses/by/4.0/",
-				Attribution: "World Bank, World Development Indicators.", Status: StatusOK,
+				Attribution: "World Bank, World Development Indicators.", Status: dataset.SourceOK,
 				LastAttempt: testTime, LastSuccess: testTime, Rows: 5},
 		},
 	}

@@ -194,14 +194,14 @@ type trackerRow struct {
 // cbmIndex groups the rows of cbm-reports by instrument and by country,
 // and holds each instrument's reporting rates.
 type cbmIndex struct {
-	recs         []cbmRecord
+	recs         []dataset.CBMReport
 	instruments  []string
 	byInstrument map[string][]int
 	byCountry    map[string][]int
 	rates        map[string][]rateRow // by instrument, from its first to its last year
 }
 
-func newCBMIndex(recs []cbmRecord) *cbmIndex {
+func newCBMIndex(recs []dataset.CBMReport) *cbmIndex {
 	x := &cbmIndex{recs: recs, byInstrument: map[string][]int{}, byCountry: map[string][]int{}, rates: map[string][]rateRow{}}
 	for i := range recs {
 		r := &recs[i]
@@ -323,7 +323,7 @@ func (x *cbmIndex) trackerPages(names *sourceNames, urls siteURLs, pages map[str
 			r := &x.recs[i]
 			row := byState[r.Country]
 			if row == nil {
-				name := countryName(r.Country, r.Name)
+				name := countryName(r.Country, r.CountryName)
 				row = &trackerRow{Name: name, Cells: make([]string, len(rates))}
 				if _, ok := pages[r.Country]; ok {
 					row.Path = urls.link(countryPath(r.Country))
@@ -577,7 +577,7 @@ func (x *cbmIndex) countrySections(code string, names *sourceNames, urls siteURL
 // dataset holds every total in whole units of its currency, whatever
 // multiplier the state reported in; from a million up it reads in millions,
 // the decimal point moved on the published digits.
-func cbmTotal(r *cbmRecord) string {
+func cbmTotal(r *dataset.CBMReport) string {
 	s := groupDigits(exact(r.Total))
 	if r.Total >= 1e6 {
 		s = groupDigits(exact(dataset.ShiftDecimal(r.Total, -6))) + " million"

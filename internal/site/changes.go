@@ -168,6 +168,9 @@ type versionParams struct {
 	Files        []fileRef       `json:"files,omitempty"`
 	Changes      *fileRef        `json:"changes,omitempty"`
 	Feeds        []feedLink      `json:"feeds"`
+	// Withheld lists the sources whose rows the version withheld under
+	// their terms, with what changed in them.
+	Withheld []sourceRefItem `json:"withheld,omitempty"`
 }
 
 type sourceCounts struct {
@@ -648,6 +651,9 @@ func (cs *changeSite) versionPages() []versionPage {
 			if sv.changes != nil {
 				c := sv.changes
 				vp.Params.Changes = &fileRef{Label: c.Label, Path: sv.dir(def.Name) + c.File, MediaType: c.MediaType, Size: c.Size, SHA256: c.SHA256, Note: c.Note}
+			}
+			for _, s := range sv.v.Withheld {
+				vp.Params.Withheld = append(vp.Params.Withheld, sourceRefItem{Title: newLink(s.Title, s.Path), Withheld: withheldOf(s)})
 			}
 			for _, src := range sortedKeys(p.BySource) {
 				vp.Params.BySource = append(vp.Params.BySource, sourceCounts{Source: cs.names.labelOf(src), Counts: countsOf(p.BySource[src])})

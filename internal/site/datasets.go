@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/defence-transparency/publish/internal/dataset"
+	"github.com/defence-transparency/publish/internal/dataset/diff"
 )
 
 // datasetName is the form of a dataset name, which becomes a path.
@@ -89,6 +90,55 @@ type sourceRefItem struct {
 	Attribution string `json:"attribution,omitempty"`
 	Rows        string `json:"rows,omitempty"`
 	Updated     string `json:"updated,omitempty"`
+	// Terms is what the publisher's terms allow ("open", "excerpt",
+	// "link"); Permission, one the operator holds beyond them.
+	Terms      string          `json:"terms,omitempty"`
+	Permission *permissionItem `json:"permission,omitempty"`
+	Withheld   *withheldItem   `json:"withheld,omitempty"`
+}
+
+// permissionItem is a recorded permission to publish a source in full.
+type permissionItem struct {
+	GrantedBy string `json:"grantedby"`
+	Granted   string `json:"granted"`
+	Reference string `json:"reference"`
+	Scope     string `json:"scope,omitempty"`
+}
+
+// withheldItem is what a version withholds of a source under its terms:
+// the rows, why, the publisher's own download and what changed since the
+// previous version (Counted false when that could not be counted).
+type withheldItem struct {
+	Rows     string       `json:"rows"`
+	RowCount int          `json:"rowcount"`
+	Reason   string       `json:"reason"`
+	Download link         `json:"download"`
+	Excerpt  bool         `json:"excerpt,omitempty"` // the country pages show excerpts
+	Counted  bool         `json:"counted"`
+	First    bool         `json:"first,omitempty"` // the first version that has the source
+	Counts   countsParams `json:"counts"`
+}
+
+// withheldOf returns the page data of a source's withheld rows, or nil.
+func withheldOf(s dataset.SourceRef) *withheldItem {
+	w := s.Withheld
+	if w == nil {
+		return nil
+	}
+	item := &withheldItem{Rows: integer(int64(w.Rows)), RowCount: w.Rows, Reason: w.Reason,
+		Download: newLink(w.Download, w.Download), Excerpt: s.Terms == "excerpt"}
+	if c := w.Changes; c != nil {
+		item.Counted, item.First = true, c.Previous == ""
+		item.Counts = countsOf(diff.Counts{Added: c.Added, Removed: c.Removed, Changed: c.Changed, Revisions: c.Revisions, Markers: c.Markers})
+	}
+	return item
+}
+
+func permissionOf(p *dataset.Permission) *permissionItem {
+	if p == nil {
+		return nil
+	}
+	return &permissionItem{GrantedBy: p.GrantedBy, Granted: p.Granted, Reference: p.Reference, Scope: p.Scope}
 }
 
 // datasetSummary is a dataset as the home page and the dataset list show it.
@@ -481,11 +531,19 @@ func datasetPageOf(d *Dataset, t *dataset.Table, downloads []downloadItem, in *I
 				Licence:     newLink(s.Licence, s.LicenceURL),
 				Attribution: s.Attribution,
 				Rows:        integer(int64(s.Rows)),
+				Terms:       s.Terms,
+				Permission:  permissionOf(s.Permission),
+				Withheld:    withheldOf(s),
 			}
 			if u := parseTime(s.Updated); !u.IsZero() {
 				item.Updated = day(u)
 			}
 			p.Params.Sources = append(p.Params.Sources, item)
+			if s.Withheld != nil {
+				// Not in the files this page describes: neither credited
+				// nor licensed for them.
+				continue
+			}
 			if s.Attribution != "" {
 				attributions = append(attributions, s.Attribution)
 			}
@@ -525,7 +583,7 @@ func datasetPageOf(d *Dataset, t *dataset.Table, downloads []downloadItem, in *I
 	ld.CreditText = strings.Join(attributions, " ")
 
 	for i := range in.Sources {
-		if s := &in.Sources[i]; s.Dataset == def.Name && s.Status == StatusFailed {
+		if s := &in.Sources[i]; s.Dataset == def.Name && s.Status == dataset.SourceFailed {
 			p.Params.Notices = append(p.Params.Notices, failureNotice(s))
 		}
 	}

@@ -11,30 +11,6 @@ import (
 	"github.com/defence-transparency/publish/internal/dataset"
 )
 
-// cbmFixture, auditFixture and riskFixture are rows of the fixture, as the collectors
-// would write them; a zero field is null.
-type cbmFixture struct {
-	country, name, instrument string
-	year                      int
-	kind, submitted           string
-	currency, multiplier      string
-	total                     float64
-	link, source              string
-}
-
-type auditFixture struct {
-	auditor, id, country, jurisdiction, published, title, subject string
-	recs                                                          int // -1: not stated
-	link, source                                                  string
-}
-
-type riskFixture struct {
-	publisher, country, name, period, indicator string
-	value                                       float64
-	hasValue                                    bool
-	unit, category, summary, link, source       string
-}
-
 // Counts the fixture's CBM rows give, checked by the tests:
 //
 //	UN Milex  2022: 4 states listed, 3 reported (1 nil report)
@@ -46,22 +22,22 @@ type riskFixture struct {
 //
 // Liechtenstein sends nil reports and has no spending figures; Afghanistan
 // never reports; Armenia's forms vary.
-func fixtureCBM() []cbmFixture {
-	milex := func(code, name string, year int, kind string) cbmFixture {
-		return cbmFixture{country: code, name: name, instrument: dataset.InstrumentMilex, year: year, kind: kind,
-			link: "https://milex-reporting.unoda.org/en/states/" + code + "/" + strconv.Itoa(year), source: "unmilex"}
+func fixtureCBM() []dataset.CBMReport {
+	milex := func(code, name string, year int, kind string) dataset.CBMReport {
+		return dataset.CBMReport{Country: code, CountryName: name, Instrument: dataset.InstrumentMilex, Year: year, Kind: kind,
+			Link: "https://milex-reporting.unoda.org/en/states/" + code + "/" + strconv.Itoa(year), Source: "unmilex"}
 	}
-	unroca := func(code, name string, year int, kind string) cbmFixture {
-		return cbmFixture{country: code, name: name, instrument: dataset.InstrumentUNROCA, year: year, kind: kind,
-			link: "https://www.unroca.org/" + code + "/report/" + strconv.Itoa(year) + "/", source: "unroca"}
+	unroca := func(code, name string, year int, kind string) dataset.CBMReport {
+		return dataset.CBMReport{Country: code, CountryName: name, Instrument: dataset.InstrumentUNROCA, Year: year, Kind: kind,
+			Link: "https://www.unroca.org/" + code + "/report/" + strconv.Itoa(year) + "/", Source: "unroca"}
 	}
 	// Totals as the dataset holds them: whole units of the currency, the
 	// state having reported in millions.
-	full := func(r cbmFixture, millions float64, submitted string) cbmFixture {
-		r.currency, r.multiplier, r.total, r.submitted = "EUR", "Million", dataset.ShiftDecimal(millions, 6), submitted
+	full := func(r dataset.CBMReport, millions float64, submitted string) dataset.CBMReport {
+		r.Currency, r.UnitOfMeasure, r.Total, r.HasTotal, r.Submitted = "EUR", "Million", dataset.ShiftDecimal(millions, 6), true, submitted
 		return r
 	}
-	return []cbmFixture{
+	return []dataset.CBMReport{
 		full(milex("DEU", "Germany", 2022, dataset.ReportFull), 50120.3, "2023-04-30"),
 		full(milex("DEU", "Germany", 2023, dataset.ReportFull), 58400.7, ""),
 		full(milex("DEU", "Germany", 2024, dataset.ReportFull), 70105.6, "2025-05-02"),
@@ -87,46 +63,44 @@ func fixtureCBM() []cbmFixture {
 // fixtureAudits: two GAO reports on the United States, one NAO report on
 // the United Kingdom with no recommendations, and an ECA report on the
 // European Union, which concerns no single country.
-func fixtureAudits() []auditFixture {
-	return []auditFixture{
-		{auditor: dataset.AuditorGAO, id: "GAO-24-106256", country: "USA", jurisdiction: "United States", published: "2024-06-13",
-			title: "F-35 Aircraft: DOD's Sustainment Cost Goals Need Clearer Targets", recs: 4,
-			link: "https://www.gao.gov/products/gao-24-106256", source: "gao"},
-		{auditor: dataset.AuditorGAO, id: "GAO-23-105833", country: "USA", jurisdiction: "United States", published: "2023-08-30",
-			title: "Military Personnel: Services Should Clarify Who May Sit on Separation Boards", recs: -1,
-			link: "https://www.gao.gov/products/gao-23-105833", source: "gao"},
-		{auditor: dataset.AuditorNAO, id: "army-2020", country: "GBR", jurisdiction: "United Kingdom", published: "2014-06-11",
-			title: "Army 2020", subject: "National security", recs: 0,
-			link: "https://www.nao.org.uk/reports/army-2020/", source: "nao-defence"},
-		{auditor: dataset.AuditorECA, id: "04/2025", jurisdiction: "European Union", published: "2025-02-05",
-			title: "EU military mobility – Not yet in the fast lane", subject: "Security and defence", recs: -1,
-			link: "https://www.eca.europa.eu/en/publications/SR-2025-04", source: "eca-defence"},
+func fixtureAudits() []dataset.AuditReport {
+	return []dataset.AuditReport{
+		{Auditor: dataset.AuditorGAO, ReportID: "GAO-24-106256", Country: "USA", Jurisdiction: "United States", Published: "2024-06-13",
+			Title: "F-35 Aircraft: DOD's Sustainment Cost Goals Need Clearer Targets", Recommendations: 4, HasRecommendations: true,
+			Link: "https://www.gao.gov/products/gao-24-106256", Source: "gao"},
+		{Auditor: dataset.AuditorGAO, ReportID: "GAO-23-105833", Country: "USA", Jurisdiction: "United States", Published: "2023-08-30",
+			Title: "Military Personnel: Services Should Clarify Who May Sit on Separation Boards", Link: "https://www.gao.gov/products/gao-23-105833", Source: "gao"},
+		{Auditor: dataset.AuditorNAO, ReportID: "army-2020", Country: "GBR", Jurisdiction: "United Kingdom", Published: "2014-06-11",
+			Title: "Army 2020", Subject: "National security", Recommendations: 0, HasRecommendations: true,
+			Link: "https://www.nao.org.uk/reports/army-2020/", Source: "nao-defence"},
+		{Auditor: dataset.AuditorECA, ReportID: "04/2025", Jurisdiction: "European Union", Published: "2025-02-05",
+			Title: "EU military mobility – Not yet in the fast lane", Subject: "Security and defence", Link: "https://www.eca.europa.eu/en/publications/SR-2025-04", Source: "eca-defence"},
 	}
 }
 
 // fixtureRisk: the GPI's overall score and rank of Germany, Norway and
 // Afghanistan (and an indicator the pages do not show, Iceland's only row),
 // INFORM for Germany, and CrisisWatch for Sudan, which has no other rows.
-func fixtureRisk() []riskFixture {
+func fixtureRisk() []dataset.RiskReport {
 	const gpiLink = "https://www.visionofhumanity.org/resources/"
-	gpi := func(code, name, period, indicator string, v float64) riskFixture {
+	gpi := func(code, name, period, indicator string, v float64) dataset.RiskReport {
 		unit := "score 1-5 (1 = most peaceful)"
 		if indicator == indicatorGPIRank {
 			unit = "rank"
 		}
-		return riskFixture{publisher: dataset.PublisherGPI, country: code, name: name, period: period, indicator: indicator,
-			value: v, hasValue: true, unit: unit, link: gpiLink, source: "gpi"}
+		return dataset.RiskReport{Publisher: dataset.PublisherGPI, Country: code, CountryName: name, Period: period, Indicator: indicator,
+			Value: v, HasValue: true, Unit: unit, Link: gpiLink, Source: "gpi"}
 	}
-	inform := func(period string, v float64) riskFixture {
-		return riskFixture{publisher: dataset.PublisherINFORM, country: "DEU", name: "Germany", period: period, indicator: indicatorINFORM,
-			value: v, hasValue: true, unit: "score 0-10 (10 = highest risk)", source: "inform-risk"}
+	inform := func(period string, v float64) dataset.RiskReport {
+		return dataset.RiskReport{Publisher: dataset.PublisherINFORM, Country: "DEU", CountryName: "Germany", Period: period, Indicator: indicatorINFORM,
+			Value: v, HasValue: true, Unit: "score 0-10 (10 = highest risk)", Source: "inform-risk"}
 	}
-	cw := func(period, indicator, category, summary, link string) riskFixture {
-		return riskFixture{publisher: dataset.PublisherCrisisGroup, country: "SDN", name: "Sudan", period: period, indicator: indicator,
-			category: category, summary: summary, link: link, source: "crisiswatch"}
+	cw := func(period, indicator, category, summary, link string) dataset.RiskReport {
+		return dataset.RiskReport{Publisher: dataset.PublisherCrisisGroup, Country: "SDN", CountryName: "Sudan", Period: period, Indicator: indicator,
+			Category: category, Summary: summary, Link: link, Source: "crisiswatch"}
 	}
 	const oct = "Fighting intensified around besieged towns in the west.\nA conflict risk alert is issued for the coming month."
-	return []riskFixture{
+	return []dataset.RiskReport{
 		gpi("DEU", "Germany", "2024", indicatorGPIScore, 1.5),
 		gpi("DEU", "Germany", "2024", indicatorGPIRank, 2),
 		gpi("DEU", "Germany", "2025", indicatorGPIScore, 1.533),
@@ -149,77 +123,23 @@ func fixtureRisk() []riskFixture {
 	}
 }
 
-// str sets a string field, or leaves it null when empty.
-func str(b *dataset.Builder, name, v string) {
-	if v != "" {
-		b.String(name, v)
-	}
+func cbmTable(tb testing.TB, rows []dataset.CBMReport) *dataset.Table {
+	tb.Helper()
+	t := dataset.CBMTable(rows)
+	t.SortByKey()
+	return t
 }
 
-func cbmTable(tb testing.TB, rows []cbmFixture) *dataset.Table {
+func auditTable(tb testing.TB, rows []dataset.AuditReport) *dataset.Table {
 	tb.Helper()
-	b := dataset.NewBuilder(dataset.CBMSchema)
-	for _, r := range rows {
-		b.String("country_iso3", r.country).String("country_name", r.name).String("instrument", r.instrument).
-			Int("year", int64(r.year)).String("report_kind", r.kind).String(dataset.SourceField, r.source)
-		str(b, "submitted", r.submitted)
-		str(b, "currency", r.currency)
-		str(b, "unit_of_measure", r.multiplier)
-		str(b, "link", r.link)
-		if r.total != 0 {
-			b.Number("total", r.total)
-		}
-		if err := b.Add(); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	return builtTable(tb, b)
+	t := dataset.AuditTable(rows)
+	t.SortByKey()
+	return t
 }
 
-func auditTable(tb testing.TB, rows []auditFixture) *dataset.Table {
+func riskTable(tb testing.TB, rows []dataset.RiskReport) *dataset.Table {
 	tb.Helper()
-	b := dataset.NewBuilder(dataset.AuditSchema)
-	for _, r := range rows {
-		b.String("auditor", r.auditor).String("report_id", r.id).String("jurisdiction", r.jurisdiction).
-			String("published", r.published).String("title", r.title).String("link", r.link).String(dataset.SourceField, r.source)
-		str(b, "country_iso3", r.country)
-		str(b, "subject", r.subject)
-		if r.recs >= 0 {
-			b.Int("recommendations", int64(r.recs))
-		}
-		if err := b.Add(); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	return builtTable(tb, b)
-}
-
-func riskTable(tb testing.TB, rows []riskFixture) *dataset.Table {
-	tb.Helper()
-	b := dataset.NewBuilder(dataset.RiskSchema)
-	for _, r := range rows {
-		b.String("publisher", r.publisher).String("country_iso3", r.country).String("country_name", r.name).
-			String("period", r.period).String("indicator", r.indicator).String(dataset.SourceField, r.source)
-		if r.hasValue {
-			b.Number("value", r.value)
-		}
-		str(b, "unit", r.unit)
-		str(b, "category", r.category)
-		str(b, "summary", r.summary)
-		str(b, "link", r.link)
-		if err := b.Add(); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	return builtTable(tb, b)
-}
-
-func builtTable(tb testing.TB, b *dataset.Builder) *dataset.Table {
-	tb.Helper()
-	t, err := b.Table()
-	if err != nil {
-		tb.Fatal(err)
-	}
+	t := dataset.RiskTable(rows)
 	t.SortByKey()
 	return t
 }
@@ -265,14 +185,14 @@ var familySources = []struct {
 
 // addFamilies adds the three datasets of the fixture to in, and their
 // sources.
-func addFamilies(tb testing.TB, in *Input, cbm []cbmFixture, audits []auditFixture, risk []riskFixture) {
+func addFamilies(tb testing.TB, in *Input, cbm []dataset.CBMReport, audits []dataset.AuditReport, risk []dataset.RiskReport) {
 	tb.Helper()
 	refs := map[string][]dataset.SourceRef{}
 	for _, s := range familySources {
 		refs[s.dataset] = append(refs[s.dataset], dataset.SourceRef{Name: s.name, Title: s.title, Path: s.home,
 			Licence: "terms of use", LicenceURL: s.home, Attribution: s.title + ", " + s.home})
 		in.Sources = append(in.Sources, SourceStatus{Name: s.name, Title: s.title, Dataset: s.dataset, Homepage: s.home,
-			Licence: "terms of use", LicenceURL: s.home, Attribution: s.title, Status: StatusOK,
+			Licence: "terms of use", LicenceURL: s.home, Attribution: s.title, Status: dataset.SourceOK,
 			LastAttempt: testTime, LastSuccess: testTime.Add(-time.Hour)})
 	}
 	in.Datasets = append(in.Datasets,
@@ -292,7 +212,7 @@ func familiesInput(tb testing.TB) *Input {
 
 // commitTable writes t as a version of def into the repository's working
 // tree and commits it, as the pipeline does.
-func commitTable(tb testing.TB, r *dataset.Repo, def *dataset.Definition, version string, when time.Time, sample bool, t *dataset.Table) {
+func commitTable(tb testing.TB, r dataset.Repo, def *dataset.Definition, version string, when time.Time, sample bool, t *dataset.Table) {
 	tb.Helper()
 	var pq bytes.Buffer
 	if err := dataset.WriteParquet(&pq, t); err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/defence-transparency/publish/internal/dataset"
+	"github.com/defence-transparency/publish/internal/dataset/git"
 	"github.com/defence-transparency/publish/internal/dataset/history"
 )
 
@@ -448,15 +449,15 @@ func atoi(tb testing.TB, s string) int {
 // page with the newest reports and a page per year that together hold
 // every report once.
 func TestAuditListSplit(t *testing.T) {
-	var recs []auditRecord
+	var recs []dataset.AuditReport
 	n := auditPageCap + 50
 	for i := range n {
 		year := 2000 + i%7
-		recs = append(recs, auditRecord{Auditor: dataset.AuditorGAO, ReportID: fmt.Sprintf("GAO-%d-%03d", year, i), Country: "USA",
+		recs = append(recs, dataset.AuditReport{Auditor: dataset.AuditorGAO, ReportID: fmt.Sprintf("GAO-%d-%03d", year, i), Country: "USA",
 			Jurisdiction: "United States", Published: fmt.Sprintf("%d-%02d-%02d", year, 1+i%12, 1+i%28), Title: fmt.Sprintf("Report %d", i),
 			Link: "https://www.gao.gov/", Source: "gao"})
 	}
-	recs = append(recs, auditRecord{Auditor: dataset.AuditorECA, ReportID: "01/2024", Jurisdiction: "European Union",
+	recs = append(recs, dataset.AuditReport{Auditor: dataset.AuditorECA, ReportID: "01/2024", Jurisdiction: "European Union",
 		Published: "2024-01-10", Title: "EU report", Link: "https://www.eca.europa.eu/", Source: "eca-defence"})
 	names := testNames()
 	x := newAuditIndex(recs, names, siteURLs{})
@@ -558,16 +559,16 @@ func TestRiskText(t *testing.T) {
 
 func TestCBMTotal(t *testing.T) {
 	for _, tt := range []struct {
-		r    cbmRecord
+		r    dataset.CBMReport
 		want string
 	}{
 		// Totals are in whole units of the currency, read in millions
 		// from a million up, whatever the state's multiplier was.
-		{cbmRecord{Total: 70105600000, Currency: "EUR", Multiplier: "Million"}, "EUR 70,105.6 million"},
-		{cbmRecord{Total: 648900120000, Currency: "AMD", Multiplier: "No Multiplier"}, "AMD 648,900.12 million"},
-		{cbmRecord{Total: 601250000500, Currency: "AMD", Multiplier: "Thousand"}, "AMD 601,250.0005 million"},
-		{cbmRecord{Total: 412600000, Multiplier: "Million"}, "412.6 million (currency not stated)"},
-		{cbmRecord{Total: 950000, Currency: "EUR", Multiplier: "Thousand"}, "EUR 950,000"},
+		{dataset.CBMReport{Total: 70105600000, Currency: "EUR", UnitOfMeasure: "Million"}, "EUR 70,105.6 million"},
+		{dataset.CBMReport{Total: 648900120000, Currency: "AMD", UnitOfMeasure: "No Multiplier"}, "AMD 648,900.12 million"},
+		{dataset.CBMReport{Total: 601250000500, Currency: "AMD", UnitOfMeasure: "Thousand"}, "AMD 601,250.0005 million"},
+		{dataset.CBMReport{Total: 412600000, UnitOfMeasure: "Million"}, "412.6 million (currency not stated)"},
+		{dataset.CBMReport{Total: 950000, Currency: "EUR", UnitOfMeasure: "Thousand"}, "EUR 950,000"},
 	} {
 		if got := cbmTotal(&tt.r); got != tt.want {
 			t.Errorf("cbmTotal(%v) = %q, want %q", tt.r, got, tt.want)
@@ -581,14 +582,15 @@ func TestCBMTotal(t *testing.T) {
 func TestCBMVersions(t *testing.T) {
 	in := testInput(t, true)
 	addFamilies(t, in, fixtureCBM(), fixtureAudits(), fixtureRisk())
-	r, err := dataset.OpenRepo(t.TempDir(), true)
+	r, err := git.Open(t.TempDir(), true)
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { r.Close() })
 	before := fixtureCBM()
 	for i := range before {
-		if before[i].country == "LIE" && before[i].year == 2024 {
-			before[i].kind = dataset.ReportNone
+		if before[i].Country == "LIE" && before[i].Year == 2024 {
+			before[i].Kind = dataset.ReportNone
 		}
 	}
 	commitTable(t, r, dataset.CBMReports, "2026-04-27", testTime.Add(-24*time.Hour), true, cbmTable(t, before))
@@ -627,14 +629,24 @@ func TestCBMVersions(t *testing.T) {
 func TestFamiliesBadCodes(t *testing.T) {
 	for _, tt := range []struct {
 		name string
-		edit func(cbm []cbmFixture, audits []auditFixture, risk []riskFixture)
+		edit func(cbm []dataset.CBMReport, audits []dataset.AuditReport, risk []dataset.RiskReport)
 	}{
-		{"country code", func(cbm []cbmFixture, _ []auditFixture, _ []riskFixture) { cbm[0].country = "../" }},
-		{"instrument", func(cbm []cbmFixture, _ []auditFixture, _ []riskFixture) { cbm[0].instrument = "../x" }},
-		{"auditor", func(_ []cbmFixture, audits []auditFixture, _ []riskFixture) { audits[0].auditor = "../x" }},
-		{"country code", func(_ []cbmFixture, audits []auditFixture, _ []riskFixture) { audits[0].country = "us" }},
-		{"country code", func(_ []cbmFixture, _ []auditFixture, risk []riskFixture) { risk[0].country = "d e" }},
-		{"period", func(_ []cbmFixture, _ []auditFixture, risk []riskFixture) { risk[0].period = "last year" }},
+		{"country code", func(cbm []dataset.CBMReport, _ []dataset.AuditReport, _ []dataset.RiskReport) { cbm[0].Country = "../" }},
+		{"instrument", func(cbm []dataset.CBMReport, _ []dataset.AuditReport, _ []dataset.RiskReport) {
+			cbm[0].Instrument = "../x"
+		}},
+		{"auditor", func(_ []dataset.CBMReport, audits []dataset.AuditReport, _ []dataset.RiskReport) {
+			audits[0].Auditor = "../x"
+		}},
+		{"country code", func(_ []dataset.CBMReport, audits []dataset.AuditReport, _ []dataset.RiskReport) {
+			audits[0].Country = "us"
+		}},
+		{"country code", func(_ []dataset.CBMReport, _ []dataset.AuditReport, risk []dataset.RiskReport) {
+			risk[0].Country = "d e"
+		}},
+		{"period", func(_ []dataset.CBMReport, _ []dataset.AuditReport, risk []dataset.RiskReport) {
+			risk[0].Period = "last year"
+		}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			in := testInput(t, false)

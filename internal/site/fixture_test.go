@@ -6,12 +6,13 @@ import (
 	"time"
 
 	"github.com/defence-transparency/publish/internal/dataset"
+	"github.com/defence-transparency/publish/internal/dataset/git"
 	"github.com/defence-transparency/publish/internal/dataset/history"
 )
 
 // commitVersion writes recs as a version of military-expenditure into the
 // repository's working tree and commits it, as the pipeline does.
-func commitVersion(tb testing.TB, r *dataset.Repo, version string, when time.Time, sample bool, recs []dataset.Expenditure) {
+func commitVersion(tb testing.TB, r dataset.Repo, version string, when time.Time, sample bool, recs []dataset.Expenditure) {
 	tb.Helper()
 	tbl := dataset.ExpenditureTable(recs)
 	tbl.SortByKey()
@@ -70,12 +71,13 @@ func fixtureHistory() [][]dataset.Expenditure {
 
 // historyRepo commits versions (oldest first) into a new repository, a
 // day apart, and returns it with its history of military-expenditure.
-func historyRepo(tb testing.TB, sample bool, labels []string, versions [][]dataset.Expenditure) (*dataset.Repo, *history.History) {
+func historyRepo(tb testing.TB, sample bool, labels []string, versions [][]dataset.Expenditure) (dataset.Repo, *history.History) {
 	tb.Helper()
-	r, err := dataset.OpenRepo(tb.TempDir(), true)
+	r, err := git.Open(tb.TempDir(), true)
 	if err != nil {
 		tb.Fatal(err)
 	}
+	tb.Cleanup(func() { r.Close() })
 	start := testTime.Add(-time.Duration(len(versions)-1) * 24 * time.Hour)
 	for i, recs := range versions {
 		commitVersion(tb, r, labels[i], start.Add(time.Duration(i)*24*time.Hour), sample, recs)

@@ -47,7 +47,13 @@ func Generate(dir string, in *Input) error {
 	if err != nil {
 		return err
 	}
-	rows, err := countryRows(recs)
+	// The country pages also show each country's own excerpts of the
+	// sources whose terms allow no more (excerpts.go); nothing else does.
+	xs, err := readExcerpts(in, tables, recs, fam)
+	if err != nil {
+		return err
+	}
+	rows, err := countryRows(xs.recs)
 	if err != nil {
 		return err
 	}
@@ -87,16 +93,26 @@ func Generate(dir string, in *Input) error {
 		dlErr <- nil
 	}()
 
-	// Every country with a row in any dataset gets a page.
-	ex := &countrySections{names: fam.names()}
-	if len(fam.cbm) > 0 {
-		ex.cbm = newCBMIndex(fam.cbm)
+	// Every country with a row in any dataset gets a page. The sections
+	// of the country pages (ex) read the excerpts too; the tracker, the
+	// lists and the home page (pub) read only what is published.
+	sectionsOf := func(fam *families) *countrySections {
+		ex := &countrySections{names: fam.names()}
+		if len(fam.cbm) > 0 {
+			ex.cbm = newCBMIndex(fam.cbm)
+		}
+		if len(fam.audits) > 0 {
+			ex.audits = newAuditIndex(fam.audits, names, urls)
+		}
+		if len(fam.risk) > 0 || len(fam.riskOther) > 0 {
+			ex.risk = newRiskIndex(fam.risk, fam.riskOther)
+		}
+		return ex
 	}
-	if len(fam.audits) > 0 {
-		ex.audits = newAuditIndex(fam.audits, names, urls)
-	}
-	if len(fam.risk) > 0 || len(fam.riskOther) > 0 {
-		ex.risk = newRiskIndex(fam.risk, fam.riskOther)
+	pub := sectionsOf(fam)
+	ex := pub
+	if xs.fam != fam {
+		ex = sectionsOf(xs.fam)
 	}
 
 	// The histories first: the country pages list their revisions.
@@ -105,9 +121,12 @@ func Generate(dir string, in *Input) error {
 	var pages []countryPage
 	var groups []letterGroup
 	if err == nil {
-		pages, groups, err = countryPages(recs, rows, ex, names, urls, lastmod, cs)
+		pages, groups, err = countryPages(xs.recs, rows, ex, names, urls, lastmod, cs)
 	}
 	if err == nil {
+		for i := range pages {
+			pages[i].Params.Excerpts = xs.notes(pages[i].Params.ISO3, names)
+		}
 		for _, p := range pages {
 			if err = writePage(filepath.Join(dir, "content", "countries", strings.ToLower(p.Params.ISO3)+".md"), p); err != nil {
 				break
@@ -154,19 +173,19 @@ func Generate(dir string, in *Input) error {
 		countryNames[p.Params.ISO3] = p.Title
 	}
 	cs.pages = countryNames
-	if err := writeSections(dir, ex, fam, names, urls, countryNames, lastmod); err != nil {
+	if err := writeSections(dir, pub, fam, names, urls, countryNames, lastmod); err != nil {
 		return err
 	}
 	home := homePageOf(in, summaries, len(pages), title, description, lastmod)
 	home.Params.Changes = changes[:min(len(changes), homeChanges)]
 	home.Params.Feeds = cs.feeds("")
-	if ex.cbm != nil {
-		home.Params.Participation = ex.cbm.participations(urls)
+	if pub.cbm != nil {
+		home.Params.Participation = pub.cbm.participations(urls)
 		home.Params.TrackerPath = urls.link("cbm/")
 	}
-	if ex.audits != nil {
+	if pub.audits != nil {
 		home.Params.AuditsPath = urls.link("audits/")
-		home.Params.Audits = plural(len(fam.audits), "report", "reports") + " from " + plural(len(ex.audits.auditors), "auditor", "auditors")
+		home.Params.Audits = plural(len(fam.audits), "report", "reports") + " from " + plural(len(pub.audits.auditors), "auditor", "auditors")
 	}
 	sections := []struct {
 		path string
@@ -392,13 +411,16 @@ func writeConfig(dir string, in *Input, base string, sample bool, fam *families)
 // sourceNamesOf gives each source name its label and rank from the
 // sources' status, then from the descriptors.
 func sourceNamesOf(in *Input) *sourceNames {
-	n := &sourceNames{label: map[string]string{}, rank: map[string]int{}, home: map[string]string{}}
+	n := &sourceNames{label: map[string]string{}, rank: map[string]int{}, home: map[string]string{},
+		credit: map[string]string{}, download: map[string]string{}}
 	for i := range in.Sources {
 		s := &in.Sources[i]
 		if _, ok := n.rank[s.Name]; !ok {
 			n.rank[s.Name] = len(n.rank)
 			n.label[s.Name] = s.label()
 			n.home[s.Name] = s.Homepage
+			n.credit[s.Name] = s.Attribution
+			n.download[s.Name] = s.Download
 		}
 	}
 	for _, d := range in.Datasets {

@@ -378,7 +378,7 @@ func TestGenerate(t *testing.T) {
 func TestGenerateNotSample(t *testing.T) {
 	in := testInput(t, false)
 	in.BaseURL = "https://data.example.org/milex"
-	in.Sources[0].Status = StatusOK
+	in.Sources[0].Status = dataset.SourceOK
 	in.Sources[0].Error = ""
 	_, public := build(t, in)
 	for _, name := range htmlPages(t, public) {

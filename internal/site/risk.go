@@ -76,13 +76,13 @@ type crisisEntry struct {
 // riskIndex groups the risk rows by country and counts the states ranked
 // each year.
 type riskIndex struct {
-	recs      []riskRecord
+	recs      []dataset.RiskReport
 	byCountry map[string][]int
 	ranked    map[string]int // period -> states with a GPI rank
 	other     map[string]int // country -> rows of indicators not shown
 }
 
-func newRiskIndex(recs []riskRecord, other map[string]int) *riskIndex {
+func newRiskIndex(recs []dataset.RiskReport, other map[string]int) *riskIndex {
 	x := &riskIndex{recs: recs, byCountry: map[string][]int{}, ranked: map[string]int{}, other: other}
 	for i := range recs {
 		r := &recs[i]
@@ -146,7 +146,7 @@ func difference(a, b float64) (string, int) {
 // compared says how a figure differs from an earlier one of the same
 // index: "the same as in 2024", "0.1 higher than in 2023 (2.2)"; sign is
 // the sign of the difference.
-func compared(r, prev *riskRecord) (text string, sign int) {
+func compared(r, prev *dataset.RiskReport) (text string, sign int) {
 	d, sign := difference(r.Value, prev.Value)
 	switch sign {
 	case 0:
@@ -158,7 +158,7 @@ func compared(r, prev *riskRecord) (text string, sign int) {
 }
 
 // series is one indicator's values of a country by period.
-type series map[string]*riskRecord
+type series map[string]*dataset.RiskReport
 
 func (s series) latest() string {
 	best := ""
@@ -197,7 +197,7 @@ func (x *riskIndex) section(code string, names *sourceNames) *riskParams {
 }
 
 // sourcesOf returns the sources of the records, as links.
-func sourcesOf(names *sourceNames, recs ...*riskRecord) []link {
+func sourcesOf(names *sourceNames, recs ...*dataset.RiskReport) []link {
 	var ss []string
 	for _, r := range recs {
 		if r != nil && !slices.Contains(ss, r.Source) {
@@ -231,7 +231,7 @@ func (x *riskIndex) gpi(by map[string]series, names *sourceNames) *riskBlock {
 		return nil
 	}
 	b := &riskBlock{ID: "risk-gpi", Heading: "Global Peace Index", Columns: []string{"Overall score", "Rank"}}
-	var all []*riskRecord
+	var all []*dataset.RiskReport
 	for _, p := range periodsDesc(score, rank) {
 		row := riskRow{Period: periodLabel(p), Cells: make([]riskCell, 2)}
 		for k, s := range []series{score, rank} {
@@ -309,7 +309,7 @@ func informBlock(s series, names *sourceNames) *riskBlock {
 	b := &riskBlock{ID: "risk-inform", Heading: "INFORM Risk Index", Columns: []string{"Risk"},
 		Caption: "INFORM Risk Index by year of release"}
 	periods := periodsDesc(s)
-	var all []*riskRecord
+	var all []*dataset.RiskReport
 	for _, p := range periods {
 		r := s[p]
 		all = append(all, r)
@@ -374,10 +374,10 @@ func crisisWatch(by map[string]series, names *sourceNames) *crisisBlock {
 		return nil
 	}
 	b := &crisisBlock{Count: len(periods)}
-	var all []*riskRecord
+	var all []*dataset.RiskReport
 	for _, p := range periods[:min(len(periods), crisisWatchCap)] {
 		e := crisisEntry{Month: periodLabel(p), Period: p}
-		var first *riskRecord
+		var first *dataset.RiskReport
 		if r := trend[p]; r != nil {
 			first = r
 			e.TrendCode = r.Category
@@ -405,7 +405,7 @@ func crisisWatch(by map[string]series, names *sourceNames) *crisisBlock {
 		all = append(all, first)
 		// The trend and the alerts of a month share the entry's text and
 		// link; take them from the first that has them.
-		for _, r := range []*riskRecord{trend[p], alert[p], resolution[p]} {
+		for _, r := range []*dataset.RiskReport{trend[p], alert[p], resolution[p]} {
 			if r == nil {
 				continue
 			}

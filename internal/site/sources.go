@@ -3,6 +3,8 @@ package site
 import (
 	"fmt"
 	"strings"
+
+	"github.com/defence-transparency/publish/internal/dataset"
 )
 
 // sourcesPage is the front matter of the sources page.
@@ -37,6 +39,17 @@ type sourceItem struct {
 	Attribution    string   `json:"attribution,omitempty"`
 	Homepage       link     `json:"homepage"`
 	Warnings       []string `json:"warnings,omitempty"`
+	// What the publisher's terms allow, how we read them and whether that
+	// reading was confirmed at the publisher; Publishes tells whether the
+	// source's rows are in the published files, Withheld how many are not.
+	Terms         string          `json:"terms,omitempty"`
+	TermsNote     string          `json:"termsnote,omitempty"`
+	TermsVerified bool            `json:"termsverified"`
+	Publishes     bool            `json:"publishes"`
+	Permission    *permissionItem `json:"permission,omitempty"`
+	Withheld      string          `json:"withheld,omitempty"`
+	WithheldCount int             `json:"withheldcount,omitempty"`
+	Download      link            `json:"download"`
 }
 
 // Error messages can quote a whole page of the publisher's; the notices
@@ -73,13 +86,13 @@ func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 func statusText(s string) (class, text string) {
 	switch s {
-	case StatusOK:
+	case dataset.SourceOK:
 		return "ok", "Collected: new data"
-	case StatusUnchanged:
+	case dataset.SourceUnchanged:
 		return "unchanged", "Collected: unchanged since the last run"
-	case StatusFailed:
+	case dataset.SourceFailed:
 		return "failed", "Failed"
-	case StatusNotRun, "":
+	case dataset.SourceNotRun, "":
 		return "not-run", "Not collected in this run"
 	}
 	return "other", s
@@ -110,6 +123,15 @@ func sourcesPageOf(in *Input, datasetTitles map[string]string, urls siteURLs, la
 			Licence:        newLink(s.Licence, s.LicenceURL),
 			Attribution:    s.Attribution,
 			Homepage:       newLink("", s.Homepage),
+			Terms:          s.Terms,
+			TermsNote:      s.TermsNote,
+			TermsVerified:  s.TermsVerified,
+			Publishes:      s.Publishes,
+			Permission:     permissionOf(s.Permission),
+			Download:       newLink("", s.Download),
+		}
+		if !s.Publishes && s.Withheld > 0 {
+			item.Withheld, item.WithheldCount = integer(int64(s.Withheld)), s.Withheld
 		}
 		if item.Dataset != "" && datasetName.MatchString(s.Dataset) {
 			item.DatasetPath = urls.link(datasetPath(s.Dataset))
@@ -119,7 +141,7 @@ func sourcesPageOf(in *Input, datasetTitles map[string]string, urls siteURLs, la
 		if item.LastSuccess == "" {
 			item.LastSuccess = "never"
 		}
-		if s.Status == StatusFailed {
+		if s.Status == dataset.SourceFailed {
 			item.Error = truncate(strings.TrimSpace(s.Error), pageErrorRunes)
 			item.Notice = failureNotice(s)
 		}
@@ -167,7 +189,7 @@ func homePageOf(in *Input, summaries []datasetSummary, countries int, title, des
 		Params:      homeParams{Datasets: summaries, Countries: countries, Sources: len(in.Sources)},
 	}
 	for i := range in.Sources {
-		if s := &in.Sources[i]; s.Status == StatusFailed {
+		if s := &in.Sources[i]; s.Status == dataset.SourceFailed {
 			p.Params.Notices = append(p.Params.Notices, failureNotice(s))
 			p.Params.Failed++
 		}

@@ -117,6 +117,15 @@ func loadHistories(in *Input, static string) ([]*datasetHistory, error) {
 	return out, nil
 }
 
+// blobOf returns the id of the dataset's Parquet blob at version v, or
+// "none" where the version has no file; the CSV cache is keyed by it.
+func blobOf(v *history.Version) string {
+	if v == nil || v.Parquet.IsZero() {
+		return "none"
+	}
+	return v.Parquet.String()
+}
+
 // csvKey names everything besides a version's file that shapes its CSV,
 // so that a change of schema misses the cache.
 func csvKey(def *dataset.Definition) string {
@@ -179,7 +188,7 @@ func (hb *historyBuilder) build(d *Dataset) (*datasetHistory, error) {
 				return nil, fmt.Errorf("site: history of %s: %w", name, err)
 			}
 			if cur != nil {
-				if sv.files, err = hb.versionFiles(def, dir, sv.v.Commit, cur); err != nil {
+				if sv.files, err = hb.versionFiles(def, dir, blobOf(sv.v), cur); err != nil {
 					return nil, err
 				}
 			}

@@ -31,7 +31,7 @@ func TestXSS(t *testing.T) {
 		s.Homepage = xssURL
 		s.LicenceURL = " JavaScript:alert(1)"
 		s.Licence = xssScript
-		s.Status = StatusFailed
+		s.Status = dataset.SourceFailed
 	}
 	desc := in.Datasets[0].Descriptor
 	desc.Licenses = []dataset.License{{Title: xssImg, Path: xssURL}}
@@ -136,34 +136,34 @@ func checkNoMarkup(t *testing.T, public string) {
 // nothing.
 func TestXSSFamilies(t *testing.T) {
 	in := testInput(t, true)
-	cbm := []cbmFixture{
-		{country: "QQQ", name: xssScript + xssImg, instrument: dataset.InstrumentMilex, year: 2024, kind: dataset.ReportFull,
-			currency: xssEnd, multiplier: xssImg, total: 12, link: xssURL, source: "unmilex"},
-		{country: "QQQ", name: xssScript + xssImg, instrument: dataset.InstrumentUNROCA, year: 2023, kind: dataset.ReportNil,
-			link: " JavaScript:alert(1)", source: "unroca"},
+	cbm := []dataset.CBMReport{
+		{Country: "QQQ", CountryName: xssScript + xssImg, Instrument: dataset.InstrumentMilex, Year: 2024, Kind: dataset.ReportFull,
+			Currency: xssEnd, UnitOfMeasure: xssImg, Total: 12, HasTotal: true, Link: xssURL, Source: "unmilex"},
+		{Country: "QQQ", CountryName: xssScript + xssImg, Instrument: dataset.InstrumentUNROCA, Year: 2023, Kind: dataset.ReportNil,
+			Link: " JavaScript:alert(1)", Source: "unroca"},
 	}
-	audits := []auditFixture{
-		{auditor: dataset.AuditorGAO, id: xssImg, country: "QQQ", jurisdiction: xssEnd, published: "2024-06-13",
-			title: "Audit " + xssScript, subject: xssImg + xssEnd, recs: 2, link: xssURL, source: "gao"},
-		{auditor: "xx_evil", id: xssScript, jurisdiction: xssScript, published: "2024-01-01",
-			title: xssImg, recs: -1, link: "data:text/html," + xssScript, source: "evil"},
+	audits := []dataset.AuditReport{
+		{Auditor: dataset.AuditorGAO, ReportID: xssImg, Country: "QQQ", Jurisdiction: xssEnd, Published: "2024-06-13",
+			Title: "Audit " + xssScript, Subject: xssImg + xssEnd, Recommendations: 2, HasRecommendations: true, Link: xssURL, Source: "gao"},
+		{Auditor: "xx_evil", ReportID: xssScript, Jurisdiction: xssScript, Published: "2024-01-01",
+			Title: xssImg, Link: "data:text/html," + xssScript, Source: "evil"},
 	}
-	risk := []riskFixture{
-		{publisher: dataset.PublisherCrisisGroup, country: "QQQ", name: xssScript + xssImg, period: "2025-10", indicator: dataset.CrisisWatchTrend,
-			category: xssImg, summary: "Summary " + xssScript + xssImg, link: xssURL, source: "crisiswatch"},
-		{publisher: dataset.PublisherCrisisGroup, country: "QQQ", name: xssScript + xssImg, period: "2025-10", indicator: dataset.CrisisWatchAlert,
-			category: xssEnd, summary: "Summary " + xssScript + xssImg, link: xssURL, source: "crisiswatch"},
-		{publisher: dataset.PublisherGPI, country: "QQQ", name: xssScript + xssImg, period: "2025", indicator: indicatorGPIScore,
-			value: 2, hasValue: true, unit: xssImg, link: xssURL, source: "gpi"},
-		{publisher: dataset.PublisherINFORM, country: "QQQ", name: xssScript + xssImg, period: "2025", indicator: indicatorINFORM,
-			value: 5, hasValue: true, unit: xssEnd, link: "data:text/html," + xssScript, source: "inform-risk"},
+	risk := []dataset.RiskReport{
+		{Publisher: dataset.PublisherCrisisGroup, Country: "QQQ", CountryName: xssScript + xssImg, Period: "2025-10", Indicator: dataset.CrisisWatchTrend,
+			Category: xssImg, Summary: "Summary " + xssScript + xssImg, Link: xssURL, Source: "crisiswatch"},
+		{Publisher: dataset.PublisherCrisisGroup, Country: "QQQ", CountryName: xssScript + xssImg, Period: "2025-10", Indicator: dataset.CrisisWatchAlert,
+			Category: xssEnd, Summary: "Summary " + xssScript + xssImg, Link: xssURL, Source: "crisiswatch"},
+		{Publisher: dataset.PublisherGPI, Country: "QQQ", CountryName: xssScript + xssImg, Period: "2025", Indicator: indicatorGPIScore,
+			Value: 2, HasValue: true, Unit: xssImg, Link: xssURL, Source: "gpi"},
+		{Publisher: dataset.PublisherINFORM, Country: "QQQ", CountryName: xssScript + xssImg, Period: "2025", Indicator: indicatorINFORM,
+			Value: 5, HasValue: true, Unit: xssEnd, Link: "data:text/html," + xssScript, Source: "inform-risk"},
 	}
 	addFamilies(t, in, cbm, audits, risk)
 	for i := range in.Sources {
 		s := &in.Sources[i]
 		s.Title, s.Homepage = "Evil "+xssScript, xssURL
 	}
-	in.Sources = append(in.Sources, SourceStatus{Name: "evil", Title: xssImg, Dataset: "audit-outcomes", Homepage: xssURL, Status: StatusOK})
+	in.Sources = append(in.Sources, SourceStatus{Name: "evil", Title: xssImg, Dataset: "audit-outcomes", Homepage: xssURL, Status: dataset.SourceOK})
 	_, public := build(t, in)
 	checkNoMarkup(t, public)
 

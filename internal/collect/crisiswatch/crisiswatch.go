@@ -209,7 +209,7 @@ func monthIndex(m string) int {
 // which the dataset's key (one crisiswatch_alert per state and month)
 // cannot hold beside it.
 func Table(entries []Entry, source string) (*dataset.Table, []string, error) {
-	b := dataset.NewBuilder(dataset.RiskSchema)
+	var recs []dataset.RiskReport
 	var warnings []string
 	skipped := map[string]int{}
 	seen := map[string]bool{}
@@ -225,23 +225,15 @@ func Table(entries []Entry, source string) (*dataset.Table, []string, error) {
 			continue
 		}
 		seen[key] = true
-		add := func(indicator, category string) error {
-			b.String("publisher", dataset.PublisherCrisisGroup).
-				String("country_iso3", c.ISO3).
-				String("country_name", c.Name).
-				String("period", e.Month).
-				String("indicator", indicator).
-				String("category", category).
-				String("summary", e.Summary).
-				String("link", e.Link).
-				String(dataset.SourceField, source)
-			return b.Add()
+		add := func(indicator, category string) {
+			recs = append(recs, dataset.RiskReport{
+				Publisher: dataset.PublisherCrisisGroup, Country: c.ISO3, CountryName: c.Name, Period: e.Month,
+				Indicator: indicator, Category: category, Summary: e.Summary, Link: e.Link, Source: source,
+			})
 		}
 		switch len(e.Trends) {
 		case 1:
-			if err := add(dataset.CrisisWatchTrend, trendCategory(e.Trends[0])); err != nil {
-				return nil, nil, fmt.Errorf("crisiswatch: %w", err)
-			}
+			add(dataset.CrisisWatchTrend, trendCategory(e.Trends[0]))
 		case 0:
 			warnings = append(warnings, fmt.Sprintf("%s %s (%q): no trend marker; no trend row", c.ISO3, e.Month, e.Name))
 		default:
@@ -256,9 +248,7 @@ func Table(entries []Entry, source string) (*dataset.Table, []string, error) {
 				continue
 			}
 			seen[indicator] = true
-			if err := add(indicator, category); err != nil {
-				return nil, nil, fmt.Errorf("crisiswatch: %w", err)
-			}
+			add(indicator, category)
 		}
 	}
 	if len(skipped) > 0 {
@@ -275,11 +265,7 @@ func Table(entries []Entry, source string) (*dataset.Table, []string, error) {
 		}
 		warnings = append(warnings, fmt.Sprintf("%d entries name no single state and are left out: %s", total, strings.Join(list, ", ")))
 	}
-	t, err := b.Table()
-	if err != nil {
-		return nil, nil, fmt.Errorf("crisiswatch: %w", err)
-	}
-	return t, warnings, nil
+	return dataset.RiskTable(recs), warnings, nil
 }
 
 func trendCategory(m string) string {

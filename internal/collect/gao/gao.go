@@ -239,29 +239,15 @@ func table(reports []report, source string) (*dataset.Table, error) {
 	}
 	reports = slices.Clone(reports)
 	sort.SliceStable(reports, func(i, j int) bool { return reports[i].ID < reports[j].ID })
-	b := dataset.NewBuilder(dataset.AuditSchema)
-	for _, r := range reports {
-		b.String("auditor", dataset.AuditorGAO).
-			String("report_id", r.ID).
-			String("country_iso3", usa.ISO3).
-			String("jurisdiction", usa.Name).
-			String("published", r.Published).
-			String("title", r.Title).
-			String("subject", r.Subject).
-			String("link", r.Link).
-			String(dataset.SourceField, source)
+	recs := make([]dataset.AuditReport, len(reports))
+	for i, r := range reports {
+		recs[i] = dataset.AuditReport{
+			Auditor: dataset.AuditorGAO, ReportID: r.ID, Country: usa.ISO3, Jurisdiction: usa.Name,
+			Published: r.Published, Title: r.Title, Subject: r.Subject, Link: r.Link, Source: source,
+		}
 		if r.Recommendations != nil {
-			b.Int("recommendations", int64(*r.Recommendations))
-		} else {
-			b.Null("recommendations")
-		}
-		if err := b.Add(); err != nil {
-			return nil, fmt.Errorf("gao: report %s: %w", r.ID, err)
+			recs[i].Recommendations, recs[i].HasRecommendations = *r.Recommendations, true
 		}
 	}
-	t, err := b.Table()
-	if err != nil {
-		return nil, fmt.Errorf("gao: %w", err)
-	}
-	return t, nil
+	return dataset.AuditTable(recs), nil
 }

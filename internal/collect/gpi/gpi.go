@@ -139,7 +139,7 @@ func (c *Collector) Collect(ctx context.Context, f collect.Fetcher, src collect.
 // source and whose links follow link, a URL in which {year} stands for the
 // record's year. Rows come in the order of records.
 func Table(recs []Record, source, link string) (*dataset.Table, error) {
-	b := dataset.NewBuilder(dataset.RiskSchema)
+	out := make([]dataset.RiskReport, 0, len(recs))
 	names := map[string]string{}
 	for _, r := range recs {
 		name, ok := names[r.Country]
@@ -151,24 +151,12 @@ func Table(recs []Record, source, link string) (*dataset.Table, error) {
 			name, names[r.Country] = c.Name, c.Name
 		}
 		year := strconv.Itoa(r.Year)
-		b.String("publisher", dataset.PublisherGPI).
-			String("country_iso3", r.Country).
-			String("country_name", name).
-			String("period", year).
-			String("indicator", r.Indicator).
-			Number("value", r.Value).
-			String("unit", r.Unit).
-			String("link", strings.ReplaceAll(link, "{year}", year)).
-			String(dataset.SourceField, source)
-		if err := b.Add(); err != nil {
-			return nil, fmt.Errorf("gpi: %w", err)
-		}
+		out = append(out, dataset.RiskReport{
+			Publisher: dataset.PublisherGPI, Country: r.Country, CountryName: name, Period: year, Indicator: r.Indicator,
+			Value: r.Value, HasValue: true, Unit: r.Unit, Link: strings.ReplaceAll(link, "{year}", year), Source: source,
+		})
 	}
-	t, err := b.Table()
-	if err != nil {
-		return nil, fmt.Errorf("gpi: %w", err)
-	}
-	return t, nil
+	return dataset.RiskTable(out), nil
 }
 
 // linkOption reads the source option "link" and rejects any other.

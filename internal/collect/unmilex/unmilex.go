@@ -308,7 +308,7 @@ func table(ctx context.Context, src collect.Source, pages []page) (*dataset.Tabl
 	if name == "" {
 		name = "unmilex"
 	}
-	b := dataset.NewBuilder(dataset.CBMSchema)
+	var recs []dataset.CBMReport
 	for _, p := range pages {
 		r := p.report
 		if r.Kind == dataset.ReportNone && p.year < country.JoinedUN(p.iso3) {
@@ -322,27 +322,22 @@ func table(ctx context.Context, src collect.Source, pages []page) (*dataset.Tabl
 			collect.Warn(ctx, "unmilex: %s: the statement names the fiscal year %q", p.url, r.FiscalYear)
 		}
 		k, _ := country.Lookup(p.iso3)
-		b.String("country_iso3", p.iso3).
-			String("country_name", k.Name).
-			String("instrument", dataset.InstrumentMilex).
-			Int("year", int64(p.year)).
-			String("report_kind", r.Kind).
-			String("currency", r.Currency).
-			String("unit_of_measure", r.Unit).
-			String("link", p.url).
-			String(dataset.SourceField, name)
-		if r.HasTotal {
-			// One unit for every total: whole units of the currency,
-			// the reported digits' decimal point moved by the multiplier.
-			if places, ok := dataset.MultiplierPlaces(r.Unit); ok {
-				b.Number("total", dataset.ShiftDecimal(r.Total, places))
+		// One unit for every total: whole units of the currency, the
+		// reported digits' decimal point moved by the multiplier.
+		total, hasTotal := r.Total, r.HasTotal
+		if hasTotal {
+			places, ok := dataset.MultiplierPlaces(r.Unit)
+			if ok {
+				total = dataset.ShiftDecimal(r.Total, places)
 			} else {
 				collect.Warn(ctx, "unmilex: %s: the total %s is left out: its unit of measure %q is not one the form offers", p.url, format(r.Total), r.Unit)
+				total, hasTotal = 0, false
 			}
 		}
-		if err := b.Add(); err != nil {
-			return nil, fmt.Errorf("unmilex: %s: %w", p.url, err)
-		}
+		recs = append(recs, dataset.CBMReport{
+			Country: p.iso3, CountryName: k.Name, Instrument: dataset.InstrumentMilex, Year: p.year, Kind: r.Kind,
+			Currency: r.Currency, UnitOfMeasure: r.Unit, Total: total, HasTotal: hasTotal, Link: p.url, Source: name,
+		})
 	}
-	return b.Table()
+	return dataset.CBMTable(recs), nil
 }

@@ -295,7 +295,7 @@ func table(ctx context.Context, src collect.Source, site string, states []state,
 		name = "unroca"
 	}
 	slices.SortFunc(states, func(a, b state) int { return strings.Compare(a.iso3, b.iso3) })
-	b := dataset.NewBuilder(dataset.CBMSchema)
+	var recs []dataset.CBMReport
 	for _, s := range states {
 		reported := map[int]bool{}
 		var outside []string
@@ -319,19 +319,11 @@ func table(ctx context.Context, src collect.Source, site string, states []state,
 				// report" (a state may report before it joins, as above).
 				continue
 			}
-			b.String("country_iso3", s.iso3).
-				String("country_name", s.name).
-				String("instrument", dataset.InstrumentUNROCA).
-				Int("year", int64(y)).
-				String("report_kind", kind).
-				String("link", link).
-				String(dataset.SourceField, name)
-			if err := b.Add(); err != nil {
-				return nil, fmt.Errorf("unroca: %s %d: %w", s.slug, y, err)
-			}
+			recs = append(recs, dataset.CBMReport{Country: s.iso3, CountryName: s.name, Instrument: dataset.InstrumentUNROCA,
+				Year: y, Kind: kind, Link: link, Source: name})
 		}
 	}
-	return b.Table()
+	return dataset.CBMTable(recs), nil
 }
 
 // options are the source's settings ([source.options] in the sources file).

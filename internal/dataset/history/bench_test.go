@@ -14,6 +14,7 @@ import (
 	"github.com/defence-transparency/publish/internal/country"
 	"github.com/defence-transparency/publish/internal/dataset"
 	"github.com/defence-transparency/publish/internal/dataset/diff"
+	"github.com/defence-transparency/publish/internal/dataset/git"
 )
 
 // The figures issue 3 asks for: publish diff between two versions of a
@@ -89,7 +90,7 @@ func revise(t *dataset.Table, share float64, seed uint64) int {
 	return changed
 }
 
-func commitVersion(tb testing.TB, r *dataset.Repo, t *dataset.Table, version string, when time.Time, changes *dataset.VersionChanges) int {
+func commitVersion(tb testing.TB, r dataset.Repo, t *dataset.Table, version string, when time.Time, changes *dataset.VersionChanges) int {
 	tb.Helper()
 	var pq bytes.Buffer
 	if err := dataset.WriteParquet(&pq, t); err != nil {
@@ -119,16 +120,17 @@ func commitVersion(tb testing.TB, r *dataset.Repo, t *dataset.Table, version str
 	return pq.Len() + len(desc)
 }
 
-func benchRepo(b *testing.B, versions int) (*dataset.Repo, int) {
+func benchRepo(b *testing.B, versions int) (dataset.Repo, int) {
 	b.Helper()
 	dir := os.Getenv("PUBLISH_BENCH_REPO")
 	if dir == "" {
 		dir = b.TempDir()
 	}
-	r, err := dataset.OpenRepo(dir, true)
+	r, err := git.Open(dir, true)
 	if err != nil {
 		b.Fatal(err)
 	}
+	b.Cleanup(func() { r.Close() })
 	t := synthetic(benchRows())
 	day := time.Date(2026, 1, 1, 6, 0, 0, 0, time.UTC)
 	size := 0

@@ -5,14 +5,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-
-	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/defence-transparency/publish/internal/dataset"
 	"github.com/defence-transparency/publish/internal/dataset/diff"
@@ -263,28 +259,13 @@ func (d *Diffs) Prune(datasets ...string) error {
 	return nil
 }
 
-// blob returns the hash of the dataset's Parquet blob at version v, or
+// blob returns the id of the dataset's Parquet blob at version v, or
 // "none" where there is no version or no file: the cache is keyed by it.
 func (h *History) blob(v *Version) (string, error) {
-	if v == nil {
+	if v == nil || v.Parquet.IsZero() {
 		return "none", nil
 	}
-	c, err := h.Repo.Git().CommitObject(plumbing.NewHash(v.Commit))
-	if err != nil {
-		return "", fmt.Errorf("history: commit %s: %w", v.Short(), err)
-	}
-	t, err := c.Tree()
-	if err != nil {
-		return "", fmt.Errorf("history: commit %s: %w", v.Short(), err)
-	}
-	e, err := t.FindEntry(ParquetPath(h.Def))
-	if errors.Is(err, object.ErrEntryNotFound) || errors.Is(err, object.ErrDirectoryNotFound) {
-		return "none", nil
-	}
-	if err != nil {
-		return "", fmt.Errorf("history: commit %s: %w", v.Short(), err)
-	}
-	return e.Hash.String(), nil
+	return v.Parquet.String(), nil
 }
 
 // copyFrom returns a function that writes the content of the file src.

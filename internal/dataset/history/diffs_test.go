@@ -10,11 +10,12 @@ import (
 
 	"github.com/defence-transparency/publish/internal/dataset"
 	"github.com/defence-transparency/publish/internal/dataset/diff"
+	"github.com/defence-transparency/publish/internal/dataset/git"
 )
 
 // writeRisk adds a risk-reports version to the working tree, so that the
 // next commit holds two datasets.
-func writeRisk(t *testing.T, r *dataset.Repo, version string, value float64) {
+func writeRisk(t *testing.T, r dataset.Repo, version string, value float64) {
 	t.Helper()
 	b := dataset.NewBuilder(dataset.RiskSchema)
 	b.String("publisher", "gpi").String("country_iso3", "DEU").String("country_name", "Germany").String("period", "2025").
@@ -49,10 +50,11 @@ func writeRisk(t *testing.T, r *dataset.Repo, version string, value float64) {
 // CSV from the cache; a dataset's file is never mistaken for another's of
 // the same commit; Prune drops what a build did not use.
 func TestDiffs(t *testing.T) {
-	r, err := dataset.OpenRepo(t.TempDir(), true)
+	r, err := git.Open(t.TempDir(), true)
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { r.Close() })
 	day := time.Date(2026, 11, 1, 6, 0, 0, 0, time.UTC)
 	writeRisk(t, r, "2026-11-01", 1.5)
 	publish(t, r, "2026-11-01", day, false, rec("DEU", 2020, 100), rec("FRA", 2020, 2))

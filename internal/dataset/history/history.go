@@ -4,15 +4,12 @@
 package history
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"strings"
 	"time"
-
-	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/defence-transparency/publish/internal/dataset"
 	"github.com/defence-transparency/publish/internal/dataset/diff"
@@ -32,8 +29,12 @@ type Version struct {
 	Sample  bool
 	// Changes counts the rows changed against the previous version.
 	Changes dataset.VersionChanges
-
-	commit *object.Commit
+	// Parquet is the blob of the version's Parquet file, zero where the
+	// commit has none. Equal blobs are equal files, so it keys caches.
+	Parquet dataset.ObjectID
+	// Withheld lists the sources whose rows the version withheld under
+	// their terms, with the counts its descriptor gives.
+	Withheld []dataset.SourceRef
 }
 
 // Short returns the abbreviated commit hash.
@@ -49,32 +50,29 @@ func (v Version) Label() string {
 
 // History is a dataset's versions in one repository.
 type History struct {
-	Repo     *dataset.Repo
+	Repo     dataset.Repo
 	Def      *dataset.Definition
 	Versions []Version // newest first
 }
 
-func dir(def *dataset.Definition) string { return "datasets/" + def.Name }
-
-// ParquetPath returns the slash-separated path of a dataset's Parquet file.
-func ParquetPath(def *dataset.Definition) string { return dir(def) + "/" + def.Name + ".parquet" }
-
-// DescriptorPath returns the slash-separated path of a dataset's descriptor.
-func DescriptorPath(def *dataset.Definition) string { return dir(def) + "/" + dataset.DescriptorFile }
-
 // Load lists the versions of def in repo, newest first. Counts of changes
 // come from each version's descriptor; versions whose descriptor lacks them
 // are compared with the version before.
-func Load(repo *dataset.Repo, def *dataset.Definition) (*History, error) {
-	commits, err := repo.Log(dir(def))
+func Load(repo dataset.Repo, def *dataset.Definition) (*History, error) {
+	commits, err := repo.Log(dataset.DirPath(def.Name))
 	if err != nil {
 		return nil, err
 	}
 	h := &History{Repo: repo, Def: def}
+	descPath, pqPath := dataset.DescriptorPath(def.Name), dataset.ParquetPath(def.Name)
 	var uncounted []int // versions whose descriptor records no counts
 	for _, c := range commits {
-		v := Version{Commit: c.Hash.String(), Time: c.Committer.When, Subject: strings.SplitN(c.Message, "\n", 2)[0], commit: c}
-		b, err := repo.ReadFile(c, DescriptorPath(def))
+		v := Version{Commit: c.ID.String(), Time: c.Time, Subject: strings.SplitN(c.Message, "\n", 2)[0]}
+		v.Parquet, err = repo.Stat(c.ID, pqPath)
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, err
+		}
+		b, err := repo.ReadFile(c.ID, descPath)
 		switch {
 		case errors.Is(err, os.ErrNotExist):
 		case err != nil:
@@ -82,9 +80,10 @@ func Load(repo *dataset.Repo, def *dataset.Definition) (*History, error) {
 		default:
 			var d dataset.Descriptor
 			if err := json.Unmarshal(b, &d); err != nil {
-				return nil, fmt.Errorf("history: %s at %s: %w", DescriptorPath(def), v.Short(), err)
+				return nil, fmt.Errorf("history: %s at %s: %w", descPath, v.Short(), err)
 			}
 			v.Version, v.Created, v.Sample = d.Version, d.Created, d.Sample
+			v.Withheld = d.WithheldSources()
 			if len(d.Resources) > 0 {
 				v.Rows = d.Resources[0].Rows
 			}
@@ -179,31 +178,38 @@ func (h *History) Find(ref string) (*Version, error) {
 	return found, nil
 }
 
-// Read returns the Parquet file of version v, from git objects. A nil
-// version, or one that removed the dataset, reads as no file (nil).
+// Read returns the Parquet file of version v, from git objects, verified
+// against its id. A nil version, or one that removed the dataset, reads as
+// no file (nil).
 func (h *History) Read(v *Version) ([]byte, error) {
-	if v == nil || v.Version == "" {
+	if v == nil || v.Version == "" || v.Parquet.IsZero() {
 		return nil, nil
 	}
-	b, err := h.Repo.ReadFile(v.commit, ParquetPath(h.Def))
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
+	b, err := h.Repo.ReadBlob(v.Parquet)
+	if err != nil {
+		return nil, fmt.Errorf("history: %s at %s: %w", dataset.ParquetPath(h.Def.Name), v.Label(), err)
 	}
-	return b, err
+	return b, nil
 }
 
-// Batches returns version v's rows one row group at a time, read from the
-// git blob; nil v is an empty version.
-func (h *History) Batches(v *Version) (diff.Batches, error) {
-	b, err := h.Read(v)
-	if err != nil || b == nil {
-		return diff.Tables(), err
+// batches returns version v's rows one row group at a time, from a
+// verified copy of its blob in a temporary file, so that neither version of
+// a diff is held whole; nil v, or one that removed the dataset, is an empty
+// version. The caller must call done.
+func (h *History) batches(v *Version) (b diff.Batches, done func(), err error) {
+	if v == nil || v.Version == "" || v.Parquet.IsZero() {
+		return diff.Tables(), func() {}, nil
 	}
-	r, err := dataset.NewParquetReader(bytes.NewReader(b), h.Def.Schema)
+	blob, err := h.Repo.OpenBlob(v.Parquet)
 	if err != nil {
-		return nil, fmt.Errorf("history: %s at %s: %w", ParquetPath(h.Def), v.Label(), err)
+		return nil, nil, fmt.Errorf("history: %s at %s: %w", dataset.ParquetPath(h.Def.Name), v.Label(), err)
 	}
-	return r, nil
+	r, err := dataset.NewParquetReader(blob, h.Def.Schema)
+	if err != nil {
+		blob.Close()
+		return nil, nil, fmt.Errorf("history: %s at %s: %w", dataset.ParquetPath(h.Def.Name), v.Label(), err)
+	}
+	return r, func() { blob.Close() }, nil
 }
 
 // Table returns the whole of version v.
@@ -218,13 +224,15 @@ func (h *History) Table(v *Version) (*dataset.Table, error) {
 // Diff compares two versions (from may be nil: everything is added) and
 // calls fn for every changed row in key order.
 func (h *History) Diff(from, to *Version, fn func(*diff.Change) error) (*diff.Summary, error) {
-	a, err := h.Batches(from)
+	a, doneA, err := h.batches(from)
 	if err != nil {
 		return nil, err
 	}
-	b, err := h.Batches(to)
+	defer doneA()
+	b, doneB, err := h.batches(to)
 	if err != nil {
 		return nil, err
 	}
+	defer doneB()
 	return diff.Compare(h.Def.Schema, a, b, diff.OptionsFor(h.Def), fn)
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/defence-transparency/publish/internal/dataset"
 	"github.com/defence-transparency/publish/internal/dataset/diff"
+	"github.com/defence-transparency/publish/internal/dataset/git"
 )
 
 func rec(country string, year int, value float64) dataset.Expenditure {
@@ -20,7 +21,7 @@ func rec(country string, year int, value float64) dataset.Expenditure {
 // publish writes one version of military-expenditure into the repository
 // and commits it, as the pipeline does; withChanges controls whether the
 // descriptor records its counts.
-func publish(t *testing.T, r *dataset.Repo, version string, when time.Time, withChanges bool, recs ...dataset.Expenditure) {
+func publish(t *testing.T, r dataset.Repo, version string, when time.Time, withChanges bool, recs ...dataset.Expenditure) {
 	t.Helper()
 	tbl := dataset.ExpenditureTable(recs)
 	tbl.SortByKey()
@@ -54,10 +55,11 @@ func publish(t *testing.T, r *dataset.Repo, version string, when time.Time, with
 }
 
 func TestHistory(t *testing.T) {
-	r, err := dataset.OpenRepo(t.TempDir(), true)
+	r, err := git.Open(t.TempDir(), true)
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { r.Close() })
 	day := time.Date(2026, 11, 1, 6, 0, 0, 0, time.UTC)
 	publish(t, r, "2026-11-01", day, false, rec("DEU", 2020, 1), rec("FRA", 2020, 2))
 	publish(t, r, "2026-11-02", day.Add(24*time.Hour), false, rec("DEU", 2020, 1.5), rec("FRA", 2020, 2), rec("FRA", 2021, 3))
