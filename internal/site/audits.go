@@ -197,11 +197,6 @@ type auditListParams struct {
 	Note    string       `json:"note,omitempty"`
 }
 
-type navLink struct {
-	Text string `json:"text"`
-	Path string `json:"path"`
-}
-
 type yearLink struct {
 	Year   string `json:"year"`
 	Count  int    `json:"count"`

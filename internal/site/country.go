@@ -224,7 +224,7 @@ func countryPages(recs []dataset.Expenditure, rows map[string][]int, ex *country
 		if cs != nil {
 			p.Params.Revisions = cs.countryRevisions(code)
 			if cs.any() {
-				p.Params.Feeds = []feedLink{{Title: "Revisions of " + p.Title + " (Atom)", Path: countryPath(code) + "changes.atom"}}
+				p.Params.Feeds = []feedLink{{Kind: "country", Name: p.Title, Path: countryPath(code) + "changes.atom"}}
 			}
 		}
 		p.Params.ShowRevisions = hasRevisions(&p.Params)

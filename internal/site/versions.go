@@ -351,6 +351,7 @@ func (sv *siteVersion) dir(name string) string {
 
 // historyBuilder computes the histories of the datasets for one build.
 type historyBuilder struct {
+	g         *generator
 	static    string // the build's static directory
 	cache     string // "" for no cache
 	pages     int
@@ -361,8 +362,9 @@ type historyBuilder struct {
 // loadHistories computes the diffs of the newest versions of every dataset
 // with a history and writes their downloads and changes.csv files. It
 // returns one entry per dataset, nil where it has no history.
-func loadHistories(in *Input, static string) ([]*datasetHistory, error) {
-	hb := &historyBuilder{static: static, cache: in.CacheDir, pages: versionPagesOf(in), downloads: in.VersionDownloads,
+func (g *generator) loadHistories(static string) ([]*datasetHistory, error) {
+	in := g.in
+	hb := &historyBuilder{g: g, static: static, cache: in.CacheDir, pages: versionPagesOf(in), downloads: in.VersionDownloads,
 		used: map[string]bool{}}
 	if hb.downloads <= 0 {
 		hb.downloads = DefaultVersionDownloads
@@ -486,9 +488,8 @@ func (hb *historyBuilder) build(d *Dataset) (*datasetHistory, error) {
 		}
 		sv.diff = pd
 		if pd.CSV {
-			sv.changes = &downloadItem{Label: "All changes (CSV)", File: "changes.csv", Format: "csv", MediaType: dataset.CSVMediaType,
-				Bytes: csvSize, Size: byteSize(csvSize), SHA256: csvSum,
-				Note: "Every changed field of every row, with the columns of publish diff --csv: change, class, the key, field, old and new."}
+			c := hb.g.download(downloadChanges, "changes.csv", "csv", dataset.CSVMediaType, csvSize, csvSum)
+			sv.changes = &c
 		}
 		if i < hb.downloads && sv.v.Version != "" {
 			cur, err := read(sv.v)
@@ -612,14 +613,12 @@ func (hb *historyBuilder) versionFiles(def *dataset.Definition, dir, blob string
 			hb.used[cached], hb.used[cached+".sha256"] = true, true
 		}
 	}
-	items = append(items, downloadItem{Label: "CSV", File: name + ".csv", Format: "csv", MediaType: dataset.CSVMediaType,
-		Bytes: n, Size: byteSize(n), SHA256: sum, Note: "This version's rows, UTF-8, comma-separated, one header row."})
+	items = append(items, hb.g.download(downloadVersionCSV, name+".csv", "csv", dataset.CSVMediaType, n, sum))
 	pn, psum, err := writeFile(filepath.Join(dir, name+".parquet"), func(w io.Writer) error { _, err := w.Write(pq); return err })
 	if err != nil {
 		return nil, fmt.Errorf("site: write %s: %w", name+".parquet", err)
 	}
-	items = append(items, downloadItem{Label: "Parquet", File: name + ".parquet", Format: "parquet", MediaType: dataset.ParquetMediaType,
-		Bytes: pn, Size: byteSize(pn), SHA256: psum, Note: "This version's file, exactly as committed."})
+	items = append(items, hb.g.download(downloadVersionPq, name+".parquet", "parquet", dataset.ParquetMediaType, pn, psum))
 	return items, nil
 }
 
