@@ -207,7 +207,7 @@ func seriesLabel(def *dataset.Definition, s string) string {
 	case "measure":
 		return measureLabel(s)
 	case "instrument":
-		return instrumentOf(s).Short
+		return map[string]string{dataset.InstrumentMilex: "UN Milex", dataset.InstrumentUNROCA: "UNROCA"}[s] // TODO(siteshape): words to i18n with the changes pages
 	}
 	return s
 }
@@ -331,7 +331,7 @@ func (d *display) value(r textRow, i int) (text, exactValue string) {
 	case !ok:
 		return "(empty)", ""
 	case field.Name == "report_kind" && d.def.Schema == dataset.CBMSchema:
-		return kindOf(v).Label, "" // "nil report", never a code that reads like none
+		return map[string]string{dataset.ReportFull: "full return", dataset.ReportSimplified: "simplified return", dataset.ReportFullOrSimplified: "return, form not stated", dataset.ReportSingleFigure: "single figure", dataset.ReportSubmitted: "report", dataset.ReportNil: "nil report", dataset.ReportNone: "no report"}[v], "" // TODO(siteshape): words to i18n with the changes pages
 	}
 	switch field.Type {
 	case dataset.Boolean:

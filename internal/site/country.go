@@ -171,6 +171,7 @@ func (n *sourceNames) compare(a, b string) int {
 // expenditure: reporting to the UN instruments, audits and risk context.
 // Each index is nil when its dataset is not published.
 type countrySections struct {
+	g      *generator
 	cbm    *cbmIndex
 	audits *auditIndex
 	risk   *riskIndex
@@ -289,7 +290,7 @@ func (ex *countrySections) add(p *countryPage, names *sourceNames, urls siteURLs
 	code := p.Params.ISO3
 	var what []string
 	if ex.cbm != nil {
-		if p.Params.CBM = ex.cbm.countrySections(code, names, urls); p.Params.CBM != nil {
+		if p.Params.CBM = ex.g.cbmCountry(ex.cbm, code); p.Params.CBM != nil {
 			what = append(what, "its reporting to the UN instruments")
 		}
 	}
@@ -468,8 +469,8 @@ func buildCountry(code string, recs []dataset.Expenditure, idx []int, names *sou
 	}
 	slices.SortFunc(sources, names.compare)
 
-	usd := chart{ID: "chart-usd", Unit: "US$ m", Scale: usdScale, From: 1 << 30, To: -1 << 30}
-	gdp := chart{ID: "chart-gdp", Unit: "% of GDP", From: 1 << 30, To: -1 << 30}
+	usd := lineChart{ID: "chart-usd", Unit: "US$ m", Scale: usdScale, From: 1 << 30, To: -1 << 30}
+	gdp := lineChart{ID: "chart-gdp", Unit: "% of GDP", From: 1 << 30, To: -1 << 30}
 	converted := false
 	used := map[string]bool{}
 	for _, src := range sources {
@@ -524,7 +525,7 @@ func buildCountry(code string, recs []dataset.Expenditure, idx []int, names *sou
 	}
 
 	for _, c := range []struct {
-		ch      *chart
+		ch      *lineChart
 		heading string
 		what    string
 	}{

@@ -16,6 +16,7 @@ import (
 	"github.com/defence-transparency/publish/internal/dataset"
 	"github.com/defence-transparency/publish/internal/dataset/git"
 	"github.com/defence-transparency/publish/internal/dataset/history"
+	"github.com/defence-transparency/publish/internal/site/chart"
 )
 
 // rowsOf returns the text of every cell of the body rows of a table
@@ -148,7 +149,7 @@ func TestFamilies(t *testing.T) {
 			rep, _ := g.Attr("data-reported")
 			nils, _ := g.Attr("data-nil")
 			states, _ := g.Attr("data-states")
-			bars = append(bars, []string{year, rep, nils, states, percentText(atoi(t, rep), atoi(t, states))})
+			bars = append(bars, []string{year, rep, nils, states, strconv.Itoa(chart.Percent(atoi(t, rep), atoi(t, states))) + "%"})
 			if g.Find(`rect[fill^="url(#"]`).Length() != 1 {
 				t.Errorf("bar %s: nil reports not hatched", year)
 			}
@@ -553,21 +554,6 @@ func TestRiskText(t *testing.T) {
 		}
 		if got := previousPeriod(tt.in); got != tt.prev {
 			t.Errorf("previousPeriod(%q) = %q, want %q", tt.in, got, tt.prev)
-		}
-	}
-}
-
-func TestCBMTotal(t *testing.T) {
-	for _, tt := range []struct {
-		r    dataset.CBMReport
-		want string
-	}{
-		{dataset.CBMReport{Total: 70105.6, Currency: "EUR", UnitOfMeasure: "Million"}, "EUR 70,105.6 million"},
-		{dataset.CBMReport{Total: 648900120000, Currency: "AMD", UnitOfMeasure: "No Multiplier"}, "AMD 648,900,120,000"},
-		{dataset.CBMReport{Total: 412.6, UnitOfMeasure: "Million"}, "412.6 million (currency not stated)"},
-	} {
-		if got := cbmTotal(&tt.r); got != tt.want {
-			t.Errorf("cbmTotal(%v) = %q, want %q", tt.r, got, tt.want)
 		}
 	}
 }

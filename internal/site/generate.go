@@ -70,7 +70,7 @@ func (g *generator) generate() error {
 	}()
 
 	// Every country with a row in any dataset gets a page.
-	ex := &countrySections{names: fam.names()}
+	ex := &countrySections{g: g, names: fam.names()}
 	if len(fam.cbm) > 0 {
 		ex.cbm = newCBMIndex(fam.cbm)
 	}
@@ -136,7 +136,7 @@ func (g *generator) generate() error {
 		countryNames[p.Params.ISO3] = p.Title
 	}
 	cs.pages = countryNames
-	if err := writeSections(dir, ex, fam, names, urls, countryNames, lastmod); err != nil {
+	if err := g.writeSections(ex, countryNames); err != nil {
 		return err
 	}
 	home := g.homePage(summaries, len(pages))
@@ -181,23 +181,21 @@ func (g *generator) generate() error {
 }
 
 // writeSections writes the pages of the CBM tracker and of the audits.
-func writeSections(dir string, ex *countrySections, fam *families, names *sourceNames, urls siteURLs, countryNames map[string]string, lastmod string) error {
-	content := filepath.Join(dir, "content")
+func (g *generator) writeSections(ex *countrySections, countryNames map[string]string) error {
+	content := filepath.Join(g.dir, "content")
 	if ex.cbm != nil {
-		if err := writePage(filepath.Join(content, "cbm", "_index.md"), ex.cbm.overview(urls, fam.cbmDataset, lastmod)); err != nil {
+		if err := writePage(filepath.Join(content, "cbm", "_index.md"), g.cbmOverview(ex.cbm)); err != nil {
 			return err
 		}
-		tps, err := ex.cbm.trackerPages(names, urls, countryNames, fam.cbmDataset, lastmod)
-		if err != nil {
-			return err
-		}
-		for _, p := range tps {
-			if err := writePage(filepath.Join(content, filepath.FromSlash(strings.TrimSuffix(trackerPath(p.Params.Instrument), "/")+".md")), p); err != nil {
+		for _, p := range g.trackerPages(ex.cbm, countryNames) {
+			file := strings.TrimSuffix(trackerPath(p.Params.Instrument.Code), "/") + ".md"
+			if err := writePage(filepath.Join(content, filepath.FromSlash(file)), p); err != nil {
 				return err
 			}
 		}
 	}
 	if ex.audits != nil {
+		names, urls, fam, lastmod := g.names, g.urls, g.fam, g.lastmod
 		if err := writePage(filepath.Join(content, "audits", "_index.md"), ex.audits.overview(names, urls, countryNames, fam.auditDataset, lastmod)); err != nil {
 			return err
 		}
