@@ -129,19 +129,19 @@ type trackerPage struct {
 }
 
 type trackerParams struct {
-	Instrument  instrument     `json:"instrument"`
-	Span        span           `json:"span"`
-	Latest      int            `json:"latest,omitempty"` // latest year with a report
-	Years       []int          `json:"years"`
-	Kinds       []kindParams   `json:"kinds"` // the legend: the kinds the matrix uses
-	Blank       bool           `json:"blank,omitempty"`
-	Filters     []filterParams `json:"filters,omitempty"`
-	Letters     []letterLink   `json:"letters"`
-	Rows        []trackerRow   `json:"rows"`
-	Rates       []rateRow      `json:"rates"`
+	Instrument  instrument      `json:"instrument"`
+	Span        span            `json:"span"`
+	Latest      int             `json:"latest,omitempty"` // latest year with a report
+	Years       []int           `json:"years"`
+	Kinds       []kindParams    `json:"kinds"` // the legend: the kinds the matrix uses
+	Blank       bool            `json:"blank,omitempty"`
+	Filters     []filterParams  `json:"filters,omitempty"`
+	Letters     []letterLink    `json:"letters"`
+	Rows        []trackerRow    `json:"rows"`
+	Rates       []rateRow       `json:"rates"`
 	Chart       *chart.BarsData `json:"chart,omitempty"`
-	Sources     []link         `json:"sources"`
-	DatasetPath string         `json:"datasetpath"`
+	Sources     []link          `json:"sources"`
+	DatasetPath string          `json:"datasetpath"`
 }
 
 // letterLink is a letter of the states' index and the anchor of its first
