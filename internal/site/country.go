@@ -295,7 +295,7 @@ func (ex *countrySections) add(p *countryPage, names *sourceNames, urls siteURLs
 		}
 	}
 	if ex.audits != nil {
-		if p.Params.Audits = ex.audits.countrySection(code, urls); p.Params.Audits != nil {
+		if p.Params.Audits = ex.g.auditCountry(ex.audits, code); p.Params.Audits != nil {
 			what = append(what, "audit reports on its defence")
 		}
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/defence-transparency/publish/internal/dataset/git"
 	"github.com/defence-transparency/publish/internal/dataset/history"
 	"github.com/defence-transparency/publish/internal/site/chart"
+	"github.com/defence-transparency/publish/internal/site/format"
 )
 
 // rowsOf returns the text of every cell of the body rows of a table
@@ -460,15 +461,15 @@ func TestAuditListSplit(t *testing.T) {
 	}
 	recs = append(recs, dataset.AuditReport{Auditor: dataset.AuditorECA, ReportID: "01/2024", Jurisdiction: "European Union",
 		Published: "2024-01-10", Title: "EU report", Link: "https://www.eca.europa.eu/", Source: "eca-defence"})
-	names := testNames()
-	x := newAuditIndex(recs, names, siteURLs{})
+	g := &generator{names: testNames(), num: format.New("en"), fam: &families{}}
+	x := g.newAuditIndex(recs)
 	var gao []auditListPage
-	for _, p := range x.auditorPages(names, siteURLs{}, "") {
+	for _, p := range g.auditorPages(x) {
 		if strings.HasPrefix(p.file, "audits/us-gao") {
 			gao = append(gao, p)
 		}
 	}
-	for _, pages := range [][]auditListPage{gao, x.countryListPages(names, siteURLs{}, map[string]string{"USA": "United States"}, "")} {
+	for _, pages := range [][]auditListPage{gao, g.countryListPages(x, map[string]string{"USA": "United States"})} {
 		var files []string
 		seen := map[string]int{}
 		for _, p := range pages {

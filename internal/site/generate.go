@@ -75,7 +75,7 @@ func (g *generator) generate() error {
 		ex.cbm = newCBMIndex(fam.cbm)
 	}
 	if len(fam.audits) > 0 {
-		ex.audits = newAuditIndex(fam.audits, names, urls)
+		ex.audits = g.newAuditIndex(fam.audits)
 	}
 	if len(fam.risk) > 0 || len(fam.riskOther) > 0 {
 		ex.risk = newRiskIndex(fam.risk, fam.riskOther)
@@ -195,11 +195,10 @@ func (g *generator) writeSections(ex *countrySections, countryNames map[string]s
 		}
 	}
 	if ex.audits != nil {
-		names, urls, fam, lastmod := g.names, g.urls, g.fam, g.lastmod
-		if err := writePage(filepath.Join(content, "audits", "_index.md"), ex.audits.overview(names, urls, countryNames, fam.auditDataset, lastmod)); err != nil {
+		if err := writePage(filepath.Join(content, "audits", "_index.md"), g.auditsOverview(ex.audits, countryNames)); err != nil {
 			return err
 		}
-		lists := append(ex.audits.auditorPages(names, urls, lastmod), ex.audits.countryListPages(names, urls, countryNames, lastmod)...)
+		lists := append(g.auditorPages(ex.audits), g.countryListPages(ex.audits, countryNames)...)
 		for _, p := range lists {
 			if err := writePage(filepath.Join(content, filepath.FromSlash(p.file)), p); err != nil {
 				return err
