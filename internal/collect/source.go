@@ -6,11 +6,14 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/pelletier/go-toml/v2"
+
+	"github.com/defence-transparency/publish/internal/dataset"
 )
 
 // Config is the sources file: how to fetch, and what.
@@ -103,6 +106,50 @@ type Source struct {
 	MaxDrop float64 `toml:"max_drop"`
 	// Options holds settings of configured (generic) collectors.
 	Options map[string]any `toml:"options"`
+	// CountryPage says what the site's country pages show of the source's
+	// rows; nil shows none of a risk-reports source's indicators, which
+	// stay in the downloads.
+	CountryPage *CountryPage `toml:"country_page"`
+}
+
+// CountryPage is what the country pages show of a source's rows: which of
+// its indicators, in which of the site's layouts, and how many of the
+// latest periods. Only risk-reports sources take one: the other datasets'
+// country sections show every row.
+type CountryPage struct {
+	// Indicators are the indicators shown, in this order (the columns of
+	// the source's table).
+	Indicators []string `toml:"indicators"`
+	// Layout names the template that draws them,
+	// site/layouts/_partials/risk/LAYOUT.html; "" is "index", a table of
+	// every period and a sentence on the latest figure of each indicator.
+	Layout string `toml:"layout"`
+	// Periods is how many of the latest periods are shown; 0 shows all.
+	Periods int `toml:"periods"`
+}
+
+// pageCode is the form of an indicator or layout name.
+var pageCode = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
+
+func (p *CountryPage) check(s *Source) error {
+	if s.Dataset != dataset.RiskReports.Name {
+		return fmt.Errorf("source %q: country_page is for risk-reports sources; the country pages show every row of %s", s.Name, s.Dataset)
+	}
+	if len(p.Indicators) == 0 {
+		return fmt.Errorf("source %q: country_page.indicators is empty", s.Name)
+	}
+	for _, ind := range p.Indicators {
+		if !pageCode.MatchString(ind) {
+			return fmt.Errorf("source %q: country_page.indicators: %q is not an indicator code", s.Name, ind)
+		}
+	}
+	if p.Layout != "" && !pageCode.MatchString(p.Layout) {
+		return fmt.Errorf("source %q: country_page.layout %q: want lower-case letters, digits, - and _", s.Name, p.Layout)
+	}
+	if p.Periods < 0 {
+		return fmt.Errorf("source %q: country_page.periods must not be negative", s.Name)
+	}
+	return nil
 }
 
 // AllowedHosts returns the hosts the source may contact.
@@ -180,6 +227,11 @@ func ParseConfig(b []byte) (*Config, error) {
 			u, err := url.Parse(raw)
 			if err != nil || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "file") {
 				return nil, fmt.Errorf("source %q: url %q: want an http, https or file URL", s.Name, raw)
+			}
+		}
+		if s.CountryPage != nil {
+			if err := s.CountryPage.check(&s); err != nil {
+				return nil, err
 			}
 		}
 		seen[s.Name] = true

@@ -300,7 +300,7 @@ func (ex *countrySections) add(p *countryPage, names *sourceNames, urls siteURLs
 		}
 	}
 	if ex.risk != nil {
-		if p.Params.Risk = ex.risk.section(code, names); p.Params.Risk != nil {
+		if p.Params.Risk = ex.g.riskSection(ex.risk, code); p.Params.Risk != nil {
 			what = append(what, "its risk context")
 		}
 	}

@@ -77,8 +77,8 @@ func (g *generator) generate() error {
 	if len(fam.audits) > 0 {
 		ex.audits = g.newAuditIndex(fam.audits)
 	}
-	if len(fam.risk) > 0 || len(fam.riskOther) > 0 {
-		ex.risk = newRiskIndex(fam.risk, fam.riskOther)
+	if len(fam.risk) > 0 {
+		ex.risk = g.newRiskIndex(fam.risk)
 	}
 
 	// The histories first: the country pages list their revisions.
