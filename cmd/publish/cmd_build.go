@@ -4,6 +4,8 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/defence-transparency/publish/internal/pipeline"
 )
@@ -23,6 +25,13 @@ lose against the last version). A source whose records fail keeps its rows
 from the last version and is reported as failed; the others are published.
 When two sources of a dataset give rows with one primary key, the one
 listed later in the sources file is the one that fails.
+
+A source whose terms (terms in the sources file) allow excerpts only or
+no reproduction, and for which no permission is recorded, is withheld: its
+rows are written to the cache (DATA/.publish/withheld), never into the
+dataset's files; the descriptor and README say how many rows were withheld,
+why, where the publisher offers them, and what changed since the last
+version.
 A sample run never writes over a repository that holds live data.
 `
 
@@ -55,6 +64,9 @@ func (e *env) build(ctx context.Context) ([]pipeline.DatasetResult, error) {
 			state = fmt.Sprintf("written: +%d -%d ~%d rows", r.Summary.Added, r.Summary.Removed, r.Summary.Changed)
 		}
 		fmt.Fprintf(e.m.Stdout, "%s %s: %d rows, %s\n", r.Name, r.Version, r.Rows, state)
+		for _, src := range slices.Sorted(maps.Keys(r.Withheld)) {
+			fmt.Fprintf(e.m.Stdout, "  %s: %d rows withheld under its terms (kept in the cache, not published)\n", src, r.Withheld[src])
+		}
 	}
 	return res, err
 }

@@ -40,7 +40,7 @@ func (e *env) commit(ctx context.Context) (*pipeline.CommitResult, error) {
 		return nil, err
 	}
 	defer repo.Close()
-	res, err := pipeline.Commit(ctx, e.ws, pipeline.CommitOptions{Repo: repo, Datasets: definitions(), Now: e.m.now, Log: e.log})
+	res, err := pipeline.Commit(ctx, e.ws, pipeline.CommitOptions{Repo: repo, Datasets: definitions(), Config: e.cfg, Now: e.m.now, Log: e.log})
 	if err != nil {
 		return nil, err
 	}

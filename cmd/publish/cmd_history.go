@@ -19,7 +19,10 @@ const historyHelp = `Usage: publish history [flags] DATASET
 History lists every published version of DATASET in the data repository,
 newest first: version, date, commit, rows, and the rows added, removed and
 changed against the version before (revisions: changed rows whose figure
-changed). It reads git objects only; nothing is checked out.
+changed). WITHHELD names the sources whose rows the version kept out of
+its files under their terms, with the rows withheld and how many of them
+changed (+added -removed ~changed; ? when that could not be counted). It
+reads git objects only; nothing is checked out.
 
 Datasets: %s.
 `
@@ -75,6 +78,19 @@ func datasetNames() string {
 	return strings.Join(names, ", ")
 }
 
+// withheldColumn writes what a version withheld: "sipri 78196 (+0 -0 ~12)".
+func withheldColumn(ws []dataset.SourceRef) string {
+	var parts []string
+	for _, s := range ws {
+		changes := "?"
+		if c := s.Withheld.Changes; c != nil {
+			changes = fmt.Sprintf("+%d -%d ~%d", c.Added, c.Removed, c.Changed)
+		}
+		parts = append(parts, fmt.Sprintf("%s %d (%s)", s.Name, s.Withheld.Rows, changes))
+	}
+	return strings.Join(parts, ", ")
+}
+
 func runHistory(ctx context.Context, m *Main, args []string) error {
 	fs := flag.NewFlagSet("history", flag.ContinueOnError)
 	var r repoFlags
@@ -98,10 +114,17 @@ func runHistory(ctx context.Context, m *Main, args []string) error {
 			Rows    int                    `json:"rows"`
 			Sample  bool                   `json:"sample"`
 			Changes dataset.VersionChanges `json:"changes"`
+			// Withheld is what the version withheld under its sources'
+			// terms, as its descriptor records it.
+			Withheld map[string]*dataset.Withheld `json:"withheld,omitempty"`
 		}
 		out := []version{}
 		for _, v := range h.Versions {
-			out = append(out, version{v.Version, v.Created, v.Commit, v.Subject, v.Rows, v.Sample, v.Changes})
+			w := map[string]*dataset.Withheld{}
+			for _, s := range v.Withheld {
+				w[s.Name] = s.Withheld
+			}
+			out = append(out, version{v.Version, v.Created, v.Commit, v.Subject, v.Rows, v.Sample, v.Changes, w})
 		}
 		enc := json.NewEncoder(m.Stdout)
 		enc.SetIndent("", "  ")
@@ -112,7 +135,7 @@ func runHistory(ctx context.Context, m *Main, args []string) error {
 		return nil
 	}
 	tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "VERSION\tDATE\tCOMMIT\tROWS\tADDED\tREMOVED\tCHANGED\tREVISIONS\t")
+	fmt.Fprintln(tw, "VERSION\tDATE\tCOMMIT\tROWS\tADDED\tREMOVED\tCHANGED\tREVISIONS\tWITHHELD")
 	for _, v := range h.Versions {
 		label := v.Label()
 		if v.Version == "" {
@@ -122,8 +145,8 @@ func runHistory(ctx context.Context, m *Main, args []string) error {
 			label += " [sample]"
 		}
 		c := v.Changes
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t\n", label, v.Time.UTC().Format("2006-01-02 15:04"), v.Short(),
-			v.Rows, c.Added, c.Removed, c.Changed, c.Revisions)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%s\n", label, v.Time.UTC().Format("2006-01-02 15:04"), v.Short(),
+			v.Rows, c.Added, c.Removed, c.Changed, c.Revisions, withheldColumn(v.Withheld))
 	}
 	return tw.Flush()
 }

@@ -31,7 +31,10 @@ auditor and per country, the changes
 page and one page per version with its diff and downloads (the last ten
 versions as CSV and Parquet), Atom feeds of all changes, per dataset and
 per country, and the sources page (each source's status, last success and
-licence). Sample data carries a banner on every page. Diffs of versions are
+licence, and what its terms allow). Sample data carries a banner on every
+page. The rows of a source whose terms allow excerpts only appear on each
+country's own page, attributed, and nowhere else: not in the downloads,
+the versions or the feeds, which count them instead. Diffs of versions are
 cached in the cache directory, so a new version computes one new diff.
 `
 

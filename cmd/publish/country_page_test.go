@@ -29,6 +29,7 @@ collector = "csv"
 urls = ["` + fileURL(csv) + `"]
 homepage = "https://conflict-index.example.org/"
 licence = "CC BY 4.0"
+terms = "open"
 min_rows = 1
 
 [source.options.fields.publisher]

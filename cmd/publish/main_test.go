@@ -96,8 +96,15 @@ func TestRunTwiceOnTheBundledMirror(t *testing.T) {
 	for _, r := range dataset.Expenditures(tbl) {
 		bySource[r.Source]++
 	}
-	if bySource["sipri"] == 0 || bySource["worldbank"] == 0 {
-		t.Errorf("rows by source = %v, want both sources", bySource)
+	// SIPRI's terms allow excerpts only: its rows are withheld, counted in
+	// the descriptor, and the World Bank's are published.
+	if bySource["sipri"] != 0 || bySource["worldbank"] == 0 {
+		t.Errorf("rows by source = %v, want the World Bank's only", bySource)
+	}
+	for _, s := range desc.Sources {
+		if s.Name == "sipri" && (s.Withheld == nil || s.Withheld.Rows == 0) {
+			t.Errorf("descriptor: SIPRI's withheld rows are not counted: %+v", s)
+		}
 	}
 	if got := gitOut(t, data, "log", "--format=%s"); !strings.HasPrefix(got, "[sample data] publish: military-expenditure 2026-11-25") || strings.Contains(got, "\n") {
 		t.Errorf("log after the first run = %q, want one sample-data commit", got)
@@ -163,6 +170,31 @@ func TestRunTwiceOnTheBundledMirror(t *testing.T) {
 	}
 }
 
+// permit writes into dir a copy of the sources file at path in which the
+// named source has a permission recorded, which publishes it in full.
+func permit(t *testing.T, dir, path, source string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(b)
+	start := strings.Index(text, "name = \""+source+"\"")
+	if start < 0 {
+		t.Fatalf("no source %s in %s", source, path)
+	}
+	end := len(text)
+	if i := strings.Index(text[start:], "\n[[source]]"); i >= 0 {
+		end = start + i
+	}
+	text = text[:end] + "\n[source.permission]\ngranted_by = \"A. Person, the publisher\"\ngranted = \"2026-01-15\"\nreference = \"test letter\"\n" + text[end:]
+	p := filepath.Join(dir, "permit-"+source+"-"+filepath.Base(path))
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 // writeSources writes a copy of the repository's sources file with one
 // source's URLs replaced.
 func writeSources(t *testing.T, dir, source string, urls ...string) string {
@@ -201,7 +233,9 @@ func TestFailingSourceKeepsItsLastGoodData(t *testing.T) {
 	if err := os.WriteFile(bad, []byte("<html><body>Service unavailable</body></html>"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	broken := writeSources(t, tmp, "worldbank", "file://"+bad)
+	// SIPRI is published in full here, under a recorded permission.
+	broken := permit(t, tmp, writeSources(t, tmp, "worldbank", "file://"+bad), "sipri")
+	good := permit(t, t.TempDir(), sourcesFile, "sipri")
 	r := run(t, day, "run", "--sources", broken, "--data", data, "--out", public)
 	if r.code != exitPartial {
 		t.Fatalf("run with a broken source: exit %d (%v), want %d", r.code, r.err, exitPartial)
@@ -230,11 +264,11 @@ func TestFailingSourceKeepsItsLastGoodData(t *testing.T) {
 	}
 
 	// Both sources good: the World Bank's rows arrive.
-	r = run(t, day.Add(time.Hour), "run", "--sources", sourcesFile, "--data", data, "--out", public)
+	r = run(t, day.Add(time.Hour), "run", "--sources", good, "--data", data, "--out", public)
 	if r.code != exitOK {
 		t.Fatalf("good run: exit %d: %v\n%s", r.code, r.err, r.stderr)
 	}
-	good := rowsBySource()
+	goodRows := rowsBySource()
 	goodBytes, _ := os.ReadFile(parquet)
 	head := gitOut(t, data, "rev-parse", "HEAD")
 
@@ -245,7 +279,7 @@ func TestFailingSourceKeepsItsLastGoodData(t *testing.T) {
 		t.Fatalf("run with a broken source: exit %d (%v), want %d", r.code, r.err, exitPartial)
 	}
 	if got, _ := os.ReadFile(parquet); !bytes.Equal(got, goodBytes) {
-		t.Errorf("the published file changed although only a failing source differs; rows now %v, were %v", rowsBySource(), good)
+		t.Errorf("the published file changed although only a failing source differs; rows now %v, were %v", rowsBySource(), goodRows)
 	}
 	if got := gitOut(t, data, "rev-parse", "HEAD"); got != head {
 		t.Errorf("a run whose only change is a failed source committed %s", got)

@@ -183,9 +183,10 @@ func TestRealSIPRIReleases(t *testing.T) {
 	dir := realdata.Dir(t)
 	tmp := t.TempDir()
 	data := filepath.Join(tmp, "data")
-	publishVersion(t, onlySource(t, tmp, "sipri", fileURL(filepath.Join(dir, "sipri", "SIPRI-Milex-data-1949-2022.xlsx"))),
+	// SIPRI's rows are published here under a recorded permission.
+	publishVersion(t, permit(t, tmp, onlySource(t, tmp, "sipri", fileURL(filepath.Join(dir, "sipri", "SIPRI-Milex-data-1949-2022.xlsx"))), "sipri"),
 		data, time.Date(2023, 4, 24, 12, 0, 0, 0, time.UTC))
-	publishVersion(t, onlySource(t, tmp, "sipri", fileURL(filepath.Join(dir, "sipri", "SIPRI-Milex-data-1948-2023.xlsx"))),
+	publishVersion(t, permit(t, tmp, onlySource(t, tmp, "sipri", fileURL(filepath.Join(dir, "sipri", "SIPRI-Milex-data-1948-2023.xlsx"))), "sipri"),
 		data, time.Date(2024, 4, 22, 12, 0, 0, 0, time.UTC))
 
 	repo, err := git.Open(data, false)

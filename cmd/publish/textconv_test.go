@@ -54,12 +54,13 @@ func TestGitLogShowsRows(t *testing.T) {
 	tmp := t.TempDir()
 	data := filepath.Join(tmp, "data")
 	day := time.Date(2026, 11, 25, 6, 0, 0, 0, time.UTC)
-	// Two versions: the World Bank alone, then with SIPRI too.
+	// Two versions: the World Bank alone, then with SIPRI too, published
+	// under a recorded permission.
 	broken := writeSources(t, tmp, "sipri", "file://"+filepath.ToSlash(filepath.Join(tmp, "missing.xlsx")))
 	if r := run(t, day, "run", "--sources", broken, "--data", data, "--out", filepath.Join(tmp, "public")); r.code != exitPartial {
 		t.Fatalf("first run: exit %d: %v", r.code, r.err)
 	}
-	if r := run(t, day.Add(time.Hour), "run", "--sources", sourcesFile, "--data", data, "--out", filepath.Join(tmp, "public")); r.code != exitOK {
+	if r := run(t, day.Add(time.Hour), "run", "--sources", permit(t, tmp, sourcesFile, "sipri"), "--data", data, "--out", filepath.Join(tmp, "public")); r.code != exitOK {
 		t.Fatalf("second run: exit %d: %v", r.code, r.err)
 	}
 	self, err := os.Executable()

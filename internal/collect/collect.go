@@ -4,6 +4,14 @@
 // requests, the raw archive, the offline mirror) and the configuration of
 // sources. Each real source has its collector in a subpackage; collectors
 // turn documents into records and never write datasets or touch git.
+//
+// The sources file also says, for each source, what its publisher's terms
+// allow to be published (Source.Terms: TermsOpen, TermsExcerpt, TermsLink)
+// and records any permission the operator holds beyond them
+// (Source.Permission). Source.Publishes and Source.Excerpts tell the
+// pipeline and the site what may leave the machine: the rows of a source
+// that does not publish are kept in the cache and counted, never committed
+// or offered for download (see the pipeline's withheld.go).
 package collect
 
 import (

@@ -7,7 +7,7 @@ import (
 
 func TestCountryPageConfig(t *testing.T) {
 	source := func(dataset, page string) string {
-		return "[[source]]\nname = \"x\"\ndataset = \"" + dataset + "\"\ncollector = \"csv\"\nurls = [\"https://example.org/x.csv\"]\n" + page
+		return "[[source]]\nname = \"x\"\ndataset = \"" + dataset + "\"\ncollector = \"csv\"\nterms = \"open\"\nurls = [\"https://example.org/x.csv\"]\n" + page
 	}
 	good, err := ParseConfig([]byte(source("risk-reports", "[source.country_page]\nindicators = [\"a_score\", \"a_rank\"]\nlayout = \"gpi\"\nperiods = 6\n")))
 	if err != nil {

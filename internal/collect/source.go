@@ -98,6 +98,20 @@ type Source struct {
 	Licence     string   `toml:"licence"`
 	LicenceURL  string   `toml:"licence_url"`
 	Attribution string   `toml:"attribution"`
+	// Terms says what the publisher's terms allow to be published of its
+	// data: TermsOpen, TermsExcerpt or TermsLink. Required.
+	Terms Terms `toml:"terms"`
+	// TermsNote is the reading of the terms in words (what they say, and
+	// where), shown on the sources page.
+	TermsNote string `toml:"terms_note"`
+	// TermsVerified is set when the terms were read at the publisher; the
+	// sources page says when they could not be confirmed.
+	TermsVerified bool `toml:"terms_verified"`
+	// Download is where the public gets the publisher's own data (default:
+	// Homepage); the site links it wherever rows are withheld.
+	Download string `toml:"download"`
+	// Permission, when recorded, lifts the restriction of the terms.
+	Permission *Permission `toml:"permission"`
 	// MinRows blocks publishing when the source yields fewer rows.
 	MinRows int `toml:"min_rows"`
 	// MaxDrop blocks publishing when the source's rows fall by more than
@@ -197,11 +211,16 @@ func ParseConfig(b []byte) (*Config, error) {
 		var derr *toml.DecodeError
 		var serr *toml.StrictMissingError
 		switch {
+		case errors.As(err, &serr) && len(serr.Errors) > 0:
+			row, _ := serr.Errors[0].Position()
+			return nil, fmt.Errorf("%sunknown setting:\n%s", sourceAt(b, row), strings.TrimSpace(serr.String()))
 		case errors.As(err, &derr):
 			row, col := derr.Position()
-			return nil, fmt.Errorf("line %d column %d: %s", row, col, derr.Error())
-		case errors.As(err, &serr):
-			return nil, fmt.Errorf("unknown setting:\n%s", strings.TrimSpace(serr.String()))
+			msg := derr.Error()
+			if strings.Contains(msg, "TOML local date") {
+				msg += `; write a day in quotes, as "2026-03-01"`
+			}
+			return nil, fmt.Errorf("%sline %d column %d: %s", sourceAt(b, row), row, col, msg)
 		}
 		return nil, err
 	}
@@ -229,6 +248,9 @@ func ParseConfig(b []byte) (*Config, error) {
 				return nil, fmt.Errorf("source %q: url %q: want an http, https or file URL", s.Name, raw)
 			}
 		}
+		if err := checkTerms(s); err != nil {
+			return nil, err
+		}
 		if s.CountryPage != nil {
 			if err := s.CountryPage.check(&s); err != nil {
 				return nil, err
@@ -237,6 +259,34 @@ func ParseConfig(b []byte) (*Config, error) {
 		seen[s.Name] = true
 	}
 	return c, nil
+}
+
+// sourceAt names the source whose [[source]] block holds line row (from
+// 1) of the sources file b, as "source \"NAME\": ", or returns "" when the
+// line is outside any source.
+func sourceAt(b []byte, row int) string {
+	name := ""
+	for i, line := range strings.Split(string(b), "\n") {
+		if i+1 > row {
+			break
+		}
+		switch t := strings.TrimSpace(line); {
+		case t == "[[source]]":
+			name = "?"
+		case strings.HasPrefix(t, "[") && !strings.HasPrefix(t, "[source.") && !strings.HasPrefix(t, "[[source."):
+			name = ""
+		case name == "?" && strings.HasPrefix(t, "name"):
+			if _, v, ok := strings.Cut(t, "="); ok {
+				if n, err := strconv.Unquote(strings.TrimSpace(v)); err == nil {
+					name = n
+				}
+			}
+		}
+	}
+	if name == "" || name == "?" {
+		return ""
+	}
+	return fmt.Sprintf("source %q: ", name)
 }
 
 // Source returns the named source.

@@ -73,6 +73,12 @@ type SourceRef struct {
 	Attribution string `json:"x_attribution,omitempty"`
 	Rows        int    `json:"x_rows"`
 	Updated     string `json:"x_updated,omitempty"` // RFC 3339 time of the source's data last used
+	// Terms is what the publisher's terms allow: "open", "excerpt" or
+	// "link"; Permission, a permission that lifts them; Withheld, the rows
+	// that the terms keep out of the file (see withheld.go).
+	Terms      string      `json:"x_terms,omitempty"`
+	Permission *Permission `json:"x_permission,omitempty"`
+	Withheld   *Withheld   `json:"x_withheld,omitempty"`
 }
 
 // Resource is one file of the data package.

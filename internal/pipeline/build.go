@@ -37,6 +37,9 @@ type DatasetResult struct {
 	Rows    int
 	Version string
 	Summary *diff.Summary // against the previously written version
+	// Withheld counts the rows of each source that its terms keep out of
+	// the published file.
+	Withheld map[string]int
 }
 
 // Build validates each source's collected records and writes every dataset
@@ -85,18 +88,26 @@ func buildDataset(ws Workspace, o BuildOptions, st *State, def *dataset.Definiti
 	if err != nil {
 		return nil, err
 	}
+	// The rows the previous version withheld under their sources' terms
+	// (withheld.go), from the cache.
+	var prevHeld *dataset.Table
+	heldKnown := false
+	if prevDesc != nil {
+		if prevHeld, heldKnown, err = readWithheld(ws, def, prevDesc.Version); err != nil {
+			return nil, err
+		}
+	}
 	var sources []collect.Source
 	for _, s := range o.Config.Sources {
 		if s.Dataset == def.Name {
 			sources = append(sources, s)
 		}
 	}
-	srcCol := def.Schema.Index(dataset.SourceField)
 	parts := make([]*part, len(sources))
 	for i, src := range sources {
 		p := &part{src: src}
-		if prev != nil {
-			p.kept = prev.Filter(func(i int) bool { return prev.Columns[srcCol].Strings[i] == src.Name })
+		if prev != nil || prevHeld != nil {
+			p.kept = previousRows(prev, prevHeld, src.Name)
 		}
 		p.fresh, p.err = sourceRecords(ws, def.Schema, src, st.Sources[src.Name], p.kept)
 		parts[i] = p
@@ -107,12 +118,14 @@ func buildDataset(ws Workspace, o BuildOptions, st *State, def *dataset.Definiti
 		return nil, err
 	}
 	sample := false
-	tables := make([]*dataset.Table, len(parts))
+	var tables, heldTables []*dataset.Table
 	rows := map[string]int{}
-	for i, p := range parts {
-		tables[i] = p.rows()
-		if tables[i] != nil {
-			rows[p.src.Name] = tables[i].Len()
+	for _, p := range parts {
+		if r := p.rows(); !p.src.Publishes() {
+			heldTables = append(heldTables, r)
+		} else if r != nil {
+			tables = append(tables, r)
+			rows[p.src.Name] = r.Len()
 		}
 		if p.err == nil {
 			sample = sample || st.Sources[p.src.Name].Sample
@@ -139,7 +152,28 @@ func buildDataset(ws Workspace, o BuildOptions, st *State, def *dataset.Definiti
 		return nil, err
 	}
 	t.SortByKey()
-	if prev == nil && t.Len() == 0 {
+	held, err := dataset.Concat(def.Schema, heldTables...)
+	if err != nil {
+		return nil, err
+	}
+	held.SortByKey()
+	var withheld []*withholding
+	for _, p := range parts {
+		if p.src.Publishes() {
+			continue
+		}
+		w, err := withhold(def, p.src, sourceRows(held, p.src.Name), prevDesc, prev, prevHeld, heldKnown)
+		if err != nil {
+			return nil, err
+		}
+		withheld = append(withheld, w)
+		if old := sourceRows(prev, p.src.Name); old != nil && old.Len() > 0 {
+			o.Log.Warn("the published version held rows of a source whose terms withhold them: this version removes them, "+
+				"but earlier commits of the data repository still hold them; remove them from its history before pushing it",
+				"dataset", def.Name, "source", p.src.Name, "rows", old.Len(), "terms", string(p.src.Terms))
+		}
+	}
+	if prev == nil && t.Len() == 0 && held.Len() == 0 {
 		// No source has yielded anything yet: there is nothing to publish,
 		// and an empty first version would only mislead.
 		return &DatasetResult{Name: def.Name}, nil
@@ -152,17 +186,45 @@ func buildDataset(ws Workspace, o BuildOptions, st *State, def *dataset.Definiti
 	if err != nil {
 		return nil, err
 	}
-	res := &DatasetResult{Name: def.Name, Rows: t.Len(), Summary: sum}
-	desc := describe(def, rows, sources, prevDesc, pq.Bytes(), t.Len(), sample)
+	res := &DatasetResult{Name: def.Name, Rows: t.Len(), Summary: sum, Withheld: map[string]int{}}
 	same, err := dataset.SameContent(ws.ParquetPath(def.Name), pq.Bytes())
 	if err != nil {
 		return nil, err
 	}
+	// A version is new when its published rows changed, or the rows it
+	// withholds did: their counts of changes are published.
 	dataChanged := !same
+	for _, w := range withheld {
+		dataChanged = dataChanged || w.changed
+		res.Withheld[w.src.Name] = w.entry.Rows
+	}
+	if !dataChanged && prevDesc != nil {
+		// The same version: its counts stay those it was published with.
+		for _, s := range prevDesc.Sources {
+			for _, w := range withheld {
+				if s.Name == w.src.Name && s.Withheld != nil {
+					w.entry.Changes = s.Withheld.Changes
+				}
+			}
+		}
+	}
+	desc := describe(def, rows, withheld, sources, prevDesc, pq.Bytes(), t.Len(), sample)
 	if prevDesc != nil {
 		desc.Version, desc.Created, desc.Changes = prevDesc.Version, prevDesc.Created, prevDesc.Changes
 	}
+	heldMissing := false
+	if len(withheld) > 0 && !dataChanged {
+		// The cache may have lost the version's withheld rows: they are
+		// the same rows (same hash), so write them again.
+		_, err := os.Stat(ws.WithheldPath(def.Name, desc.Version))
+		heldMissing = errors.Is(err, os.ErrNotExist)
+	}
 	if !dataChanged && sameDescription(prevDesc, desc) {
+		if heldMissing {
+			if err := writeWithheld(ws, def, desc.Version, held); err != nil {
+				return nil, fmt.Errorf("write the withheld rows: %w", err)
+			}
+		}
 		res.Version = desc.Version
 		return res, nil
 	}
@@ -174,10 +236,22 @@ func buildDataset(ws Workspace, o BuildOptions, st *State, def *dataset.Definiti
 		if prevDesc != nil {
 			desc.Changes.Previous = prevDesc.Version
 		}
+		changedHeld := map[string]bool{}
+		for _, w := range withheld {
+			changedHeld[w.src.Name] = w.changed
+		}
 		for i := range desc.Sources {
-			if c := sum.BySource[desc.Sources[i].Name]; c != nil && c.Total() > 0 || desc.Sources[i].Updated == "" {
+			name := desc.Sources[i].Name
+			if c := sum.BySource[name]; c != nil && c.Total() > 0 || changedHeld[name] || desc.Sources[i].Updated == "" {
 				desc.Sources[i].Updated = desc.Created
 			}
+		}
+	}
+	if len(withheld) > 0 {
+		// Before the descriptor that counts against them: a crash in
+		// between leaves a file the next build writes again.
+		if err := writeWithheld(ws, def, desc.Version, held); err != nil {
+			return nil, fmt.Errorf("write the withheld rows: %w", err)
 		}
 	}
 	if err := os.MkdirAll(filepath.Dir(ws.ParquetPath(def.Name)), 0o755); err != nil {
@@ -195,6 +269,9 @@ func buildDataset(ws Workspace, o BuildOptions, st *State, def *dataset.Definiti
 	}
 	if err := dataset.WriteFileAtomicBytes(ws.ReadmePath(def.Name), Readme(def, desc)); err != nil {
 		return nil, err
+	}
+	if err := pruneWithheld(ws, def, desc.Version); err != nil {
+		return nil, fmt.Errorf("remove the withheld rows of earlier versions: %w", err)
 	}
 	res.Changed, res.Version = true, desc.Version
 	o.Log.Info("dataset written", "dataset", def.Name, "version", desc.Version, "rows", t.Len(),

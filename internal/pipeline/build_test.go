@@ -47,8 +47,8 @@ func collected(t *testing.T, ws Workspace, st *State, name string, tbl *dataset.
 func TestBuildKeepsLastGoodRowsOfARejectedSource(t *testing.T) {
 	ws := NewWorkspace(t.TempDir(), "")
 	cfg := &collect.Config{Sources: []collect.Source{
-		{Name: "a", Dataset: "military-expenditure", Collector: "x", URLs: []string{"file:///a"}, MinRows: 5},
-		{Name: "b", Dataset: "military-expenditure", Collector: "x", URLs: []string{"file:///b"}, MinRows: 5},
+		{Name: "a", Dataset: "military-expenditure", Collector: "x", URLs: []string{"file:///a"}, MinRows: 5, Terms: collect.TermsOpen},
+		{Name: "b", Dataset: "military-expenditure", Collector: "x", URLs: []string{"file:///b"}, MinRows: 5, Terms: collect.TermsOpen},
 	}}
 	o := BuildOptions{Config: cfg, Datasets: []*dataset.Definition{dataset.MilitaryExpenditure},
 		Now: func() time.Time { return time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC) }}
@@ -117,7 +117,7 @@ func TestBuildKeepsLastGoodRowsOfARejectedSource(t *testing.T) {
 
 func TestBuildWritesNothingWhenNothingChanged(t *testing.T) {
 	ws := NewWorkspace(t.TempDir(), "")
-	cfg := &collect.Config{Sources: []collect.Source{{Name: "a", Dataset: "military-expenditure", Collector: "x", URLs: []string{"file:///a"}}}}
+	cfg := &collect.Config{Sources: []collect.Source{{Name: "a", Dataset: "military-expenditure", Collector: "x", URLs: []string{"file:///a"}, Terms: collect.TermsOpen}}}
 	st := &State{Sources: map[string]*SourceState{}}
 	collected(t, ws, st, "a", rows("a", 3))
 	if err := ws.WriteState(st); err != nil {
@@ -186,8 +186,8 @@ func audits(t *testing.T, source string, ids ...string) *dataset.Table {
 func TestBuildRejectsASourceGivingAnotherSourcesKey(t *testing.T) {
 	ws := NewWorkspace(t.TempDir(), "")
 	cfg := &collect.Config{Sources: []collect.Source{
-		{Name: "gao", Dataset: "audit-outcomes", Collector: "x", URLs: []string{"file:///a"}},
-		{Name: "gao-extra", Dataset: "audit-outcomes", Collector: "x", URLs: []string{"file:///b"}},
+		{Name: "gao", Dataset: "audit-outcomes", Collector: "x", URLs: []string{"file:///a"}, Terms: collect.TermsOpen},
+		{Name: "gao-extra", Dataset: "audit-outcomes", Collector: "x", URLs: []string{"file:///b"}, Terms: collect.TermsOpen},
 	}}
 	o := BuildOptions{Config: cfg, Datasets: []*dataset.Definition{dataset.AuditOutcomes},
 		Now: func() time.Time { return time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC) }}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/defence-transparency/publish/internal/collect"
 	"github.com/defence-transparency/publish/internal/dataset"
 	"github.com/defence-transparency/publish/internal/dataset/diff"
 )
@@ -22,6 +23,11 @@ type CommitOptions struct {
 	// there if missing: see dataset/git.Open).
 	Repo     dataset.Repo
 	Datasets []*dataset.Definition
+	// Config, when set, is checked against what is committed: a dataset
+	// file holding rows of a source whose terms withhold them is refused
+	// (ErrWithheldRows), so that nothing restricted reaches the repository
+	// even from a file built before the terms were set.
+	Config *collect.Config
 	// Author signs the commit; empty fields take publish's own name.
 	Author dataset.Signature
 	Now    func() time.Time
@@ -77,6 +83,9 @@ func Commit(ctx context.Context, ws Workspace, o CommitOptions) (*CommitResult, 
 		if err != nil {
 			return nil, err
 		}
+		if err := checkPublishable(ws.ParquetPath(def.Name), def, o.Config); err != nil {
+			return nil, fmt.Errorf("commit %s: %w", def.Name, err)
+		}
 		sum, err := versionSummary(repo, head, ws, def)
 		if err != nil {
 			return nil, err
@@ -89,7 +98,7 @@ func Commit(ctx context.Context, ws Workspace, o CommitOptions) (*CommitResult, 
 			tags = append(tags, def.Name+"/"+desc.Version)
 		}
 		subject = append(subject, fmt.Sprintf("%s %s (%s)", def.Name, version, shortCounts(sum.Counts)))
-		lines = append(lines, describeCounts(def.Name, version, sum))
+		lines = append(lines, describeCounts(def.Name, version, sum)+describeWithheld(desc))
 	}
 	if len(files) == 0 {
 		o.Log.Info("nothing to commit: no dataset changed")
@@ -155,6 +164,23 @@ func versionSummary(repo dataset.Repo, head *dataset.Commit, ws Workspace, def *
 		cur = pr
 	}
 	return diff.Compare(def.Schema, old, cur, diff.OptionsFor(def), nil)
+}
+
+// describeWithheld adds to a commit message the rows a version withholds
+// under their sources' terms, and what changed in them.
+func describeWithheld(desc *dataset.Descriptor) string {
+	if desc == nil {
+		return ""
+	}
+	var b strings.Builder
+	for _, s := range desc.WithheldSources() {
+		w := s.Withheld
+		fmt.Fprintf(&b, "\n  %s: %s rows withheld under its terms (%s), not committed", s.Name, thousands(w.Rows), s.Terms)
+		if c := w.Changes; c != nil {
+			fmt.Fprintf(&b, "; %s added, %s removed, %s changed", thousands(c.Added), thousands(c.Removed), thousands(c.Changed))
+		}
+	}
+	return b.String()
 }
 
 func shortCounts(c diff.Counts) string {

@@ -14,7 +14,7 @@ import (
 // source's rows, parquet is the data file and n its row count. Version and
 // Created are left for the caller; each source's Updated is carried over
 // from prev.
-func describe(def *dataset.Definition, rows map[string]int, sources []collect.Source, prev *dataset.Descriptor, parquet []byte, n int, sample bool) *dataset.Descriptor {
+func describe(def *dataset.Definition, rows map[string]int, withheld []*withholding, sources []collect.Source, prev *dataset.Descriptor, parquet []byte, n int, sample bool) *dataset.Descriptor {
 	updated := map[string]string{}
 	if prev != nil {
 		for _, s := range prev.Sources {
@@ -34,13 +34,23 @@ func describe(def *dataset.Definition, rows map[string]int, sources []collect.So
 		d.Title = "SAMPLE DATA: " + d.Title
 		d.Description = "Sample data built from the bundled offline mirror, not the publishers' live files; do not cite. " + d.Description
 	}
+	held := map[string]*dataset.Withheld{}
+	for _, w := range withheld {
+		held[w.src.Name] = w.entry
+	}
 	seen := map[string]bool{}
 	for _, s := range sources {
-		d.Sources = append(d.Sources, dataset.SourceRef{
+		ref := dataset.SourceRef{
 			Name: s.Name, Title: s.Title, Path: s.Homepage, Licence: s.Licence, LicenceURL: s.LicenceURL,
 			Attribution: s.Attribution, Rows: rows[s.Name], Updated: updated[s.Name],
-		})
-		if key := s.Licence + "\x00" + s.LicenceURL; s.Licence != "" && !seen[key] {
+			Terms: string(s.Terms), Withheld: held[s.Name],
+		}
+		if p := s.Permission; p != nil {
+			ref.Permission = &dataset.Permission{GrantedBy: p.GrantedBy, Granted: p.Granted, Reference: p.Reference, Scope: p.Scope}
+		}
+		d.Sources = append(d.Sources, ref)
+		// The package's licences are those of what the file holds.
+		if key := s.Licence + "\x00" + s.LicenceURL; s.Licence != "" && s.Publishes() && !seen[key] {
 			seen[key] = true
 			d.Licenses = append(d.Licenses, dataset.License{Title: s.Licence, Path: s.LicenceURL})
 		}
@@ -77,6 +87,10 @@ func Readme(def *dataset.Definition, desc *dataset.Descriptor) []byte {
 		p("No version has been published here yet: the scheduled job (`publish run --live`, see the repository's README) writes the data files into this directory and commits each version.\n\n")
 	} else {
 		p("Version **%s**, published %s, %s rows.\n\n", desc.Version, desc.Created, thousands(desc.Resources[0].Rows))
+		for _, s := range desc.WithheldSources() {
+			p("**Withheld:** %s rows from %s are not in these files, because %s; see [Sources and licences](#sources-and-licences).\n\n",
+				thousands(s.Withheld.Rows), s.Title, s.Withheld.Reason)
+		}
 	}
 	p("## Files\n\n")
 	p("- `%s.parquet`: the data, one row per %s, sorted by the primary key; uncompressed Parquet so that git stores versions compactly.\n", def.Name, strings.Join(def.Schema.PrimaryKey, ", "))
@@ -114,12 +128,40 @@ func Readme(def *dataset.Definition, desc *dataset.Descriptor) []byte {
 			if s.Attribution != "" {
 				p("- Attribution: %s\n", s.Attribution)
 			}
+			if s.Terms != "" {
+				p("- What its terms allow: %s\n", termsText(s.Terms))
+			}
+			if pm := s.Permission; pm != nil {
+				p("- Published under a permission granted by %s on %s (%s)", pm.GrantedBy, pm.Granted, pm.Reference)
+				if pm.Scope != "" {
+					p(": %s", pm.Scope)
+				}
+				p("\n")
+			}
+			if w := s.Withheld; w != nil {
+				p("- **Withheld:** %s rows, not in this dataset's files, because %s.", thousands(w.Rows), w.Reason)
+				if w.Download != "" {
+					p(" The publisher offers them at <%s>.", w.Download)
+				}
+				p("\n")
+				switch c := w.Changes; {
+				case c == nil:
+					p("- Changes to the withheld rows in this version: not counted (the previous version's rows were not in the cache of the run that built it).\n")
+				case c.Previous == "":
+					p("- Changes to the withheld rows in this version: first version, %s rows.\n", thousands(c.Added))
+				default:
+					p("- Changes to the withheld rows since version %s: %s added, %s removed, %s changed (%s revisions of figures).\n",
+						c.Previous, thousands(c.Added), thousands(c.Removed), thousands(c.Changed), thousands(c.Revisions))
+				}
+				p("- Rows in this dataset's files: none (source name `%s`)\n\n", s.Name)
+				continue
+			}
 			p("- Rows: %s (source name `%s` in the `source` column)\n\n", thousands(s.Rows), s.Name)
 		}
 		p("## How to cite\n\n")
 		p("%s, version %s (%s). Published with publish, from:", strings.TrimPrefix(desc.Title, "SAMPLE DATA: "), desc.Version, desc.Created[:min(10, len(desc.Created))])
 		for _, s := range desc.Sources {
-			if s.Attribution != "" {
+			if s.Attribution != "" && s.Withheld == nil {
 				p(" %s.", strings.TrimSuffix(s.Attribution, "."))
 			}
 		}
@@ -152,10 +194,27 @@ func ReadmeFor(def *dataset.Definition, cfg *collect.Config) []byte {
 			if s.Attribution != "" {
 				fmt.Fprintf(&extra, "- Attribution: %s\n", s.Attribution)
 			}
+			fmt.Fprintf(&extra, "- What its terms allow: %s\n", termsText(string(s.Terms)))
+			if !s.Publishes() {
+				fmt.Fprintf(&extra, "- **Withheld:** its rows are not committed here, because %s. The publisher offers them at <%s>.\n", s.WithheldReason(), s.DownloadURL())
+			}
 			fmt.Fprintf(&extra, "- Source name: `%s`\n\n", s.Name)
 		}
 	}
 	return append(b, extra.Bytes()...)
+}
+
+// termsText says in words what a source's terms allow.
+func termsText(terms string) string {
+	switch collect.Terms(terms) {
+	case collect.TermsOpen:
+		return "redistribution of the whole data under its licence (`terms = \"open\"`)"
+	case collect.TermsExcerpt:
+		return "excerpts only (`terms = \"excerpt\"`): the site shows each country's own figures on its page"
+	case collect.TermsLink:
+		return "no reproduction of the data (`terms = \"link\"`): the site links to the publisher's own download"
+	}
+	return terms
 }
 
 func codeList(items []string) string {

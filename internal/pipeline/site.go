@@ -20,6 +20,7 @@ func SiteInput(ws Workspace, repo dataset.Repo, cfg *collect.Config, defs []*dat
 		return nil, err
 	}
 	in := &site.Input{Generated: now.UTC(), CacheDir: ws.SiteCacheDir()}
+	descs := map[string]*dataset.Descriptor{}
 	for _, def := range defs {
 		desc, err := readDescriptor(ws.DescriptorPath(def.Name))
 		if err != nil {
@@ -28,12 +29,16 @@ func SiteInput(ws Workspace, repo dataset.Repo, cfg *collect.Config, defs []*dat
 		if desc == nil {
 			continue
 		}
+		descs[def.Name] = desc
 		t, err := dataset.ReadParquetFile(ws.ParquetPath(def.Name), def.Schema)
 		if err != nil {
 			return nil, err
 		}
 		in.Sample = in.Sample || desc.Sample
 		d := site.Dataset{Definition: def, Descriptor: desc, Table: t, ParquetPath: ws.ParquetPath(def.Name)}
+		if d.Excerpts, err = excerpts(ws, cfg, def, desc); err != nil {
+			return nil, err
+		}
 		if repo != nil {
 			if d.History, err = history.Load(repo, def); err != nil {
 				return nil, err
@@ -46,6 +51,18 @@ func SiteInput(ws Workspace, repo dataset.Repo, cfg *collect.Config, defs []*dat
 			Name: src.Name, Title: src.Title, Dataset: src.Dataset, Homepage: src.Homepage,
 			Licence: src.Licence, LicenceURL: src.LicenceURL, Attribution: src.Attribution,
 			Status: dataset.SourceNotRun,
+			Terms:  string(src.Terms), TermsNote: src.TermsNote, TermsVerified: src.TermsVerified,
+			Publishes: src.Publishes(), Download: src.DownloadURL(),
+		}
+		if p := src.Permission; p != nil {
+			s.Permission = &dataset.Permission{GrantedBy: p.GrantedBy, Granted: p.Granted, Reference: p.Reference, Scope: p.Scope}
+		}
+		if desc := descs[src.Dataset]; desc != nil {
+			for _, ref := range desc.Sources {
+				if ref.Name == src.Name && ref.Withheld != nil {
+					s.Withheld = ref.Withheld.Rows
+				}
+			}
 		}
 		if p := src.CountryPage; p != nil {
 			s.CountryPage = &site.CountryPage{Indicators: p.Indicators, Layout: p.Layout, Periods: p.Periods}
@@ -57,6 +74,31 @@ func SiteInput(ws Workspace, repo dataset.Repo, cfg *collect.Config, defs []*dat
 		in.Sources = append(in.Sources, s)
 	}
 	return in, nil
+}
+
+// excerpts returns the rows of a dataset's version withheld from the
+// published file whose sources' terms, as the sources file states them now,
+// allow excerpts; nil when there are none or the cache does not hold them.
+func excerpts(ws Workspace, cfg *collect.Config, def *dataset.Definition, desc *dataset.Descriptor) (*dataset.Table, error) {
+	allowed := map[string]bool{}
+	for _, ref := range desc.WithheldSources() {
+		if src, ok := cfg.Source(ref.Name); ok && src.Dataset == def.Name && src.Excerpts() {
+			allowed[src.Name] = true
+		}
+	}
+	if len(allowed) == 0 {
+		return nil, nil
+	}
+	held, ok, err := readWithheld(ws, def, desc.Version)
+	if err != nil || !ok {
+		return nil, err
+	}
+	col := held.Schema.Index(dataset.SourceField)
+	t := held.Filter(func(i int) bool { return allowed[held.Columns[col].Strings[i]] })
+	if t.Len() == 0 {
+		return nil, nil
+	}
+	return t, nil
 }
 
 // SiteCacheDir returns where the site generator keeps what it can reuse

@@ -155,7 +155,7 @@ func (cs *changeSite) versionEntry(dh *datasetHistory, sv *siteVersion, feedPath
 	if sv.v.Sample {
 		title = "Sample data: " + title
 	}
-	explained := explanations(def, p)
+	explained := append(explanations(def, p), withheldLines(sv.v.Withheld)...)
 	content, err := contentHTML(summary, explained, nil, "")
 	if err != nil {
 		return atomEntry{}, err
@@ -169,6 +169,27 @@ func (cs *changeSite) versionEntry(dh *datasetHistory, sv *siteVersion, feedPath
 		when:    sv.when,
 	}
 	return cs.withLinks(e, sv, page, feedPath), nil
+}
+
+// withheldLines says, for a feed entry, what a version withheld under its
+// sources' terms and what changed in it: counts only, never rows.
+func withheldLines(ws []dataset.SourceRef) []string {
+	var out []string
+	for _, s := range ws {
+		w := s.Withheld
+		line := fmt.Sprintf("%s: %s withheld under its terms, not in the files", s.Title, plural(w.Rows, "row", "rows"))
+		switch c := w.Changes; {
+		case c == nil:
+			line += "; changes not counted."
+		case c.Previous == "":
+			line += "."
+		default:
+			line += fmt.Sprintf("; since the previous version %s added, %s removed, %s changed.",
+				integer(int64(c.Added)), integer(int64(c.Removed)), integer(int64(c.Changed)))
+		}
+		out = append(out, line)
+	}
+	return out
 }
 
 // withLinks returns e, about the version page at page, with the links it

@@ -14,6 +14,7 @@ import (
 
 // changeSite makes the pages and feeds about versions from the histories.
 type changeSite struct {
+	g         *generator
 	urls      siteURLs
 	names     *sourceNames
 	pages     map[string]string // the countries that have a page, by name; set once they are made
@@ -140,6 +141,9 @@ type versionParams struct {
 	Files        []fileRef       `json:"files,omitempty"`
 	Changes      *fileRef        `json:"changes,omitempty"`
 	Feeds        []feedLink      `json:"feeds"`
+	// Withheld lists the sources whose rows the version withheld under
+	// their terms, with what changed in them.
+	Withheld []sourceRefItem `json:"withheld,omitempty"`
 }
 
 type sourceCounts struct {
@@ -569,6 +573,9 @@ func (cs *changeSite) versionPages() []versionPage {
 			if sv.changes != nil {
 				c := sv.changes
 				vp.Params.Changes = &fileRef{Kind: c.Kind, Path: sv.dir(def.Name) + c.File, MediaType: c.MediaType, Bytes: c.Bytes, Size: c.Size, SHA256: c.SHA256}
+			}
+			for _, s := range sv.v.Withheld {
+				vp.Params.Withheld = append(vp.Params.Withheld, sourceRefItem{Title: newLink(s.Title, s.Path), Withheld: cs.g.withheldOf(s)})
 			}
 			for _, src := range sortedKeys(p.BySource) {
 				vp.Params.BySource = append(vp.Params.BySource, sourceCounts{Source: cs.names.labelOf(src), Counts: countsOf(p.BySource[src])})

@@ -53,6 +53,9 @@ type countryParams struct {
 	Audits   *auditCountryParams `json:"audits,omitempty"`
 	Risk     *riskParams         `json:"risk,omitempty"`
 	Contents []navLink           `json:"contents,omitempty"` // the page's sections
+	// Excerpts names the sources whose figures the page shows as an
+	// excerpt only, as their terms allow (excerpts.go).
+	Excerpts []excerptNote `json:"excerpts,omitempty"`
 }
 
 type chartParams struct {
@@ -138,6 +141,10 @@ type sourceNames struct {
 	label map[string]string
 	rank  map[string]int
 	home  map[string]string
+	// credit and download are each source's attribution and the
+	// publisher's own download, for the notes on excerpts.
+	credit   map[string]string
+	download map[string]string
 }
 
 // linkOf returns a source's label, linked to its homepage when it has a

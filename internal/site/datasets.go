@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/defence-transparency/publish/internal/dataset"
+	"github.com/defence-transparency/publish/internal/dataset/diff"
 	"github.com/defence-transparency/publish/internal/site/catalog"
 	"github.com/defence-transparency/publish/internal/site/format"
 )
@@ -73,6 +74,54 @@ type sourceRefItem struct {
 	Attribution string `json:"attribution,omitempty"`
 	Rows        string `json:"rows,omitempty"`
 	Updated     string `json:"updated,omitempty"` // RFC 3339
+	// Terms is what the publisher's terms allow ("open", "excerpt",
+	// "link"); Permission, one the operator holds beyond them.
+	Terms      string          `json:"terms,omitempty"`
+	Permission *permissionItem `json:"permission,omitempty"`
+	Withheld   *withheldItem   `json:"withheld,omitempty"`
+}
+
+// permissionItem is a recorded permission to publish a source in full.
+type permissionItem struct {
+	GrantedBy string `json:"grantedby"`
+	Granted   string `json:"granted"`
+	Reference string `json:"reference"`
+	Scope     string `json:"scope,omitempty"`
+}
+
+// withheldItem is what a version withholds of a source under its terms:
+// the rows, why, the publisher's own download and what changed since the
+// previous version (Counted false when that could not be counted).
+type withheldItem struct {
+	Rows     count        `json:"rows"`
+	Reason   string       `json:"reason"`
+	Download link         `json:"download"`
+	Excerpt  bool         `json:"excerpt,omitempty"` // the country pages show excerpts
+	Counted  bool         `json:"counted"`
+	First    bool         `json:"first,omitempty"` // the first version that has the source
+	Counts   countsParams `json:"counts"`
+}
+
+// withheldOf returns the page data of a source's withheld rows, or nil.
+func (g *generator) withheldOf(s dataset.SourceRef) *withheldItem {
+	w := s.Withheld
+	if w == nil {
+		return nil
+	}
+	item := &withheldItem{Rows: g.count(w.Rows), Reason: w.Reason,
+		Download: newLink(w.Download, w.Download), Excerpt: s.Terms == "excerpt"}
+	if c := w.Changes; c != nil {
+		item.Counted, item.First = true, c.Previous == ""
+		item.Counts = countsOf(diff.Counts{Added: c.Added, Removed: c.Removed, Changed: c.Changed, Revisions: c.Revisions, Markers: c.Markers})
+	}
+	return item
+}
+
+func permissionOf(p *dataset.Permission) *permissionItem {
+	if p == nil {
+		return nil
+	}
+	return &permissionItem{GrantedBy: p.GrantedBy, Granted: p.Granted, Reference: p.Reference, Scope: p.Scope}
 }
 
 // coverage is the years and the countries a dataset covers.
@@ -273,11 +322,19 @@ func (g *generator) datasetPage(d *Dataset, t *dataset.Table, downloads []downlo
 				Licence:     newLink(s.Licence, s.LicenceURL),
 				Attribution: s.Attribution,
 				Rows:        g.num.Int(int64(s.Rows)),
+				Terms:       s.Terms,
+				Permission:  permissionOf(s.Permission),
+				Withheld:    g.withheldOf(s),
 			}
 			if u := parseTime(s.Updated); !u.IsZero() {
 				item.Updated = machineTime(u)
 			}
 			p.Params.Sources = append(p.Params.Sources, item)
+			if s.Withheld != nil {
+				// Not in the files this page describes: neither credited
+				// nor licensed for them.
+				continue
+			}
 			if s.Attribution != "" {
 				attributions = append(attributions, s.Attribution)
 			}

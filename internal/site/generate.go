@@ -69,27 +69,40 @@ func (g *generator) generate() error {
 		dlErr <- nil
 	}()
 
-	// Every country with a row in any dataset gets a page.
-	ex := &countrySections{g: g, names: fam.names()}
-	if len(fam.cbm) > 0 {
-		ex.cbm = newCBMIndex(fam.cbm)
+	// Every country with a row in any dataset gets a page. The sections
+	// of the country pages (ex) read the excerpts too; the tracker, the
+	// lists and the home page (pub) read only what is published.
+	sectionsOf := func(fam *families) *countrySections {
+		ex := &countrySections{g: g, names: fam.names()}
+		if len(fam.cbm) > 0 {
+			ex.cbm = newCBMIndex(fam.cbm)
+		}
+		if len(fam.audits) > 0 {
+			ex.audits = g.newAuditIndex(fam.audits)
+		}
+		if len(fam.risk) > 0 {
+			ex.risk = g.newRiskIndex(fam.risk)
+		}
+		return ex
 	}
-	if len(fam.audits) > 0 {
-		ex.audits = g.newAuditIndex(fam.audits)
-	}
-	if len(fam.risk) > 0 {
-		ex.risk = g.newRiskIndex(fam.risk)
+	pub := sectionsOf(fam)
+	ex := pub
+	if g.xs.fam != fam {
+		ex = sectionsOf(g.xs.fam)
 	}
 
 	// The histories first: the country pages list their revisions.
 	histories, err := g.loadHistories(filepath.Join(dir, "static"))
-	cs := &changeSite{urls: urls, names: names, hist: histories, siteTitle: g.title, lastmod: lastmod}
+	cs := &changeSite{g: g, urls: urls, names: names, hist: histories, siteTitle: g.title, lastmod: lastmod}
 	var pages []countryPage
 	var groups []letterGroup
 	if err == nil {
 		pages, groups, err = countryPages(g.recs, g.rows, ex, names, urls, lastmod, cs)
 	}
 	if err == nil {
+		for i := range pages {
+			pages[i].Params.Excerpts = g.xs.notes(pages[i].Params.ISO3, names)
+		}
 		for _, p := range pages {
 			if err = writePage(filepath.Join(dir, "content", "countries", strings.ToLower(p.Params.ISO3)+".md"), p); err != nil {
 				break
@@ -136,19 +149,19 @@ func (g *generator) generate() error {
 		countryNames[p.Params.ISO3] = p.Title
 	}
 	cs.pages = countryNames
-	if err := g.writeSections(ex, countryNames); err != nil {
+	if err := g.writeSections(pub, countryNames); err != nil {
 		return err
 	}
 	home := g.homePage(summaries, len(pages))
 	home.Params.Changes = changes[:min(len(changes), homeChanges)]
 	home.Params.Feeds = cs.feeds("")
-	if ex.cbm != nil {
-		home.Params.Participation = ex.cbm.participations(urls)
+	if pub.cbm != nil {
+		home.Params.Participation = pub.cbm.participations(urls)
 		home.Params.TrackerPath = urls.link("cbm/")
 	}
-	if ex.audits != nil {
+	if pub.audits != nil {
 		home.Params.AuditsPath = urls.link("audits/")
-		home.Params.Reports, home.Params.Auditors = g.count(len(fam.audits)), g.count(len(ex.audits.auditors))
+		home.Params.Reports, home.Params.Auditors = g.count(len(fam.audits)), g.count(len(pub.audits.auditors))
 	}
 	sections := []struct {
 		path string
@@ -348,13 +361,16 @@ func (g *generator) writeConfig() error {
 // sourceNamesOf gives each source name its label and rank from the
 // sources' status, then from the descriptors.
 func sourceNamesOf(in *Input) *sourceNames {
-	n := &sourceNames{label: map[string]string{}, rank: map[string]int{}, home: map[string]string{}}
+	n := &sourceNames{label: map[string]string{}, rank: map[string]int{}, home: map[string]string{},
+		credit: map[string]string{}, download: map[string]string{}}
 	for i := range in.Sources {
 		s := &in.Sources[i]
 		if _, ok := n.rank[s.Name]; !ok {
 			n.rank[s.Name] = len(n.rank)
 			n.label[s.Name] = s.label()
 			n.home[s.Name] = s.Homepage
+			n.credit[s.Name] = s.Attribution
+			n.download[s.Name] = s.Download
 		}
 	}
 	for _, d := range in.Datasets {

@@ -33,10 +33,13 @@ type generator struct {
 	config, params     map[string]any
 	sample             bool // the data comes from the bundled mirror
 
-	tables []*dataset.Table      // each dataset's rows, as in.Datasets
-	recs   []dataset.Expenditure // the rows of military expenditure
-	rows   map[string][]int      // recs by country
-	fam    *families             // the rows of the other datasets
+	tables []*dataset.Table // each dataset's rows, as in.Datasets
+	fam    *families        // the published rows of the other datasets
+	// xs adds the excerpts of sources whose terms allow no more to the
+	// published rows, for the country pages alone (excerpts.go).
+	xs   *excerpts
+	recs []dataset.Expenditure // the rows of military expenditure, excerpts included
+	rows map[string][]int      // recs by country
 }
 
 // newGenerator checks and loads everything in before anything is written.
@@ -60,12 +63,19 @@ func newGenerator(dir string, in *Input) (*generator, error) {
 	if g.words, err = loadWords(lang); err != nil {
 		return nil, err
 	}
-	if g.tables, g.recs, err = loadTables(in); err != nil {
+	var recs []dataset.Expenditure
+	if g.tables, recs, err = loadTables(in); err != nil {
 		return nil, err
 	}
 	if g.fam, err = readFamilies(in, g.tables); err != nil {
 		return nil, err
 	}
+	// The country pages also show each country's own excerpts of the
+	// sources whose terms allow no more; nothing else does.
+	if g.xs, err = readExcerpts(in, g.tables, recs, g.fam); err != nil {
+		return nil, err
+	}
+	g.recs = g.xs.recs
 	if g.rows, err = countryRows(g.recs); err != nil {
 		return nil, err
 	}

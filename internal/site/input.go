@@ -74,6 +74,13 @@ type Dataset struct {
 	// git repository). The site shows the changes of each version, offers
 	// earlier versions for download and makes the Atom feeds from it.
 	History *history.History
+	// Excerpts holds rows that are not in the published file because
+	// their sources' terms allow excerpts only (see the pipeline's
+	// withheld.go); nil when there are none. Each country's page shows its
+	// own rows of them, attributed; nothing else does: not the downloads,
+	// the previews, the versions, the feeds, the tracker, the lists or any
+	// ranking across countries, which all use Table.
+	Excerpts *dataset.Table
 }
 
 // SourceStatus is the state of one source after a run.
@@ -93,6 +100,19 @@ type SourceStatus struct {
 	// Warnings are what the collector noticed in the publisher's files and
 	// left out rather than publish (a spreadsheet error value, say).
 	Warnings []string
+	// Terms is what the publisher's terms allow: "open", "excerpt" or
+	// "link"; TermsNote is the reading of them, and TermsVerified whether
+	// they were read at the publisher. Publishes is set when the source's
+	// rows are in the published files (open terms, or a Permission);
+	// otherwise Withheld counts the rows kept out of them, and Download is
+	// the publisher's own download.
+	Terms         string
+	TermsNote     string
+	TermsVerified bool
+	Publishes     bool
+	Permission    *dataset.Permission
+	Withheld      int
+	Download      string
 	// CountryPage says what the country pages show of a risk-reports
 	// source's rows; nil shows none of them.
 	CountryPage *CountryPage

@@ -42,6 +42,17 @@ type sourceItem struct {
 	// maxWarnings, left to the run's log.
 	WarningCount string `json:"warningcount,omitempty"`
 	MoreWarnings *count `json:"morewarnings,omitempty"`
+	// What the publisher's terms allow (open, excerpt, link), how we read
+	// them and whether that reading was confirmed at the publisher;
+	// Publishes tells whether the source's rows are in the published
+	// files, Withheld how many are not.
+	Terms         string          `json:"terms,omitempty"`
+	TermsNote     string          `json:"termsnote,omitempty"`
+	TermsVerified bool            `json:"termsverified"`
+	Publishes     bool            `json:"publishes"`
+	Permission    *permissionItem `json:"permission,omitempty"`
+	Withheld      *count          `json:"withheld,omitempty"`
+	Download      link            `json:"download"`
 }
 
 // Error messages can quote a whole page of the publisher's; the notices
@@ -68,17 +79,27 @@ func (g *generator) sourcesPage(datasetTitles map[string]string) sourcesPage {
 	for i := range g.in.Sources {
 		s := &g.in.Sources[i]
 		item := sourceItem{
-			Slug:        slug(s.Name),
-			Name:        s.Name,
-			Title:       newLink(s.label(), s.Homepage),
-			Dataset:     datasetTitles[s.Dataset],
-			Status:      statusCode(s.Status),
-			LastAttempt: machineTime(s.LastAttempt),
-			LastSuccess: machineTime(s.LastSuccess),
-			Rows:        g.num.Int(int64(s.Rows)),
-			Licence:     newLink(s.Licence, s.LicenceURL),
-			Attribution: s.Attribution,
-			Homepage:    newLink("", s.Homepage),
+			Slug:          slug(s.Name),
+			Name:          s.Name,
+			Title:         newLink(s.label(), s.Homepage),
+			Dataset:       datasetTitles[s.Dataset],
+			Status:        statusCode(s.Status),
+			LastAttempt:   machineTime(s.LastAttempt),
+			LastSuccess:   machineTime(s.LastSuccess),
+			Rows:          g.num.Int(int64(s.Rows)),
+			Licence:       newLink(s.Licence, s.LicenceURL),
+			Attribution:   s.Attribution,
+			Homepage:      newLink("", s.Homepage),
+			Terms:         s.Terms,
+			TermsNote:     s.TermsNote,
+			TermsVerified: s.TermsVerified,
+			Publishes:     s.Publishes,
+			Permission:    permissionOf(s.Permission),
+			Download:      newLink("", s.Download),
+		}
+		if !s.Publishes && s.Withheld > 0 {
+			w := g.count(s.Withheld)
+			item.Withheld = &w
 		}
 		if item.Status == "other" {
 			item.Other = s.Status

@@ -72,6 +72,7 @@ title = "Swedish National Audit Office: audit reports"
 dataset = "audit-outcomes"
 collector = "html"
 urls = ["https://audit.example/en/reports"]
+terms = "open"
 
 [source.options]
 rows = "table.reports tbody tr"
@@ -149,6 +150,7 @@ name = "ministry-reporting"
 dataset = "cbm-reports"
 collector = "csv"
 urls = ["https://ministry.example/data/reporting.csv"]
+terms = "open"
 
 [source.options]
 delimiter = ";"

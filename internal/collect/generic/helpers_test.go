@@ -126,7 +126,7 @@ func failed(t testing.TB, tab *dataset.Table, err, want error) bool {
 // text of its options table (without the [source.options] line).
 func source(t testing.TB, collector, ds, url, options string) collect.Source {
 	t.Helper()
-	text := fmt.Sprintf("[[source]]\nname = \"test\"\ndataset = %q\ncollector = %q\nurls = [%q]\n[source.options]\n%s",
+	text := fmt.Sprintf("[[source]]\nname = \"test\"\ndataset = %q\ncollector = %q\nurls = [%q]\nterms = \"open\"\n[source.options]\n%s",
 		ds, collector, url, options)
 	return parseSources(t, text)[0]
 }

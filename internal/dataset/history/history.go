@@ -32,6 +32,9 @@ type Version struct {
 	// Parquet is the blob of the version's Parquet file, zero where the
 	// commit has none. Equal blobs are equal files, so it keys caches.
 	Parquet dataset.ObjectID
+	// Withheld lists the sources whose rows the version withheld under
+	// their terms, with the counts its descriptor gives.
+	Withheld []dataset.SourceRef
 }
 
 // Short returns the abbreviated commit hash.
@@ -80,6 +83,7 @@ func Load(repo dataset.Repo, def *dataset.Definition) (*History, error) {
 				return nil, fmt.Errorf("history: %s at %s: %w", descPath, v.Short(), err)
 			}
 			v.Version, v.Created, v.Sample = d.Version, d.Created, d.Sample
+			v.Withheld = d.WithheldSources()
 			if len(d.Resources) > 0 {
 				v.Rows = d.Resources[0].Rows
 			}
