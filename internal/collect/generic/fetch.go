@@ -16,6 +16,7 @@ type page struct {
 	source string // the source's name, for warnings
 	start  string // the start URL of its listing
 	n      int    // its number in the listing, from 1
+	limit  int64  // the most the document may unpack to (a workbook)
 	// cache holds the parsed document, so that finding the next page
 	// and reading the records parse it once.
 	cache any
@@ -78,7 +79,7 @@ func (cfg *config) fetchAll(ctx context.Context, f collect.Fetcher) ([]*page, er
 				// an unchanged first page stands for the listing.
 				break
 			}
-			p := &page{doc: d, source: name, start: start, n: n}
+			p := &page{doc: d, source: name, start: start, n: n, limit: cfg.src.UnpackLimit()}
 			pages = append(pages, p)
 			next, err := cfg.form.next(p)
 			if err != nil {

@@ -121,7 +121,7 @@ func (c *Collector) Collect(ctx context.Context, f collect.Fetcher, src collect.
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("gpi: %s: %w", doc.URL, err)
 	}
-	recs, st, err := parse(bytes.NewReader(doc.Body), int64(len(doc.Body)))
+	recs, st, err := parse(bytes.NewReader(doc.Body), int64(len(doc.Body)), src.UnpackLimit())
 	if err != nil {
 		return nil, fmt.Errorf("gpi: workbook %s: %w", doc.URL, err)
 	}

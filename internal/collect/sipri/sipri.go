@@ -81,7 +81,7 @@ func (c *Collector) Collect(ctx context.Context, f collect.Fetcher, src collect.
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("sipri: %s: %w", doc.URL, err)
 	}
-	recs, _, err := parse(bytes.NewReader(data), int64(len(data)))
+	recs, _, err := parse(bytes.NewReader(data), int64(len(data)), src.UnpackLimit())
 	if err != nil {
 		return nil, fmt.Errorf("sipri: workbook %s: %w", doc.URL, err)
 	}

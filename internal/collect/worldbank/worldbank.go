@@ -105,7 +105,7 @@ func (c *Collector) Collect(ctx context.Context, f collect.Fetcher, src collect.
 	seen := map[string]string{} // indicator -> URL
 	for i, d := range docs {
 		u := src.URLs[i]
-		r, sum, err := Parse(u, d.Body)
+		r, sum, err := parseLimit(u, d.Body, src.UnpackLimit())
 		if err != nil {
 			return nil, err
 		}
