@@ -22,6 +22,21 @@ type page struct {
 	cache any
 }
 
+// text reports whether the source's documents are text that the fetcher
+// decodes to UTF-8 by what they declare (collect.Text): every shape's but a
+// workbook's, unless the source's encoding option names their charset.
+func (cfg *config) text() bool {
+	switch f := cfg.form.(type) {
+	case *xlsxFormat:
+		return false
+	case *csvFormat:
+		return f.enc == nil
+	case *htmlFormat:
+		return f.enc == nil
+	}
+	return true
+}
+
 // base returns the URL that relative links in the page resolve against;
 // nil when it is not one.
 func (p *page) base() *url.URL {
@@ -59,6 +74,9 @@ func pageCap(n int, paginated bool) (int, error) {
 // each. It returns an error wrapping collect.ErrUnchanged when every page
 // came back not modified.
 func (cfg *config) fetchAll(ctx context.Context, f collect.Fetcher) ([]*page, error) {
+	if cfg.text() {
+		f = collect.TextFetcher{Next: f}
+	}
 	name := cfg.src.Name
 	var pages []*page
 	var fetched collect.Unchanged

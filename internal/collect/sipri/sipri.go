@@ -47,6 +47,7 @@ var ErrNoWorkbook = errors.New("no link to a SIPRI-Milex-data-*.xlsx workbook")
 // not modified; whether the landing page changed does not matter, since the
 // workbook holds all the data.
 func (c *Collector) Collect(ctx context.Context, f collect.Fetcher, src collect.Source) (*dataset.Table, error) {
+	f = collect.TextFetcher{Next: f} // text in UTF-8, whatever its charset
 	if len(src.URLs) == 0 {
 		return nil, fmt.Errorf("sipri: source %q has no URL", src.Name)
 	}
