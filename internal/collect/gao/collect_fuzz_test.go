@@ -2,7 +2,9 @@ package gao
 
 import (
 	"context"
+	"errors"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/defence-transparency/publish/internal/collect"
 	"github.com/defence-transparency/publish/internal/collect/collecttest"
@@ -72,4 +74,17 @@ func checkCollect(t *testing.T, f collect.Fetcher, input []byte) {
 		return
 	}
 	collecttest.CheckTable(t, tab, input)
+}
+
+// TestFuzzFeedNotUTF8 replays testdata/fuzz/FuzzFeed/290e6c449ca67347: a
+// feed of bytes that are text in no charset ("<?xml\x8d "). Its error quoted
+// them raw in a message bound for the sources page; the fetcher now
+// refuses the body for its charset, in a message of valid UTF-8.
+func TestFuzzFeedNotUTF8(t *testing.T) {
+	memo := &collecttest.Memo{Next: collecttest.Fetcher(t, fuzzSource, mirror.FS)}
+	feed := []byte("<?xml\x8d ")
+	_, err := (&Collector{}).Collect(t.Context(), &collecttest.Swap{Next: memo, Docs: map[string][]byte{FeedURL: feed}}, fuzzSource)
+	if !errors.Is(err, collect.ErrCharset) || !utf8.ValidString(err.Error()) {
+		t.Errorf("Collect(feed %q) = %q, want an error wrapping collect.ErrCharset in valid UTF-8", feed, err)
+	}
 }

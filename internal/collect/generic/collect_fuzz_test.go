@@ -2,7 +2,10 @@ package generic
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/defence-transparency/publish/internal/collect"
 	"github.com/defence-transparency/publish/internal/collect/collecttest"
@@ -257,3 +260,19 @@ path = "year"
 value = "submitted"
 `
 )
+
+// TestFuzzFeedLatin1 replays testdata/fuzz/FuzzFeed/ba0b2b97108970cc: a
+// "feed" of Latin-1 bytes ("<\xe6 "). Its error quoted them raw, not valid
+// UTF-8, in a message bound for the sources page; the fetcher now decodes
+// them (as windows-1252, with a warning), and the XML parser's error says
+// what is wrong with "<æ ".
+func TestFuzzFeedLatin1(t *testing.T) {
+	src := source(t, Feed, "audit-outcomes", "https://audit.example/feed.xml", feedSeedOptions)
+	_, warns, err := run(t, &collecttest.Swap{Next: noDocs, Docs: map[string][]byte{src.URLs[0]: []byte("<\xe6 ")}}, src)
+	if !errors.Is(err, ErrFormat) || !utf8.ValidString(err.Error()) {
+		t.Errorf("Collect(feed %q) = %q, want an error wrapping ErrFormat in valid UTF-8", "<\xe6 ", err)
+	}
+	if len(warns) != 1 || !strings.Contains(warns[0], "windows-1252") {
+		t.Errorf("Collect(feed %q) warnings = %q, want one saying it was read as windows-1252", "<\xe6 ", warns)
+	}
+}
