@@ -68,7 +68,8 @@ type Stats struct {
 // reported in Stats and never published; empty cells give no record. Header
 // rows are found by their content, since releases put them in rows 1, 4 and
 // 6. A geocode the registry does not know is an error; Parse never returns
-// part of a workbook.
+// part of a workbook. A workbook that unpacks to more than
+// collect.DefaultMaxUnpacked is an error wrapping collect.ErrUnpackLimit.
 func Parse(r io.ReaderAt, size int64) ([]Record, Stats, error) {
 	recs, st, err := parse(r, size, collect.DefaultMaxUnpacked)
 	if err != nil {
