@@ -1,8 +1,10 @@
 package worldbank
 
 import (
+	"context"
 	"testing"
 
+	"github.com/defence-transparency/publish/internal/collect"
 	"github.com/defence-transparency/publish/internal/collect/collecttest"
 	"github.com/defence-transparency/publish/internal/dataset"
 	"github.com/defence-transparency/publish/internal/mirror"
@@ -73,7 +75,14 @@ func checkParse(t *testing.T, b []byte) {
 		err  error
 	)
 	collecttest.Within(collecttest.FuzzDeadline, func() {
-		recs, sum, err = Parse("download.zip", b)
+		// As Collect reads it: a document that is text decoded to
+		// UTF-8 first (collect.TextFetcher).
+		doc, err2 := collect.TextFetcher{Next: collecttest.FetcherFunc(func(context.Context, *collect.Request) (*collect.Document, error) {
+			return collecttest.Doc("download.zip", b), nil
+		})}.Fetch(context.Background(), &collect.Request{URL: "download.zip"})
+		if err = err2; err == nil {
+			recs, sum, err = Parse("download.zip", doc.Body)
+		}
 	})
 	if err != nil {
 		collecttest.CheckError(t, err)
