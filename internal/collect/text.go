@@ -282,8 +282,8 @@ func sample(b []byte) string {
 
 // TextFetcher is a fetcher for collectors that read text (HTML, XML, JSON,
 // CSV): it returns each document with its body decoded to UTF-8 by Text.
-// Documents that are not text (archives, workbooks, PDFs) pass as they
-// are. The returned document's SHA256 remains that of the body as sent.
+// Documents in a format that is not text (archives, workbooks, PDFs; see
+// isBinary) pass as they are. The returned document's SHA256 remains that of the body as sent.
 // Warnings go to the context of the Fetch call.
 type TextFetcher struct {
 	Next Fetcher
@@ -304,18 +304,12 @@ func (f TextFetcher) Fetch(ctx context.Context, req *Request) (*Document, error)
 	return &c, nil
 }
 
-// isBinary reports whether b is a document that is not text: an archive,
-// a PDF, or bytes with a NUL in the first 1024 and no byte-order mark.
+// isBinary reports whether b is a document in a format that is not text:
+// an archive (a workbook, a ZIP, gzip), a PDF or a legacy Office file. Any
+// other body is read as text: one that is not (a NUL and a stray byte in an
+// HTML page) fails Text, where a collector expecting text would read it as
+// UTF-8.
 func isBinary(b []byte) bool {
-	switch {
-	case IsZip(b), bytes.HasPrefix(b, []byte("%PDF-")), bytes.HasPrefix(b, []byte("\x1f\x8b")),
-		bytes.HasPrefix(b, []byte("\xd0\xcf\x11\xe0")): // OLE: a legacy .xls
-		return true
-	}
-	for _, m := range boms {
-		if bytes.HasPrefix(b, m.bom) {
-			return false
-		}
-	}
-	return bytes.IndexByte(b[:min(len(b), 1024)], 0) >= 0
+	return IsZip(b) || bytes.HasPrefix(b, []byte("%PDF-")) || bytes.HasPrefix(b, []byte("\x1f\x8b")) ||
+		bytes.HasPrefix(b, []byte("\xd0\xcf\x11\xe0"))
 }

@@ -88,3 +88,18 @@ func TestFuzzFeedNotUTF8(t *testing.T) {
 		t.Errorf("Collect(feed %q) = %q, want an error wrapping collect.ErrCharset in valid UTF-8", feed, err)
 	}
 }
+
+// TestFuzzListingBinary replays testdata/fuzz/FuzzListing/41ff03d5c5d7e1c8:
+// a listing page with a NUL byte and bytes that are not UTF-8. The fetcher
+// passed it on undecoded, taking it for a binary file, and a title of
+// invalid UTF-8 ("DOD—\x94\x97s") was published; now only the formats that
+// are not text pass undecoded, and this page fails for its charset.
+func TestFuzzListingBinary(t *testing.T) {
+	page := []byte("<!DOCTYPE html><html><head><meta charset=\"utf-8\" />" +
+		"<link rel=\"stylesheet\" href=\"/themes/custom/g\x00\x80_uswds/css/styles.css\" /></head><body></body></html>")
+	memo := &collecttest.Memo{Next: collecttest.Fetcher(t, fuzzSource, mirror.FS)}
+	_, err := (&Collector{}).Collect(t.Context(), &collecttest.Swap{Next: memo, Docs: map[string][]byte{ListingURL: page}}, fuzzSource)
+	if !errors.Is(err, collect.ErrCharset) || !utf8.ValidString(err.Error()) {
+		t.Errorf("Collect(listing with NUL and \\x80) = %v, want an error wrapping collect.ErrCharset", err)
+	}
+}
