@@ -32,7 +32,7 @@ func FuzzParseConfig(f *testing.F) {
 		f.Add(b)
 	}
 	f.Add([]byte("[fetch]\nmax_body = \"1KiB\"\n[[source]]\nname = \"x\"\ndataset = \"risk-reports\"\ncollector = \"json\"\n" +
-		"urls = [\"file:///tmp/x.json\"]\n[source.options]\nrecords = \"a[].b\"\n[source.options.fields.period]\npath = \"^.y\"\n"))
+		"urls = [\"file:///tmp/x.json\"]\nterms = \"open\"\n[source.options]\nrecords = \"a[].b\"\n[source.options.fields.period]\npath = \"^.y\"\n"))
 	checkers := map[string]interface{ Check(collect.Source) error }{
 		"sipri": &sipri.Collector{}, "worldbank": &worldbank.Collector{}, "unmilex": &unmilex.Collector{},
 		"unroca": &unroca.Collector{}, "gao": &gao.Collector{}, "gpi": &gpi.Collector{}, "crisiswatch": &crisiswatch.Collector{},

@@ -76,16 +76,22 @@ func checkCollect(t *testing.T, f collect.Fetcher, input []byte) {
 	collecttest.CheckTable(t, tab, input)
 }
 
-// TestFuzzFeedNotUTF8 replays testdata/fuzz/FuzzFeed/290e6c449ca67347: a
-// feed of bytes that are text in no charset ("<?xml\x8d "). Its error quoted
-// them raw in a message bound for the sources page; the fetcher now
-// refuses the body for its charset, in a message of valid UTF-8.
+// TestFuzzFeedNotUTF8 replays two inputs of testdata/fuzz/FuzzFeed: feeds
+// of bytes that are text in no charset, whose errors quoted them raw in a
+// message bound for the sources page. 290e6c449ca67347 is "<?xml\x8d ";
+// cc62b7fbd698eaf7 holds a NUL, for which the fetcher took it for a binary
+// file and passed it undecoded. Both now fail for their charset, in a
+// message of valid UTF-8.
 func TestFuzzFeedNotUTF8(t *testing.T) {
 	memo := &collecttest.Memo{Next: collecttest.Fetcher(t, fuzzSource, mirror.FS)}
-	feed := []byte("<?xml\x8d ")
-	_, err := (&Collector{}).Collect(t.Context(), &collecttest.Swap{Next: memo, Docs: map[string][]byte{FeedURL: feed}}, fuzzSource)
-	if !errors.Is(err, collect.ErrCharset) || !utf8.ValidString(err.Error()) {
-		t.Errorf("Collect(feed %q) = %q, want an error wrapping collect.ErrCharset in valid UTF-8", feed, err)
+	for _, feed := range [][]byte{
+		[]byte("<?xml\x8d "),
+		[]byte("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><item><ti\xf3\xf3tle>Defense</title>\x7f\x00item></channel></rss>"),
+	} {
+		_, err := (&Collector{}).Collect(t.Context(), &collecttest.Swap{Next: memo, Docs: map[string][]byte{FeedURL: feed}}, fuzzSource)
+		if !errors.Is(err, collect.ErrCharset) || !utf8.ValidString(err.Error()) {
+			t.Errorf("Collect(feed %q) = %q, want an error wrapping collect.ErrCharset in valid UTF-8", feed, err)
+		}
 	}
 }
 

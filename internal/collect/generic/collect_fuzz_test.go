@@ -38,7 +38,7 @@ func repoSource(f *testing.F, name string) collect.Source {
 // options table.
 func fuzzSource(f *testing.F, collector, ds, u, options string) collect.Source {
 	cfg, err := collect.ParseConfig([]byte("[[source]]\nname = \"fuzz\"\ndataset = \"" + ds + "\"\ncollector = \"" + collector +
-		"\"\nurls = [\"" + u + "\"]\n[source.options]\n" + options))
+		"\"\nurls = [\"" + u + "\"]\nterms = \"open\"\n[source.options]\n" + options))
 	if err != nil {
 		f.Fatal(err)
 	}
