@@ -118,6 +118,10 @@ type Source struct {
 	// this share (0.2 = 20%) against the last published version; 0 means
 	// the default of 0.2 and a negative value disables the check.
 	MaxDrop float64 `toml:"max_drop"`
+	// MaxUnpacked bounds what one of the source's documents may unpack to
+	// when read: a ZIP's members, a workbook's parts and the cells read
+	// from its sheets; 0 means DefaultMaxUnpacked (see UnpackLimit).
+	MaxUnpacked ByteSize `toml:"max_unpacked"`
 	// Options holds settings of configured (generic) collectors.
 	Options map[string]any `toml:"options"`
 	// CountryPage says what the site's country pages show of the source's
@@ -187,6 +191,15 @@ func (s Source) DropLimit() float64 {
 		return 0.2
 	}
 	return s.MaxDrop
+}
+
+// UnpackLimit returns the most, in bytes, that one of the source's
+// documents may unpack to (see UnpackError).
+func (s Source) UnpackLimit() int64 {
+	if s.MaxUnpacked <= 0 {
+		return DefaultMaxUnpacked
+	}
+	return int64(s.MaxUnpacked)
 }
 
 // ReadConfig reads and checks a sources file.
