@@ -6,8 +6,8 @@ package site
 
 import "embed"
 
-// FS holds hugo.toml, layouts/ and assets/. Layout directories whose names
+// FS holds hugo.toml, layouts/, assets/ and i18n/. Layout directories whose names
 // start with an underscore (_partials) are included with the all: prefix.
 //
-//go:embed hugo.toml all:layouts assets
+//go:embed hugo.toml all:layouts assets i18n
 var FS embed.FS

@@ -2,6 +2,7 @@ package collect
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -176,10 +177,11 @@ func wrapFetch(rawURL string, err error) error {
 }
 
 func tooLarge(n, limit int64) error {
+	hint := "; if the document is genuine, raise max_body in [fetch] of sources.toml"
 	if n < 0 {
-		return fmt.Errorf("%w: more than %d bytes", ErrTooLarge, limit)
+		return fmt.Errorf("%w: more than %d bytes (max_body)%s", ErrTooLarge, limit, hint)
 	}
-	return fmt.Errorf("%w: Content-Length %d, more than %d bytes", ErrTooLarge, n, limit)
+	return fmt.Errorf("%w: Content-Length %d, more than %d bytes (max_body)%s", ErrTooLarge, n, limit, hint)
 }
 
 // allowed checks a URL against a source's allow-list. file:// URLs are
@@ -339,6 +341,10 @@ func (t *callTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := decodeBody(resp); err != nil {
+		resp.Body.Close()
+		return nil, err
+	}
 	ex := &exchange{header: resp.Header}
 	if n := resp.ContentLength; n > 0 && n <= st.limit {
 		ex.body.Grow(int(n))
@@ -425,6 +431,42 @@ func tidyRobots(b []byte) []byte {
 		out.Write(line)
 	}
 	return out.Bytes()
+}
+
+// decodeBody keeps colly from decompressing a body without a limit. colly
+// gunzips a body whose Content-Encoding names gzip (when the HTTP transport
+// has not: an x-gzip encoding, or a request that asked for it itself) and
+// one whose Content-Type does (application/gzip, or a path ending .xml.gz),
+// reading the result whole, however large: a 10 MB gzip bomb would take 10
+// GB. Here a gzip content encoding is decoded as a stream, which colly
+// reads at most the size limit of (the body the fetcher returns is the
+// representation, as when the transport decodes it), and a gzip document is
+// left as it is, as the publisher sent it: its reader unpacks it against
+// the source's limit. Either way colly is told the body is uncompressed.
+func decodeBody(resp *http.Response) error {
+	if !resp.Uncompressed && strings.Contains(strings.ToLower(resp.Header.Get("Content-Encoding")), "gzip") {
+		zr, err := gzip.NewReader(resp.Body)
+		if err != nil {
+			return fmt.Errorf("body with Content-Encoding %s: %w", resp.Header.Get("Content-Encoding"), err)
+		}
+		resp.Body = &gzipBody{Reader: zr, body: resp.Body}
+		resp.Header.Del("Content-Encoding")
+		resp.Header.Del("Content-Length")
+		resp.ContentLength = -1
+	}
+	resp.Uncompressed = true
+	return nil
+}
+
+// gzipBody is a response body decoded from gzip.
+type gzipBody struct {
+	*gzip.Reader
+	body io.ReadCloser
+}
+
+func (b *gzipBody) Close() error {
+	b.Reader.Close()
+	return b.body.Close()
 }
 
 // teeBody copies what is read of a body to w.

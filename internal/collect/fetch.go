@@ -27,7 +27,7 @@ type Document struct {
 	Status   int // HTTP status of the response (200, or 304 when NotModified)
 	Header   http.Header
 	Body     []byte
-	SHA256   string // hex SHA-256 of Body
+	SHA256   string // hex SHA-256 of the body as sent (TextFetcher's Body holds it decoded)
 	Fetched  time.Time
 	// NotModified is true when the publisher answered a conditional request
 	// with 304 Not Modified; Body then comes from the raw archive.

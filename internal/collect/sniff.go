@@ -18,10 +18,16 @@ func IsZip(b []byte) bool {
 }
 
 // IsXLSX reports whether b is an xlsx workbook: a zip archive that can be
-// read and holds the part xl/workbook.xml.
+// read and holds the part xl/workbook.xml. An archive of more members than
+// DefaultMaxUnpacked allows is reported as a workbook without reading its
+// directory, which archive/zip reads whole into memory: the reader then
+// fails on it with an error naming the limit (see OpenZip).
 func IsXLSX(b []byte) bool {
 	if !IsZip(b) {
 		return false
+	}
+	if n, err := countEntries(bytes.NewReader(b), int64(len(b))); err != nil || n*partCost > DefaultMaxUnpacked {
+		return err == nil
 	}
 	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
 	if err != nil {

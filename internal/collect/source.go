@@ -6,11 +6,14 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/pelletier/go-toml/v2"
+
+	"github.com/defence-transparency/publish/internal/dataset"
 )
 
 // Config is the sources file: how to fetch, and what.
@@ -115,8 +118,56 @@ type Source struct {
 	// this share (0.2 = 20%) against the last published version; 0 means
 	// the default of 0.2 and a negative value disables the check.
 	MaxDrop float64 `toml:"max_drop"`
+	// MaxUnpacked bounds what one of the source's documents may unpack to
+	// when read: a ZIP's members, a workbook's parts and the cells read
+	// from its sheets; 0 means DefaultMaxUnpacked (see UnpackLimit).
+	MaxUnpacked ByteSize `toml:"max_unpacked"`
 	// Options holds settings of configured (generic) collectors.
 	Options map[string]any `toml:"options"`
+	// CountryPage says what the site's country pages show of the source's
+	// rows; nil shows none of a risk-reports source's indicators, which
+	// stay in the downloads.
+	CountryPage *CountryPage `toml:"country_page"`
+}
+
+// CountryPage is what the country pages show of a source's rows: which of
+// its indicators, in which of the site's layouts, and how many of the
+// latest periods. Only risk-reports sources take one: the other datasets'
+// country sections show every row.
+type CountryPage struct {
+	// Indicators are the indicators shown, in this order (the columns of
+	// the source's table).
+	Indicators []string `toml:"indicators"`
+	// Layout names the template that draws them,
+	// site/layouts/_partials/risk/LAYOUT.html; "" is "index", a table of
+	// every period and a sentence on the latest figure of each indicator.
+	Layout string `toml:"layout"`
+	// Periods is how many of the latest periods are shown; 0 shows all.
+	Periods int `toml:"periods"`
+}
+
+// pageCode is the form of an indicator or layout name.
+var pageCode = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
+
+func (p *CountryPage) check(s *Source) error {
+	if s.Dataset != dataset.RiskReports.Name {
+		return fmt.Errorf("source %q: country_page is for risk-reports sources; the country pages show every row of %s", s.Name, s.Dataset)
+	}
+	if len(p.Indicators) == 0 {
+		return fmt.Errorf("source %q: country_page.indicators is empty", s.Name)
+	}
+	for _, ind := range p.Indicators {
+		if !pageCode.MatchString(ind) {
+			return fmt.Errorf("source %q: country_page.indicators: %q is not an indicator code", s.Name, ind)
+		}
+	}
+	if p.Layout != "" && !pageCode.MatchString(p.Layout) {
+		return fmt.Errorf("source %q: country_page.layout %q: want lower-case letters, digits, - and _", s.Name, p.Layout)
+	}
+	if p.Periods < 0 {
+		return fmt.Errorf("source %q: country_page.periods must not be negative", s.Name)
+	}
+	return nil
 }
 
 // AllowedHosts returns the hosts the source may contact.
@@ -140,6 +191,15 @@ func (s Source) DropLimit() float64 {
 		return 0.2
 	}
 	return s.MaxDrop
+}
+
+// UnpackLimit returns the most, in bytes, that one of the source's
+// documents may unpack to (see UnpackError).
+func (s Source) UnpackLimit() int64 {
+	if s.MaxUnpacked <= 0 {
+		return DefaultMaxUnpacked
+	}
+	return int64(s.MaxUnpacked)
 }
 
 // ReadConfig reads and checks a sources file.
@@ -203,6 +263,11 @@ func ParseConfig(b []byte) (*Config, error) {
 		}
 		if err := checkTerms(s); err != nil {
 			return nil, err
+		}
+		if s.CountryPage != nil {
+			if err := s.CountryPage.check(&s); err != nil {
+				return nil, err
+			}
 		}
 		seen[s.Name] = true
 	}

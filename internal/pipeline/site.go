@@ -64,6 +64,9 @@ func SiteInput(ws Workspace, repo dataset.Repo, cfg *collect.Config, defs []*dat
 				}
 			}
 		}
+		if p := src.CountryPage; p != nil {
+			s.CountryPage = &site.CountryPage{Indicators: p.Indicators, Layout: p.Layout, Periods: p.Periods}
+		}
 		if ss := st.Sources[src.Name]; ss != nil {
 			s.Status, s.Error, s.LastAttempt, s.LastSuccess, s.Rows = ss.Status, ss.Error, ss.LastAttempt, ss.LastSuccess, ss.Rows
 			s.Warnings = ss.Warnings

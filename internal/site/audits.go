@@ -2,7 +2,6 @@ package site
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,6 +14,10 @@ import (
 // and each country's newest reports on its page. A list longer than
 // auditPageCap is split into one page per year of publication, so that no
 // page grows past what a phone reads comfortably.
+//
+// Auditors are codes here: the templates name them and say what they audit
+// (auditor_* in the i18n file); an auditor the i18n file does not know is
+// named after the source of its rows.
 
 // auditPageCap is the most reports a list shows on one page before it is
 // split by year.
@@ -27,44 +30,26 @@ const (
 	auditLatestCap  = 10
 )
 
-// auditorInfo names an audit institution and says what it audits.
-type auditorInfo struct {
-	Name, Short, About string
-}
+// undated is the year of a report without a date of publication.
+const undated = "undated"
 
-var auditorInfos = map[string]auditorInfo{
-	"us_gao": {Name: "US Government Accountability Office", Short: "GAO",
-		About: "The audit agency of the United States Congress. It examines how the Department of Defense spends its budget and runs its programmes."},
-	"uk_nao": {Name: "UK National Audit Office", Short: "NAO",
-		About: "The auditor of the UK's central government for Parliament, the Ministry of Defence included."},
-	"eu_eca": {Name: "European Court of Auditors", Short: "ECA",
-		About: "The external auditor of the European Union. Its special reports on security and defence examine EU programmes and spending, not those of one member state."},
-}
-
-// auditorOf returns what the site says about an auditor; one it does not
-// know is named after the source of its rows.
-func auditorOf(code, sourceLabel string) auditorInfo {
-	if a, ok := auditorInfos[code]; ok {
-		return a
-	}
-	name := sourceLabel
-	if name == "" {
-		name = strings.ReplaceAll(code, "_", " ")
-	}
-	return auditorInfo{Name: name, Short: name}
+// auditor names an auditor for the templates: its code, and the name of
+// the source of its rows for a code the i18n file does not know.
+type auditor struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
 }
 
 // auditItem is one report in a list.
 type auditItem struct {
-	Title        link   `json:"title"` // linked to the report when its link is http(s)
-	Date         string `json:"date"`
-	DateISO      string `json:"dateiso"`
-	ReportID     string `json:"id"`
-	Auditor      string `json:"auditor"`
-	AuditorPath  string `json:"auditorpath,omitempty"` // empty on the auditor's own list
-	Jurisdiction string `json:"jurisdiction"`
-	Subject      string `json:"subject,omitempty"`
-	Recs         string `json:"recs,omitempty"` // "4 recommendations"; empty where not stated
+	Title        link    `json:"title"` // linked to the report when its link is http(s)
+	Date         when    `json:"date"`
+	ReportID     string  `json:"id"`
+	Auditor      auditor `json:"auditor"`
+	AuditorPath  string  `json:"auditorpath,omitempty"` // empty on the auditor's own list
+	Jurisdiction string  `json:"jurisdiction"`
+	Subject      string  `json:"subject,omitempty"`
+	Recs         *count  `json:"recs,omitempty"` // recommendations, where stated
 }
 
 // auditIndex groups the audit reports by auditor and by country.
@@ -76,7 +61,7 @@ type auditIndex struct {
 	byAuditor map[string][]int // newest first
 	byCountry map[string][]int // newest first
 	noCountry []int            // reports on no single country
-	info      map[string]auditorInfo
+	info      map[string]auditor
 	sources   map[string][]string // the sources of each auditor's rows
 }
 
@@ -86,9 +71,9 @@ func auditorPath(code string) string { return "audits/" + strings.ReplaceAll(cod
 // countryAuditsPath is the path of a country's list of audits.
 func countryAuditsPath(code string) string { return countryPath(code) + "audits/" }
 
-func newAuditIndex(recs []dataset.AuditReport, names *sourceNames, urls siteURLs) *auditIndex {
+func (g *generator) newAuditIndex(recs []dataset.AuditReport) *auditIndex {
 	x := &auditIndex{recs: recs, items: make([]auditItem, len(recs)), byAuditor: map[string][]int{},
-		byCountry: map[string][]int{}, info: map[string]auditorInfo{}, sources: map[string][]string{}}
+		byCountry: map[string][]int{}, info: map[string]auditor{}, sources: map[string][]string{}}
 	order := make([]int, len(recs))
 	for i := range order {
 		order[i] = i
@@ -103,7 +88,11 @@ func newAuditIndex(recs []dataset.AuditReport, names *sourceNames, urls siteURLs
 		r := &recs[i]
 		if _, ok := x.info[r.Auditor]; !ok {
 			x.auditors = append(x.auditors, r.Auditor)
-			x.info[r.Auditor] = auditorOf(r.Auditor, names.labelOf(r.Source))
+			name := g.names.labelOf(r.Source)
+			if name == "" {
+				name = strings.ReplaceAll(r.Auditor, "_", " ")
+			}
+			x.info[r.Auditor] = auditor{Code: r.Auditor, Name: name}
 		}
 		if !slices.Contains(x.sources[r.Auditor], r.Source) {
 			x.sources[r.Auditor] = append(x.sources[r.Auditor], r.Source)
@@ -115,55 +104,53 @@ func newAuditIndex(recs []dataset.AuditReport, names *sourceNames, urls siteURLs
 			x.noCountry = append(x.noCountry, i)
 		}
 	}
-	slices.SortFunc(x.auditors, func(a, b string) int { return cmp.Compare(sortKey(x.info[a].Name), sortKey(x.info[b].Name)) })
+	slices.Sort(x.auditors)
 	for i := range recs {
 		r := &recs[i]
 		it := auditItem{
-			Title: newLink(r.Title, r.Link), ReportID: r.ReportID, Auditor: x.info[r.Auditor].Short,
-			AuditorPath: urls.link(auditorPath(r.Auditor)), Jurisdiction: r.Jurisdiction, Subject: r.Subject,
+			Title: newLink(r.Title, r.Link), ReportID: r.ReportID, Auditor: x.info[r.Auditor],
+			AuditorPath: g.urls.link(auditorPath(r.Auditor)), Jurisdiction: r.Jurisdiction, Subject: r.Subject,
 		}
 		if it.Title.Text == r.Link && it.Title.Href == "" {
 			it.Title.Text = r.ReportID // neither a title nor a usable link
 		}
 		if t := parseDate(r.Published); !t.IsZero() {
-			it.Date, it.DateISO = day(t), r.Published
+			it.Date.ISO = r.Published
 		} else {
-			it.Date = r.Published
+			it.Date.Raw = r.Published
 		}
 		if r.Country != "" && it.Jurisdiction == "" {
 			it.Jurisdiction = countryName(r.Country, "")
 		}
 		if r.HasRecommendations {
-			switch r.Recommendations {
-			case 0:
-				it.Recs = "No recommendations"
-			default:
-				it.Recs = plural(r.Recommendations, "recommendation", "recommendations")
-			}
+			c := g.count(r.Recommendations)
+			it.Recs = &c
 		}
 		x.items[i] = it
 	}
 	return x
 }
 
-// auditYear returns the year of a report's publication, or "undated".
+// auditYear returns the year of a report's publication, or undated.
 func auditYear(r *dataset.AuditReport) string {
 	if len(r.Published) >= 4 {
 		if _, err := strconv.Atoi(r.Published[:4]); err == nil {
 			return r.Published[:4]
 		}
 	}
-	return "undated"
+	return undated
 }
 
-// span returns the years of publication of rows, newest first: "2014",
-// or "2014–2025".
-func (x *auditIndex) span(rows []int) string {
-	first, last := auditYear(&x.recs[rows[len(rows)-1]]), auditYear(&x.recs[rows[0]])
-	if first == last {
-		return first
-	}
-	return first + "–" + last
+// pubSpan is a range of years of publication, either of which may be
+// undated.
+type pubSpan struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+}
+
+// span returns the years of publication of rows, newest first.
+func (x *auditIndex) span(rows []int) pubSpan {
+	return pubSpan{auditYear(&x.recs[rows[len(rows)-1]]), auditYear(&x.recs[rows[0]])}
 }
 
 // countryLabel returns the name of a country's page, or the registry's name
@@ -175,31 +162,30 @@ func countryLabel(countryNames map[string]string, code string) string {
 	return countryName(code, "")
 }
 
-// auditListPage is the front matter of a list of audit reports.
+// auditListPage is the front matter of a list of audit reports: an
+// auditor's (Auditor set) or a country's (Country set), whole or, when
+// Year is set, one year of it.
 type auditListPage struct {
-	Title       string          `json:"title"`
-	Description string          `json:"description"`
-	Lastmod     string          `json:"lastmod,omitempty"`
-	Type        string          `json:"type"`
-	Params      auditListParams `json:"params"`
-	file        string          // the content file, from the content directory
+	Lastmod string          `json:"lastmod,omitempty"`
+	Type    string          `json:"type"`
+	Params  auditListParams `json:"params"`
+	file    string          // the content file, from the content directory
 }
 
 type auditListParams struct {
-	Intro   string       `json:"intro"`
-	Count   string       `json:"count"`
-	Span    string       `json:"span,omitempty"`
-	Up      []navLink    `json:"up"`                // the pages above this one
-	Years   []yearLink   `json:"years,omitempty"`   // when split: every year's page
-	Latest  []auditItem  `json:"latest,omitempty"`  // when split: the newest reports
-	Groups  []auditGroup `json:"groups,omitempty"`  // the reports on this page, by year
-	Sources []link       `json:"sources,omitempty"` // the sources of the rows
-	Note    string       `json:"note,omitempty"`
-}
-
-type navLink struct {
-	Text string `json:"text"`
-	Path string `json:"path"`
+	Auditor *auditor `json:"auditor,omitempty"`
+	Country string   `json:"country,omitempty"` // its name
+	Year    string   `json:"year,omitempty"`
+	// NoCountry is set on an auditor's list that holds reports on no
+	// single country.
+	NoCountry bool         `json:"nocountry,omitempty"`
+	Count     count        `json:"count"`
+	Span      pubSpan      `json:"span"`
+	Up        []navLink    `json:"up"`                // the pages above this one
+	Years     []yearLink   `json:"years,omitempty"`   // when split: every year's page
+	Latest    []auditItem  `json:"latest,omitempty"`  // when split: the newest reports
+	Groups    []auditGroup `json:"groups,omitempty"`  // the reports on this page, by year
+	Sources   []link       `json:"sources,omitempty"` // the sources of the rows
 }
 
 type yearLink struct {
@@ -211,41 +197,38 @@ type yearLink struct {
 
 type auditGroup struct {
 	Year  string      `json:"year"`
-	ID    string      `json:"id"`
 	Items []auditItem `json:"items"`
 }
 
 // listPages returns a list of reports as one page at base, or, past
 // auditPageCap reports, as a page at base with the newest reports and a
-// link to every year, and a page per year below it.
-func (x *auditIndex) listPages(base, title, intro, description string, rows []int, up []navLink, sources []link, note, lastmod string, urls siteURLs) []auditListPage {
+// link to every year, and a page per year below it. head fills in whose
+// list it is.
+func (g *generator) listPages(x *auditIndex, base string, head auditListParams, rows []int) []auditListPage {
 	// On an auditor's own list, a link to the auditor on every report
 	// would lead back to the list.
 	item := func(i int) auditItem {
 		it := x.items[i]
-		if strings.HasPrefix(base, "audits/") {
+		if head.Auditor != nil {
 			it.AuditorPath = ""
 		}
 		return it
 	}
-	main := auditListPage{
-		Title: title, Description: description, Lastmod: lastmod, Type: "audits",
-		Params: auditListParams{Intro: intro, Count: plural(len(rows), "report", "reports"), Span: x.span(rows), Up: up, Sources: sources, Note: note},
-		file:   strings.TrimSuffix(base, "/") + ".md",
-	}
+	main := auditListPage{Lastmod: g.lastmod, Type: "audits", Params: head, file: strings.TrimSuffix(base, "/") + ".md"}
+	main.Params.Count, main.Params.Span = g.count(len(rows)), x.span(rows)
 	var groups []auditGroup
 	for _, i := range rows {
 		y := auditYear(&x.recs[i])
 		if len(groups) == 0 || groups[len(groups)-1].Year != y {
-			groups = append(groups, auditGroup{Year: y, ID: "year-" + y})
+			groups = append(groups, auditGroup{Year: y})
 		}
-		g := &groups[len(groups)-1]
-		g.Items = append(g.Items, item(i))
+		gr := &groups[len(groups)-1]
+		gr.Items = append(gr.Items, item(i))
 	}
 	if len(rows) <= auditPageCap {
 		main.Params.Groups = groups
-		for _, g := range groups {
-			main.Params.Years = append(main.Params.Years, yearLink{Year: g.Year, Count: len(g.Items), Path: "#" + g.ID, Anchor: true})
+		for _, gr := range groups {
+			main.Params.Years = append(main.Params.Years, yearLink{Year: gr.Year, Count: len(gr.Items), Path: "#year-" + gr.Year, Anchor: true})
 		}
 		return []auditListPage{main}
 	}
@@ -253,18 +236,14 @@ func (x *auditIndex) listPages(base, title, intro, description string, rows []in
 	for _, i := range rows[:auditLatestCap] {
 		main.Params.Latest = append(main.Params.Latest, item(i))
 	}
-	yearUp := append(slices.Clone(up), navLink{Text: title, Path: urls.link(base)})
-	for _, g := range groups {
-		path := base + g.Year + "/"
-		main.Params.Years = append(main.Params.Years, yearLink{Year: g.Year, Count: len(g.Items), Path: urls.link(path)})
-		out = append(out, auditListPage{
-			Title:       fmt.Sprintf("%s, %s", title, g.Year),
-			Description: fmt.Sprintf("%s, published in %s: %s.", title, g.Year, plural(len(g.Items), "report", "reports")),
-			Lastmod:     lastmod, Type: "audits",
-			Params: auditListParams{Intro: intro, Count: plural(len(g.Items), "report", "reports"), Span: g.Year, Up: yearUp,
-				Groups: []auditGroup{g}, Sources: sources, Note: note},
-			file: base + g.Year + ".md",
-		})
+	yearUp := append(slices.Clone(head.Up), navLink{Key: "list", Path: g.urls.link(base)})
+	for _, gr := range groups {
+		path := base + gr.Year + "/"
+		main.Params.Years = append(main.Params.Years, yearLink{Year: gr.Year, Count: len(gr.Items), Path: g.urls.link(path)})
+		p := auditListPage{Lastmod: g.lastmod, Type: "audits", Params: head, file: base + gr.Year + ".md"}
+		p.Params.Year, p.Params.Count, p.Params.Span = gr.Year, g.count(len(gr.Items)), pubSpan{gr.Year, gr.Year}
+		p.Params.Up, p.Params.Groups = yearUp, []auditGroup{gr}
+		out = append(out, p)
 	}
 	out[0] = main
 	for k := range out[1:] {
@@ -273,89 +252,69 @@ func (x *auditIndex) listPages(base, title, intro, description string, rows []in
 	return out
 }
 
-// euNote explains where the reports on no single country are shown.
-const euNote = "Reports on the European Union as a whole, such as the European Court of Auditors' special reports on EU " +
-	"defence programmes, concern no single country: they are listed on the auditor's page, not on a country's page."
-
 // auditorPages returns the list of every auditor's reports.
-func (x *auditIndex) auditorPages(names *sourceNames, urls siteURLs, lastmod string) []auditListPage {
+func (g *generator) auditorPages(x *auditIndex) []auditListPage {
 	var out []auditListPage
 	for _, a := range x.auditors {
 		info := x.info[a]
 		rows := x.byAuditor[a]
-		intro := fmt.Sprintf("Reports of the %s on defence, newest first.", info.Name)
-		if info.About != "" {
-			intro = info.About + " " + intro
-		}
-		note := ""
+		head := auditListParams{Auditor: &info, Up: []navLink{{Key: "audits", Path: g.urls.link("audits/")}}}
 		for _, i := range rows {
 			if x.recs[i].Country == "" {
-				note = euNote
+				head.NoCountry = true
 				break
 			}
 		}
-		var sources []link
 		for _, s := range x.sources[a] {
-			sources = append(sources, names.linkOf(s))
+			head.Sources = append(head.Sources, g.names.linkOf(s))
 		}
-		up := []navLink{{Text: "Audits", Path: urls.link("audits/")}}
-		out = append(out, x.listPages(auditorPath(a), info.Name+": audit reports on defence", intro,
-			fmt.Sprintf("Every audit report on defence of the %s that this site publishes, with its date, identifier, subject and link.", info.Name),
-			rows, up, sources, note, lastmod, urls)...)
+		out = append(out, g.listPages(x, auditorPath(a), head, rows)...)
 	}
 	return out
 }
 
-// countryPages returns the list of every country's audit reports.
-func (x *auditIndex) countryListPages(names *sourceNames, urls siteURLs, countryNames map[string]string, lastmod string) []auditListPage {
+// countryListPages returns the list of every country's audit reports.
+func (g *generator) countryListPages(x *auditIndex, countryNames map[string]string) []auditListPage {
 	var out []auditListPage
 	for _, code := range sortedKeys(x.byCountry) {
 		rows := x.byCountry[code]
 		name := countryLabel(countryNames, code)
+		head := auditListParams{Country: name,
+			Up: []navLink{{Key: "country", Text: name, Path: g.urls.link(countryPath(code))}, {Key: "audits", Path: g.urls.link("audits/")}}}
 		seen := map[string]bool{}
-		var sources []link
 		for _, i := range rows {
 			if s := x.recs[i].Source; !seen[s] {
 				seen[s] = true
-				sources = append(sources, names.linkOf(s))
+				head.Sources = append(head.Sources, g.names.linkOf(s))
 			}
 		}
-		up := []navLink{{Text: name, Path: urls.link(countryPath(code))}, {Text: "Audits", Path: urls.link("audits/")}}
-		out = append(out, x.listPages(countryAuditsPath(code), name+": audit reports on defence",
-			fmt.Sprintf("What auditors reported on defence spending and programmes (%s), newest first.", name),
-			fmt.Sprintf("Every audit report on defence concerning %s that this site publishes, with its date, auditor, identifier and link.", name),
-			rows, up, sources, "", lastmod, urls)...)
+		out = append(out, g.listPages(x, countryAuditsPath(code), head, rows)...)
 	}
 	return out
 }
 
 // auditsOverview is the front matter of the audits page.
 type auditsOverview struct {
-	Title       string         `json:"title"`
-	Description string         `json:"description"`
-	Lastmod     string         `json:"lastmod,omitempty"`
-	Params      auditsOverPars `json:"params"`
+	Lastmod string         `json:"lastmod,omitempty"`
+	Params  auditsOverPars `json:"params"`
 }
 
 type auditsOverPars struct {
-	Auditors    []auditorRow   `json:"auditors"`
+	Auditors    []auditorRow   `json:"auditors"` // the template orders them by name
 	Countries   []countryCount `json:"countries,omitempty"`
 	NoCountry   int            `json:"nocountry,omitempty"`
-	Note        string         `json:"note,omitempty"`
 	Latest      []auditItem    `json:"latest"`
-	Count       string         `json:"count"`
+	Count       count          `json:"count"`
 	DatasetPath string         `json:"datasetpath"`
 }
 
 type auditorRow struct {
-	Name    string `json:"name"`
-	Short   string `json:"short"`
-	About   string `json:"about,omitempty"`
-	Path    string `json:"path"`
-	Count   string `json:"count"`
-	Span    string `json:"span"`
-	Where   string `json:"where"` // the jurisdictions of its reports
-	Sources []link `json:"sources"`
+	Auditor auditor `json:"auditor"`
+	Path    string  `json:"path"`
+	Count   count   `json:"count"`
+	Span    pubSpan `json:"span"`
+	Where   string  `json:"where"` // the jurisdictions of its reports
+	Sources []link  `json:"sources"`
 }
 
 type countryCount struct {
@@ -364,20 +323,13 @@ type countryCount struct {
 	Count int    `json:"count"`
 }
 
-func (x *auditIndex) overview(names *sourceNames, urls siteURLs, countryNames map[string]string, datasetName, lastmod string) auditsOverview {
+func (g *generator) auditsOverview(x *auditIndex, countryNames map[string]string) auditsOverview {
 	p := auditsOverview{
-		Title: "Audits",
-		Description: "What national and European auditors reported on defence spending and programmes: every report, by auditor " +
-			"and by country, with a link to read it.",
-		Lastmod: lastmod,
-		Params: auditsOverPars{Count: plural(len(x.recs), "report", "reports"), NoCountry: len(x.noCountry),
-			DatasetPath: urls.link(datasetPath(datasetName))},
-	}
-	if len(x.noCountry) > 0 {
-		p.Params.Note = euNote
+		Lastmod: g.lastmod,
+		Params: auditsOverPars{Count: g.count(len(x.recs)), NoCountry: len(x.noCountry),
+			DatasetPath: g.urls.link(datasetPath(g.fam.auditDataset))},
 	}
 	for _, a := range x.auditors {
-		info := x.info[a]
 		rows := x.byAuditor[a]
 		var where []string
 		for _, i := range rows {
@@ -386,16 +338,16 @@ func (x *auditIndex) overview(names *sourceNames, urls siteURLs, countryNames ma
 			}
 		}
 		slices.Sort(where)
-		row := auditorRow{Name: info.Name, Short: info.Short, About: info.About, Path: urls.link(auditorPath(a)),
-			Count: plural(len(rows), "report", "reports"), Span: x.span(rows), Where: strings.Join(where, ", ")}
+		row := auditorRow{Auditor: x.info[a], Path: g.urls.link(auditorPath(a)),
+			Count: g.count(len(rows)), Span: x.span(rows), Where: strings.Join(where, ", ")}
 		for _, s := range x.sources[a] {
-			row.Sources = append(row.Sources, names.linkOf(s))
+			row.Sources = append(row.Sources, g.names.linkOf(s))
 		}
 		p.Params.Auditors = append(p.Params.Auditors, row)
 	}
 	for _, code := range sortedKeys(x.byCountry) {
 		p.Params.Countries = append(p.Params.Countries, countryCount{Name: countryLabel(countryNames, code),
-			Path: urls.link(countryAuditsPath(code)), Count: len(x.byCountry[code])})
+			Path: g.urls.link(countryAuditsPath(code)), Count: len(x.byCountry[code])})
 	}
 	slices.SortFunc(p.Params.Countries, func(a, b countryCount) int { return cmp.Compare(sortKey(a.Name), sortKey(b.Name)) })
 	for _, i := range x.newest[:min(len(x.newest), auditLatestCap)] {
@@ -406,19 +358,19 @@ func (x *auditIndex) overview(names *sourceNames, urls siteURLs, countryNames ma
 
 // auditCountryParams is the Audits section of a country's page.
 type auditCountryParams struct {
-	Count string      `json:"count"`
+	Count count       `json:"count"`
 	Items []auditItem `json:"items"`
 	More  bool        `json:"more,omitempty"` // the list has more than Items
 	Path  string      `json:"path"`           // the country's list of audits
 }
 
-func (x *auditIndex) countrySection(code string, urls siteURLs) *auditCountryParams {
+func (g *generator) auditCountry(x *auditIndex, code string) *auditCountryParams {
 	rows := x.byCountry[code]
 	if len(rows) == 0 {
 		return nil
 	}
-	s := &auditCountryParams{Count: plural(len(rows), "report", "reports"), More: len(rows) > auditCountryCap,
-		Path: urls.link(countryAuditsPath(code))}
+	s := &auditCountryParams{Count: g.count(len(rows)), More: len(rows) > auditCountryCap,
+		Path: g.urls.link(countryAuditsPath(code))}
 	for _, i := range rows[:min(len(rows), auditCountryCap)] {
 		s.Items = append(s.Items, x.items[i])
 	}

@@ -143,7 +143,7 @@ func benchFamilies(b *testing.B, in *Input) {
 		}
 	}
 	var risk []dataset.RiskReport
-	indicators := []string{indicatorGPIScore, indicatorGPIRank}
+	indicators := []string{gpiScore, gpiRank}
 	for k := range 28 {
 		indicators = append(indicators, fmt.Sprintf("gpi_indicator_%02d", k))
 	}
@@ -152,7 +152,7 @@ func benchFamilies(b *testing.B, in *Input) {
 			for y := 2008; y <= 2025; y++ {
 				for _, ind := range indicators {
 					v := 1 + rng.Float64()*4
-					if ind == indicatorGPIRank {
+					if ind == gpiRank {
 						v = float64(1 + k)
 					}
 					risk = append(risk, dataset.RiskReport{Publisher: dataset.PublisherGPI, Country: c.ISO3, CountryName: c.Name, Period: strconv.Itoa(y),
@@ -163,7 +163,7 @@ func benchFamilies(b *testing.B, in *Input) {
 		}
 		for y := 2015; y <= 2025; y++ {
 			risk = append(risk, dataset.RiskReport{Publisher: dataset.PublisherINFORM, Country: c.ISO3, CountryName: c.Name, Period: strconv.Itoa(y),
-				Indicator: indicatorINFORM, Value: math.Round(rng.Float64()*100) / 10, HasValue: true, Unit: "score 0-10 (10 = highest risk)", Source: "inform-risk"})
+				Indicator: informRisk, Value: math.Round(rng.Float64()*100) / 10, HasValue: true, Unit: "score 0-10 (10 = highest risk)", Source: "inform-risk"})
 		}
 		if k < 70 {
 			for m := range 24 {

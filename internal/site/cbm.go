@@ -2,14 +2,13 @@ package site
 
 import (
 	"cmp"
-	"fmt"
-	"html/template"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/defence-transparency/publish/internal/dataset"
+	"github.com/defence-transparency/publish/internal/site/chart"
+	"github.com/defence-transparency/publish/internal/site/format"
 )
 
 // The CBM tracker: which states report to the UN confidence-building
@@ -18,38 +17,11 @@ import (
 // counts, and a filter made of radio buttons and CSS alone. A nil report is
 // a submission: it is shown as such, never as no report, and counted as a
 // report everywhere.
-
-// instrumentInfo names an instrument and says what it asks of states.
-type instrumentInfo struct {
-	Name, Short, About string
-	Totals             bool // reports carry a total (UN Milex)
-}
-
-var instrumentInfos = map[string]instrumentInfo{
-	dataset.InstrumentMilex: {
-		Name: "UN Report on Military Expenditures", Short: "UN Milex", Totals: true,
-		About: "Every year the United Nations asks each member state to report what it spent on its armed forces in its " +
-			"last financial year: on a standardized form (spending broken down by service and by kind of cost), on a " +
-			"simplified form, as a single figure, or in a nil report.",
-	},
-	dataset.InstrumentUNROCA: {
-		Name: "UN Register of Conventional Arms", Short: "UNROCA",
-		About: "Every year the United Nations asks each member state to report the major conventional arms it exported " +
-			"and imported in the previous year (battle tanks, armoured vehicles, artillery, combat aircraft and " +
-			"helicopters, warships, missiles) and, if it wishes, its holdings, its national production and its " +
-			"transfers of small arms. A state with no transfers to report can send a nil report.",
-	},
-}
-
-// instrumentOf returns what the site says about an instrument; one it does
-// not know is named by its code.
-func instrumentOf(code string) instrumentInfo {
-	if i, ok := instrumentInfos[code]; ok {
-		return i
-	}
-	name := strings.ReplaceAll(code, "_", " ")
-	return instrumentInfo{Name: name, Short: name}
-}
+//
+// Instruments and kinds of report are codes here: the templates name them
+// and say what they ask of states (cbm_* and instrument_* in the i18n
+// file). An instrument or a kind the i18n file does not know is named by
+// its code.
 
 // instrumentRank orders the instruments: UN Milex, UNROCA, then others.
 func instrumentRank(code string) int {
@@ -62,45 +34,51 @@ func instrumentRank(code string) int {
 	return 2
 }
 
-// kindParams describes one report kind for the legend and the cells. Code
-// names the cell's CSS class, which gives it its pattern; Abbr is the text
-// in the cell, so that no kind is told by colour alone.
-type kindParams struct {
-	Kind  string `json:"kind"`
-	Code  string `json:"code"`
-	Abbr  string `json:"abbr"`
-	Label string `json:"label"`
-	Text  string `json:"text"`
+// kindCodes are the report kinds in the order the legend lists them, by
+// the code of each in the templates, which gives its cell its pattern.
+var kindCodes = []struct{ kind, code string }{
+	{dataset.ReportFull, "full"},
+	{dataset.ReportSimplified, "simp"},
+	{dataset.ReportFullOrSimplified, "ret"},
+	{dataset.ReportSingleFigure, "one"},
+	{dataset.ReportSubmitted, "sub"},
+	{dataset.ReportNil, "nil"},
+	{dataset.ReportNone, "none"},
 }
 
-// cbmKinds are the report kinds in the order the legend lists them.
-var cbmKinds = []kindParams{
-	{Kind: dataset.ReportFull, Code: "full", Abbr: "F", Label: "full return",
-		Text: "the standardized form: spending broken down by armed service and by kind of cost."},
-	{Kind: dataset.ReportSimplified, Code: "simp", Abbr: "S", Label: "simplified return",
-		Text: "the simplified form, with fewer categories."},
-	{Kind: dataset.ReportFullOrSimplified, Code: "ret", Abbr: "F/S", Label: "return, form not stated",
-		Text: "a full or a simplified return; the source does not say which."},
-	{Kind: dataset.ReportSingleFigure, Code: "one", Abbr: "1", Label: "single figure",
-		Text: "one total for the year, without a breakdown."},
-	{Kind: dataset.ReportSubmitted, Code: "sub", Abbr: "R", Label: "report",
-		Text: "the state reported; the source does not give the form of the report."},
-	{Kind: dataset.ReportNil, Code: "nil", Abbr: "Nil", Label: "nil report",
-		Text: "a submission saying the state has nothing to report (for example, a state without armed forces, or one that imported and exported no arms that year). The state took part: a nil report counts as a report, never as no report."},
-	{Kind: dataset.ReportNone, Code: "none", Abbr: "–", Label: "no report",
-		Text: "nothing was submitted for the year."},
-}
-
-// kindOf returns the description of a report kind; a kind the site does not
-// know keeps its name.
-func kindOf(kind string) kindParams {
-	for _, k := range cbmKinds {
-		if k.Kind == kind {
-			return k
+// kindCode returns the code of a report kind; a kind the site does not
+// know is "other".
+func kindCode(kind string) string {
+	for _, k := range kindCodes {
+		if k.kind == kind {
+			return k.code
 		}
 	}
-	label := strings.ReplaceAll(kind, "_", " ")
-	return kindParams{Kind: kind, Code: "other", Abbr: "?", Label: label, Text: "a kind of report this site does not describe."}
+	return "other"
+}
+
+// kindParams is one kind of report in a legend: its code and, for a kind
+// the site does not know, its name as the dataset writes it.
+type kindParams struct {
+	Code  string `json:"code"`
+	Other string `json:"other,omitempty"`
+}
+
+func kindOf(kind string) kindParams {
+	k := kindParams{Code: kindCode(kind)}
+	if k.Code == "other" {
+		k.Other = strings.ReplaceAll(kind, "_", " ")
+	}
+	return k
+}
+
+// allKinds is the legend of every kind the site knows.
+func allKinds() []kindParams {
+	out := make([]kindParams, len(kindCodes))
+	for i, k := range kindCodes {
+		out[i] = kindParams{Code: k.code}
+	}
+	return out
 }
 
 // submitted reports whether a report kind is a submission: anything but no
@@ -117,78 +95,79 @@ func submitted(kind string) bool {
 // rateRow is one year of an instrument's reporting: how many of the states
 // the source lists for the year submitted a report, nil reports included.
 type rateRow struct {
-	Year     int    `json:"year"`
-	States   int    `json:"states"`
-	Reported int    `json:"reported"`
-	Nil      int    `json:"nils"`
-	Rate     string `json:"rate"` // "33%"
+	Year     int `json:"year"`
+	States   int `json:"states"`
+	Reported int `json:"reported"`
+	Nil      int `json:"nils"`
+	Rate     int `json:"rate"` // whole percent; meaningless when States is 0
 }
 
-// percentText returns part of whole as a whole percentage.
-func percentText(part, whole int) string {
-	if whole == 0 {
-		return ""
-	}
-	return strconv.Itoa(int(math.Round(100*float64(part)/float64(whole)))) + "%"
+// instrument names an instrument for the templates: its code, and the
+// words for a code the i18n file does not know.
+type instrument struct {
+	Code string `json:"code"`
+	Name string `json:"name"` // the code in words, used when the i18n file has none
+}
+
+func instrumentOf(code string) instrument {
+	return instrument{Code: code, Name: strings.ReplaceAll(code, "_", " ")}
 }
 
 // participation is an instrument's reporting in its latest year with a
 // report, for the home page and the tracker's overview.
 type participation struct {
-	Instrument string `json:"instrument"`
-	Short      string `json:"short"`
-	Path       string `json:"path"`
+	Instrument instrument `json:"instrument"`
+	Path       string     `json:"path"`
 	rateRow
 }
 
 // trackerPage is the front matter of an instrument's page.
 type trackerPage struct {
-	Title       string        `json:"title"`
-	Description string        `json:"description"`
-	Lastmod     string        `json:"lastmod,omitempty"`
-	Weight      int           `json:"weight"`
-	Params      trackerParams `json:"params"`
+	Lastmod string        `json:"lastmod,omitempty"`
+	Weight  int           `json:"weight"`
+	Params  trackerParams `json:"params"`
 }
 
 type trackerParams struct {
-	Instrument  string            `json:"instrument"` // its code
-	Short       string            `json:"short"`
-	About       string            `json:"about"`
-	Latest      int               `json:"latest,omitempty"` // latest year with a report
-	Years       []int             `json:"years"`
-	Kinds       []kindParams      `json:"kinds"` // the legend: the kinds the matrix uses
-	Abbr        map[string]string `json:"abbr"`  // a kind's Code -> its Abbr, for the cells
-	Blank       bool              `json:"blank,omitempty"`
-	Filters     []filterParams    `json:"filters,omitempty"`
-	Letters     []letterLink      `json:"letters"`
-	Rows        []trackerRow      `json:"rows"`
-	Rates       []rateRow         `json:"rates"`
-	Chart       template.HTML     `json:"chart"` // drawn by rateChart.svg, escaped there
-	Sources     []link            `json:"sources"`
-	DatasetPath string            `json:"datasetpath"`
+	Instrument  instrument      `json:"instrument"`
+	Span        span            `json:"span"`
+	Latest      int             `json:"latest,omitempty"` // latest year with a report
+	Years       []int           `json:"years"`
+	Kinds       []kindParams    `json:"kinds"` // the legend: the kinds the matrix uses
+	Blank       bool            `json:"blank,omitempty"`
+	Filters     []filterParams  `json:"filters,omitempty"`
+	Letters     []letterLink    `json:"letters"`
+	Rows        []trackerRow    `json:"rows"`
+	Rates       []rateRow       `json:"rates"`
+	Chart       *chart.BarsData `json:"chart,omitempty"`
+	Sources     []link          `json:"sources"`
+	DatasetPath string          `json:"datasetpath"`
 }
 
-// filterParams is one choice of the CSS-only filter; Class is the class of
-// the rows it shows ("" for all). The stylesheet knows each ID.
-type filterParams struct {
-	ID    string `json:"id"`
-	Label string `json:"label"`
-	Count int    `json:"count"`
-}
-
+// letterLink is a letter of the states' index and the anchor of its first
+// row: the letter in lower case, or "other".
 type letterLink struct {
 	Letter string `json:"letter"`
-	ID     string `json:"id"`
+	Anchor string `json:"anchor"`
+}
+
+// filterParams is one choice of the CSS-only filter: all, rep, nil, none
+// or never, and how many states it shows. The stylesheet knows each code.
+type filterParams struct {
+	Code  string `json:"code"`
+	Count int    `json:"count"`
 }
 
 // trackerRow is one state of the matrix. Keys are short: an instrument's
 // page holds a few thousand cells.
 type trackerRow struct {
-	Name  string   `json:"n"`
-	Path  string   `json:"p,omitempty"`
-	ID    string   `json:"id,omitempty"` // set on the first state of a letter
-	Class string   `json:"c"`            // filter classes: rep, nil, none, never
-	Cells []string `json:"k"`            // a kind's Code per year, "" where the source lists nothing
+	Name string `json:"n"`
+	Path string `json:"p,omitempty"`
+	// Anchor is set on the first state of a letter: the letter, in
+	// lower case, or "other".
+	Anchor  string   `json:"a,omitempty"`
+	Filters string   `json:"f"` // the filters that show it, space-separated: rep, nil, none, never
+	Cells   []string `json:"k"` // a kind's code per year, "" where the source lists nothing
 }
 
 // cbmIndex groups the rows of cbm-reports by instrument and by country,
@@ -255,7 +234,9 @@ func (x *cbmIndex) countRates(instrument string) []rateRow {
 		}
 	}
 	for k := range out {
-		out[k].Rate = percentText(out[k].Reported, out[k].States)
+		if out[k].States > 0 {
+			out[k].Rate = chart.Percent(out[k].Reported, out[k].States)
+		}
 	}
 	return out
 }
@@ -276,8 +257,7 @@ func latestReported(rates []rateRow) *rateRow {
 func (x *cbmIndex) participations(urls siteURLs) []participation {
 	var out []participation
 	for _, ins := range x.instruments {
-		info := instrumentOf(ins)
-		p := participation{Instrument: info.Name, Short: info.Short, Path: urls.link(trackerPath(ins))}
+		p := participation{Instrument: instrumentOf(ins), Path: urls.link(trackerPath(ins))}
 		if r := latestReported(x.rates[ins]); r != nil {
 			p.rateRow = *r
 		}
@@ -287,22 +267,18 @@ func (x *cbmIndex) participations(urls siteURLs) []participation {
 }
 
 // trackerPages builds the page of every instrument.
-func (x *cbmIndex) trackerPages(names *sourceNames, urls siteURLs, pages map[string]string, datasetName, lastmod string) ([]trackerPage, error) {
+func (g *generator) trackerPages(x *cbmIndex, countryPages map[string]string) []trackerPage {
 	var out []trackerPage
 	for w, ins := range x.instruments {
-		info := instrumentOf(ins)
 		idx := x.byInstrument[ins]
 		rates := x.rates[ins]
 		from := rates[0].Year
 		p := trackerPage{
-			Title: info.Name + ": who reports",
-			Description: fmt.Sprintf("Which states reported to the %s, year by year from %s, and in what form: a full or simplified return, a single figure, a nil report, or no report.",
-				info.Name, yearSpan(from, rates[len(rates)-1].Year)),
-			Lastmod: lastmod,
+			Lastmod: g.lastmod,
 			Weight:  w + 1,
 			Params: trackerParams{
-				Instrument: ins, Short: info.Short, About: info.About, Rates: rates,
-				DatasetPath: urls.link(datasetPath(datasetName)),
+				Instrument: instrumentOf(ins), Span: span{from, rates[len(rates)-1].Year}, Rates: rates,
+				DatasetPath: g.urls.link(datasetPath(g.fam.cbmDataset)),
 			},
 		}
 		for _, r := range rates {
@@ -325,14 +301,13 @@ func (x *cbmIndex) trackerPages(names *sourceNames, urls siteURLs, pages map[str
 			if row == nil {
 				name := countryName(r.Country, r.CountryName)
 				row = &trackerRow{Name: name, Cells: make([]string, len(rates))}
-				if _, ok := pages[r.Country]; ok {
-					row.Path = urls.link(countryPath(r.Country))
+				if _, ok := countryPages[r.Country]; ok {
+					row.Path = g.urls.link(countryPath(r.Country))
 				}
 				byState[r.Country] = row
 				keys[r.Country] = sortKey(name)
 			}
-			k := kindOf(r.Kind)
-			row.Cells[r.Year-from] = k.Code
+			row.Cells[r.Year-from] = kindCode(r.Kind)
 			used[r.Kind] = true
 			sources[r.Source] = true
 			if submitted(r.Kind) {
@@ -352,61 +327,54 @@ func (x *cbmIndex) trackerPages(names *sourceNames, urls siteURLs, pages map[str
 		counts := map[string]int{}
 		for _, c := range codes {
 			row := byState[c]
-			var class []string
+			var filters []string
 			if p.Params.Latest != 0 {
 				switch k := latestKind[c]; {
 				case k == dataset.ReportNil:
-					class = append(class, "rep", "nil")
+					filters = append(filters, "rep", "nil")
 				case submitted(k):
-					class = append(class, "rep")
+					filters = append(filters, "rep")
 				default:
-					class = append(class, "none")
+					filters = append(filters, "none")
 				}
 			}
 			if !reported[c] {
-				class = append(class, "never")
+				filters = append(filters, "never")
 			}
-			for _, cl := range class {
-				counts[cl]++
+			for _, f := range filters {
+				counts[f]++
 			}
-			row.Class = strings.Join(class, " ")
+			row.Filters = strings.Join(filters, " ")
 			if slices.Contains(row.Cells, "") {
 				p.Params.Blank = true
 			}
 			letter := initial(keys[c])
 			if n := len(p.Params.Letters); n == 0 || p.Params.Letters[n-1].Letter != letter {
-				row.ID = "states-" + slug(letter)
+				row.Anchor = slug(letter)
 				if letter == "#" {
-					row.ID = "states-other"
+					row.Anchor = "other"
 				}
-				p.Params.Letters = append(p.Params.Letters, letterLink{Letter: letter, ID: row.ID})
+				p.Params.Letters = append(p.Params.Letters, letterLink{Letter: letter, Anchor: row.Anchor})
 			}
 			p.Params.Rows = append(p.Params.Rows, *row)
 		}
-		for _, k := range cbmKinds {
-			if used[k.Kind] {
-				p.Params.Kinds = append(p.Params.Kinds, k)
+		for _, k := range kindCodes {
+			if used[k.kind] {
+				p.Params.Kinds = append(p.Params.Kinds, kindParams{Code: k.code})
 			}
 		}
 		for _, k := range sortedKeys(used) {
-			if kindOf(k).Code == "other" {
+			if kindCode(k) == "other" {
 				p.Params.Kinds = append(p.Params.Kinds, kindOf(k))
 			}
 		}
-		p.Params.Abbr = map[string]string{}
-		for _, k := range p.Params.Kinds {
-			p.Params.Abbr[k.Code] = k.Abbr
-		}
 		// The choices of the filter; one that would show no state is left
 		// out.
-		p.Params.Filters = []filterParams{{ID: "show-all", Label: "All states", Count: len(codes)}}
-		choices := []filterParams{{ID: "show-never", Label: "Never reported", Count: counts["never"]}}
-		if y := p.Params.Latest; y != 0 {
-			choices = append([]filterParams{
-				{ID: "show-rep", Label: fmt.Sprintf("Reported for %d", y), Count: counts["rep"]},
-				{ID: "show-nil", Label: fmt.Sprintf("Nil report for %d", y), Count: counts["nil"]},
-				{ID: "show-none", Label: fmt.Sprintf("No report for %d", y), Count: counts["none"]},
-			}, choices...)
+		p.Params.Filters = []filterParams{{Code: "all", Count: len(codes)}}
+		choices := []filterParams{{Code: "never", Count: counts["never"]}}
+		if p.Params.Latest != 0 {
+			choices = append([]filterParams{{Code: "rep", Count: counts["rep"]}, {Code: "nil", Count: counts["nil"]},
+				{Code: "none", Count: counts["none"]}}, choices...)
 		}
 		for _, c := range choices {
 			if c.Count > 0 {
@@ -417,28 +385,25 @@ func (x *cbmIndex) trackerPages(names *sourceNames, urls siteURLs, pages map[str
 		for s := range sources {
 			srcs = append(srcs, s)
 		}
-		slices.SortFunc(srcs, names.compare)
+		slices.SortFunc(srcs, g.names.compare)
 		for _, s := range srcs {
-			p.Params.Sources = append(p.Params.Sources, names.linkOf(s))
+			p.Params.Sources = append(p.Params.Sources, g.names.linkOf(s))
 		}
 
-		ch := rateChart{ID: "rate-" + slug(ins), Instrument: info.Name, Bars: rates}
-		svg, err := ch.svg()
-		if err != nil {
-			return nil, err
+		bars := chart.Bars{ID: "rate-" + slug(ins)}
+		for _, r := range rates {
+			bars.Bars = append(bars.Bars, chart.Bar{Year: r.Year, States: r.States, Reported: r.Reported, Nil: r.Nil})
 		}
-		p.Params.Chart = svg
+		p.Params.Chart = bars.Layout()
 		out = append(out, p)
 	}
-	return out, nil
+	return out
 }
 
 // cbmOverview is the front matter of the tracker's overview page.
 type cbmOverview struct {
-	Title       string         `json:"title"`
-	Description string         `json:"description"`
-	Lastmod     string         `json:"lastmod,omitempty"`
-	Params      cbmOverviewPar `json:"params"`
+	Lastmod string         `json:"lastmod,omitempty"`
+	Params  cbmOverviewPar `json:"params"`
 }
 
 type cbmOverviewPar struct {
@@ -449,65 +414,83 @@ type cbmOverviewPar struct {
 }
 
 type instrumentLink struct {
-	Name  string `json:"name"`
-	Short string `json:"short"`
-	About string `json:"about"`
-	Path  string `json:"path"`
-	Span  string `json:"span"`
+	Instrument instrument `json:"instrument"`
+	Path       string     `json:"path"`
+	Span       span       `json:"span"`
 }
 
-func (x *cbmIndex) overview(urls siteURLs, datasetName, lastmod string) cbmOverview {
+func (g *generator) cbmOverview(x *cbmIndex) cbmOverview {
 	p := cbmOverview{
-		Title: "Reporting to the UN",
-		Description: "Which states report to the UN confidence-building instruments, the UN Report on Military Expenditures " +
-			"and the UN Register of Conventional Arms, year by year: the CBM tracker.",
-		Lastmod: lastmod,
-		Params: cbmOverviewPar{Participation: x.participations(urls), Kinds: cbmKinds,
-			DatasetPath: urls.link(datasetPath(datasetName))},
+		Lastmod: g.lastmod,
+		Params: cbmOverviewPar{Participation: x.participations(g.urls), Kinds: allKinds(),
+			DatasetPath: g.urls.link(datasetPath(g.fam.cbmDataset))},
 	}
 	for _, ins := range x.instruments {
-		info := instrumentOf(ins)
 		rates := x.rates[ins]
-		p.Params.Instruments = append(p.Params.Instruments, instrumentLink{Name: info.Name, Short: info.Short, About: info.About,
-			Path: urls.link(trackerPath(ins)), Span: yearSpan(rates[0].Year, rates[len(rates)-1].Year)})
+		p.Params.Instruments = append(p.Params.Instruments, instrumentLink{Instrument: instrumentOf(ins),
+			Path: g.urls.link(trackerPath(ins)), Span: span{rates[0].Year, rates[len(rates)-1].Year}})
 	}
 	return p
 }
 
 // cbmCountryParams is one instrument's record on a country's page.
 type cbmCountryParams struct {
-	ID      string          `json:"id"`
-	Name    string          `json:"name"`
-	Path    string          `json:"path"` // the instrument's tracker page
-	Summary string          `json:"summary"`
-	Totals  bool            `json:"totals,omitempty"`
-	Dates   bool            `json:"dates,omitempty"` // some report has a submission date
-	Rows    []cbmYearParams `json:"rows"`
-	Sources []link          `json:"sources"`
+	Instrument instrument      `json:"instrument"`
+	Slug       string          `json:"slug"` // of the instrument, for the section's id
+	Path       string          `json:"path"` // the instrument's tracker page
+	Summary    cbmSummary      `json:"summary"`
+	Totals     bool            `json:"totals,omitempty"`
+	Dates      bool            `json:"dates,omitempty"` // some report has a submission date
+	Rows       []cbmYearParams `json:"rows"`
+	Sources    []link          `json:"sources"`
+}
+
+// cbmSummary is what the summary of a country's record counts: the years
+// listed, those with a report, the nil reports, and the latest report.
+type cbmSummary struct {
+	Listed   count `json:"listed"`
+	Reported int   `json:"reported"`
+	Nils     int   `json:"nils"`
+	Latest   int   `json:"latest,omitempty"`
+	Span     span  `json:"span"`
 }
 
 type cbmYearParams struct {
-	Year         int    `json:"year"`
-	Code         string `json:"code"`
-	Abbr         string `json:"abbr"`
-	Label        string `json:"label"`
-	Submitted    string `json:"submitted,omitempty"`
-	SubmittedISO string `json:"submittediso,omitempty"`
-	Total        string `json:"total,omitempty"`
-	TotalValue   string `json:"totalvalue,omitempty"`
-	Link         string `json:"link,omitempty"` // checked http(s)
+	Year      int        `json:"year"`
+	Kind      kindParams `json:"kind"`
+	Submitted string     `json:"submitted,omitempty"` // YYYY-MM-DD
+	Total     *cbmTotal  `json:"total,omitempty"`
+	Link      string     `json:"link,omitempty"` // checked http(s)
 }
 
-// countrySections returns a country's record for each instrument, newest
-// year first.
-func (x *cbmIndex) countrySections(code string, names *sourceNames, urls siteURLs) []cbmCountryParams {
+// cbmTotal is a reported total: EUR 70,105.6 million.
+type cbmTotal struct {
+	Value      string `json:"value"` // exact, in whole units of the currency, for the data element
+	Text       string `json:"text"`  // exact, with separators, in Multiplier
+	Currency   string `json:"currency,omitempty"`
+	Multiplier string `json:"multiplier,omitempty"` // "million", or "" for whole units
+}
+
+// totalOf shapes a total. The dataset holds every total in whole units of
+// its currency, whatever multiplier the state reported in; from a million
+// up it reads in millions, the decimal point moved on the published digits.
+func totalOf(r *dataset.CBMReport, num format.Numbers) *cbmTotal {
+	t := &cbmTotal{Value: format.Exact(r.Total), Text: num.Exact(r.Total), Currency: r.Currency}
+	if r.Total >= 1e6 {
+		t.Text, t.Multiplier = num.Exact(dataset.ShiftDecimal(r.Total, -6)), "million"
+	}
+	return t
+}
+
+// cbmCountry returns a country's record for each instrument, newest year
+// first.
+func (g *generator) cbmCountry(x *cbmIndex, code string) []cbmCountryParams {
 	idx := x.byCountry[code]
 	if len(idx) == 0 {
 		return nil
 	}
 	var out []cbmCountryParams
 	for _, ins := range x.instruments {
-		info := instrumentOf(ins)
 		var rows []int
 		for _, i := range idx {
 			if x.recs[i].Instrument == ins {
@@ -518,75 +501,35 @@ func (x *cbmIndex) countrySections(code string, names *sourceNames, urls siteURL
 			continue
 		}
 		slices.SortFunc(rows, func(a, b int) int { return cmp.Compare(x.recs[b].Year, x.recs[a].Year) })
-		s := cbmCountryParams{ID: "cbm-" + slug(ins), Name: info.Name, Path: urls.link(trackerPath(ins))}
+		s := cbmCountryParams{Instrument: instrumentOf(ins), Slug: slug(ins), Path: g.urls.link(trackerPath(ins))}
 		sources := map[string]bool{}
-		n, nils, latest := 0, 0, 0
 		for _, i := range rows {
 			r := &x.recs[i]
-			k := kindOf(r.Kind)
-			y := cbmYearParams{Year: r.Year, Code: k.Code, Abbr: k.Abbr, Label: k.Label, Link: webURL(r.Link)}
+			y := cbmYearParams{Year: r.Year, Kind: kindOf(r.Kind), Link: webURL(r.Link)}
 			if t := parseDate(r.Submitted); !t.IsZero() {
-				y.Submitted, y.SubmittedISO = day(t), r.Submitted
+				y.Submitted = r.Submitted
 				s.Dates = true
 			}
 			if r.HasTotal {
-				y.Total, y.TotalValue = cbmTotal(r), exact(r.Total)
+				y.Total = totalOf(r, g.num)
 				s.Totals = true
 			}
 			s.Rows = append(s.Rows, y)
 			sources[r.Source] = true
 			if submitted(r.Kind) {
-				n++
-				latest = max(latest, r.Year)
+				s.Summary.Reported++
+				s.Summary.Latest = max(s.Summary.Latest, r.Year)
 			}
 			if r.Kind == dataset.ReportNil {
-				nils++
+				s.Summary.Nils++
 			}
 		}
-		span := yearSpan(x.recs[rows[len(rows)-1]].Year, x.recs[rows[0]].Year)
-		years := plural(len(rows), "year", "years")
-		switch {
-		case len(rows) == 1 && n == 1:
-			s.Summary = fmt.Sprintf("Reported for %d, the one year listed.", latest)
-		case len(rows) == 1:
-			s.Summary = fmt.Sprintf("No report for %s, the one year listed.", span)
-		case n == 0:
-			s.Summary = fmt.Sprintf("No report in the %s listed (%s).", years, span)
-		case n == len(rows):
-			s.Summary = fmt.Sprintf("Reported in every one of the %s listed (%s).", years, span)
-		default:
-			s.Summary = fmt.Sprintf("Reported in %d of the %s listed (%s), most recently for %d.", n, years, span, latest)
-		}
-		switch {
-		case nils == 1:
-			s.Summary += " One of the reports is a nil report."
-		case nils > 1 && nils == n:
-			s.Summary += " All of them are nil reports."
-		case nils > 1:
-			s.Summary += fmt.Sprintf(" %d of them are nil reports.", nils)
-		}
+		s.Summary.Listed = g.count(len(rows))
+		s.Summary.Span = span{x.recs[rows[len(rows)-1]].Year, x.recs[rows[0]].Year}
 		for _, src := range sortedKeys(sources) {
-			s.Sources = append(s.Sources, names.linkOf(src))
+			s.Sources = append(s.Sources, g.names.linkOf(src))
 		}
 		out = append(out, s)
 	}
 	return out
-}
-
-// cbmTotal writes a reported total in words: "EUR 70,105.6 million". The
-// dataset holds every total in whole units of its currency, whatever
-// multiplier the state reported in; from a million up it reads in millions,
-// the decimal point moved on the published digits.
-func cbmTotal(r *dataset.CBMReport) string {
-	s := groupDigits(exact(r.Total))
-	if r.Total >= 1e6 {
-		s = groupDigits(exact(dataset.ShiftDecimal(r.Total, -6))) + " million"
-	}
-	if r.Currency != "" {
-		s = r.Currency + " " + s
-	}
-	if r.Currency == "" {
-		s += " (currency not stated)"
-	}
-	return s
 }

@@ -15,18 +15,13 @@ import (
 
 // changeSite makes the pages and feeds about versions from the histories.
 type changeSite struct {
+	g         *generator
 	urls      siteURLs
 	names     *sourceNames
 	pages     map[string]string // the countries that have a page, by name; set once they are made
 	hist      []*datasetHistory
 	siteTitle string
 	lastmod   string
-}
-
-// feedLink is a feed a page offers, for the head and the Subscribe link.
-type feedLink struct {
-	Title string `json:"title"`
-	Path  string `json:"path"`
 }
 
 // countsParams are a version's counts, as text.
@@ -69,12 +64,18 @@ type changesRow struct {
 
 // fileRef is a download of an earlier version.
 type fileRef struct {
-	Label     string `json:"label"`
+	Kind      string `json:"kind"`
 	Path      string `json:"path"`
 	MediaType string `json:"mediatype"`
-	Size      string `json:"size"`
+	Bytes     int64  `json:"bytes"`
+	Size      size   `json:"size"`
 	SHA256    string `json:"sha256"`
-	Note      string `json:"note,omitempty"`
+}
+
+// datasetFeed is one dataset's feed, on the changes page.
+type datasetFeed struct {
+	Title string `json:"title"`
+	Path  string `json:"path"`
 }
 
 // keyCell is one key field of a changed row.
@@ -238,7 +239,7 @@ func seriesLabel(def *dataset.Definition, s string) string {
 	case "measure":
 		return measureLabel(s)
 	case "instrument":
-		return instrumentOf(s).Short
+		return map[string]string{dataset.InstrumentMilex: "UN Milex", dataset.InstrumentUNROCA: "UNROCA"}[s] // TODO(siteshape): words to i18n with the changes pages
 	}
 	return s
 }
@@ -387,7 +388,7 @@ func (d *display) value(r diff.TextRow, i int) (text, exactValue string) {
 	case !ok:
 		return "(empty)", ""
 	case field.Name == "report_kind" && d.def.Schema == dataset.CBMSchema:
-		return kindOf(v).Label, "" // "nil report", never a code that reads like none
+		return map[string]string{dataset.ReportFull: "full return", dataset.ReportSimplified: "simplified return", dataset.ReportFullOrSimplified: "return, form not stated", dataset.ReportSingleFigure: "single figure", dataset.ReportSubmitted: "report", dataset.ReportNil: "nil report", dataset.ReportNone: "no report"}[v], "" // TODO(siteshape): words to i18n with the changes pages
 	}
 	switch field.Type {
 	case dataset.Boolean:
@@ -574,9 +575,9 @@ func (cs *changeSite) feeds(dataset string) []feedLink {
 	if !cs.any() {
 		return nil
 	}
-	out := []feedLink{{Title: "All changes (Atom)", Path: "changes.atom"}}
+	out := []feedLink{{Kind: "all", Path: "changes.atom"}}
 	if dataset != "" {
-		out = append([]feedLink{{Title: "Changes to this dataset (Atom)", Path: datasetPath(dataset) + "changes.atom"}}, out...)
+		out = append([]feedLink{{Kind: "dataset", Path: datasetPath(dataset) + "changes.atom"}}, out...)
 	}
 	return out
 }
@@ -595,7 +596,7 @@ func (cs *changeSite) any() bool {
 func (cs *changeSite) files(name string, sv *siteVersion) []fileRef {
 	var out []fileRef
 	for _, f := range sv.files {
-		out = append(out, fileRef{Label: f.Label, Path: sv.dir(name) + f.File, MediaType: f.MediaType, Size: f.Size, SHA256: f.SHA256, Note: f.Note})
+		out = append(out, fileRef{Kind: f.Kind, Path: sv.dir(name) + f.File, MediaType: f.MediaType, Bytes: f.Bytes, Size: f.Size, SHA256: f.SHA256})
 	}
 	return out
 }
@@ -650,10 +651,10 @@ func (cs *changeSite) versionPages() []versionPage {
 			}
 			if sv.changes != nil {
 				c := sv.changes
-				vp.Params.Changes = &fileRef{Label: c.Label, Path: sv.dir(def.Name) + c.File, MediaType: c.MediaType, Size: c.Size, SHA256: c.SHA256, Note: c.Note}
+				vp.Params.Changes = &fileRef{Kind: c.Kind, Path: sv.dir(def.Name) + c.File, MediaType: c.MediaType, Bytes: c.Bytes, Size: c.Size, SHA256: c.SHA256}
 			}
 			for _, s := range sv.v.Withheld {
-				vp.Params.Withheld = append(vp.Params.Withheld, sourceRefItem{Title: newLink(s.Title, s.Path), Withheld: withheldOf(s)})
+				vp.Params.Withheld = append(vp.Params.Withheld, sourceRefItem{Title: newLink(s.Title, s.Path), Withheld: cs.g.withheldOf(s)})
 			}
 			for _, src := range sortedKeys(p.BySource) {
 				vp.Params.BySource = append(vp.Params.BySource, sourceCounts{Source: cs.names.labelOf(src), Counts: countsOf(p.BySource[src])})
@@ -894,10 +895,10 @@ type changesPage struct {
 }
 
 type changesParams struct {
-	Versions []changesRow `json:"versions,omitempty"`
-	Pages    string       `json:"pages"`
-	Feeds    []feedLink   `json:"feeds,omitempty"`
-	Datasets []feedLink   `json:"datasets,omitempty"` // each dataset's feed
+	Versions []changesRow  `json:"versions,omitempty"`
+	Pages    string        `json:"pages"`
+	Feeds    []feedLink    `json:"feeds,omitempty"`
+	Datasets []datasetFeed `json:"datasets,omitempty"` // each dataset's feed
 }
 
 func changesPageOf(cs *changeSite, rows []changesRow, in *Input, lastmod string) changesPage {
@@ -909,7 +910,7 @@ func changesPageOf(cs *changeSite, rows []changesRow, in *Input, lastmod string)
 	}
 	for _, dh := range cs.hist {
 		if dh != nil {
-			p.Params.Datasets = append(p.Params.Datasets, feedLink{Title: dh.def.Title, Path: datasetPath(dh.def.Name) + "changes.atom"})
+			p.Params.Datasets = append(p.Params.Datasets, datasetFeed{Title: dh.def.Title, Path: datasetPath(dh.def.Name) + "changes.atom"})
 		}
 	}
 	return p

@@ -15,7 +15,7 @@ import (
 // are gaps in the line, never zeros; estimates are hollow circles and
 // highly uncertain figures crossed circles, and a legend inside the image
 // says so.
-type chart struct {
+type lineChart struct {
 	ID    string // unique on the page; prefixes the ids inside the SVG
 	Title string // accessible name: what, where, when
 	Unit  string // unit of the points' values, e.g. "US$ m", "% of GDP"
@@ -133,7 +133,7 @@ var chartTemplate = template.Must(template.New("chart").Parse(
 		`</svg>`))
 
 // svg draws c. It returns "" when c has no point at all.
-func (c *chart) svg() (template.HTML, error) {
+func (c *lineChart) svg() (template.HTML, error) {
 	var hi float64
 	var n int
 	for _, s := range c.Series {
@@ -289,7 +289,7 @@ func (c *chart) svg() (template.HTML, error) {
 
 // describe returns the long description of the chart for people who cannot
 // see it: the span and the latest and highest figure of each line.
-func (c *chart) describe(div float64, unit string, est, unc, gap bool) string {
+func (c *lineChart) describe(div float64, unit string, est, unc, gap bool) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Line chart, %s.", c.Title)
 	for _, s := range c.Series {

@@ -71,7 +71,7 @@ func parseSVG(t *testing.T, svg string) *svgElement {
 func countCommands(d string, cmd byte) int { return strings.Count(d, string(cmd)) }
 
 func TestChartSVG(t *testing.T) {
-	c := chart{
+	c := lineChart{
 		ID: "chart-usd", Title: `Spending of <Ruritania> & "friends"`, Unit: "US$ m", Scale: usdScale,
 		From: 1999, To: 2006,
 		Series: []chartSeries{
@@ -168,7 +168,7 @@ func TestChartSVG(t *testing.T) {
 }
 
 func TestChartEmpty(t *testing.T) {
-	c := chart{ID: "x", Title: "nothing", Unit: "US$ m", From: 2000, To: 2001, Series: nil}
+	c := lineChart{ID: "x", Title: "nothing", Unit: "US$ m", From: 2000, To: 2001, Series: nil}
 	out, err := c.svg()
 	if err != nil || out != "" {
 		t.Errorf("svg() of a chart without points = %q, %v; want empty", out, err)
@@ -176,7 +176,7 @@ func TestChartEmpty(t *testing.T) {
 }
 
 func TestChartOnePoint(t *testing.T) {
-	c := chart{ID: "x", Title: "one", Unit: "% of GDP", From: 2020, To: 2020,
+	c := lineChart{ID: "x", Title: "one", Unit: "% of GDP", From: 2020, To: 2020,
 		Series: []chartSeries{{Label: "SIPRI", Points: []chartPoint{{Year: 2020, Value: 0}}}}}
 	out, err := c.svg()
 	if err != nil {

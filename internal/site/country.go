@@ -178,6 +178,7 @@ func (n *sourceNames) compare(a, b string) int {
 // expenditure: reporting to the UN instruments, audits and risk context.
 // Each index is nil when its dataset is not published.
 type countrySections struct {
+	g      *generator
 	cbm    *cbmIndex
 	audits *auditIndex
 	risk   *riskIndex
@@ -236,7 +237,7 @@ func countryPages(recs []dataset.Expenditure, rows map[string][]int, ex *country
 		if cs != nil {
 			p.Params.Revisions = cs.countryRevisions(code)
 			if cs.any() {
-				p.Params.Feeds = []feedLink{{Title: "Revisions of " + p.Title + " (Atom)", Path: countryPath(code) + "changes.atom"}}
+				p.Params.Feeds = []feedLink{{Kind: "country", Name: p.Title, Path: countryPath(code) + "changes.atom"}}
 			}
 		}
 		p.Params.ShowRevisions = hasRevisions(&p.Params)
@@ -301,17 +302,17 @@ func (ex *countrySections) add(p *countryPage, names *sourceNames, urls siteURLs
 	code := p.Params.ISO3
 	var what []string
 	if ex.cbm != nil {
-		if p.Params.CBM = ex.cbm.countrySections(code, names, urls); p.Params.CBM != nil {
+		if p.Params.CBM = ex.g.cbmCountry(ex.cbm, code); p.Params.CBM != nil {
 			what = append(what, "its reporting to the UN instruments")
 		}
 	}
 	if ex.audits != nil {
-		if p.Params.Audits = ex.audits.countrySection(code, urls); p.Params.Audits != nil {
+		if p.Params.Audits = ex.g.auditCountry(ex.audits, code); p.Params.Audits != nil {
 			what = append(what, "audit reports on its defence")
 		}
 	}
 	if ex.risk != nil {
-		if p.Params.Risk = ex.risk.section(code, names); p.Params.Risk != nil {
+		if p.Params.Risk = ex.g.riskSection(ex.risk, code); p.Params.Risk != nil {
 			what = append(what, "its risk context")
 		}
 	}
@@ -480,8 +481,8 @@ func buildCountry(code string, recs []dataset.Expenditure, idx []int, names *sou
 	}
 	slices.SortFunc(sources, names.compare)
 
-	usd := chart{ID: "chart-usd", Unit: "US$ m", Scale: usdScale, From: 1 << 30, To: -1 << 30}
-	gdp := chart{ID: "chart-gdp", Unit: "% of GDP", From: 1 << 30, To: -1 << 30}
+	usd := lineChart{ID: "chart-usd", Unit: "US$ m", Scale: usdScale, From: 1 << 30, To: -1 << 30}
+	gdp := lineChart{ID: "chart-gdp", Unit: "% of GDP", From: 1 << 30, To: -1 << 30}
 	used := map[string]bool{}
 	for _, src := range sources {
 		rows := bySource[src]
@@ -531,7 +532,7 @@ func buildCountry(code string, recs []dataset.Expenditure, idx []int, names *sou
 	}
 
 	for _, c := range []struct {
-		ch      *chart
+		ch      *lineChart
 		heading string
 		what    string
 	}{

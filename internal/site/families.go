@@ -13,16 +13,6 @@ var (
 	periodText = regexp.MustCompile(`^[0-9]{4}(-[0-9]{2})?$`)
 )
 
-// Indicators of the risk-reports dataset that the country pages show. The
-// GPI names are the gpi collector's; inform_risk is the name the sources
-// file maps INFORM's "INFORM Risk Index" to. Other indicators (the GPI's
-// domains and its 23 indicators) are in the dataset's downloads.
-const (
-	indicatorGPIScore = "gpi_overall_score"
-	indicatorGPIRank  = "gpi_overall_rank"
-	indicatorINFORM   = "inform_risk"
-)
-
 // families holds the rows of the datasets beside military expenditure, and
 // the names of the datasets they come from, for links to their pages.
 type families struct {
@@ -30,11 +20,6 @@ type families struct {
 	audits                                []dataset.AuditReport
 	risk                                  []dataset.RiskReport
 	cbmDataset, auditDataset, riskDataset string
-	// riskOther counts the rows of each country whose indicators the
-	// pages do not show, so that a country with only those still gets a
-	// page that points to the downloads; riskNames are their names.
-	riskOther map[string]int
-	riskNames map[string]string
 }
 
 // is reports whether a dataset has the schema s, in its definition or in
@@ -76,11 +61,6 @@ func (f *families) names() map[string]string {
 	for i := range f.cbm {
 		if r := &f.cbm[i]; r.CountryName != "" || out[r.Country] == "" {
 			out[r.Country] = r.CountryName
-		}
-	}
-	for c, n := range f.riskNames {
-		if out[c] == "" {
-			out[c] = n
 		}
 	}
 	for i := range f.risk {
@@ -146,28 +126,15 @@ func (f *families) readRisk(t *dataset.Table) error {
 	if err != nil {
 		return err
 	}
-	if f.riskOther == nil {
-		f.riskOther, f.riskNames = map[string]int{}, map[string]string{}
-	}
 	for i := range recs {
 		r := &recs[i]
 		if err := checkCountry(r.Country); err != nil {
 			return err
 		}
-		switch r.Indicator {
-		case indicatorGPIScore, indicatorGPIRank, indicatorINFORM,
-			dataset.CrisisWatchTrend, dataset.CrisisWatchAlert, dataset.CrisisWatchResolution:
-		default:
-			f.riskOther[r.Country]++
-			if f.riskNames[r.Country] == "" {
-				f.riskNames[r.Country] = r.CountryName
-			}
-			continue
-		}
 		if !periodText.MatchString(r.Period) {
 			return fmt.Errorf("period %q is not a year or a month", r.Period)
 		}
-		f.risk = append(f.risk, *r)
 	}
+	f.risk = append(f.risk, recs...)
 	return nil
 }

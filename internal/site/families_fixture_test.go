@@ -85,14 +85,14 @@ func fixtureRisk() []dataset.RiskReport {
 	const gpiLink = "https://www.visionofhumanity.org/resources/"
 	gpi := func(code, name, period, indicator string, v float64) dataset.RiskReport {
 		unit := "score 1-5 (1 = most peaceful)"
-		if indicator == indicatorGPIRank {
+		if indicator == gpiRank {
 			unit = "rank"
 		}
 		return dataset.RiskReport{Publisher: dataset.PublisherGPI, Country: code, CountryName: name, Period: period, Indicator: indicator,
 			Value: v, HasValue: true, Unit: unit, Link: gpiLink, Source: "gpi"}
 	}
 	inform := func(period string, v float64) dataset.RiskReport {
-		return dataset.RiskReport{Publisher: dataset.PublisherINFORM, Country: "DEU", CountryName: "Germany", Period: period, Indicator: indicatorINFORM,
+		return dataset.RiskReport{Publisher: dataset.PublisherINFORM, Country: "DEU", CountryName: "Germany", Period: period, Indicator: informRisk,
 			Value: v, HasValue: true, Unit: "score 0-10 (10 = highest risk)", Source: "inform-risk"}
 	}
 	cw := func(period, indicator, category, summary, link string) dataset.RiskReport {
@@ -101,18 +101,18 @@ func fixtureRisk() []dataset.RiskReport {
 	}
 	const oct = "Fighting intensified around besieged towns in the west.\nA conflict risk alert is issued for the coming month."
 	return []dataset.RiskReport{
-		gpi("DEU", "Germany", "2024", indicatorGPIScore, 1.5),
-		gpi("DEU", "Germany", "2024", indicatorGPIRank, 2),
-		gpi("DEU", "Germany", "2025", indicatorGPIScore, 1.533),
-		gpi("DEU", "Germany", "2025", indicatorGPIRank, 1),
+		gpi("DEU", "Germany", "2024", gpiScore, 1.5),
+		gpi("DEU", "Germany", "2024", gpiRank, 2),
+		gpi("DEU", "Germany", "2025", gpiScore, 1.533),
+		gpi("DEU", "Germany", "2025", gpiRank, 1),
 		gpi("DEU", "Germany", "2025", "gpi_militarisation", 2.25),
 		gpi("ISL", "Iceland", "2025", "gpi_militarisation", 1.01), // Iceland has no other row
-		gpi("NOR", "Norway", "2024", indicatorGPIScore, 1.45),
-		gpi("NOR", "Norway", "2024", indicatorGPIRank, 1),
-		gpi("NOR", "Norway", "2025", indicatorGPIScore, 1.6),
-		gpi("NOR", "Norway", "2025", indicatorGPIRank, 2),
-		gpi("AFG", "Afghanistan", "2025", indicatorGPIScore, 3.294),
-		gpi("AFG", "Afghanistan", "2025", indicatorGPIRank, 3),
+		gpi("NOR", "Norway", "2024", gpiScore, 1.45),
+		gpi("NOR", "Norway", "2024", gpiRank, 1),
+		gpi("NOR", "Norway", "2025", gpiScore, 1.6),
+		gpi("NOR", "Norway", "2025", gpiRank, 2),
+		gpi("AFG", "Afghanistan", "2025", gpiScore, 3.294),
+		gpi("AFG", "Afghanistan", "2025", gpiRank, 3),
 		inform("2023", 2.2),
 		inform("2024", 2.3),
 		inform("2025", 2.3),
@@ -183,6 +183,21 @@ var familySources = []struct {
 	{"crisiswatch", "CrisisWatch", "risk-reports", "https://www.crisisgroup.org/crisiswatch"},
 }
 
+// Indicators of risk-reports that the default sources file shows on the
+// country pages.
+const (
+	gpiScore   = "gpi_overall_score"
+	gpiRank    = "gpi_overall_rank"
+	informRisk = "inform_risk"
+)
+
+// riskPages are the country_page settings of the default sources file.
+var riskPages = map[string]*CountryPage{
+	"gpi":         {Indicators: []string{gpiScore, gpiRank}, Layout: "gpi"},
+	"inform-risk": {Indicators: []string{informRisk}, Layout: "inform"},
+	"crisiswatch": {Indicators: []string{dataset.CrisisWatchTrend, dataset.CrisisWatchAlert, dataset.CrisisWatchResolution}, Layout: "crisiswatch", Periods: 6},
+}
+
 // addFamilies adds the three datasets of the fixture to in, and their
 // sources.
 func addFamilies(tb testing.TB, in *Input, cbm []dataset.CBMReport, audits []dataset.AuditReport, risk []dataset.RiskReport) {
@@ -193,7 +208,7 @@ func addFamilies(tb testing.TB, in *Input, cbm []dataset.CBMReport, audits []dat
 			Licence: "terms of use", LicenceURL: s.home, Attribution: s.title + ", " + s.home})
 		in.Sources = append(in.Sources, SourceStatus{Name: s.name, Title: s.title, Dataset: s.dataset, Homepage: s.home,
 			Licence: "terms of use", LicenceURL: s.home, Attribution: s.title, Status: dataset.SourceOK,
-			LastAttempt: testTime, LastSuccess: testTime.Add(-time.Hour)})
+			LastAttempt: testTime, LastSuccess: testTime.Add(-time.Hour), CountryPage: riskPages[s.name]})
 	}
 	in.Datasets = append(in.Datasets,
 		familyDataset(tb, dataset.CBMReports, cbmTable(tb, cbm), refs["cbm-reports"]...),

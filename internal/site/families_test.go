@@ -16,6 +16,8 @@ import (
 	"github.com/defence-transparency/publish/internal/dataset"
 	"github.com/defence-transparency/publish/internal/dataset/git"
 	"github.com/defence-transparency/publish/internal/dataset/history"
+	"github.com/defence-transparency/publish/internal/site/chart"
+	"github.com/defence-transparency/publish/internal/site/format"
 )
 
 // rowsOf returns the text of every cell of the body rows of a table
@@ -148,7 +150,7 @@ func TestFamilies(t *testing.T) {
 			rep, _ := g.Attr("data-reported")
 			nils, _ := g.Attr("data-nil")
 			states, _ := g.Attr("data-states")
-			bars = append(bars, []string{year, rep, nils, states, percentText(atoi(t, rep), atoi(t, states))})
+			bars = append(bars, []string{year, rep, nils, states, strconv.Itoa(chart.Percent(atoi(t, rep), atoi(t, states))) + "%"})
 			if g.Find(`rect[fill^="url(#"]`).Length() != 1 {
 				t.Errorf("bar %s: nil reports not hatched", year)
 			}
@@ -459,15 +461,15 @@ func TestAuditListSplit(t *testing.T) {
 	}
 	recs = append(recs, dataset.AuditReport{Auditor: dataset.AuditorECA, ReportID: "01/2024", Jurisdiction: "European Union",
 		Published: "2024-01-10", Title: "EU report", Link: "https://www.eca.europa.eu/", Source: "eca-defence"})
-	names := testNames()
-	x := newAuditIndex(recs, names, siteURLs{})
+	g := &generator{names: testNames(), num: format.New("en"), fam: &families{}}
+	x := g.newAuditIndex(recs)
 	var gao []auditListPage
-	for _, p := range x.auditorPages(names, siteURLs{}, "") {
+	for _, p := range g.auditorPages(x) {
 		if strings.HasPrefix(p.file, "audits/us-gao") {
 			gao = append(gao, p)
 		}
 	}
-	for _, pages := range [][]auditListPage{gao, x.countryListPages(names, siteURLs{}, map[string]string{"USA": "United States"}, "")} {
+	for _, pages := range [][]auditListPage{gao, g.countryListPages(x, map[string]string{"USA": "United States"})} {
 		var files []string
 		seen := map[string]int{}
 		for _, p := range pages {
@@ -538,40 +540,18 @@ func TestRiskText(t *testing.T) {
 		{7.8, 8.1, "0.3", -1},
 		{3, 2, "1", 1},
 	} {
-		got, sign := difference(tt.a, tt.b)
+		got, sign := difference(tt.a, tt.b, format.New("en"))
 		if got != tt.want || sign != tt.wantSign {
 			t.Errorf("difference(%v, %v) = %q, %d; want %q, %d", tt.a, tt.b, got, sign, tt.want, tt.wantSign)
 		}
 	}
-	for _, tt := range []struct{ in, label, prev string }{
-		{"2025", "2025", "2024"},
-		{"2025-10", "October 2025", "2025-09"},
-		{"2025-01", "January 2025", "2024-12"},
+	for _, tt := range []struct{ in, prev string }{
+		{"2025", "2024"},
+		{"2025-10", "2025-09"},
+		{"2025-01", "2024-12"},
 	} {
-		if got := periodLabel(tt.in); got != tt.label {
-			t.Errorf("periodLabel(%q) = %q, want %q", tt.in, got, tt.label)
-		}
 		if got := previousPeriod(tt.in); got != tt.prev {
 			t.Errorf("previousPeriod(%q) = %q, want %q", tt.in, got, tt.prev)
-		}
-	}
-}
-
-func TestCBMTotal(t *testing.T) {
-	for _, tt := range []struct {
-		r    dataset.CBMReport
-		want string
-	}{
-		// Totals are in whole units of the currency, read in millions
-		// from a million up, whatever the state's multiplier was.
-		{dataset.CBMReport{Total: 70105600000, Currency: "EUR", UnitOfMeasure: "Million"}, "EUR 70,105.6 million"},
-		{dataset.CBMReport{Total: 648900120000, Currency: "AMD", UnitOfMeasure: "No Multiplier"}, "AMD 648,900.12 million"},
-		{dataset.CBMReport{Total: 601250000500, Currency: "AMD", UnitOfMeasure: "Thousand"}, "AMD 601,250.0005 million"},
-		{dataset.CBMReport{Total: 412600000, UnitOfMeasure: "Million"}, "412.6 million (currency not stated)"},
-		{dataset.CBMReport{Total: 950000, Currency: "EUR", UnitOfMeasure: "Thousand"}, "EUR 950,000"},
-	} {
-		if got := cbmTotal(&tt.r); got != tt.want {
-			t.Errorf("cbmTotal(%v) = %q, want %q", tt.r, got, tt.want)
 		}
 	}
 }
@@ -664,5 +644,26 @@ func TestFamiliesBadCodes(t *testing.T) {
 				t.Errorf("Generate wrote %d entries before refusing the input", len(entries))
 			}
 		})
+	}
+}
+
+// Totals are in whole units of the currency, whatever multiplier the state
+// reported in; from a million up they read in millions.
+func TestTotalOf(t *testing.T) {
+	num := format.New("en")
+	for _, tt := range []struct {
+		r    dataset.CBMReport
+		want cbmTotal
+	}{
+		{dataset.CBMReport{Total: 70105600000, Currency: "EUR", UnitOfMeasure: "Million"},
+			cbmTotal{Value: "70105600000", Text: "70,105.6", Currency: "EUR", Multiplier: "million"}},
+		{dataset.CBMReport{Total: 601250000500, Currency: "AMD", UnitOfMeasure: "Thousand"},
+			cbmTotal{Value: "601250000500", Text: "601,250.0005", Currency: "AMD", Multiplier: "million"}},
+		{dataset.CBMReport{Total: 950000, Currency: "EUR", UnitOfMeasure: "Thousand"},
+			cbmTotal{Value: "950000", Text: "950,000", Currency: "EUR"}},
+	} {
+		if got := totalOf(&tt.r, num); *got != tt.want {
+			t.Errorf("totalOf(%v) = %+v, want %+v", tt.r, *got, tt.want)
+		}
 	}
 }

@@ -2,7 +2,6 @@ package site
 
 import (
 	"math"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -162,34 +161,4 @@ func parseDate(s string) time.Time {
 		return time.Time{}
 	}
 	return t
-}
-
-// webURL returns s if it is an absolute http or https URL with a host, and
-// "" otherwise. Links that come from sources pass through it before they
-// become an href: anything else (javascript:, data:, relative paths) is
-// shown as text.
-func webURL(s string) string {
-	s = strings.TrimSpace(s)
-	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Opaque != "" {
-		return ""
-	}
-	return u.String()
-}
-
-// link is a piece of text that may be a link: Href is set only when the
-// target is a web URL (see webURL).
-type link struct {
-	Text string `json:"text"`
-	Href string `json:"href,omitempty"`
-}
-
-// newLink returns a link with text, pointing at target when target is a web
-// URL. Empty text becomes the target itself.
-func newLink(text, target string) link {
-	target = strings.TrimSpace(target)
-	if text == "" {
-		text = target
-	}
-	return link{Text: text, Href: webURL(target)}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"github.com/pelletier/go-toml/v2"
 
 	"github.com/defence-transparency/publish/internal/dataset"
+	"github.com/defence-transparency/publish/internal/site/catalog"
 	project "github.com/defence-transparency/publish/site"
 )
 
@@ -30,51 +32,25 @@ const markerFile = ".publish-site"
 // earlier Generate made it; it refuses any other non-empty directory with
 // ErrNotBuildDir, and writes nowhere else.
 func Generate(dir string, in *Input) error {
-	if in == nil {
-		return errors.New("site: generate: no input")
-	}
-	base, err := baseURL(in.BaseURL)
+	g, err := newGenerator(dir, in)
 	if err != nil {
 		return err
 	}
-	urls := siteURLs{base: base}
-	// Check and load every dataset before the directory is touched.
-	tables, recs, err := loadTables(in)
-	if err != nil {
+	return g.generate()
+}
+
+// generate writes the build directory.
+func (g *generator) generate() error {
+	if err := prepareDir(g.dir); err != nil {
 		return err
 	}
-	fam, err := readFamilies(in, tables)
-	if err != nil {
+	if err := copyProject(g.dir); err != nil {
 		return err
 	}
-	// The country pages also show each country's own excerpts of the
-	// sources whose terms allow no more (excerpts.go); nothing else does.
-	xs, err := readExcerpts(in, tables, recs, fam)
-	if err != nil {
+	if err := g.writeConfig(); err != nil {
 		return err
 	}
-	rows, err := countryRows(xs.recs)
-	if err != nil {
-		return err
-	}
-	if err := prepareDir(dir); err != nil {
-		return err
-	}
-	if err := copyProject(dir); err != nil {
-		return err
-	}
-	sample := in.Sample
-	for _, d := range in.Datasets {
-		if d.Descriptor != nil && d.Descriptor.Sample {
-			sample = true
-		}
-	}
-	title, description, err := writeConfig(dir, in, base, sample, fam)
-	if err != nil {
-		return err
-	}
-	lastmod := machineTime(in.Generated)
-	names := sourceNamesOf(in)
+	in, dir, fam, urls, names, lastmod := g.in, g.dir, g.fam, g.urls, g.names, g.lastmod
 
 	// Write the downloads in the background while the country pages are
 	// made: both take a good share of the time.
@@ -83,7 +59,7 @@ func Generate(dir string, in *Input) error {
 	go func() {
 		for i := range in.Datasets {
 			d := &in.Datasets[i]
-			items, err := writeDownloads(filepath.Join(dir, "static", "datasets", d.Definition.Name), d, tables[i])
+			items, err := g.writeDownloads(filepath.Join(dir, "static", "datasets", d.Definition.Name), d, g.tables[i])
 			if err != nil {
 				dlErr <- err
 				return
@@ -97,35 +73,35 @@ func Generate(dir string, in *Input) error {
 	// of the country pages (ex) read the excerpts too; the tracker, the
 	// lists and the home page (pub) read only what is published.
 	sectionsOf := func(fam *families) *countrySections {
-		ex := &countrySections{names: fam.names()}
+		ex := &countrySections{g: g, names: fam.names()}
 		if len(fam.cbm) > 0 {
 			ex.cbm = newCBMIndex(fam.cbm)
 		}
 		if len(fam.audits) > 0 {
-			ex.audits = newAuditIndex(fam.audits, names, urls)
+			ex.audits = g.newAuditIndex(fam.audits)
 		}
-		if len(fam.risk) > 0 || len(fam.riskOther) > 0 {
-			ex.risk = newRiskIndex(fam.risk, fam.riskOther)
+		if len(fam.risk) > 0 {
+			ex.risk = g.newRiskIndex(fam.risk)
 		}
 		return ex
 	}
 	pub := sectionsOf(fam)
 	ex := pub
-	if xs.fam != fam {
-		ex = sectionsOf(xs.fam)
+	if g.xs.fam != fam {
+		ex = sectionsOf(g.xs.fam)
 	}
 
 	// The histories first: the country pages list their revisions.
-	histories, err := loadHistories(in, filepath.Join(dir, "static"))
-	cs := &changeSite{urls: urls, names: names, hist: histories, siteTitle: title, lastmod: lastmod}
+	histories, err := g.loadHistories(filepath.Join(dir, "static"))
+	cs := &changeSite{g: g, urls: urls, names: names, hist: histories, siteTitle: g.title, lastmod: lastmod}
 	var pages []countryPage
 	var groups []letterGroup
 	if err == nil {
-		pages, groups, err = countryPages(xs.recs, rows, ex, names, urls, lastmod, cs)
+		pages, groups, err = countryPages(g.recs, g.rows, ex, names, urls, lastmod, cs)
 	}
 	if err == nil {
 		for i := range pages {
-			pages[i].Params.Excerpts = xs.notes(pages[i].Params.ISO3, names)
+			pages[i].Params.Excerpts = g.xs.notes(pages[i].Params.ISO3, names)
 		}
 		for _, p := range pages {
 			if err = writePage(filepath.Join(dir, "content", "countries", strings.ToLower(p.Params.ISO3)+".md"), p); err != nil {
@@ -141,25 +117,25 @@ func Generate(dir string, in *Input) error {
 	}
 
 	changes := cs.changesRows()
-	catalog := newCatalog(title, description, lastmod, urls)
+	cat := catalog.New(g.title, g.description, lastmod, urls.base)
 	var summaries []datasetSummary
 	titles := map[string]string{}
 	for i := range in.Datasets {
 		d := &in.Datasets[i]
 		name := d.Definition.Name
-		page, ld, err := datasetPageOf(d, tables[i], downloads[i], in, urls, title, lastmod, i+1)
+		page, cd, err := g.datasetPage(d, g.tables[i], downloads[i], i+1)
 		if err != nil {
 			return err
 		}
 		if histories[i] != nil {
 			page.Params.Versions = datasetVersions(changes, name)
 			page.Params.Feeds = cs.feeds(name)
-			page.Params.VersionPages = integer(int64(min(len(histories[i].versions), versionPagesOf(in))))
+			page.Params.VersionPages = g.count(min(len(histories[i].versions), versionPagesOf(in)))
 		}
 		if err := writePage(filepath.Join(dir, "content", "datasets", name+".md"), page); err != nil {
 			return err
 		}
-		catalog.add(&page, ld, urls)
+		cat.Add(cd)
 		titles[name] = d.Definition.Title
 		summaries = append(summaries, datasetSummary{
 			Title: d.Definition.Title, Description: d.Definition.Description,
@@ -173,10 +149,10 @@ func Generate(dir string, in *Input) error {
 		countryNames[p.Params.ISO3] = p.Title
 	}
 	cs.pages = countryNames
-	if err := writeSections(dir, pub, fam, names, urls, countryNames, lastmod); err != nil {
+	if err := g.writeSections(pub, countryNames); err != nil {
 		return err
 	}
-	home := homePageOf(in, summaries, len(pages), title, description, lastmod)
+	home := g.homePage(summaries, len(pages))
 	home.Params.Changes = changes[:min(len(changes), homeChanges)]
 	home.Params.Feeds = cs.feeds("")
 	if pub.cbm != nil {
@@ -185,7 +161,7 @@ func Generate(dir string, in *Input) error {
 	}
 	if pub.audits != nil {
 		home.Params.AuditsPath = urls.link("audits/")
-		home.Params.Audits = plural(len(fam.audits), "report", "reports") + " from " + plural(len(pub.audits.auditors), "auditor", "auditors")
+		home.Params.Reports, home.Params.Auditors = g.count(len(fam.audits)), g.count(len(pub.audits.auditors))
 	}
 	sections := []struct {
 		path string
@@ -193,15 +169,9 @@ func Generate(dir string, in *Input) error {
 	}{
 		{"content/_index.md", home},
 		{"content/changes/_index.md", changesPageOf(cs, changes, in, lastmod)},
-		{"content/datasets/_index.md", map[string]any{
-			"title": "Datasets", "lastmod": lastmod,
-			"description": "The datasets this site publishes, with their schema, licence and downloads in CSV and Parquet.",
-		}},
-		{"content/countries/_index.md", map[string]any{
-			"title": "Countries", "lastmod": lastmod,
-			"description": "A page for every country and former state in the datasets: its military spending, its reporting to the UN instruments, audits of its defence and its risk context, as far as the sources cover it.",
-		}},
-		{"content/sources.md", sourcesPageOf(in, titles, urls, lastmod)},
+		{"content/datasets/_index.md", map[string]any{"lastmod": lastmod}},
+		{"content/countries/_index.md", map[string]any{"lastmod": lastmod}},
+		{"content/sources.md", g.sourcesPage(titles)},
 	}
 	for _, s := range sections {
 		if err := writePage(filepath.Join(dir, filepath.FromSlash(s.path)), s.page); err != nil {
@@ -214,40 +184,34 @@ func Generate(dir string, in *Input) error {
 			return err
 		}
 	}
-	if err := cs.writeFeeds(filepath.Join(dir, "static"), sample); err != nil {
+	if err := cs.writeFeeds(filepath.Join(dir, "static"), g.sample); err != nil {
 		return err
 	}
 	if err := writeJSON(filepath.Join(dir, "data", "countries.json"), map[string]any{"groups": groups}); err != nil {
 		return err
 	}
-	return writeJSON(filepath.Join(dir, "static", "catalog.json"), catalog)
+	return cat.Write(filepath.Join(dir, "static", "catalog.json"))
 }
 
-// homeChanges is how many of the newest versions the home page lists.
-const homeChanges = 6
-
 // writeSections writes the pages of the CBM tracker and of the audits.
-func writeSections(dir string, ex *countrySections, fam *families, names *sourceNames, urls siteURLs, countryNames map[string]string, lastmod string) error {
-	content := filepath.Join(dir, "content")
+func (g *generator) writeSections(ex *countrySections, countryNames map[string]string) error {
+	content := filepath.Join(g.dir, "content")
 	if ex.cbm != nil {
-		if err := writePage(filepath.Join(content, "cbm", "_index.md"), ex.cbm.overview(urls, fam.cbmDataset, lastmod)); err != nil {
+		if err := writePage(filepath.Join(content, "cbm", "_index.md"), g.cbmOverview(ex.cbm)); err != nil {
 			return err
 		}
-		tps, err := ex.cbm.trackerPages(names, urls, countryNames, fam.cbmDataset, lastmod)
-		if err != nil {
-			return err
-		}
-		for _, p := range tps {
-			if err := writePage(filepath.Join(content, filepath.FromSlash(strings.TrimSuffix(trackerPath(p.Params.Instrument), "/")+".md")), p); err != nil {
+		for _, p := range g.trackerPages(ex.cbm, countryNames) {
+			file := strings.TrimSuffix(trackerPath(p.Params.Instrument.Code), "/") + ".md"
+			if err := writePage(filepath.Join(content, filepath.FromSlash(file)), p); err != nil {
 				return err
 			}
 		}
 	}
 	if ex.audits != nil {
-		if err := writePage(filepath.Join(content, "audits", "_index.md"), ex.audits.overview(names, urls, countryNames, fam.auditDataset, lastmod)); err != nil {
+		if err := writePage(filepath.Join(content, "audits", "_index.md"), g.auditsOverview(ex.audits, countryNames)); err != nil {
 			return err
 		}
-		lists := append(ex.audits.auditorPages(names, urls, lastmod), ex.audits.countryListPages(names, urls, countryNames, lastmod)...)
+		lists := append(g.auditorPages(ex.audits), g.countryListPages(ex.audits, countryNames)...)
 		for _, p := range lists {
 			if err := writePage(filepath.Join(content, filepath.FromSlash(p.file)), p); err != nil {
 				return err
@@ -368,44 +332,31 @@ func copyProject(dir string) error {
 }
 
 // writeConfig writes the project's hugo.toml with the base URL and the
-// generated params, and returns the site's title and description.
-func writeConfig(dir string, in *Input, base string, sample bool, fam *families) (title, description string, err error) {
-	b, err := fs.ReadFile(project.FS, "hugo.toml")
-	if err != nil {
-		return "", "", fmt.Errorf("site: config: %w", err)
-	}
-	var cfg map[string]any
-	if err := toml.Unmarshal(b, &cfg); err != nil {
-		return "", "", fmt.Errorf("site: config: %w", err)
-	}
-	params, _ := cfg["params"].(map[string]any)
-	if params == nil {
-		params = map[string]any{}
-	}
-	title, _ = cfg["title"].(string)
-	description, _ = params["description"].(string)
+// generated params.
+func (g *generator) writeConfig() error {
+	cfg := maps.Clone(g.config)
+	params := maps.Clone(g.params)
 	cfg["baseURL"] = "/"
-	if base != "" {
-		cfg["baseURL"] = base
+	if g.urls.base != "" {
+		cfg["baseURL"] = g.urls.base
 	}
-	cfg["relativeURLs"] = base == ""
-	params["sample"] = sample
-	params["localLinks"] = base == ""
-	params["canonical"] = base != ""
-	params["updated"] = dayTime(in.Generated)
-	params["updatedISO"] = machineTime(in.Generated)
+	cfg["relativeURLs"] = g.urls.base == ""
+	params["sample"] = g.sample
+	params["localLinks"] = g.urls.base == ""
+	params["canonical"] = g.urls.base != ""
+	params["updated"] = machineTime(g.in.Generated)
 	// The navigation links the tracker and the audits only when they exist.
-	params["cbm"] = len(fam.cbm) > 0
-	params["audits"] = len(fam.audits) > 0
+	params["cbm"] = len(g.fam.cbm) > 0
+	params["audits"] = len(g.fam.audits) > 0
 	cfg["params"] = params
 	out, err := toml.Marshal(cfg)
 	if err != nil {
-		return "", "", fmt.Errorf("site: config: %w", err)
+		return fmt.Errorf("site: config: %w", err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "hugo.toml"), out, 0o644); err != nil {
-		return "", "", fmt.Errorf("site: config: %w", err)
+	if err := os.WriteFile(filepath.Join(g.dir, "hugo.toml"), out, 0o644); err != nil {
+		return fmt.Errorf("site: config: %w", err)
 	}
-	return title, description, nil
+	return nil
 }
 
 // sourceNamesOf gives each source name its label and rank from the

@@ -113,6 +113,22 @@ type SourceStatus struct {
 	Permission    *dataset.Permission
 	Withheld      int
 	Download      string
+	// CountryPage says what the country pages show of a risk-reports
+	// source's rows; nil shows none of them.
+	CountryPage *CountryPage
+}
+
+// CountryPage is what the country pages show of a source's rows: the
+// [source.country_page] of the sources file.
+type CountryPage struct {
+	// Indicators are the indicators shown, in this order; the source's
+	// other indicators are in the dataset's downloads.
+	Indicators []string
+	// Layout names the template that draws them,
+	// site/layouts/_partials/risk/LAYOUT.html; "" is "index".
+	Layout string
+	// Periods is how many of the latest periods are shown; 0 shows all.
+	Periods int
 }
 
 // label returns the name people know the source by.

@@ -1,107 +1,145 @@
 package site
 
 import (
-	"fmt"
+	"cmp"
 	"math"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/defence-transparency/publish/internal/dataset"
+	"github.com/defence-transparency/publish/internal/site/format"
 )
 
-// The risk context on a country's page: the Global Peace Index's overall
-// score and rank, the INFORM Risk Index and Crisis Group's CrisisWatch
-// entries, each with its latest figure, its trend, the period it refers to
-// and its source.
-
-// crisisWatchCap is how many of a country's latest CrisisWatch months its
-// page shows.
-const crisisWatchCap = 6
+// The risk context on a country's page: a panel per source of
+// risk-reports whose [source.country_page] in the sources file names the
+// indicators to show (the Global Peace Index's overall score and rank, the
+// INFORM Risk Index, CrisisWatch's trends and alerts in the default
+// sources file, and whatever a fork configures). The panel holds the
+// source's figures by period, newest first, and what the sentences on the
+// latest figures need: the previous period's figure and the earliest, their
+// differences, and how many states have a figure. The template the
+// source's layout names words and draws it.
 
 // riskParams is the Risk context section of a country's page.
 type riskParams struct {
-	GPI         *riskBlock   `json:"gpi,omitempty"`
-	INFORM      *riskBlock   `json:"inform,omitempty"`
-	CrisisWatch *crisisBlock `json:"crisiswatch,omitempty"`
-	// Other says how many of the country's figures are indicators the
-	// page does not show, when it shows none.
-	Other string `json:"other,omitempty"`
+	Panels []riskPanel `json:"panels,omitempty"`
+	// Other counts the country's figures of indicators the page does not
+	// show, when it shows none.
+	Other *count `json:"other,omitempty"`
 }
 
-// riskBlock is one index on a country's page: sentences on its latest
-// figures, and a table of every period.
-type riskBlock struct {
-	ID      string    `json:"id"`
-	Heading string    `json:"heading"`
-	Latest  []string  `json:"latest"`
-	Period  string    `json:"period"` // of the latest figures
-	Scale   string    `json:"scale,omitempty"`
-	Sources []link    `json:"sources"`
-	Link    link      `json:"link,omitempty"` // the publisher's page of the figures
-	Caption string    `json:"caption"`
-	Columns []string  `json:"columns"`
-	Rows    []riskRow `json:"rows"` // newest first
-	Note    string    `json:"note,omitempty"`
+// riskPanel is one source's indicators on a country's page.
+type riskPanel struct {
+	Slug       string   `json:"slug"`   // for the panel's id, unique on the page
+	Layout     string   `json:"layout"` // the partial risk/LAYOUT.html draws it
+	Source     string   `json:"source"` // its label
+	Sources    []link   `json:"sources"`
+	Indicators []string `json:"indicators"`
+	// Periods are the periods with a row, newest first, at most the
+	// source's country_page.periods; Count is how many there are in all.
+	Periods []riskPeriod `json:"periods"`
+	Count   int          `json:"count"`
+	// Latest is the latest figure of each indicator, as Indicators; nil
+	// where the indicator has none.
+	Latest []*riskLatest `json:"latest"`
 }
 
-type riskRow struct {
-	Period string     `json:"period"`
-	Cells  []riskCell `json:"cells"`
+// riskPeriod is one period of a panel: a cell per indicator, and the
+// publisher's text and link for the period, from the first of its rows
+// that has them.
+type riskPeriod struct {
+	Period  string     `json:"period"` // 2025, or 2025-10
+	Cells   []riskCell `json:"cells"`
+	Summary string     `json:"summary,omitempty"`
+	Link    string     `json:"link,omitempty"`
 }
 
+// riskCell is one indicator's row in a period: Row is false where there
+// is none; Value is "" where the row holds a category or no figure.
 type riskCell struct {
-	Text  string `json:"text,omitempty"`
-	Value string `json:"value,omitempty"`
+	Row      bool   `json:"row,omitempty"`
+	Value    string `json:"value,omitempty"` // exact
+	Text     string `json:"text,omitempty"`  // exact, with separators
+	Category string `json:"category,omitempty"`
 }
 
-// crisisBlock is a country's latest CrisisWatch entries.
-type crisisBlock struct {
-	Entries []crisisEntry `json:"entries"` // newest first
-	Count   int           `json:"count"`   // entries in the dataset
-	Sources []link        `json:"sources"`
+// riskLatest is an indicator's latest figure and what it compares with.
+type riskLatest struct {
+	Period string `json:"period"`
+	Value  string `json:"value"`
+	Text   string `json:"text"`
+	Unit   string `json:"unit,omitempty"`
+	Link   string `json:"link,omitempty"` // the publisher's page of it, http(s)
+	// Prev is the figure of the period before, and Earliest the earliest
+	// figure shown, when it is older than that.
+	Prev     *riskCompare `json:"prev,omitempty"`
+	Earliest *riskCompare `json:"earliest,omitempty"`
+	// States counts the states with a figure of the indicator in Period,
+	// for a rank's "of 163 states".
+	States count `json:"states"`
 }
 
-type crisisEntry struct {
-	Month     string   `json:"month"`  // "October 2025"
-	Period    string   `json:"period"` // "2025-10"
-	Trend     string   `json:"trend,omitempty"`
-	TrendCode string   `json:"trendcode,omitempty"` // deteriorated, improved, unchanged
-	Alerts    []string `json:"alerts,omitempty"`
-	Summary   string   `json:"summary,omitempty"`
-	Link      link     `json:"link"`
+// riskCompare is an earlier figure of an indicator and how the latest
+// differs from it: by Diff, rounded to the decimals the two are published
+// with, with the sign of Sign, or by Places, rounded to a whole number, for
+// ranks.
+type riskCompare struct {
+	Period string `json:"period"`
+	Value  string `json:"value"`
+	Diff   string `json:"diff"`
+	Sign   int    `json:"sign"`
+	Places int    `json:"places"`
 }
 
-// riskIndex groups the risk rows by country and counts the states ranked
-// each year.
+// riskView is what the country pages show of one source, from the sources
+// file.
+type riskView struct {
+	source string
+	page   *CountryPage
+	rank   int
+}
+
+// riskIndex groups the rows of risk-reports that the country pages show by
+// country and source, and counts the states with a figure of each
+// indicator and period.
 type riskIndex struct {
 	recs      []dataset.RiskReport
-	byCountry map[string][]int
-	ranked    map[string]int // period -> states with a GPI rank
-	other     map[string]int // country -> rows of indicators not shown
+	views     map[string]*riskView        // by source
+	byCountry map[string]map[string][]int // country -> source -> rows
+	states    map[string]int              // indicator+"\x1f"+period -> states with a figure
+	other     map[string]int              // country -> rows of indicators not shown
 }
 
-func newRiskIndex(recs []dataset.RiskReport, other map[string]int) *riskIndex {
-	x := &riskIndex{recs: recs, byCountry: map[string][]int{}, ranked: map[string]int{}, other: other}
+// newRiskIndex sorts the rows into those the pages show, by the sources'
+// country_page, and the others, which they count.
+func (g *generator) newRiskIndex(recs []dataset.RiskReport) *riskIndex {
+	x := &riskIndex{recs: recs, views: map[string]*riskView{}, byCountry: map[string]map[string][]int{},
+		states: map[string]int{}, other: map[string]int{}}
+	for i := range g.in.Sources {
+		s := &g.in.Sources[i]
+		if s.CountryPage != nil && len(s.CountryPage.Indicators) > 0 {
+			x.views[s.Name] = &riskView{source: s.Name, page: s.CountryPage, rank: i}
+		}
+	}
 	for i := range recs {
 		r := &recs[i]
-		x.byCountry[r.Country] = append(x.byCountry[r.Country], i)
-		if r.Indicator == indicatorGPIRank && r.HasValue {
-			x.ranked[r.Period]++
+		v := x.views[r.Source]
+		if v == nil || !slices.Contains(v.page.Indicators, r.Indicator) {
+			x.other[r.Country]++
+			continue
+		}
+		m := x.byCountry[r.Country]
+		if m == nil {
+			m = map[string][]int{}
+			x.byCountry[r.Country] = m
+		}
+		m[r.Source] = append(m[r.Source], i)
+		if r.HasValue {
+			x.states[r.Indicator+"\x1f"+r.Period]++
 		}
 	}
 	return x
-}
-
-// periodLabel writes a period in words: "2025", or "October 2025".
-func periodLabel(p string) string {
-	if len(p) == 7 {
-		if t, err := time.Parse("2006-01", p); err == nil {
-			return t.Format("January 2006")
-		}
-	}
-	return p
 }
 
 // previousPeriod returns the period before p: the year or month before.
@@ -119,16 +157,18 @@ func previousPeriod(p string) string {
 
 // decimals returns how many decimals the shortest form of v has.
 func decimals(v float64) int {
-	s := exact(v)
-	if i := strings.IndexByte(s, '.'); i >= 0 {
-		return len(s) - i - 1
+	s := format.Exact(v)
+	for i := range len(s) {
+		if s[i] == '.' {
+			return len(s) - i - 1
+		}
 	}
 	return 0
 }
 
-// difference returns |a-b| rounded to the decimals of a and b, as text,
-// and the sign of a-b.
-func difference(a, b float64) (string, int) {
+// difference returns |a-b| rounded to the decimals of a and b, and the
+// sign of a-b.
+func difference(a, b float64, num format.Numbers) (string, int) {
 	d := max(decimals(a), decimals(b))
 	p := math.Pow(10, float64(d))
 	diff := math.Round(a*p)/p - math.Round(b*p)/p
@@ -140,284 +180,118 @@ func difference(a, b float64) (string, int) {
 	case diff < 0:
 		sign = -1
 	}
-	return strconv.FormatFloat(math.Abs(diff), 'f', d, 64), sign
+	return num.Fixed(math.Abs(diff), d), sign
 }
 
-// compared says how a figure differs from an earlier one of the same
-// index: "the same as in 2024", "0.1 higher than in 2023 (2.2)"; sign is
-// the sign of the difference.
-func compared(r, prev *dataset.RiskReport) (text string, sign int) {
-	d, sign := difference(r.Value, prev.Value)
-	switch sign {
-	case 0:
-		return fmt.Sprintf("the same as in %s", periodLabel(prev.Period)), 0
-	case -1:
-		return fmt.Sprintf("%s lower than in %s (%s)", d, periodLabel(prev.Period), exact(prev.Value)), -1
-	}
-	return fmt.Sprintf("%s higher than in %s (%s)", d, periodLabel(prev.Period), exact(prev.Value)), 1
-}
-
-// series is one indicator's values of a country by period.
-type series map[string]*dataset.RiskReport
-
-func (s series) latest() string {
-	best := ""
-	for p, r := range s {
-		if r.HasValue && p > best {
-			best = p
-		}
-	}
-	return best
+// compare returns how r's figure differs from the earlier e's.
+func compare(r, e *dataset.RiskReport, num format.Numbers) *riskCompare {
+	d, sign := difference(r.Value, e.Value, num)
+	return &riskCompare{Period: e.Period, Value: format.Exact(e.Value), Diff: d, Sign: sign,
+		Places: int(math.Round(math.Abs(r.Value - e.Value)))}
 }
 
 // section returns a country's risk context, or nil when it has none.
-func (x *riskIndex) section(code string, names *sourceNames) *riskParams {
-	idx := x.byCountry[code]
-	if len(idx) == 0 {
+func (g *generator) riskSection(x *riskIndex, code string) *riskParams {
+	bySource := x.byCountry[code]
+	if len(bySource) == 0 {
 		if n := x.other[code]; n > 0 {
-			return &riskParams{Other: fmt.Sprintf("The risk dataset has %s for this country, of indicators this page does not show; they are in its downloads.",
-				plural(n, "figure", "figures"))}
+			c := g.count(n)
+			return &riskParams{Other: &c}
 		}
 		return nil
 	}
-	by := map[string]series{}
-	for _, i := range idx {
-		r := &x.recs[i]
-		if by[r.Indicator] == nil {
-			by[r.Indicator] = series{}
-		}
-		by[r.Indicator][r.Period] = r
+	views := make([]*riskView, 0, len(bySource))
+	for s := range bySource {
+		views = append(views, x.views[s])
 	}
-	p := &riskParams{GPI: x.gpi(by, names), INFORM: informBlock(by[indicatorINFORM], names)}
-	p.CrisisWatch = crisisWatch(by, names)
-	if p.GPI == nil && p.INFORM == nil && p.CrisisWatch == nil {
-		return nil
+	slices.SortFunc(views, func(a, b *riskView) int { return cmp.Compare(a.rank, b.rank) })
+	p := &riskParams{}
+	used := map[string]bool{}
+	for _, v := range views {
+		panel := g.riskPanel(x, v, bySource[v.source])
+		// Two sources drawn with one layout keep their ids apart.
+		if used[panel.Slug] {
+			panel.Slug += "-" + slug(v.source)
+		}
+		used[panel.Slug] = true
+		p.Panels = append(p.Panels, panel)
 	}
 	return p
 }
 
-// sourcesOf returns the sources of the records, as links.
-func sourcesOf(names *sourceNames, recs ...*dataset.RiskReport) []link {
-	var ss []string
-	for _, r := range recs {
-		if r != nil && !slices.Contains(ss, r.Source) {
-			ss = append(ss, r.Source)
-		}
+// riskPanel lays out one source's rows of a country.
+func (g *generator) riskPanel(x *riskIndex, v *riskView, rows []int) riskPanel {
+	inds := v.page.Indicators
+	p := riskPanel{Slug: slug(v.source), Layout: "index", Source: g.names.labelOf(v.source),
+		Indicators: inds, Latest: make([]*riskLatest, len(inds)), Sources: []link{g.names.linkOf(v.source)}}
+	if v.page.Layout != "" {
+		p.Slug, p.Layout = slug(v.page.Layout), v.page.Layout
 	}
-	slices.SortFunc(ss, names.compare)
-	var out []link
-	for _, s := range ss {
-		out = append(out, names.linkOf(s))
+	// The rows by indicator and period.
+	by := make([]map[string]*dataset.RiskReport, len(inds))
+	for k := range by {
+		by[k] = map[string]*dataset.RiskReport{}
 	}
-	return out
-}
-
-// periodsDesc returns the periods of the series, newest first.
-func periodsDesc(ss ...series) []string {
-	seen := map[string]bool{}
-	for _, s := range ss {
-		for p := range s {
-			seen[p] = true
-		}
+	periods := map[string]bool{}
+	for _, i := range rows {
+		r := &x.recs[i]
+		k := slices.Index(inds, r.Indicator)
+		by[k][r.Period] = r
+		periods[r.Period] = true
 	}
-	out := sortedKeys(seen)
-	slices.Reverse(out)
-	return out
-}
-
-func (x *riskIndex) gpi(by map[string]series, names *sourceNames) *riskBlock {
-	score, rank := by[indicatorGPIScore], by[indicatorGPIRank]
-	if len(score) == 0 && len(rank) == 0 {
-		return nil
+	order := sortedKeys(periods)
+	slices.Reverse(order)
+	p.Count = len(order)
+	if n := v.page.Periods; n > 0 && len(order) > n {
+		order = order[:n]
 	}
-	b := &riskBlock{ID: "risk-gpi", Heading: "Global Peace Index", Columns: []string{"Overall score", "Rank"}}
-	var all []*dataset.RiskReport
-	for _, p := range periodsDesc(score, rank) {
-		row := riskRow{Period: periodLabel(p), Cells: make([]riskCell, 2)}
-		for k, s := range []series{score, rank} {
-			if r := s[p]; r != nil {
-				all = append(all, r)
-				if r.HasValue {
-					row.Cells[k] = riskCell{Text: groupDigits(exact(r.Value)), Value: exact(r.Value)}
-				} else {
-					row.Cells[k] = riskCell{Text: "no figure"}
-				}
-			}
-		}
-		b.Rows = append(b.Rows, row)
-	}
-	b.Sources = sourcesOf(names, all...)
-	if l := score.latest(); l != "" {
-		r := score[l]
-		b.Period = periodLabel(l)
-		s := fmt.Sprintf("Overall score %s in %s", exact(r.Value), periodLabel(l))
-		if r.Unit != "" {
-			b.Scale = "Scale: " + r.Unit + "."
-		}
-		if prev := score[previousPeriod(l)]; prev != nil && prev.HasValue {
-			text, sign := compared(r, prev)
-			s += ", " + text
-			// A lower score is more peaceful.
-			switch sign {
-			case -1:
-				s += ": more peaceful"
-			case 1:
-				s += ": less peaceful"
-			}
-		}
-		b.Latest = append(b.Latest, s+".")
-		b.Link = newLink("The Global Peace Index "+l+" on the publisher's site", r.Link)
-	}
-	if l := rank.latest(); l != "" {
-		r := rank[l]
-		if b.Period == "" {
-			b.Period = periodLabel(l)
-		}
-		s := fmt.Sprintf("Rank %s", groupDigits(exact(r.Value)))
-		if n := x.ranked[l]; n > 1 {
-			s += fmt.Sprintf(" of %s", plural(n, "state", "states"))
-		}
-		s += " in " + periodLabel(l) + " (1 = most peaceful)"
-		if prev := rank[previousPeriod(l)]; prev != nil && prev.HasValue {
-			// A larger number is a lower place.
-			switch d := int(math.Round(r.Value - prev.Value)); {
-			case d == 0:
-				s += fmt.Sprintf(", the same as in %s", periodLabel(prev.Period))
-			case d > 0:
-				s += fmt.Sprintf(", down %s from %s in %s", plural(d, "place", "places"), exact(prev.Value), periodLabel(prev.Period))
-			default:
-				s += fmt.Sprintf(", up %s from %s in %s", plural(-d, "place", "places"), exact(prev.Value), periodLabel(prev.Period))
-			}
-		}
-		b.Latest = append(b.Latest, s+".")
-		if b.Link.Text == "" {
-			b.Link = newLink("The Global Peace Index "+l+" on the publisher's site", r.Link)
-		}
-	}
-	if b.Link.Href == "" {
-		b.Link = link{}
-	}
-	b.Caption = "Global Peace Index: overall score and rank by year"
-	b.Note = "The index's domains and its 23 indicators are in the dataset's downloads."
-	return b
-}
-
-func informBlock(s series, names *sourceNames) *riskBlock {
-	if len(s) == 0 {
-		return nil
-	}
-	b := &riskBlock{ID: "risk-inform", Heading: "INFORM Risk Index", Columns: []string{"Risk"},
-		Caption: "INFORM Risk Index by year of release"}
-	periods := periodsDesc(s)
-	var all []*dataset.RiskReport
-	for _, p := range periods {
-		r := s[p]
-		all = append(all, r)
-		c := riskCell{Text: "no figure"}
-		if r.HasValue {
-			c = riskCell{Text: groupDigits(exact(r.Value)), Value: exact(r.Value)}
-		}
-		b.Rows = append(b.Rows, riskRow{Period: periodLabel(p), Cells: []riskCell{c}})
-	}
-	b.Sources = sourcesOf(names, all...)
-	l := s.latest()
-	if l == "" {
-		return b
-	}
-	r := s[l]
-	b.Period = periodLabel(l)
-	if r.Unit != "" {
-		b.Scale = "Scale: " + r.Unit + "."
-	}
-	var parts []string
-	if prev := s[previousPeriod(l)]; prev != nil && prev.HasValue {
-		text, _ := compared(r, prev)
-		parts = append(parts, text)
-	}
-	// The trend over the years shown: against the earliest figure.
-	for k := len(periods) - 1; k >= 0; k-- {
-		if f := s[periods[k]]; f.HasValue && f.Period < previousPeriod(l) {
-			text, _ := compared(r, f)
-			parts = append(parts, text+", the earliest figure shown")
-			break
-		}
-	}
-	sentence := fmt.Sprintf("Risk %s in %s", exact(r.Value), periodLabel(l))
-	if len(parts) > 0 {
-		sentence += ": " + strings.Join(parts, "; ")
-	}
-	b.Latest = []string{sentence + "."}
-	b.Link = newLink("The INFORM Risk Index on the publisher's site", r.Link)
-	if b.Link.Href == "" {
-		b.Link = link{}
-	}
-	return b
-}
-
-// trendLabels are CrisisWatch's trends in words.
-var trendLabels = map[string]string{
-	dataset.TrendDeteriorated: "Deteriorated",
-	dataset.TrendImproved:     "Improved",
-	dataset.TrendUnchanged:    "Unchanged",
-}
-
-// alertLabels are CrisisWatch's alerts in words.
-var alertLabels = map[string]string{
-	dataset.AlertConflictRisk:     "Conflict risk alert",
-	dataset.AlertResolutionChance: "Resolution opportunity",
-}
-
-func crisisWatch(by map[string]series, names *sourceNames) *crisisBlock {
-	trend, alert, resolution := by[dataset.CrisisWatchTrend], by[dataset.CrisisWatchAlert], by[dataset.CrisisWatchResolution]
-	periods := periodsDesc(trend, alert, resolution)
-	if len(periods) == 0 {
-		return nil
-	}
-	b := &crisisBlock{Count: len(periods)}
-	var all []*dataset.RiskReport
-	for _, p := range periods[:min(len(periods), crisisWatchCap)] {
-		e := crisisEntry{Month: periodLabel(p), Period: p}
-		var first *dataset.RiskReport
-		if r := trend[p]; r != nil {
-			first = r
-			e.TrendCode = r.Category
-			e.Trend = trendLabels[r.Category]
-			if e.Trend == "" {
-				e.Trend = strings.ReplaceAll(r.Category, "_", " ")
-				e.TrendCode = "other"
-			}
-		}
-		for _, s := range []series{alert, resolution} {
-			r := s[p]
+	for _, per := range order {
+		rp := riskPeriod{Period: per, Cells: make([]riskCell, len(inds))}
+		for k := range inds {
+			r := by[k][per]
 			if r == nil {
 				continue
 			}
-			if first == nil {
-				first = r
+			c := riskCell{Row: true, Category: r.Category}
+			if r.HasValue {
+				c.Value, c.Text = format.Exact(r.Value), g.num.Exact(r.Value)
 			}
-			l := alertLabels[r.Category]
-			if l == "" {
-				l = strings.ReplaceAll(r.Category, "_", " ")
+			rp.Cells[k] = c
+			if rp.Summary == "" {
+				rp.Summary = r.Summary
 			}
-			e.Alerts = append(e.Alerts, l)
-			all = append(all, r)
-		}
-		all = append(all, first)
-		// The trend and the alerts of a month share the entry's text and
-		// link; take them from the first that has them.
-		for _, r := range []*dataset.RiskReport{trend[p], alert[p], resolution[p]} {
-			if r == nil {
-				continue
-			}
-			if e.Summary == "" {
-				e.Summary = r.Summary
-			}
-			if e.Link.Text == "" && webURL(r.Link) != "" {
-				e.Link = newLink("CrisisWatch, "+e.Month, r.Link)
+			if rp.Link == "" {
+				rp.Link = webURL(r.Link)
 			}
 		}
-		b.Entries = append(b.Entries, e)
+		p.Periods = append(p.Periods, rp)
 	}
-	b.Sources = sourcesOf(names, all...)
-	return b
+	// The latest figure of each indicator, against the one before it and
+	// the earliest of those shown.
+	for k := range inds {
+		var latest string
+		for per, r := range by[k] {
+			if r.HasValue && per > latest {
+				latest = per
+			}
+		}
+		if latest == "" {
+			continue
+		}
+		r := by[k][latest]
+		l := &riskLatest{Period: latest, Value: format.Exact(r.Value), Text: g.num.Exact(r.Value), Unit: r.Unit,
+			Link: webURL(r.Link), States: g.count(x.states[r.Indicator+"\x1f"+latest])}
+		prev := previousPeriod(latest)
+		if e := by[k][prev]; e != nil && e.HasValue {
+			l.Prev = compare(r, e, g.num)
+		}
+		for j := len(order) - 1; j >= 0; j-- {
+			if e := by[k][order[j]]; e != nil && e.HasValue && e.Period < prev {
+				l.Earliest = compare(r, e, g.num)
+				break
+			}
+		}
+		p.Latest[k] = l
+	}
+	return p
 }

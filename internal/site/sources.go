@@ -1,7 +1,6 @@
 package site
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/defence-transparency/publish/internal/dataset"
@@ -9,46 +8,50 @@ import (
 
 // sourcesPage is the front matter of the sources page.
 type sourcesPage struct {
-	Title       string        `json:"title"`
-	Description string        `json:"description"`
-	Type        string        `json:"type"`
-	Lastmod     string        `json:"lastmod,omitempty"`
-	Params      sourcesParams `json:"params"`
+	Title   string        `json:"title"`
+	Type    string        `json:"type"`
+	Lastmod string        `json:"lastmod,omitempty"`
+	Params  sourcesParams `json:"params"`
 }
 
 type sourcesParams struct {
 	Sources []sourceItem `json:"sources"`
 }
 
+// sourceItem is one source on the sources page.
 type sourceItem struct {
-	ID             string   `json:"id"`
-	Name           string   `json:"name"`
-	Title          link     `json:"title"`
-	Dataset        string   `json:"dataset,omitempty"`
-	DatasetPath    string   `json:"datasetpath,omitempty"`
-	Status         string   `json:"status"` // class: ok, unchanged, failed, not-run
-	StatusText     string   `json:"statustext"`
-	Error          string   `json:"error,omitempty"`
-	Notice         string   `json:"notice,omitempty"`
-	LastAttempt    string   `json:"lastattempt,omitempty"`
-	LastAttemptISO string   `json:"lastattemptiso,omitempty"`
-	LastSuccess    string   `json:"lastsuccess"`
-	LastSuccessISO string   `json:"lastsuccessiso,omitempty"`
-	Rows           string   `json:"rows"`
-	Licence        link     `json:"licence"`
-	Attribution    string   `json:"attribution,omitempty"`
-	Homepage       link     `json:"homepage"`
-	Warnings       []string `json:"warnings,omitempty"`
-	// What the publisher's terms allow, how we read them and whether that
-	// reading was confirmed at the publisher; Publishes tells whether the
-	// source's rows are in the published files, Withheld how many are not.
+	Slug        string `json:"slug"` // of its name, for the section's id
+	Name        string `json:"name"`
+	Title       link   `json:"title"`
+	Dataset     string `json:"dataset,omitempty"`
+	DatasetPath string `json:"datasetpath,omitempty"`
+	// Status is ok, unchanged, failed, not-run or, for a status the
+	// site does not know, other, with the status as recorded in Other.
+	Status      string   `json:"status"`
+	Other       string   `json:"other,omitempty"`
+	Error       string   `json:"error,omitempty"`
+	Failure     *failure `json:"failure,omitempty"`
+	LastAttempt string   `json:"lastattempt,omitempty"`
+	LastSuccess string   `json:"lastsuccess,omitempty"`
+	Rows        string   `json:"rows"`
+	Licence     link     `json:"licence"`
+	Attribution string   `json:"attribution,omitempty"`
+	Homepage    link     `json:"homepage"`
+	Warnings    []string `json:"warnings,omitempty"`
+	// WarningCount counts all the warnings; MoreWarnings those past
+	// maxWarnings, left to the run's log.
+	WarningCount string `json:"warningcount,omitempty"`
+	MoreWarnings *count `json:"morewarnings,omitempty"`
+	// What the publisher's terms allow (open, excerpt, link), how we read
+	// them and whether that reading was confirmed at the publisher;
+	// Publishes tells whether the source's rows are in the published
+	// files, Withheld how many are not.
 	Terms         string          `json:"terms,omitempty"`
 	TermsNote     string          `json:"termsnote,omitempty"`
 	TermsVerified bool            `json:"termsverified"`
 	Publishes     bool            `json:"publishes"`
 	Permission    *permissionItem `json:"permission,omitempty"`
-	Withheld      string          `json:"withheld,omitempty"`
-	WithheldCount int             `json:"withheldcount,omitempty"`
+	Withheld      *count          `json:"withheld,omitempty"`
 	Download      link            `json:"download"`
 }
 
@@ -60,94 +63,64 @@ const (
 	pageErrorRunes   = 2000
 )
 
-// failureNotice tells readers that a source could not be collected and
-// which figures they see instead.
-func failureNotice(s *SourceStatus) string {
-	var b strings.Builder
-	b.WriteString(s.label())
-	b.WriteString(" could not be collected")
-	if d := day(s.LastAttempt); d != "" {
-		b.WriteString(" on " + d)
-	}
-	if e := oneLine(s.Error); e != "" {
-		b.WriteString(": " + strings.TrimRight(truncate(e, noticeErrorRunes), "."))
-	}
-	b.WriteString(".")
-	if d := day(s.LastSuccess); d != "" {
-		b.WriteString(" The figures shown are the last good version from " + d + ".")
-	} else {
-		b.WriteString(" No earlier version of its figures is available.")
-	}
-	return b.String()
-}
-
-// oneLine joins the lines of an error message.
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-func statusText(s string) (class, text string) {
+// statusCode returns the code of a source's status the templates know.
+func statusCode(s string) string {
 	switch s {
-	case dataset.SourceOK:
-		return "ok", "Collected: new data"
-	case dataset.SourceUnchanged:
-		return "unchanged", "Collected: unchanged since the last run"
-	case dataset.SourceFailed:
-		return "failed", "Failed"
+	case dataset.SourceOK, dataset.SourceUnchanged, dataset.SourceFailed:
+		return s
 	case dataset.SourceNotRun, "":
-		return "not-run", "Not collected in this run"
+		return "not-run"
 	}
-	return "other", s
+	return "other"
 }
 
-func sourcesPageOf(in *Input, datasetTitles map[string]string, urls siteURLs, lastmod string) sourcesPage {
-	p := sourcesPage{
-		Title:       "Sources",
-		Description: "Where the figures come from: each source's publisher, licence and the state of its last collection.",
-		Type:        "sources",
-		Lastmod:     lastmod,
-	}
-	for i := range in.Sources {
-		s := &in.Sources[i]
-		class, text := statusText(s.Status)
+func (g *generator) sourcesPage(datasetTitles map[string]string) sourcesPage {
+	p := sourcesPage{Type: "sources", Lastmod: g.lastmod}
+	for i := range g.in.Sources {
+		s := &g.in.Sources[i]
 		item := sourceItem{
-			ID:             "source-" + slug(s.Name),
-			Name:           s.Name,
-			Title:          newLink(s.label(), s.Homepage),
-			Dataset:        datasetTitles[s.Dataset],
-			Status:         class,
-			StatusText:     text,
-			LastAttempt:    dayTime(s.LastAttempt),
-			LastAttemptISO: machineTime(s.LastAttempt),
-			LastSuccess:    dayTime(s.LastSuccess),
-			LastSuccessISO: machineTime(s.LastSuccess),
-			Rows:           integer(int64(s.Rows)),
-			Licence:        newLink(s.Licence, s.LicenceURL),
-			Attribution:    s.Attribution,
-			Homepage:       newLink("", s.Homepage),
-			Terms:          s.Terms,
-			TermsNote:      s.TermsNote,
-			TermsVerified:  s.TermsVerified,
-			Publishes:      s.Publishes,
-			Permission:     permissionOf(s.Permission),
-			Download:       newLink("", s.Download),
+			Slug:          slug(s.Name),
+			Name:          s.Name,
+			Title:         newLink(s.label(), s.Homepage),
+			Dataset:       datasetTitles[s.Dataset],
+			Status:        statusCode(s.Status),
+			LastAttempt:   machineTime(s.LastAttempt),
+			LastSuccess:   machineTime(s.LastSuccess),
+			Rows:          g.num.Int(int64(s.Rows)),
+			Licence:       newLink(s.Licence, s.LicenceURL),
+			Attribution:   s.Attribution,
+			Homepage:      newLink("", s.Homepage),
+			Terms:         s.Terms,
+			TermsNote:     s.TermsNote,
+			TermsVerified: s.TermsVerified,
+			Publishes:     s.Publishes,
+			Permission:    permissionOf(s.Permission),
+			Download:      newLink("", s.Download),
 		}
 		if !s.Publishes && s.Withheld > 0 {
-			item.Withheld, item.WithheldCount = integer(int64(s.Withheld)), s.Withheld
+			w := g.count(s.Withheld)
+			item.Withheld = &w
+		}
+		if item.Status == "other" {
+			item.Other = s.Status
 		}
 		if item.Dataset != "" && datasetName.MatchString(s.Dataset) {
-			item.DatasetPath = urls.link(datasetPath(s.Dataset))
+			item.DatasetPath = g.urls.link(datasetPath(s.Dataset))
 		} else if s.Dataset != "" {
 			item.Dataset = s.Dataset
 		}
-		if item.LastSuccess == "" {
-			item.LastSuccess = "never"
-		}
 		if s.Status == dataset.SourceFailed {
 			item.Error = truncate(strings.TrimSpace(s.Error), pageErrorRunes)
-			item.Notice = failureNotice(s)
+			f := failureOf(s)
+			item.Failure = &f
+		}
+		if len(s.Warnings) > 0 {
+			item.WarningCount = g.num.Int(int64(len(s.Warnings)))
 		}
 		for i, w := range s.Warnings {
 			if i == maxWarnings {
-				item.Warnings = append(item.Warnings, fmt.Sprintf("… and %d more (see the run's log)", len(s.Warnings)-i))
+				more := g.count(len(s.Warnings) - i)
+				item.MoreWarnings = &more
 				break
 			}
 			item.Warnings = append(item.Warnings, truncate(strings.TrimSpace(w), noticeErrorRunes))
@@ -157,42 +130,14 @@ func sourcesPageOf(in *Input, datasetTitles map[string]string, urls siteURLs, la
 	return p
 }
 
-// homePage is the front matter of the home page.
-type homePage struct {
-	Title       string     `json:"title"`
-	Description string     `json:"description"`
-	Lastmod     string     `json:"lastmod,omitempty"`
-	Params      homeParams `json:"params"`
-}
-
-type homeParams struct {
-	Datasets  []datasetSummary `json:"datasets"`
-	Notices   []string         `json:"notices,omitempty"`
-	Countries int              `json:"countries"`
-	Sources   int              `json:"sources"`
-	Failed    int              `json:"failed"`
-	Changes   []changesRow     `json:"changes,omitempty"` // the newest versions
-	Feeds     []feedLink       `json:"feeds,omitempty"`
-	// Participation is each UN instrument's reporting in its latest year
-	// with a report, nil reports counted as reports.
-	Participation []participation `json:"participation,omitempty"`
-	TrackerPath   string          `json:"trackerpath,omitempty"`
-	AuditsPath    string          `json:"auditspath,omitempty"`
-	Audits        string          `json:"audits,omitempty"` // "18 reports from 3 auditors"
-}
-
-func homePageOf(in *Input, summaries []datasetSummary, countries int, title, description, lastmod string) homePage {
-	p := homePage{
-		Title:       title,
-		Description: description,
-		Lastmod:     lastmod,
-		Params:      homeParams{Datasets: summaries, Countries: countries, Sources: len(in.Sources)},
-	}
-	for i := range in.Sources {
-		if s := &in.Sources[i]; s.Status == dataset.SourceFailed {
-			p.Params.Notices = append(p.Params.Notices, failureNotice(s))
-			p.Params.Failed++
+// failures returns the notices of the failed sources, of one dataset or,
+// with name empty, of all.
+func (g *generator) failures(name string) []failure {
+	var out []failure
+	for i := range g.in.Sources {
+		if s := &g.in.Sources[i]; s.Status == dataset.SourceFailed && (name == "" || s.Dataset == name) {
+			out = append(out, failureOf(s))
 		}
 	}
-	return p
+	return out
 }

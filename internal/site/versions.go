@@ -82,6 +82,7 @@ func (sv *siteVersion) dir(name string) string {
 // historyBuilder computes the histories of the datasets for one build; the
 // diffs themselves, and their cache, are package history's.
 type historyBuilder struct {
+	g         *generator
 	static    string // the build's static directory
 	cache     string // "" for no cache
 	pages     int
@@ -93,8 +94,9 @@ type historyBuilder struct {
 // loadHistories computes the diffs of the newest versions of every dataset
 // with a history and writes their downloads and changes.csv files. It
 // returns one entry per dataset, nil where it has no history.
-func loadHistories(in *Input, static string) ([]*datasetHistory, error) {
-	hb := &historyBuilder{static: static, cache: in.CacheDir, pages: versionPagesOf(in), downloads: in.VersionDownloads,
+func (g *generator) loadHistories(static string) ([]*datasetHistory, error) {
+	in := g.in
+	hb := &historyBuilder{g: g, static: static, cache: in.CacheDir, pages: versionPagesOf(in), downloads: in.VersionDownloads,
 		diffs: &history.Diffs{Dir: in.CacheDir}, used: map[string]bool{}}
 	if hb.downloads <= 0 {
 		hb.downloads = DefaultVersionDownloads
@@ -177,10 +179,8 @@ func (hb *historyBuilder) build(d *Dataset) (*datasetHistory, error) {
 			if err != nil {
 				return nil, err
 			}
-			sv.changes = &downloadItem{Label: "All changes (CSV)", File: "changes.csv", Format: "csv", MediaType: dataset.CSVMediaType,
-				Bytes: size, Size: byteSize(size), SHA256: sum,
-				Note: "Every changed field of every row in full, in key order, with the columns of publish diff --csv: change, class, the key, " +
-					"field, old and new, and for a revised figure its difference, relative difference and whether it is material."}
+			c := hb.g.download(downloadChanges, "changes.csv", "csv", dataset.CSVMediaType, size, sum)
+			sv.changes = &c
 		}
 		if i < hb.downloads && sv.v.Version != "" {
 			cur, err := h.Read(sv.v)
@@ -239,14 +239,12 @@ func (hb *historyBuilder) versionFiles(def *dataset.Definition, dir, blob string
 			hb.used[cached], hb.used[cached+".sha256"] = true, true
 		}
 	}
-	items = append(items, downloadItem{Label: "CSV", File: name + ".csv", Format: "csv", MediaType: dataset.CSVMediaType,
-		Bytes: n, Size: byteSize(n), SHA256: sum, Note: "This version's rows, UTF-8, comma-separated, one header row."})
+	items = append(items, hb.g.download(downloadVersionCSV, name+".csv", "csv", dataset.CSVMediaType, n, sum))
 	pn, psum, err := writeFile(filepath.Join(dir, name+".parquet"), func(w io.Writer) error { _, err := w.Write(pq); return err })
 	if err != nil {
 		return nil, fmt.Errorf("site: write %s: %w", name+".parquet", err)
 	}
-	items = append(items, downloadItem{Label: "Parquet", File: name + ".parquet", Format: "parquet", MediaType: dataset.ParquetMediaType,
-		Bytes: pn, Size: byteSize(pn), SHA256: psum, Note: "This version's file, exactly as committed."})
+	items = append(items, hb.g.download(downloadVersionPq, name+".parquet", "parquet", dataset.ParquetMediaType, pn, psum))
 	return items, nil
 }
 

@@ -153,9 +153,9 @@ func TestXSSFamilies(t *testing.T) {
 			Category: xssImg, Summary: "Summary " + xssScript + xssImg, Link: xssURL, Source: "crisiswatch"},
 		{Publisher: dataset.PublisherCrisisGroup, Country: "QQQ", CountryName: xssScript + xssImg, Period: "2025-10", Indicator: dataset.CrisisWatchAlert,
 			Category: xssEnd, Summary: "Summary " + xssScript + xssImg, Link: xssURL, Source: "crisiswatch"},
-		{Publisher: dataset.PublisherGPI, Country: "QQQ", CountryName: xssScript + xssImg, Period: "2025", Indicator: indicatorGPIScore,
+		{Publisher: dataset.PublisherGPI, Country: "QQQ", CountryName: xssScript + xssImg, Period: "2025", Indicator: gpiScore,
 			Value: 2, HasValue: true, Unit: xssImg, Link: xssURL, Source: "gpi"},
-		{Publisher: dataset.PublisherINFORM, Country: "QQQ", CountryName: xssScript + xssImg, Period: "2025", Indicator: indicatorINFORM,
+		{Publisher: dataset.PublisherINFORM, Country: "QQQ", CountryName: xssScript + xssImg, Period: "2025", Indicator: informRisk,
 			Value: 5, HasValue: true, Unit: xssEnd, Link: "data:text/html," + xssScript, Source: "inform-risk"},
 	}
 	addFamilies(t, in, cbm, audits, risk)

@@ -106,6 +106,7 @@ type options struct {
 // entries appear on the first page), ErrPageCap when the listing goes on
 // past max_pages, and ErrNoEntries when the first page has none.
 func (c *Collector) Collect(ctx context.Context, f collect.Fetcher, src collect.Source) (*dataset.Table, error) {
+	f = collect.TextFetcher{Next: f} // text in UTF-8, whatever its charset
 	if len(src.URLs) != 1 {
 		return nil, fmt.Errorf("crisiswatch: source %q: want one URL (the database listing), have %d", src.Name, len(src.URLs))
 	}

@@ -170,6 +170,7 @@ func (r *run) fetch(ctx context.Context, u string) (*collect.Document, error) {
 // pages means reading each page's next link, so the pages are fetched
 // (conditionally) and their links read even then.
 func (c *Collector) Collect(ctx context.Context, f collect.Fetcher, src collect.Source) (*dataset.Table, error) {
+	f = collect.TextFetcher{Next: f} // text in UTF-8, whatever its charset
 	if len(src.URLs) == 0 {
 		return nil, fmt.Errorf("gao: source %q lists no urls", src.Name)
 	}

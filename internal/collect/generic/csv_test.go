@@ -1,12 +1,13 @@
 package generic
 
 import (
-	"errors"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/text/encoding/unicode"
+
+	"github.com/defence-transparency/publish/internal/collect"
 )
 
 // nato is the layout of NATO's table of defence expenditure as a share of
@@ -117,7 +118,12 @@ func TestCSVCells(t *testing.T) {
 		{name: "ragged", body: "iso3,year,scrape_status,report_kind,total\nSWE,2023\n", wantErr: ErrFormat, where: "line 2"},
 		{name: "unmapped kind", body: "iso3,year,scrape_status,report_kind,total\nSWE,2023,success,simplified,\n", wantErr: ErrValue, where: "line 2"},
 		{name: "unknown code", body: "iso3,year,scrape_status,report_kind,total\nXXY,2023,success,none_found,\n", wantErr: ErrValue, where: "line 2"},
-		{name: "not utf-8", body: "iso3,year,scrape_status,report_kind,total\nC\xf4te,2023,success,none_found,\n", wantErr: ErrFormat},
+		// Latin-1 declared nowhere: read as windows-1252, with a warning.
+		{name: "latin-1", body: "iso3,year,scrape_status,report_kind,total,note\nSWE,2023,success,none_found,,Sv\xe9rige\n",
+			wantRows: []string{"SWE 2023 no_report "}, wantWarns: 1},
+		// UTF-8 with a stray Latin-1 byte: damaged, and not read.
+		{name: "damaged utf-8", body: "iso3,year,scrape_status,report_kind,total\nC\xf4te d\xe2\x80\x99Ivoire,2023,success,none_found,\n",
+			wantErr: collect.ErrCharset},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -159,11 +165,15 @@ func TestCSVEncodings(t *testing.T) {
 			}
 		})
 	}
-	t.Run("utf-16 read as utf-8", func(t *testing.T) {
+	// Without the option, the byte-order mark tells the charset.
+	t.Run("utf-16 without the option", func(t *testing.T) {
 		src := source(t, CSV, "cbm-reports", u, "delimiter = \"\\t\"\n"+milexOptions)
-		_, _, err := run(t, serve(map[string]string{u: le}), src)
-		if !errors.Is(err, ErrFormat) || !strings.Contains(err.Error(), "utf-16") {
-			t.Errorf("Collect() = %v, want ErrFormat suggesting utf-16", err)
+		tab, _, err := run(t, serve(map[string]string{u: le}), src)
+		if err != nil {
+			t.Fatalf("Collect() error = %v", err)
+		}
+		if got := column(tab, "country_name"); !cmp.Equal(got, []string{"Côte d'Ivoire"}) {
+			t.Errorf("Collect() names = %q", got)
 		}
 	})
 	t.Run("no header", func(t *testing.T) {

@@ -13,7 +13,6 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/defence-transparency/publish/internal/collect"
-	"golang.org/x/text/encoding/htmlindex"
 )
 
 // feedFormat reads an RSS 2.0, RSS 1.0 or Atom 1.0 feed: one record per
@@ -108,13 +107,9 @@ func (feedFormat) records(_ context.Context, p *page) ([]record, error) {
 	// Feeds in the wild carry HTML entities such as &nbsp;. (No
 	// AutoClose: HTML's list has link, which RSS uses as a container.)
 	d.Strict, d.Entity = false, xml.HTMLEntity
-	d.CharsetReader = func(label string, in io.Reader) (io.Reader, error) {
-		e, err := htmlindex.Get(label)
-		if err != nil {
-			return nil, fmt.Errorf("charset %q: %w", label, err)
-		}
-		return e.NewDecoder().Reader(in), nil
-	}
+	// The fetcher has decoded the feed to UTF-8 by what it declares, its
+	// XML declaration included (see config.text).
+	d.CharsetReader = func(_ string, in io.Reader) (io.Reader, error) { return in, nil }
 	var doc feedDoc
 	if err := d.Decode(&doc); err != nil {
 		return nil, fmt.Errorf("not an RSS or Atom feed: %v: %w", err, ErrFormat)

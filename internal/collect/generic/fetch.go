@@ -16,9 +16,25 @@ type page struct {
 	source string // the source's name, for warnings
 	start  string // the start URL of its listing
 	n      int    // its number in the listing, from 1
+	limit  int64  // the most the document may unpack to (a workbook)
 	// cache holds the parsed document, so that finding the next page
 	// and reading the records parse it once.
 	cache any
+}
+
+// text reports whether the source's documents are text that the fetcher
+// decodes to UTF-8 by what they declare (collect.Text): every shape's but a
+// workbook's, unless the source's encoding option names their charset.
+func (cfg *config) text() bool {
+	switch f := cfg.form.(type) {
+	case *xlsxFormat:
+		return false
+	case *csvFormat:
+		return f.enc == nil
+	case *htmlFormat:
+		return f.enc == nil
+	}
+	return true
 }
 
 // base returns the URL that relative links in the page resolve against;
@@ -58,6 +74,9 @@ func pageCap(n int, paginated bool) (int, error) {
 // each. It returns an error wrapping collect.ErrUnchanged when every page
 // came back not modified.
 func (cfg *config) fetchAll(ctx context.Context, f collect.Fetcher) ([]*page, error) {
+	if cfg.text() {
+		f = collect.TextFetcher{Next: f}
+	}
 	name := cfg.src.Name
 	var pages []*page
 	var fetched collect.Unchanged
@@ -78,7 +97,7 @@ func (cfg *config) fetchAll(ctx context.Context, f collect.Fetcher) ([]*page, er
 				// an unchanged first page stands for the listing.
 				break
 			}
-			p := &page{doc: d, source: name, start: start, n: n}
+			p := &page{doc: d, source: name, start: start, n: n, limit: cfg.src.UnpackLimit()}
 			pages = append(pages, p)
 			next, err := cfg.form.next(p)
 			if err != nil {

@@ -102,14 +102,11 @@ func (f *htmlFormat) parse(p *page) (*goquery.Document, error) {
 	if d, ok := p.cache.(*goquery.Document); ok {
 		return d, nil
 	}
-	var body []byte
-	if f.enc == nil {
-		body = bytes.ToValidUTF8(bytes.TrimPrefix(p.doc.Body, utf8BOM), []byte("\uFFFD"))
-	} else {
-		var err error
-		if body, err = decodeText(p.doc.Body, f.enc); err != nil {
-			return nil, err
-		}
+	// Without an encoding option the fetcher has decoded the page to
+	// UTF-8 (see config.text); decodeText checks it is.
+	body, err := decodeText(p.doc.Body, f.enc)
+	if err != nil {
+		return nil, err
 	}
 	d, err := goquery.NewDocumentFromReader(bytes.NewReader(body))
 	if err != nil {

@@ -3,11 +3,12 @@ package generic
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
 	"github.com/defence-transparency/publish/internal/collect"
-	"github.com/xuri/excelize/v2"
+	"github.com/defence-transparency/publish/internal/workbook"
 )
 
 // xlsxFormat reads one sheet of a workbook: one record per row after the
@@ -22,10 +23,6 @@ type xlsxFormat struct {
 	unpivot    *unpivot
 	locs       []any
 }
-
-// unzipLimit bounds the uncompressed size of a workbook, against archives
-// built to expand without end.
-const unzipLimit = 1 << 30
 
 func decodeXLSX(opts map[string]any) (*common, format, error) {
 	var o xlsxOptions
@@ -56,12 +53,19 @@ func decodeXLSX(opts map[string]any) (*common, format, error) {
 func (f *xlsxFormat) bind(locs []any) error { f.locs = locs; return nil }
 
 func (f *xlsxFormat) records(_ context.Context, p *page) ([]record, error) {
-	wb, err := excelize.OpenReader(bytes.NewReader(p.doc.Body), excelize.Options{UnzipSizeLimit: unzipLimit})
+	limit := p.limit
+	if limit <= 0 {
+		limit = collect.DefaultMaxUnpacked
+	}
+	wb, err := workbook.Open(bytes.NewReader(p.doc.Body), int64(len(p.doc.Body)), limit)
+	if errors.Is(err, collect.ErrUnpackLimit) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, fmt.Errorf("not an xlsx workbook: %v: %w", err, ErrFormat)
 	}
 	defer wb.Close()
-	sheets := wb.GetSheetList()
+	sheets := wb.Sheets()
 	sheet := f.sheet
 	switch {
 	case sheet != "":
@@ -77,10 +81,14 @@ func (f *xlsxFormat) records(_ context.Context, p *page) ([]record, error) {
 	default:
 		sheet = sheets[0]
 	}
-	rows, err := wb.GetRows(sheet, excelize.Options{RawCellValue: !f.formatted})
+	sh, err := wb.ReadSheet(sheet, workbook.Options{Formatted: f.formatted})
+	if errors.Is(err, collect.ErrUnpackLimit) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, fmt.Errorf("sheet %q: %v: %w", sheet, err, ErrFormat)
 	}
+	rows := sh.Rows
 	hr := f.headerRow - 1
 	if f.headerCell != "" {
 		hr = -1

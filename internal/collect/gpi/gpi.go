@@ -84,6 +84,7 @@ func (c *Collector) Check(src collect.Source) error {
 // workbook holds all the data. Problems in the workbook that it can handle
 // (a #VALUE! cell, a figure off the scale) are reported with collect.Warn.
 func (c *Collector) Collect(ctx context.Context, f collect.Fetcher, src collect.Source) (*dataset.Table, error) {
+	f = collect.TextFetcher{Next: f} // text in UTF-8, whatever its charset
 	if len(src.URLs) != 1 {
 		return nil, fmt.Errorf("gpi: source %q: want one URL (the landing page or the workbook), have %d", src.Name, len(src.URLs))
 	}
@@ -121,7 +122,7 @@ func (c *Collector) Collect(ctx context.Context, f collect.Fetcher, src collect.
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("gpi: %s: %w", doc.URL, err)
 	}
-	recs, st, err := parse(bytes.NewReader(doc.Body), int64(len(doc.Body)))
+	recs, st, err := parse(bytes.NewReader(doc.Body), int64(len(doc.Body)), src.UnpackLimit())
 	if err != nil {
 		return nil, fmt.Errorf("gpi: workbook %s: %w", doc.URL, err)
 	}

@@ -12,12 +12,10 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/defence-transparency/publish/internal/collect"
 	"github.com/defence-transparency/publish/internal/country"
+	"github.com/defence-transparency/publish/internal/workbook"
 )
-
-// maxUnzip bounds the unpacked size of a workbook, so that a zip bomb fails
-// instead of filling memory. The 2025 release unpacks to about 5 MB.
-const maxUnzip = 256 << 20
 
 // Errors that callers test for; each is wrapped with the sheet and cell.
 var (
@@ -70,9 +68,10 @@ type Stats struct {
 // reported in Stats and never published; empty cells give no record. Header
 // rows are found by their content, since releases put them in rows 1, 4 and
 // 6. A geocode the registry does not know is an error; Parse never returns
-// part of a workbook.
+// part of a workbook. A workbook that unpacks to more than
+// collect.DefaultMaxUnpacked is an error wrapping collect.ErrUnpackLimit.
 func Parse(r io.ReaderAt, size int64) ([]Record, Stats, error) {
-	recs, st, err := parse(r, size)
+	recs, st, err := parse(r, size, collect.DefaultMaxUnpacked)
 	if err != nil {
 		return nil, Stats{}, fmt.Errorf("gpi: parse: %w", err)
 	}
@@ -114,11 +113,10 @@ func (p *parser) warn(format string, args ...any) {
 	p.st.Warnings = append(p.st.Warnings, fmt.Sprintf(format, args...))
 }
 
-func parse(r io.ReaderAt, size int64) ([]Record, Stats, error) {
-	f, err := excelize.OpenReader(io.NewSectionReader(r, 0, size), excelize.Options{
-		RawCellValue:   true,
-		UnzipSizeLimit: maxUnzip,
-	})
+// parse reads the workbook, unpacking at most limit bytes out of it (see
+// package workbook).
+func parse(r io.ReaderAt, size, limit int64) ([]Record, Stats, error) {
+	f, err := workbook.Open(r, size, limit)
 	if err != nil {
 		return nil, Stats{}, fmt.Errorf("open workbook: %w", err)
 	}
@@ -127,7 +125,7 @@ func parse(r io.ReaderAt, size int64) ([]Record, Stats, error) {
 	p := &parser{index: map[recordKey]int{}, states: map[string]bool{}}
 	var overall string
 	var domains, years []string
-	for _, name := range f.GetSheetList() {
+	for _, name := range f.Sheets() {
 		n := normalizeHeader(name)
 		switch {
 		case n == "overall scores":
@@ -144,7 +142,7 @@ func parse(r io.ReaderAt, size int64) ([]Record, Stats, error) {
 		}
 	}
 	if overall == "" {
-		return nil, Stats{}, fmt.Errorf("no sheet \"Overall Scores\" among %q: %w", f.GetSheetList(), ErrFormat)
+		return nil, Stats{}, fmt.Errorf("no sheet \"Overall Scores\" among %q: %w", f.Sheets(), ErrFormat)
 	}
 	// Overall Scores first: the first figure for a key is the one kept.
 	p.st.OverallSheet = overall
@@ -172,11 +170,12 @@ func parse(r io.ReaderAt, size int64) ([]Record, Stats, error) {
 // readRows returns the cells of a sheet, with every spreadsheet error value
 // reported and blanked, wherever it is: IEP's 2024 and 2025 sheets hold
 // #VALUE! in A1, above the table.
-func (p *parser) readRows(f *excelize.File, sheet string) ([][]string, error) {
-	rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
+func (p *parser) readRows(f *workbook.File, sheet string) ([][]string, error) {
+	sh, err := f.ReadSheet(sheet, workbook.Options{})
 	if err != nil {
 		return nil, fmt.Errorf("sheet %q: %w", sheet, err)
 	}
+	rows := sh.Rows
 	for i, row := range rows {
 		for j, c := range row {
 			if v := strings.TrimSpace(c); isErrorValue(v) {
@@ -229,7 +228,7 @@ type column struct {
 // wideSheet reads Overall Scores (indicator "") or an older release's
 // domain sheet: one row per state, one column per year and measure
 // (2025_score, 2025_rank; or 2025 alone, a score).
-func (p *parser) wideSheet(f *excelize.File, sheet, indicator string) error {
+func (p *parser) wideSheet(f *workbook.File, sheet, indicator string) error {
 	rows, err := p.readRows(f, sheet)
 	if err != nil {
 		return err
@@ -278,7 +277,7 @@ func (p *parser) wideSheet(f *excelize.File, sheet, indicator string) error {
 
 // yearSheet reads one year's sheet: one row per state, one column per
 // indicator and domain.
-func (p *parser) yearSheet(f *excelize.File, sheet string, year int) error {
+func (p *parser) yearSheet(f *workbook.File, sheet string, year int) error {
 	rows, err := p.readRows(f, sheet)
 	if err != nil {
 		return err

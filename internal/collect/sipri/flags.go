@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/defence-transparency/publish/internal/workbook"
 )
 
 // flags are the marks SIPRI gives a figure through its font colour, the only
@@ -23,19 +25,16 @@ const (
 	red  = "FF0000"
 )
 
-// cellFlags returns the flags of a cell from its style, looking each style
-// up once.
-func (p *parser) cellFlags(sheet, cell string) (flags, error) {
-	id, err := p.f.GetCellStyle(sheet, cell)
-	if err != nil {
-		return flags{}, fmt.Errorf("sheet %q cell %s: style: %w", sheet, cell, err)
-	}
+// cellFlags returns the flags of the cell at zero-based row and col of sh
+// from its style, looking each style up once.
+func (p *parser) cellFlags(sh *sheet, row, col int) (flags, error) {
+	id := sh.cells.Style(row, col)
 	if fl, ok := p.flags[id]; ok {
 		return fl, nil
 	}
-	style, err := p.f.GetStyle(id)
+	style, err := p.f.Style(id)
 	if err != nil {
-		return flags{}, fmt.Errorf("sheet %q cell %s: style %d: %w", sheet, cell, id, err)
+		return flags{}, fmt.Errorf("sheet %q cell %s: style %d: %w", sh.name, cellName(col, row), id, err)
 	}
 	var fl flags
 	switch fontColour(p.f, style.Font) {
@@ -51,7 +50,7 @@ func (p *parser) cellFlags(sheet, cell string) (flags, error) {
 // fontColour returns the six-digit RGB colour of font, resolving palette
 // indexes (including a workbook's own palette) and theme colours (tint
 // ignored), or "" for a style without a font.
-func fontColour(f *excelize.File, font *excelize.Font) string {
+func fontColour(f *workbook.File, font *excelize.Font) string {
 	if font == nil {
 		return ""
 	}
@@ -65,5 +64,5 @@ func fontColour(f *excelize.File, font *excelize.Font) string {
 		// ARGB whose alpha is not FF: the colour is the last six digits.
 		hex = hex[2:]
 	}
-	return strings.ToUpper(f.GetBaseColor(hex, font.ColorIndexed, font.ColorTheme))
+	return strings.ToUpper(f.BaseColor(hex, font.ColorIndexed, font.ColorTheme))
 }

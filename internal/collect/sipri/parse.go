@@ -10,8 +10,10 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/defence-transparency/publish/internal/collect"
 	"github.com/defence-transparency/publish/internal/country"
 	"github.com/defence-transparency/publish/internal/dataset"
+	"github.com/defence-transparency/publish/internal/workbook"
 )
 
 // Units SIPRI publishes each sheet in. The records carry each measure's unit
@@ -32,10 +34,6 @@ const (
 
 // publisher is SIPRI's name in internal/country/aggregates.csv.
 const publisher = "SIPRI"
-
-// maxUnzip bounds the unpacked size of a workbook, so that a zip bomb fails
-// instead of filling memory. The 1948-2023 release unpacks to about 3.5 MB.
-const maxUnzip = 512 << 20
 
 // Stats summarises a parsed workbook.
 type Stats struct {
@@ -93,20 +91,20 @@ type SheetStats struct {
 // internal/country/aggregates.csv gives SIPRI's names; region headings hold
 // no figures; every other row must name a state the country registry knows.
 // Any cell it cannot read is an error naming the sheet and cell; Parse never
-// returns part of a workbook.
+// returns part of a workbook. A workbook that unpacks to more than
+// collect.DefaultMaxUnpacked is an error wrapping collect.ErrUnpackLimit.
 func Parse(r io.ReaderAt, size int64) ([]dataset.Expenditure, Stats, error) {
-	recs, st, err := parse(r, size)
+	recs, st, err := parse(r, size, collect.DefaultMaxUnpacked)
 	if err != nil {
 		return nil, Stats{}, fmt.Errorf("sipri: parse: %w", err)
 	}
 	return recs, st, nil
 }
 
-func parse(r io.ReaderAt, size int64) ([]dataset.Expenditure, Stats, error) {
-	f, err := excelize.OpenReader(io.NewSectionReader(r, 0, size), excelize.Options{
-		RawCellValue:   true,
-		UnzipSizeLimit: maxUnzip,
-	})
+// parse reads the workbook, unpacking at most limit bytes out of it (see
+// package workbook).
+func parse(r io.ReaderAt, size, limit int64) ([]dataset.Expenditure, Stats, error) {
+	f, err := workbook.Open(r, size, limit)
 	if err != nil {
 		return nil, Stats{}, fmt.Errorf("open workbook: %w", err)
 	}
@@ -118,7 +116,7 @@ func parse(r io.ReaderAt, size int64) ([]dataset.Expenditure, Stats, error) {
 	var st Stats
 	n := 0
 	sheetOf := map[string]string{} // measure -> sheet
-	for _, name := range f.GetSheetList() {
+	for _, name := range f.Sheets() {
 		if isRegional(name) {
 			if totals, err = readRegional(f, name); err != nil {
 				return nil, Stats{}, err
@@ -148,7 +146,7 @@ func parse(r io.ReaderAt, size int64) ([]dataset.Expenditure, Stats, error) {
 		n += (len(sh.rows) - sh.header - 1) * len(sh.years)
 	}
 	if len(sheets) == 0 {
-		return nil, Stats{}, fmt.Errorf("no data sheet (want %s) among sheets %q", dataSheets, f.GetSheetList())
+		return nil, Stats{}, fmt.Errorf("no data sheet (want %s) among sheets %q", dataSheets, f.Sheets())
 	}
 	p := &parser{f: f, flags: map[int]flags{}, states: map[string]bool{}, recs: make([]dataset.Expenditure, 0, n)}
 	for _, sh := range sheets {
@@ -211,7 +209,7 @@ func sheetMeasure(name string) (measure, bool) {
 
 // parser holds what is shared by the sheets of one workbook.
 type parser struct {
-	f      *excelize.File
+	f      *workbook.File
 	flags  map[int]flags // by style ID: styles are few, cells many
 	states map[string]bool
 	recs   []dataset.Expenditure
@@ -223,20 +221,22 @@ type sheet struct {
 	name                               string
 	measure                            measure
 	rows                               [][]string
-	header                             int // index of the header row
-	currency, fiscal, notes, reporting int // column indexes, -1 when absent
+	cells                              *workbook.Sheet // rows, with the cells' styles
+	header                             int             // index of the header row
+	currency, fiscal, notes, reporting int             // column indexes, -1 when absent
 	years                              []yearColumn
 }
 
 type yearColumn struct{ col, year int }
 
-// readSheet reads the cells of a data sheet and its header.
-func readSheet(f *excelize.File, name string, m measure) (*sheet, error) {
-	rows, err := f.GetRows(name, excelize.Options{RawCellValue: true})
+// readSheet reads the cells of a data sheet, with their styles, and its
+// header.
+func readSheet(f *workbook.File, name string, m measure) (*sheet, error) {
+	cells, err := f.ReadSheet(name, workbook.Options{Styles: true})
 	if err != nil {
 		return nil, fmt.Errorf("sheet %q: %w", name, err)
 	}
-	sh := &sheet{name: name, measure: m, rows: rows}
+	sh := &sheet{name: name, measure: m, rows: cells.Rows, cells: cells}
 	if err := sh.readHeader(); err != nil {
 		return nil, err
 	}
@@ -327,7 +327,7 @@ func (p *parser) records(sh *sheet) (SheetStats, error) {
 				}
 			}
 			if text != "" {
-				fl, err := p.cellFlags(sh.name, cellName(y.col, i))
+				fl, err := p.cellFlags(sh, i, y.col)
 				if err != nil {
 					return SheetStats{}, err
 				}
@@ -356,10 +356,7 @@ func setValue(rec *dataset.Expenditure, text string) error {
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
 		return fmt.Errorf("%q is neither a number nor a missing-value mark (\"...\" or \"xxx\")", text)
 	}
-	if err := rec.SetValue(v, rec.SourceUnit); err != nil {
-		return err
-	}
-	return nil
+	return rec.SetValue(v, rec.SourceUnit)
 }
 
 // readHeader finds the header row, the first whose first cell is "Country",

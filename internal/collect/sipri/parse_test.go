@@ -9,7 +9,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/xuri/excelize/v2"
 
+	"github.com/defence-transparency/publish/internal/collect"
 	"github.com/defence-transparency/publish/internal/dataset"
+	"github.com/defence-transparency/publish/internal/workbook"
 )
 
 func parseBytes(t testing.TB, b []byte) ([]dataset.Expenditure, Stats) {
@@ -441,7 +443,16 @@ func TestIsUnavailable(t *testing.T) {
 }
 
 func TestFontColour(t *testing.T) {
-	f := excelize.NewFile()
+	x := excelize.NewFile()
+	buf, err := x.WriteToBuffer()
+	x.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := workbook.Open(bytes.NewReader(buf.Bytes()), int64(buf.Len()), collect.DefaultMaxUnpacked)
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer f.Close()
 	theme := 1
 	tests := []struct {

@@ -6,10 +6,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/xuri/excelize/v2"
-
 	"github.com/defence-transparency/publish/internal/country"
 	"github.com/defence-transparency/publish/internal/dataset"
+	"github.com/defence-transparency/publish/internal/workbook"
 )
 
 // RegionalStats summarises the Regional totals sheet: SIPRI's world and
@@ -40,6 +39,7 @@ type Omission struct {
 type regional struct {
 	name    string
 	rows    [][]string
+	cells   *workbook.Sheet // rows, with the cells' styles
 	header  int
 	base    int
 	unit    string       // the unit the notes state, UnitBillionUSD
@@ -65,12 +65,13 @@ var (
 
 // readRegional reads the Regional totals sheet: its notes (which state the
 // unit and the base year), its header and its cells.
-func readRegional(f *excelize.File, name string) (*regional, error) {
-	rows, err := f.GetRows(name, excelize.Options{RawCellValue: true})
+func readRegional(f *workbook.File, name string) (*regional, error) {
+	cells, err := f.ReadSheet(name, workbook.Options{Styles: true})
 	if err != nil {
 		return nil, fmt.Errorf("sheet %q: %w", name, err)
 	}
-	r := &regional{name: name, rows: rows, header: -1, current: yearColumn{col: -1}, omitted: -1}
+	rows := cells.Rows
+	r := &regional{name: name, rows: rows, cells: cells, header: -1, current: yearColumn{col: -1}, omitted: -1}
 	for i, row := range rows {
 		if strings.EqualFold(cellText(row, 0), "Region") {
 			r.header = i
@@ -189,7 +190,7 @@ func (p *parser) regionalRecords(r *regional) (RegionalStats, error) {
 				}
 			}
 			if text != "" {
-				fl, err := p.cellFlags(r.name, cellName(y.col, i))
+				fl, err := p.cellFlags(&sheet{name: r.name, cells: r.cells}, i, y.col)
 				if err != nil {
 					return RegionalStats{}, err
 				}
@@ -204,13 +205,13 @@ func (p *parser) regionalRecords(r *regional) (RegionalStats, error) {
 
 // countFootnotes counts the numbered notes of the Footnotes sheet: rows
 // whose first cell is a number.
-func countFootnotes(f *excelize.File, name string) (int, error) {
-	rows, err := f.GetRows(name, excelize.Options{RawCellValue: true})
+func countFootnotes(f *workbook.File, name string) (int, error) {
+	cells, err := f.ReadSheet(name, workbook.Options{})
 	if err != nil {
 		return 0, fmt.Errorf("sheet %q: %w", name, err)
 	}
 	n := 0
-	for _, row := range rows {
+	for _, row := range cells.Rows {
 		if _, err := strconv.Atoi(cellText(row, 0)); err == nil && cellText(row, 1) != "" {
 			n++
 		}

@@ -48,6 +48,7 @@ var ErrNoWorkbook = errors.New("no link to a SIPRI-Milex-data-*.xlsx workbook")
 // not modified; whether the landing page changed does not matter, since the
 // workbook holds all the data.
 func (c *Collector) Collect(ctx context.Context, f collect.Fetcher, src collect.Source) (*dataset.Table, error) {
+	f = collect.TextFetcher{Next: f} // text in UTF-8, whatever its charset
 	if len(src.URLs) == 0 {
 		return nil, fmt.Errorf("sipri: source %q has no URL", src.Name)
 	}
@@ -82,7 +83,7 @@ func (c *Collector) Collect(ctx context.Context, f collect.Fetcher, src collect.
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("sipri: %s: %w", doc.URL, err)
 	}
-	recs, st, err := parse(bytes.NewReader(data), int64(len(data)))
+	recs, st, err := parse(bytes.NewReader(data), int64(len(data)), src.UnpackLimit())
 	if err != nil {
 		return nil, fmt.Errorf("sipri: workbook %s: %w", doc.URL, err)
 	}

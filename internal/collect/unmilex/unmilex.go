@@ -148,6 +148,7 @@ type page struct {
 // Collect reads the states index at src's URL, then each state's page for
 // each year, and returns one row per state and year.
 func (c *Collector) Collect(ctx context.Context, f collect.Fetcher, src collect.Source) (*dataset.Table, error) {
+	f = collect.TextFetcher{Next: f} // text in UTF-8, whatever its charset
 	if len(src.URLs) != 1 {
 		return nil, fmt.Errorf("unmilex: source %q: want one url, the states index, got %d", src.Name, len(src.URLs))
 	}

@@ -107,6 +107,7 @@ type state struct {
 // Collect reads the country list at src's URL, then each state's profile,
 // and returns one row per state and year.
 func (c *Collector) Collect(ctx context.Context, f collect.Fetcher, src collect.Source) (*dataset.Table, error) {
+	f = collect.TextFetcher{Next: f} // text in UTF-8, whatever its charset
 	if len(src.URLs) != 1 {
 		return nil, fmt.Errorf("unroca: source %q: want one url, the country list, got %d", src.Name, len(src.URLs))
 	}

@@ -22,6 +22,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/defence-transparency/publish/internal/collect"
 )
 
 var update = flag.Bool("update", false, "rewrite the mirror fixtures and golden files")
@@ -514,7 +516,7 @@ func zipDifference(a, b []byte) string {
 		m := map[string][]byte{}
 		var names []string
 		for _, f := range zr.File {
-			body, err := readMember(f)
+			body, err := readMember(f, collect.DefaultMaxUnpacked)
 			if err != nil {
 				return nil, nil, err
 			}

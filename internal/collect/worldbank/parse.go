@@ -70,10 +70,6 @@ func (e *CellError) Error() string {
 	return fmt.Sprintf("%s line %d (%s), column %s: %q is not a number", e.File, e.Line, e.Country, e.Column, e.Text)
 }
 
-// maxMember bounds the decompressed size of a ZIP member; the real data file
-// is about 250 KB.
-const maxMember = 64 << 20
-
 // headerRecords bounds the records read before the header row; the real
 // files have two (Data Source, Last Updated Date).
 const headerRecords = 10
@@ -83,9 +79,15 @@ const headerRecords = 10
 // download URL, or an API_<code>_DS2_… file), the file must hold that one.
 // Parse returns the figures of the economies and of the aggregates the
 // registry knows, one record per non-empty cell, in file order, in the
-// dataset's unit of the measure.
+// dataset's unit of the measure. A ZIP that unpacks to more than
+// collect.DefaultMaxUnpacked is an error wrapping collect.ErrUnpackLimit.
 func Parse(name string, body []byte) ([]dataset.Expenditure, Summary, error) {
-	recs, sum, err := parse(name, body)
+	return parseLimit(name, body, collect.DefaultMaxUnpacked)
+}
+
+// parseLimit is Parse, unpacking at most limit bytes out of a ZIP.
+func parseLimit(name string, body []byte, limit int64) ([]dataset.Expenditure, Summary, error) {
+	recs, sum, err := parse(name, body, limit)
 	if err != nil {
 		return nil, Summary{}, fmt.Errorf("worldbank: parse %s: %w", name, err)
 	}
@@ -97,9 +99,9 @@ func Parse(name string, body []byte) ([]dataset.Expenditure, Summary, error) {
 	return recs, sum, nil
 }
 
-func parse(name string, body []byte) ([]dataset.Expenditure, Summary, error) {
+func parse(name string, body []byte, limit int64) ([]dataset.Expenditure, Summary, error) {
 	if collect.IsZip(body) {
-		return parseZip(body)
+		return parseZip(body, limit)
 	}
 	if err := sniffText(body); err != nil {
 		return nil, Summary{}, err
@@ -147,8 +149,11 @@ var (
 	indicatorMember = regexp.MustCompile(`(?i)^Metadata_Indicator_.*\.csv$`)
 )
 
-func parseZip(body []byte) ([]dataset.Expenditure, Summary, error) {
-	zr, err := zip.NewReader(bytes.NewReader(body), int64(len(body)))
+func parseZip(body []byte, limit int64) ([]dataset.Expenditure, Summary, error) {
+	zr, err := collect.OpenZip(bytes.NewReader(body), int64(len(body)), limit)
+	if errors.Is(err, collect.ErrUnpackLimit) {
+		return nil, Summary{}, err
+	}
 	if err != nil {
 		return nil, Summary{}, fmt.Errorf("read zip: %v: %w", err, ErrFormat)
 	}
@@ -181,7 +186,7 @@ func parseZip(body []byte) ([]dataset.Expenditure, Summary, error) {
 	var meta map[string]string
 	countryFile := ""
 	if countries != nil {
-		b, err := readMember(countries)
+		b, err := readMember(countries, limit)
 		if err != nil {
 			return nil, Summary{}, err
 		}
@@ -190,7 +195,7 @@ func parseZip(body []byte) ([]dataset.Expenditure, Summary, error) {
 		}
 		countryFile = countries.Name
 	}
-	b, err := readMember(data)
+	b, err := readMember(data, limit)
 	if err != nil {
 		return nil, Summary{}, err
 	}
@@ -205,7 +210,7 @@ func parseZip(body []byte) ([]dataset.Expenditure, Summary, error) {
 		return nil, Summary{}, fmt.Errorf("member %s holds %s: %w", data.Name, sum.Indicator, ErrIndicator)
 	}
 	if ind != nil {
-		b, err := readMember(ind)
+		b, err := readMember(ind, limit)
 		if err != nil {
 			return nil, Summary{}, err
 		}
@@ -222,25 +227,15 @@ func parseZip(body []byte) ([]dataset.Expenditure, Summary, error) {
 	return recs, sum, nil
 }
 
-func readMember(f *zip.File) ([]byte, error) {
-	if f.UncompressedSize64 > maxMember {
-		return nil, fmt.Errorf("zip member %s: %d bytes, over the limit of %d: %w", f.Name, f.UncompressedSize64, maxMember, ErrFormat)
+// readMember returns the content of a member of a ZIP that OpenZip checked
+// against limit.
+func readMember(f *zip.File, limit int64) ([]byte, error) {
+	b, err := collect.ReadZipMember(f, limit)
+	if errors.Is(err, collect.ErrUnpackLimit) {
+		return nil, err
 	}
-	rc, err := f.Open()
 	if err != nil {
-		return nil, fmt.Errorf("zip member %s: %v: %w", f.Name, err, ErrFormat)
-	}
-	defer rc.Close()
-	// The size in the header is checked by the reader against the data, so
-	// it can size the buffer; the limit still guards a lying header.
-	var buf bytes.Buffer
-	buf.Grow(int(f.UncompressedSize64) + bytes.MinRead)
-	if _, err := buf.ReadFrom(io.LimitReader(rc, maxMember+1)); err != nil {
-		return nil, fmt.Errorf("zip member %s: %v: %w", f.Name, err, ErrFormat)
-	}
-	b := buf.Bytes()
-	if len(b) > maxMember {
-		return nil, fmt.Errorf("zip member %s: over the limit of %d bytes: %w", f.Name, maxMember, ErrFormat)
+		return nil, fmt.Errorf("%v: %w", err, ErrFormat)
 	}
 	return b, nil
 }

@@ -85,6 +85,7 @@ func (c *Collector) Check(src collect.Source) error {
 // error wrapping collect.ErrUnchanged, without parsing, when every document
 // came back not modified.
 func (c *Collector) Collect(ctx context.Context, f collect.Fetcher, src collect.Source) (*dataset.Table, error) {
+	f = collect.TextFetcher{Next: f} // text in UTF-8, whatever its charset
 	if len(src.URLs) == 0 {
 		return nil, fmt.Errorf("worldbank: source %q lists no urls", src.Name)
 	}
@@ -110,7 +111,7 @@ func (c *Collector) Collect(ctx context.Context, f collect.Fetcher, src collect.
 	seen := map[string]string{} // indicator -> URL
 	for i, d := range docs {
 		u := src.URLs[i]
-		r, sum, err := Parse(u, d.Body)
+		r, sum, err := parseLimit(u, d.Body, src.UnpackLimit())
 		if err != nil {
 			return nil, err
 		}

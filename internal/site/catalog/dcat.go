@@ -1,13 +1,18 @@
-package site
+package catalog
 
 import (
+	"encoding/json"
+	"fmt"
+	"os"
 	"strconv"
-	"strings"
 )
 
-// The DCAT catalogue of the site's datasets (catalog.json), in JSON-LD, for
-// data portals that harvest DCAT. URLs are absolute under the base URL, or
-// relative to the catalogue, which sits at the site's root.
+// Catalog is the DCAT catalogue of the site's datasets, in JSON-LD.
+type Catalog struct {
+	base string
+	c    dcatCatalog
+}
+
 type dcatCatalog struct {
 	Context     map[string]string `json:"@context"`
 	Type        string            `json:"@type"`
@@ -58,8 +63,12 @@ type dcatChecksum struct {
 	Value     string  `json:"spdx:checksumValue"`
 }
 
-func newCatalog(title, description, modified string, urls siteURLs) *dcatCatalog {
-	c := &dcatCatalog{
+// New returns an empty catalogue of the site titled title, modified when
+// its data last changed (RFC 3339), at base (the site's base URL or "").
+// Its addresses are relative to catalog.json, at the site's root, without
+// a base URL.
+func New(title, description, modified, base string) *Catalog {
+	c := &Catalog{base: base, c: dcatCatalog{
 		Context: map[string]string{
 			"dcat": "http://www.w3.org/ns/dcat#",
 			"dct":  "http://purl.org/dc/terms/",
@@ -71,66 +80,63 @@ func newCatalog(title, description, modified string, urls siteURLs) *dcatCatalog
 		Description: description,
 		Modified:    modified,
 		Datasets:    []dcatDataset{},
-	}
-	if urls.base != "" {
-		c.Homepage = &dcatRef{urls.base}
+	}}
+	if base != "" {
+		c.c.Homepage = &dcatRef{base}
 	}
 	return c
 }
 
-// add describes one dataset from its page's data.
-func (c *dcatCatalog) add(p *datasetPage, ld *ldDataset, urls siteURLs) {
-	dir := datasetPath(p.Params.Name)
-	d := dcatDataset{
+// Add describes one dataset.
+func (c *Catalog) Add(d *Dataset) {
+	u := urls(c.base)
+	dd := dir(d.Name)
+	x := dcatDataset{
 		Type:        "dcat:Dataset",
-		Identifier:  p.Params.Name,
-		Title:       p.Title,
-		Description: p.Description,
-		Keywords:    p.Params.Keywords,
-		Version:     p.Params.Version,
-		Modified:    p.Params.CreatedISO,
-		LandingPage: dcatRef{urls.file(dir, dir)},
+		Identifier:  d.Name,
+		Title:       d.Title,
+		Description: d.Description,
+		Keywords:    d.Keywords,
+		Version:     d.Version,
+		Modified:    d.Modified,
+		LandingPage: dcatRef{u.file(dd, dd)},
 	}
-	switch l := ld.License.(type) {
-	case string:
-		d.Licenses = []dcatRef{{l}}
-	case []string:
-		for _, u := range l {
-			d.Licenses = append(d.Licenses, dcatRef{u})
-		}
+	for _, l := range d.Licences {
+		x.Licenses = append(x.Licenses, dcatRef{l})
 	}
-	if from, to, ok := splitPeriod(ld.TemporalCoverage); ok {
-		d.Temporal = &dcatPeriod{Type: "dct:PeriodOfTime", Start: from, End: to}
+	if d.Covered {
+		x.Temporal = &dcatPeriod{Type: "dct:PeriodOfTime", Start: strconv.Itoa(d.From), End: strconv.Itoa(d.To)}
 	}
-	for _, s := range ld.IsBasedOn {
+	for _, s := range d.Sources {
 		if s.URL != "" {
-			d.Sources = append(d.Sources, s.URL)
+			x.Sources = append(x.Sources, s.URL)
 		}
 	}
-	for _, dl := range p.Params.Downloads {
-		d.Distributions = append(d.Distributions, dcatDistribution{
+	for _, f := range d.Files {
+		x.Distributions = append(x.Distributions, dcatDistribution{
 			Type:        "dcat:Distribution",
-			Title:       dl.Label,
-			DownloadURL: dcatRef{urls.file(dir+dl.File, dir+dl.File)},
-			MediaType:   dcatRef{"https://www.iana.org/assignments/media-types/" + dl.MediaType},
-			ByteSize:    dl.Bytes,
+			Title:       f.Title,
+			DownloadURL: dcatRef{u.file(dd+f.File, dd+f.File)},
+			MediaType:   dcatRef{"https://www.iana.org/assignments/media-types/" + f.MediaType},
+			ByteSize:    f.Bytes,
 			Checksum: dcatChecksum{
 				Type:      "spdx:Checksum",
 				Algorithm: dcatRef{"spdx:checksumAlgorithm_sha256"},
-				Value:     dl.SHA256,
+				Value:     f.SHA256,
 			},
 		})
 	}
-	c.Datasets = append(c.Datasets, d)
+	c.c.Datasets = append(c.c.Datasets, x)
 }
 
-// splitPeriod reads the "from/to" or single year of a temporal coverage.
-func splitPeriod(s string) (string, string, bool) {
-	if from, to, ok := strings.Cut(s, "/"); ok {
-		return from, to, true
+// Write writes the catalogue as indented JSON to path.
+func (c *Catalog) Write(path string) error {
+	b, err := json.MarshalIndent(c.c, "", "  ")
+	if err != nil {
+		return fmt.Errorf("catalog: %w", err)
 	}
-	if _, err := strconv.Atoi(s); err == nil {
-		return s, s, true
+	if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
+		return fmt.Errorf("catalog: %w", err)
 	}
-	return "", "", false
+	return nil
 }
