@@ -37,10 +37,12 @@ are sorted by what the change means:
 
 Two figures equal at 15 significant digits (or one apart in the 15th, the
 publishers' rounding) are the same number: no change. Revisions are listed
-largest first and grouped by country; a revision is material when it moves
-a percentage by at least 0.1 percentage points, or any other figure by at
-least 5%%, and material revisions lead. Figures are rounded for reading; the
-CSV (--csv) gives every value in full, with the size of each revision.
+largest first and grouped by country, countries in the order of their
+largest. A revision is material when it moves a percentage by at least 0.1
+percentage points, or any other figure by at least 5%%; material revisions
+lead, and revisions of different measures compare by how many times they
+reach that threshold. Figures are rounded for reading; the CSV (--csv)
+gives every value in full, with the size of each revision.
 
 Periods (years) that appear or disappear and series (measures) that replace
 one another are reported as such rather than as thousands of unexplained

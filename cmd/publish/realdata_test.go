@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/csv"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -10,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/PuerkitoBio/goquery"
 
 	"github.com/defence-transparency/publish/internal/country"
 	"github.com/defence-transparency/publish/internal/dataset"
@@ -189,6 +192,79 @@ func TestRealWorldBankVintages(t *testing.T) {
 	if out.code != exitOK || !strings.Contains(out.stdout, strconv.Itoa(differ-4)+" revisions") ||
 		!strings.Contains(out.stdout, "4 rows differ only below 15 significant digits") {
 		t.Errorf("publish diff: exit %d, output:\n%s", out.code, out.stdout[:min(len(out.stdout), 600)])
+	}
+	checkLargestFirst(t, data, filepath.Join(tmp, "public"), h.Versions[0].Version, sum.Material)
+}
+
+// checkLargestFirst builds the site and reads the page of a version: the
+// revisions it lists come material first, by country in the order of each
+// country's largest, largest first within a country, each with its size.
+func checkLargestFirst(t *testing.T, data, public, version string, material int) {
+	t.Helper()
+	if r := run(t, time.Now(), "site", "--sources", sourcesFile, "--data", data, "--out", public); r.code != exitOK {
+		t.Fatalf("site: exit %d: %v\n%s", r.code, r.err, r.stderr)
+	}
+	f, err := os.Open(filepath.Join(public, "datasets", "military-expenditure", "versions", version, "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	doc, err := goquery.NewDocumentFromReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	table := doc.Find("#changes-revised").NextAllFiltered("div").First().Find("table")
+	// A revision's weight: how many times it reaches its threshold, 0.1
+	// percentage points for a percentage, 5% otherwise.
+	type size struct {
+		weight   float64
+		material bool
+	}
+	var groups [][]size
+	table.Find("tbody").Each(func(_ int, tb *goquery.Selection) {
+		var g []size
+		tb.Find("td.size").Each(func(_ int, td *goquery.Selection) {
+			abs, _ := td.Find("span").Eq(0).Attr("title")
+			rel, _ := td.Find("span").Eq(1).Attr("title")
+			var w float64
+			var err error
+			if strings.Contains(td.Text(), " pp") {
+				w, err = strconv.ParseFloat(abs, 64)
+				w = math.Abs(w) / 0.1
+			} else {
+				w, err = strconv.ParseFloat(rel, 64)
+				w = math.Abs(w) / 0.05
+			}
+			if err != nil {
+				t.Fatalf("revision without its size: %q", td.Text())
+			}
+			g = append(g, size{w, td.Find(".material").Length() == 1})
+		})
+		groups = append(groups, g)
+	})
+	if len(groups) < 10 {
+		t.Fatalf("the version page lists %d countries of revisions", len(groups))
+	}
+	// Weights are computed here from the page's exact texts: allow for
+	// the last bit of a float.
+	before := func(a, b size) bool {
+		return a.material && !b.material || a.material == b.material && a.weight >= b.weight*(1-1e-12)
+	}
+	for i, g := range groups {
+		for j := 1; j < len(g); j++ {
+			if !before(g[j-1], g[j]) {
+				t.Errorf("country %d: revision %d (%+v) listed before a larger one (%+v)", i, j, g[j-1], g[j])
+			}
+		}
+		if i > 0 && !before(groups[i-1][0], g[0]) {
+			t.Errorf("country %d's largest revision (%+v) comes after a smaller country's (%+v)", i, g[0], groups[i-1][0])
+		}
+	}
+	if !groups[0][0].material || material == 0 {
+		t.Errorf("the first revision listed is not material (%d material in all)", material)
+	}
+	if got := doc.Find("#changes-revised").Text(); !strings.Contains(strings.ReplaceAll(got, ",", ""), strconv.Itoa(material)+" material") {
+		t.Errorf("the revised section's heading %q does not count the %d material revisions", got, material)
 	}
 }
 

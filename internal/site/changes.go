@@ -203,7 +203,8 @@ type revisionsParams struct {
 
 var sectionText = map[diff.Class]struct{ title, intro string }{
 	diff.ClassRevised: {"Revised", "Figures that were published before and now read differently, largest first and by country. " +
-		"A revision is material when it moves a percentage by at least 0.1 percentage points or another figure by at least 5%. " +
+		"A revision is material when it moves a percentage by at least 0.1 percentage points or another figure by at least 5%; " +
+		"revisions compare by how many times they reach that threshold. " +
 		"Two figures equal at 15 significant digits are the same number and not listed."},
 	diff.ClassReplaced:  {"Series replaced", "Figures of a series that another replaced: a new base year for constant prices, or the same figures in another unit."},
 	diff.ClassFilled:    {"Now given", "Figures that were missing and are now published."},

@@ -177,9 +177,24 @@ func trimDecimal(t string) string {
 	return t
 }
 
-// Rank orders two revisions by size: material ones first, then by the
-// relative size, then by the absolute size, larger first. It returns a
-// negative number when a comes first.
+// Weight is the size of a revision measured by its materiality threshold:
+// a percentage's change in percentage points divided by MaterialPoints,
+// any other figure's relative change divided by MaterialRelative. A
+// revision is material when its weight is at least 1, and revisions of
+// different measures compare by it: a share of GDP moved by 3 points
+// (weight 30) comes before a budget revised by 50% (weight 10), which
+// comes before a share moved by 0.1 points from 0.003 (weight 1), though
+// that share grew 33-fold.
+func (s *Size) Weight() float64 {
+	if s.Points {
+		return math.Abs(s.Abs) / MaterialPoints
+	}
+	return math.Abs(s.Rel) / MaterialRelative
+}
+
+// Rank orders two revisions by size: material ones first, then by weight
+// (see Weight), then by relative and absolute size, larger first. It
+// returns a negative number when a comes first.
 func Rank(a, b *Size) int {
 	switch {
 	case a == nil && b == nil:
@@ -193,6 +208,9 @@ func Rank(a, b *Size) int {
 			return -1
 		}
 		return 1
+	}
+	if c := cmp.Compare(b.Weight(), a.Weight()); c != 0 {
+		return c
 	}
 	if c := cmp.Compare(math.Abs(b.Rel), math.Abs(a.Rel)); c != 0 {
 		return c

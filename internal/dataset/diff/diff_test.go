@@ -268,4 +268,10 @@ func TestSize(t *testing.T) {
 	if Rank(newSize(1, 1.2, dataset.UnitPercent), newSize(1, 1.04, "")) >= 0 {
 		t.Errorf("Rank does not put the material revision first")
 	}
+	// By weight: 3 points of a share (30) before 50% of a budget (10)
+	// before 0.1 points of a small share (1), though it grew 33-fold.
+	share, budget, small := newSize(1, 4, dataset.UnitPercent), newSize(100, 150, dataset.UnitMillionUSD), newSize(0.003, 0.103, dataset.UnitPercent)
+	if Rank(share, budget) >= 0 || Rank(budget, small) >= 0 || Rank(share, small) >= 0 {
+		t.Errorf("Rank by weight: share %v, budget %v, small share %v", share.Weight(), budget.Weight(), small.Weight())
+	}
 }
