@@ -190,3 +190,45 @@ func (u *Units) Of(series string) (string, bool) {
 	}
 	return "", false
 }
+
+// KeepSameNumbers gives every number of t that is the same figure as the
+// one in prev's row of the same key (SameNumber), but not the same float64,
+// prev's value: a publisher that prints a figure again differing only in
+// its 15th significant digit (3.10825884811045, then 3.10825884811044) has
+// not revised it, and the published file should not change, nor a version
+// be made, for it. Both tables must share a schema and be sorted by key;
+// prev may be nil. It returns how many numbers it kept.
+func KeepSameNumbers(prev, t *Table) int {
+	if prev == nil || t == nil {
+		return 0
+	}
+	var numbers []int
+	for col, f := range t.Schema.Fields {
+		if f.Type == Number {
+			numbers = append(numbers, col)
+		}
+	}
+	kept := 0
+	for i, j := 0, 0; i < prev.Len() && j < t.Len(); {
+		switch c := CompareKey(prev, i, t, j); {
+		case c < 0:
+			i++
+		case c > 0:
+			j++
+		default:
+			for _, col := range numbers {
+				if prev.IsNull(i, col) || t.IsNull(j, col) {
+					continue
+				}
+				p, v := prev.Columns[col].Numbers[i], t.Columns[col].Numbers[j]
+				if p != v && SameNumber(p, v) {
+					t.Columns[col].Numbers[j] = p
+					kept++
+				}
+			}
+			i++
+			j++
+		}
+	}
+	return kept
+}

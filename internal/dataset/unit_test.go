@@ -3,6 +3,7 @@ package dataset
 import (
 	"bytes"
 	"math"
+	"slices"
 	"strconv"
 	"testing"
 
@@ -239,5 +240,30 @@ func TestReadParquetBackfill(t *testing.T) {
 	}
 	if _, err := ReadParquetBytes(buf.Bytes(), ExpenditureSchema); err == nil {
 		t.Errorf("a file without currency read without error")
+	}
+}
+
+func TestKeepSameNumbers(t *testing.T) {
+	rec := func(country string, year int, v float64) Expenditure {
+		return Expenditure{Country: country, CountryName: country, Year: year, Measure: MeasureShareOfGDP, Source: SourceWorldBank,
+			Value: v, HasValue: true, Unit: UnitPercent, SourceUnit: UnitPercent}
+	}
+	prev := ExpenditureTable([]Expenditure{rec("COL", 2014, 3.10825884811045), rec("NIC", 2007, 0.531726214714916), rec("USA", 2019, 3.42708018052996)})
+	cur := ExpenditureTable([]Expenditure{rec("COL", 2014, 3.10825884811044), rec("FRA", 2019, 1.9), rec("NIC", 2007, 0.53172621458102), rec("USA", 2019, 3.40921408383721)})
+	prev.SortByKey()
+	cur.SortByKey()
+	if n := KeepSameNumbers(prev, cur); n != 1 {
+		t.Errorf("KeepSameNumbers kept %d numbers, want 1 (Colombia 2014)", n)
+	}
+	var got []float64
+	for _, r := range Expenditures(cur) {
+		got = append(got, r.Value)
+	}
+	want := []float64{3.10825884811045, 1.9, 0.53172621458102, 3.40921408383721}
+	if !slices.Equal(got, want) {
+		t.Errorf("values after KeepSameNumbers = %v, want %v", got, want)
+	}
+	if n := KeepSameNumbers(nil, cur); n != 0 {
+		t.Errorf("KeepSameNumbers(nil, t) = %d", n)
 	}
 }

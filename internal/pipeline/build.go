@@ -152,11 +152,17 @@ func buildDataset(ws Workspace, o BuildOptions, st *State, def *dataset.Definiti
 		return nil, err
 	}
 	t.SortByKey()
+	// A figure printed again beyond the publishers' precision is the
+	// same number: it keeps the published value, and makes no version.
+	if n := dataset.KeepSameNumbers(prev, t); n > 0 {
+		o.Log.Info("figures equal at 15 significant digits keep their published value", "dataset", def.Name, "figures", n)
+	}
 	held, err := dataset.Concat(def.Schema, heldTables...)
 	if err != nil {
 		return nil, err
 	}
 	held.SortByKey()
+	dataset.KeepSameNumbers(prevHeld, held) // the withheld rows too: their changes are counted
 	var withheld []*withholding
 	for _, p := range parts {
 		if p.src.Publishes() {

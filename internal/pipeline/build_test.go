@@ -20,7 +20,7 @@ func rows(source string, n int) *dataset.Table {
 	recs := make([]dataset.Expenditure, n)
 	for i := range recs {
 		recs[i] = dataset.Expenditure{Country: "DEU", CountryName: "Germany", Year: 1950 + i, Measure: dataset.MeasureCurrentUSD,
-			Source: source, Value: float64(i), HasValue: true, Unit: "US$ m"}
+			Source: source, Value: float64(i), HasValue: true, Unit: "US$ m", SourceUnit: "US$ m"}
 	}
 	t := dataset.ExpenditureTable(recs)
 	t.SortByKey()
@@ -137,6 +137,56 @@ func TestBuildWritesNothingWhenNothingChanged(t *testing.T) {
 	after, _ := os.Stat(ws.DescriptorPath("military-expenditure"))
 	if res[0].Changed || res[0].Version != "2026-11-25" || !after.ModTime().Equal(before.ModTime()) {
 		t.Errorf("second build of the same records: changed %v, version %s; want no write and the first version", res[0].Changed, res[0].Version)
+	}
+}
+
+// A source that prints its figures again differently beyond the 15th
+// significant digit has changed nothing: the build keeps the published
+// values and makes no version.
+func TestBuildKeepsFiguresEqualAt15Digits(t *testing.T) {
+	ws := NewWorkspace(t.TempDir(), "")
+	cfg := &collect.Config{Sources: []collect.Source{{Name: "a", Dataset: "military-expenditure", Collector: "x", URLs: []string{"file:///a"}, Terms: collect.TermsOpen}}}
+	st := &State{Sources: map[string]*SourceState{}}
+	first := rows("a", 3)
+	first.Columns[dataset.ExpenditureSchema.Index("value")].Numbers[1] = 3.10825884811045
+	collected(t, ws, st, "a", first)
+	if err := ws.WriteState(st); err != nil {
+		t.Fatal(err)
+	}
+	day := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
+	o := BuildOptions{Config: cfg, Datasets: []*dataset.Definition{dataset.MilitaryExpenditure}, Now: func() time.Time { return day }}
+	if _, err := Build(context.Background(), ws, o); err != nil {
+		t.Fatal(err)
+	}
+	again := rows("a", 3)
+	again.Columns[dataset.ExpenditureSchema.Index("value")].Numbers[1] = 3.10825884811044
+	collected(t, ws, st, "a", again)
+	if err := ws.WriteState(st); err != nil {
+		t.Fatal(err)
+	}
+	day = day.Add(24 * time.Hour)
+	res, err := Build(context.Background(), ws, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res[0].Changed || res[0].Version != "2026-11-25" {
+		t.Errorf("a figure printed again at the 15th digit: changed %v, version %s; want no new version", res[0].Changed, res[0].Version)
+	}
+	pub, err := dataset.ReadParquetFile(ws.ParquetPath("military-expenditure"), dataset.ExpenditureSchema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := pub.Columns[dataset.ExpenditureSchema.Index("value")].Numbers[1]; v != 3.10825884811045 {
+		t.Errorf("published value = %v, want 3.10825884811045 as first published", v)
+	}
+	// A figure that moved further is a new version.
+	again.Columns[dataset.ExpenditureSchema.Index("value")].Numbers[1] = 3.1082588481
+	collected(t, ws, st, "a", again)
+	if err := ws.WriteState(st); err != nil {
+		t.Fatal(err)
+	}
+	if res, err = Build(context.Background(), ws, o); err != nil || !res[0].Changed || res[0].Summary.Revisions != 1 {
+		t.Errorf("a revision: changed %v, %v", res[0].Changed, err)
 	}
 }
 
