@@ -391,6 +391,7 @@ type ParquetReader struct {
 	next   int   // next row group
 	closer io.Closer
 	dec    columnDecoder
+	reuse  []*Table // the tables Next returned last, oldest first, after ReuseTables
 }
 
 // NewParquetReader opens a Parquet file of schema s for reading by row
@@ -446,19 +447,67 @@ func (r *ParquetReader) Rows() int { return int(r.f.NumRows()) }
 func (r *ParquetReader) RowGroups() int { return r.f.NumRowGroups() }
 
 // Next returns the next row group as a table. After the last one it returns
-// io.EOF. Each table is new; the caller may keep it.
+// io.EOF. Each table is new, and the caller may keep it, unless ReuseTables
+// was called.
 func (r *ParquetReader) Next() (*Table, error) {
 	if r.next >= r.f.NumRowGroups() {
 		return nil, io.EOF
 	}
 	rg := r.f.RowGroup(r.next)
-	t := NewTable(r.schema, 0)
+	var t *Table
+	if r.reuse == nil {
+		t = NewTable(r.schema, 0)
+	} else {
+		t = r.recycle()
+	}
 	if err := r.readRowGroup(rg, t, 0, int(rg.NumRows())); err != nil {
 		return nil, fmt.Errorf("dataset: read parquet: %w", err)
 	}
 	t.n = int(rg.NumRows())
 	r.next++
 	return t, nil
+}
+
+// ReusedTables is the number of tables a reader that reuses them cycles
+// through: Next fills the one it returned ReusedTables calls before, so a
+// caller may use the table Next returns and the one before it.
+const ReusedTables = 2
+
+// ReuseTables makes Next fill the table it returned ReusedTables calls
+// before rather than allocate a new one: a caller that reads a large file
+// a row group at a time and uses no more than the last two (copying out
+// any row it keeps longer, as Table.Row does) then allocates, and makes the
+// garbage collector scan, two row groups' worth of memory in all instead
+// of the whole file's. Strings already handed out stay valid: only the
+// tables' slices are reused.
+func (r *ParquetReader) ReuseTables() {
+	if r.reuse == nil {
+		r.reuse = make([]*Table, 0, ReusedTables)
+		r.dec.spareValid = make([][]bool, len(r.schema.Fields))
+	}
+}
+
+// recycle returns the table to fill next: a new one until ReusedTables
+// exist, then the oldest, emptied.
+func (r *ParquetReader) recycle() *Table {
+	if len(r.reuse) < cap(r.reuse) {
+		t := NewTable(r.schema, 0)
+		r.reuse = append(r.reuse, t)
+		return t
+	}
+	t := r.reuse[0]
+	copy(r.reuse, r.reuse[1:])
+	r.reuse[len(r.reuse)-1] = t
+	for i := range t.Columns {
+		c := &t.Columns[i]
+		if c.Valid != nil {
+			r.dec.spareValid[i] = c.Valid
+			c.Valid = nil
+		}
+		c.Strings, c.Ints, c.Numbers, c.Bools = c.Strings[:0], c.Ints[:0], c.Numbers[:0], c.Bools[:0]
+	}
+	t.n = 0
+	return t
 }
 
 // Close closes the file that OpenParquet opened. It does nothing for a
@@ -658,6 +707,9 @@ type columnDecoder struct {
 	dates   []int32
 	bytes   []parquet.ByteArray
 	interns []map[string]string // per field; nil for fields not interned
+	// spareValid holds, per field, a validity slice of a reused table,
+	// for the next chunk with nulls.
+	spareValid [][]bool
 }
 
 // maxInterned bounds the strings kept per dictionary column; a column with
@@ -775,7 +827,11 @@ func (d *columnDecoder) read(cr file.ColumnChunkReader, t *Table, col, off, n, t
 	}
 	if nv < n {
 		if c.Valid == nil {
-			c.Valid = make([]bool, total)
+			if d.spareValid != nil && cap(d.spareValid[col]) >= total {
+				c.Valid, d.spareValid[col] = d.spareValid[col][:total], nil
+			} else {
+				c.Valid = make([]bool, total)
+			}
 			for i := range c.Valid {
 				c.Valid[i] = true
 			}
@@ -811,15 +867,21 @@ func spread[T any](dst []T, def []int16, nv int) {
 
 // copyStrings copies byte arrays into strings. A dictionary column's values
 // come from a small set, so they are interned: one string per distinct
-// value instead of one per row, and a value equal to the one before (rows
-// come in key order, so runs are long) is not even looked up. Other columns
+// value instead of one per row. Rows come in key order, so a value is
+// mostly the one before or the one before that (two sources alternating),
+// which are compared before the intern map is looked into. Other columns
 // share one allocation per batch.
 func copyStrings(dst []string, src []parquet.ByteArray, intern map[string]string) {
 	if intern != nil {
-		last := ""
+		last, prev := "", ""
 		for k, b := range src {
-			if string(b) == last { // does not allocate
+			switch {
+			case string(b) == last: // does not allocate
 				dst[k] = last
+				continue
+			case string(b) == prev:
+				dst[k] = prev
+				last, prev = prev, last
 				continue
 			}
 			s, ok := intern[string(b)] // nor does this
@@ -829,7 +891,8 @@ func copyStrings(dst []string, src []parquet.ByteArray, intern map[string]string
 					intern[s] = s
 				}
 			}
-			dst[k], last = s, s
+			dst[k] = s
+			last, prev = s, last
 		}
 		return
 	}

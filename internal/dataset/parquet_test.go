@@ -592,3 +592,46 @@ func TestParquetReaderStreams(t *testing.T) {
 		t.Errorf("Close() = %v", err)
 	}
 }
+
+// A reader that reuses its tables gives the rows a new table each time
+// would, also where a column has nulls in one row group and none in the
+// next (its validity slice is reused or dropped).
+func TestParquetReaderReuseTables(t *testing.T) {
+	recs := syntheticExpenditures(4*ParquetRowGroupRows + 77)
+	for i := range recs {
+		switch i / ParquetRowGroupRows {
+		case 1:
+			recs[i].Notes = "" // all null in the second row group
+		case 2, 3:
+			recs[i].Notes = "§" // none null in the third and fourth
+		}
+	}
+	var buf bytes.Buffer
+	if err := WriteParquet(&buf, ExpenditureTable(recs)); err != nil {
+		t.Fatal(err)
+	}
+	r, err := NewParquetReader(bytes.NewReader(buf.Bytes()), ExpenditureSchema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.ReuseTables()
+	var got []Expenditure
+	seen := map[*Table]bool{}
+	for {
+		tab, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen[tab] = true
+		got = append(got, Expenditures(tab)...)
+	}
+	if !slices.Equal(recs, got) {
+		t.Errorf("rows read with reused tables differ from the rows written")
+	}
+	if len(seen) != ReusedTables {
+		t.Errorf("%d distinct tables for 5 row groups, want %d", len(seen), ReusedTables)
+	}
+}
