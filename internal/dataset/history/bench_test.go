@@ -3,11 +3,16 @@ package history
 import (
 	"bytes"
 	"fmt"
+	"io"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -23,6 +28,12 @@ import (
 // version's files.
 //
 //	go test -run XXX -bench 'Diff2M|Versions30' -benchtime 1x ./internal/dataset/history/
+//
+// And issue 8's: publish diff of those two versions on a repository that
+// git gc --aggressive packed, against the same repository's loose objects
+// (time, CPU and peak resident memory of the command):
+//
+//	go test -run XXX -bench DiffPackedVsLoose -benchtime 5x -timeout 1h ./internal/dataset/history/
 //
 // PUBLISH_BENCH_ROWS overrides the row count (default 2,000,000);
 // PUBLISH_BENCH_REPO keeps the repository there for measuring the CLI:
@@ -205,5 +216,126 @@ func BenchmarkVersions30(b *testing.B) {
 		b.ReportMetric(float64(repo), "repo-bytes")
 		b.ReportMetric(float64(repo)/float64(one), "repo/version")
 		fmt.Fprintf(os.Stderr, "30 versions: .git %d bytes after gc; one version's files %d bytes; ratio %.2f\n", repo, one, float64(repo)/float64(one))
+	}
+}
+
+// BenchmarkDiffPackedVsLoose runs publish diff of two 2M-row versions on a
+// repository as go-git wrote it (loose objects) and on a copy that
+// git gc --aggressive packed, alternately, b.N times each (the machine may
+// be shared: compare the two, and prefer the CPU time). It reports the
+// median wall time, the median CPU time of publish and the git process it
+// starts, and the largest peak resident size, of each.
+func BenchmarkDiffPackedVsLoose(b *testing.B) {
+	if _, err := exec.LookPath("git"); err != nil {
+		b.Skip("git CLI not installed")
+	}
+	r, _ := benchRepo(b, 2)
+	loose := r.Dir()
+	packed := filepath.Join(b.TempDir(), "packed")
+	copyDir(b, loose, packed)
+	gc := exec.Command("git", "gc", "--aggressive", "--prune=now", "--quiet")
+	gc.Dir = packed
+	if out, err := gc.CombinedOutput(); err != nil {
+		b.Fatalf("git gc: %v\n%s", err, out)
+	}
+	bin := buildPublish(b)
+	var runs [2][]runStats
+	b.ResetTimer()
+	for i := range b.N {
+		for k := range 2 {
+			k := (k + i) % 2 // alternate which goes first
+			runs[k] = append(runs[k], runPublish(b, bin, "diff", "--data", []string{loose, packed}[k], "military-expenditure"))
+		}
+	}
+	b.StopTimer()
+	for k, name := range []string{"loose", "packed"} {
+		s := summarize(runs[k])
+		b.ReportMetric(s.wall.Seconds(), name+"-s")
+		b.ReportMetric(s.cpu.Seconds(), name+"-cpu-s")
+		b.ReportMetric(float64(s.maxRSS)/(1<<20), name+"-MB")
+	}
+	l, p := summarize(runs[0]), summarize(runs[1])
+	b.ReportMetric(p.wall.Seconds()/l.wall.Seconds(), "packed/loose")
+	b.ReportMetric(p.cpu.Seconds()/l.cpu.Seconds(), "packed/loose-cpu")
+}
+
+// runStats is what one run of the command cost.
+type runStats struct {
+	wall, cpu time.Duration
+	maxRSS    int64 // bytes
+}
+
+// summarize returns the median wall and CPU times and the largest peak
+// resident size of runs.
+func summarize(runs []runStats) runStats {
+	median := func(d []time.Duration) time.Duration {
+		slices.Sort(d)
+		return d[len(d)/2]
+	}
+	var walls, cpus []time.Duration
+	var out runStats
+	for _, r := range runs {
+		walls, cpus = append(walls, r.wall), append(cpus, r.cpu)
+		out.maxRSS = max(out.maxRSS, r.maxRSS)
+	}
+	out.wall, out.cpu = median(walls), median(cpus)
+	return out
+}
+
+// buildPublish builds the publish command into a temporary directory.
+func buildPublish(b *testing.B) string {
+	b.Helper()
+	mod, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		b.Fatalf("go env GOMOD: %v", err)
+	}
+	bin := filepath.Join(b.TempDir(), "publish")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/publish")
+	build.Dir = filepath.Dir(strings.TrimSpace(string(mod)))
+	if out, err := build.CombinedOutput(); err != nil {
+		b.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// runPublish runs the command and returns its wall time, the CPU time of
+// it and of the processes it waited for (git), and its peak resident size.
+func runPublish(b *testing.B, bin string, args ...string) runStats {
+	b.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Stdout = io.Discard
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		b.Fatalf("publish %s: %v\n%s", strings.Join(args, " "), err, stderr.Bytes())
+	}
+	s := runStats{wall: time.Since(start), cpu: cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		s.maxRSS = int64(ru.Maxrss) * 1024 // kilobytes on Linux
+	}
+	return s
+}
+
+// copyDir copies the tree at src to dst.
+func copyDir(b *testing.B, src, dst string) {
+	b.Helper()
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, data, 0o644)
+	})
+	if err != nil {
+		b.Fatal(err)
 	}
 }
