@@ -11,9 +11,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/bitutil"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
 	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/metadata"
 	"github.com/apache/arrow-go/v18/parquet/schema"
 )
 
@@ -217,6 +222,13 @@ type columnEncoder struct {
 	bytes  []parquet.ByteArray
 	arena  []byte
 	rowIdx []int // rows of the chunk that are not null
+
+	// For writeDict: the chunk's dictionary, and its indices.
+	dict     map[string]int32
+	dictVals []string
+	idx      []int32
+	valid    []bool
+	bitmap   []byte
 }
 
 func (e *columnEncoder) write(cw file.ColumnChunkWriter, t *Table, col, start, end int) error {
@@ -305,11 +317,130 @@ func (e *columnEncoder) write(cw file.ColumnChunkWriter, t *Table, col, start, e
 			}
 		}
 		e.bytes = vals
-		_, err = w.WriteBatch(vals, def, nil)
+		if f.Dictionary {
+			err = e.writeDict(w, vals, def)
+		} else {
+			_, err = w.WriteBatch(vals, def, nil)
+		}
 	default:
 		return fmt.Errorf("unexpected column writer %T", cw)
 	}
 	return err
+}
+
+// dictEncoder is what writeDict needs of arrow-go's dictionary encoder,
+// whose type is internal to arrow-go.
+type dictEncoder interface {
+	Encoding() parquet.Encoding
+	PutDictionary(arrow.Array) error
+	AddRawSize(int64)
+}
+
+// writeDict writes a dictionary column's chunk as WriteBatch does, to the
+// byte, without its cost: WriteBatch looks every value up in arrow-go's
+// dictionary, which allocates for each (a closure that escapes), five
+// allocations a row for military-expenditure. writeDict finds the chunk's
+// distinct values itself, in order of first appearance as arrow-go would,
+// seeds the encoder's dictionary with them and writes indices, batch by
+// batch as WriteBatch cuts them, updating the page statistics and the raw
+// size that decides where a page ends as WriteBatch does. vals are the
+// chunk's values, def its definition levels (nil when it has no nulls).
+// TestWriteParquetBytesPinned holds it to the bytes WriteBatch wrote.
+func (e *columnEncoder) writeDict(w *file.ByteArrayColumnChunkWriter, vals []parquet.ByteArray, def []int16) error {
+	enc, ok := any(w.CurrentEncoder()).(dictEncoder)
+	stats, statsOK := w.PageStatistics().(*metadata.ByteArrayStatistics)
+	if !ok || !statsOK || enc.Encoding() != parquet.Encodings.PlainDict || w.HasBitsBuffer() {
+		_, err := w.WriteBatch(vals, def, nil) // not the writer writeDict knows
+		return err
+	}
+	n := len(vals)
+	if def != nil {
+		n = len(def)
+	}
+	if e.dict == nil {
+		e.dict = map[string]int32{}
+	}
+	clear(e.dict)
+	e.dictVals = e.dictVals[:0]
+	idx, valid := grow(e.idx, n), grow(e.valid, n)
+	e.idx, e.valid = idx, valid
+	v := 0
+	for k := range n {
+		if def != nil && def[k] == 0 {
+			idx[k], valid[k] = 0, false
+			continue
+		}
+		i, ok := e.dict[string(vals[v])] // does not allocate
+		if !ok {
+			s := string(vals[v])
+			i = int32(len(e.dictVals))
+			e.dict[s] = i
+			e.dictVals = append(e.dictVals, s)
+		}
+		idx[k], valid[k] = i, true
+		v++
+	}
+	sb := array.NewStringBuilder(memory.DefaultAllocator)
+	sb.AppendValues(e.dictVals, nil)
+	dict := sb.NewArray()
+	sb.Release()
+	err := enc.PutDictionary(dict)
+	dict.Release()
+	if err != nil {
+		return err
+	}
+	v = 0
+	for off := 0; off < n; off += parquetBatchSize {
+		end := min(off+parquetBatchSize, n)
+		nv := end - off
+		var levels []int16
+		var validity []bool
+		if def != nil {
+			levels, validity = def[off:end], valid[off:end]
+			nv = 0
+			for _, ok := range validity {
+				if ok {
+					nv++
+				}
+			}
+		}
+		batch := vals[v : v+nv]
+		v += nv
+		raw := int64(0)
+		for _, b := range batch {
+			raw += int64(len(b)) + 4 // as arrow-go counts a value: its bytes and their length
+		}
+		stats.Update(batch, int64(end-off-nv))
+		enc.AddRawSize(raw)
+		indices := e.indices(idx[off:end], validity, end-off-nv)
+		err := w.WriteDictIndices(indices, levels, nil)
+		indices.Release()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// indices returns idx as an arrow array over idx's own memory, with the
+// null slots that validity marks (nil: none).
+func (e *columnEncoder) indices(idx []int32, validity []bool, nulls int) arrow.Array {
+	var bitmap *memory.Buffer
+	if nulls > 0 {
+		bits := grow(e.bitmap, int(bitutil.BytesForBits(int64(len(idx)))))
+		clear(bits)
+		for k, ok := range validity {
+			if ok {
+				bitutil.SetBit(bits, k)
+			}
+		}
+		e.bitmap = bits
+		bitmap = memory.NewBufferBytes(bits)
+	}
+	data := array.NewData(arrow.PrimitiveTypes.Int32, len(idx),
+		[]*memory.Buffer{bitmap, memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(idx))}, nil, nulls, 0)
+	defer data.Release()
+	return array.NewInt32Data(data)
 }
 
 func grow[T any](s []T, n int) []T {
