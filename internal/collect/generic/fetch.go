@@ -137,10 +137,11 @@ func (cfg *config) table(ctx context.Context, pages []*page) (*dataset.Table, er
 		if err != nil {
 			return fail(fmt.Errorf("%s: %w", p.doc.URL, err))
 		}
-		for _, rec := range recs {
+		for k, rec := range recs {
 			if err := ctx.Err(); err != nil {
 				return fail(err)
 			}
+			recs[k] = nil // what the row needs it keeps; the rest can go
 			r := newRow(cfg.m, name, rec)
 			skip, err := r.skipped(ctx)
 			if err != nil {
@@ -165,7 +166,8 @@ func (cfg *config) table(ctx context.Context, pages []*page) (*dataset.Table, er
 	s := cfg.m.schema
 	src := s.Index(dataset.SourceField)
 	b := dataset.NewBuilder(s)
-	for _, o := range rows {
+	for k, o := range rows {
+		rows[k] = nil // the builder keeps its own copy of the values
 		if src >= 0 {
 			o.vals[src] = name
 		}
