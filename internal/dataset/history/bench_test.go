@@ -3,19 +3,16 @@ package history
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"io/fs"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strconv"
-	"strings"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/defence-transparency/publish/internal/bench"
 	"github.com/defence-transparency/publish/internal/country"
 	"github.com/defence-transparency/publish/internal/dataset"
 	"github.com/defence-transparency/publish/internal/dataset/diff"
@@ -238,83 +235,21 @@ func BenchmarkDiffPackedVsLoose(b *testing.B) {
 	if out, err := gc.CombinedOutput(); err != nil {
 		b.Fatalf("git gc: %v\n%s", err, out)
 	}
-	bin := buildPublish(b)
-	var runs [2][]runStats
+	bin := bench.Build(b)
+	var runs [2][]bench.Stats
 	b.ResetTimer()
 	for i := range b.N {
 		for k := range 2 {
 			k := (k + i) % 2 // alternate which goes first
-			runs[k] = append(runs[k], runPublish(b, bin, "diff", "--data", []string{loose, packed}[k], "military-expenditure"))
+			runs[k] = append(runs[k], bench.Run(b, bin, "diff", "--data", []string{loose, packed}[k], "military-expenditure"))
 		}
 	}
 	b.StopTimer()
-	for k, name := range []string{"loose", "packed"} {
-		s := summarize(runs[k])
-		b.ReportMetric(s.wall.Seconds(), name+"-s")
-		b.ReportMetric(s.cpu.Seconds(), name+"-cpu-s")
-		b.ReportMetric(float64(s.maxRSS)/(1<<20), name+"-MB")
-	}
-	l, p := summarize(runs[0]), summarize(runs[1])
-	b.ReportMetric(p.wall.Seconds()/l.wall.Seconds(), "packed/loose")
-	b.ReportMetric(p.cpu.Seconds()/l.cpu.Seconds(), "packed/loose-cpu")
-}
-
-// runStats is what one run of the command cost.
-type runStats struct {
-	wall, cpu time.Duration
-	maxRSS    int64 // bytes
-}
-
-// summarize returns the median wall and CPU times and the largest peak
-// resident size of runs.
-func summarize(runs []runStats) runStats {
-	median := func(d []time.Duration) time.Duration {
-		slices.Sort(d)
-		return d[len(d)/2]
-	}
-	var walls, cpus []time.Duration
-	var out runStats
-	for _, r := range runs {
-		walls, cpus = append(walls, r.wall), append(cpus, r.cpu)
-		out.maxRSS = max(out.maxRSS, r.maxRSS)
-	}
-	out.wall, out.cpu = median(walls), median(cpus)
-	return out
-}
-
-// buildPublish builds the publish command into a temporary directory.
-func buildPublish(b *testing.B) string {
-	b.Helper()
-	mod, err := exec.Command("go", "env", "GOMOD").Output()
-	if err != nil {
-		b.Fatalf("go env GOMOD: %v", err)
-	}
-	bin := filepath.Join(b.TempDir(), "publish")
-	build := exec.Command("go", "build", "-o", bin, "./cmd/publish")
-	build.Dir = filepath.Dir(strings.TrimSpace(string(mod)))
-	if out, err := build.CombinedOutput(); err != nil {
-		b.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
-
-// runPublish runs the command and returns its wall time, the CPU time of
-// it and of the processes it waited for (git), and its peak resident size.
-func runPublish(b *testing.B, bin string, args ...string) runStats {
-	b.Helper()
-	cmd := exec.Command(bin, args...)
-	cmd.Stdout = io.Discard
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	start := time.Now()
-	if err := cmd.Run(); err != nil {
-		b.Fatalf("publish %s: %v\n%s", strings.Join(args, " "), err, stderr.Bytes())
-	}
-	s := runStats{wall: time.Since(start), cpu: cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		s.maxRSS = int64(ru.Maxrss) * 1024 // kilobytes on Linux
-	}
-	return s
+	l, p := bench.Summarize(runs[0]), bench.Summarize(runs[1])
+	bench.Report(b, "loose", l)
+	bench.Report(b, "packed", p)
+	b.ReportMetric(p.Wall.Seconds()/l.Wall.Seconds(), "packed/loose")
+	b.ReportMetric(p.CPU.Seconds()/l.CPU.Seconds(), "packed/loose-cpu")
 }
 
 // copyDir copies the tree at src to dst.
