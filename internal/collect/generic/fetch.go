@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/defence-transparency/publish/internal/collect"
@@ -164,6 +165,10 @@ func (cfg *config) table(ctx context.Context, pages []*page) (*dataset.Table, er
 		}
 	}
 	s := cfg.m.schema
+	rows, err := uniqueRows(ctx, s, rows)
+	if err != nil {
+		return fail(err)
+	}
 	src := s.Index(dataset.SourceField)
 	b := dataset.NewBuilder(s)
 	for k, o := range rows {
@@ -179,6 +184,39 @@ func (cfg *config) table(ctx context.Context, pages []*page) (*dataset.Table, er
 		}
 	}
 	return b.Table()
+}
+
+// uniqueRows returns rows with each primary key once. A listing read page by
+// page shows a record twice when a new one pushes it to the next page
+// between two fetches: a row equal to one before it is left out, with a
+// warning; a row whose key an earlier row of other values holds is an error
+// naming both, since which one is right cannot be told.
+func uniqueRows(ctx context.Context, s *dataset.Schema, rows []*out) ([]*out, error) {
+	key := s.KeyIndex()
+	if len(key) == 0 {
+		return rows, nil
+	}
+	first := make(map[string]*out, len(rows))
+	kept := rows[:0:0]
+	for _, o := range rows {
+		parts := make([]string, len(key))
+		for i, k := range key {
+			parts[i] = o.vals[k]
+		}
+		k := strings.Join(parts, "\x00")
+		prev, dup := first[k]
+		switch {
+		case !dup:
+			first[k] = o
+			kept = append(kept, o)
+		case slices.Equal(prev.vals, o.vals):
+			collect.Warn(ctx, "%s repeats %s (%s); left out", o.where, prev.where, strings.Join(parts, ", "))
+		default:
+			return nil, fmt.Errorf("%s and %s both give %s = %s, with other values: %w",
+				prev.where, o.where, strings.Join(s.PrimaryKey, ", "), strings.Join(parts, ", "), ErrValue)
+		}
+	}
+	return kept, nil
 }
 
 // resolveNext resolves a next-page link against the page's URL. A link
