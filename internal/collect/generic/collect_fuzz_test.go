@@ -302,3 +302,28 @@ func TestFuzzHTMLRepeatedReport(t *testing.T) {
 		t.Errorf("Collect(a report listed twice, with two titles) = %v, want an error wrapping ErrValue naming it", err)
 	}
 }
+
+// TestFuzzFeedNUL replays testdata/fuzz/FuzzFeed/7385506a5075f1bb: a "feed"
+// ("<\xdf0\x00") whose NUL made the fetcher take it for a binary file and
+// pass it undecoded, so its error quoted a byte that is not UTF-8. Now it
+// fails for its charset.
+func TestFuzzFeedNUL(t *testing.T) {
+	src := source(t, Feed, "audit-outcomes", "https://audit.example/feed.xml", feedSeedOptions)
+	_, _, err := run(t, &collecttest.Swap{Next: noDocs, Docs: map[string][]byte{src.URLs[0]: []byte("<\xdf0\x00")}}, src)
+	if !errors.Is(err, collect.ErrCharset) || !utf8.ValidString(err.Error()) {
+		t.Errorf("Collect(feed %q) = %q, want an error wrapping collect.ErrCharset in valid UTF-8", "<\xdf0\x00", err)
+	}
+}
+
+// TestFuzzCSVYearOutOfRange replays testdata/fuzz/FuzzCSV/fed26acc27300d3f:
+// a wide table whose year columns are "0000". Collect returned rows of year
+// 0, which the pipeline's validation refused without saying where they came
+// from; now the collector validates its rows and names the line.
+func TestFuzzCSVYearOutOfRange(t *testing.T) {
+	const u = "https://nato.example/def-exp.csv"
+	src := source(t, CSV, "military-expenditure", u, csvSeedOptions)
+	_, _, err := run(t, &collecttest.Swap{Next: noDocs, Docs: map[string][]byte{u: []byte("Country,0000,2023\nTürkiye,1.5,1.6\n")}}, src)
+	if !errors.Is(err, ErrValue) || !strings.Contains(err.Error(), "line 2") || !strings.Contains(err.Error(), "minimum 1900") {
+		t.Errorf("Collect(year 0000) = %v, want an error wrapping ErrValue naming line 2 and the minimum", err)
+	}
+}

@@ -2,6 +2,7 @@ package generic
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"slices"
@@ -183,7 +184,24 @@ func (cfg *config) table(ctx context.Context, pages []*page) (*dataset.Table, er
 			return fail(fmt.Errorf("%s: %w: %w", o.where, err, ErrValue))
 		}
 	}
-	return b.Table()
+	tab, err := b.Table()
+	if err != nil {
+		return fail(err)
+	}
+	// The pipeline validates the table too, but cannot say where in the
+	// documents a value out of range came from.
+	var ve *dataset.ValidationError
+	if err := dataset.Validate(tab); errors.As(err, &ve) && len(ve.Problems) > 0 && ve.Problems[0].Row >= 0 {
+		p := ve.Problems[0]
+		more := ""
+		if ve.Count > 1 {
+			more = fmt.Sprintf(" (and %d more problems)", ve.Count-1)
+		}
+		return fail(fmt.Errorf("%s: %s %q: %s%s: %w", rows[p.Row].where, p.Field, p.Value, p.Message, more, ErrValue))
+	} else if err != nil {
+		return fail(fmt.Errorf("%w: %w", err, ErrValue))
+	}
+	return tab, nil
 }
 
 // uniqueRows returns rows with each primary key once. A listing read page by
