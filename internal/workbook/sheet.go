@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -87,11 +88,10 @@ func (f *File) ReadSheet(name string, o Options) (sh *Sheet, err error) {
 	}
 	sh.Rows = sh.Rows[:last]
 	if o.Styles {
-		sh.styles = make([][]int32, len(sh.Rows))
-		for i := range sh.Rows {
-			if i < len(styles) {
-				sh.styles[i] = styles[i][:min(len(styles[i]), len(sh.Rows[i]))]
-			}
+		sh.styles = make([][]int32, min(len(sh.Rows), len(styles)))
+		for i := range sh.styles {
+			// A copy of the cells with values, not a slice of all.
+			sh.styles[i] = slices.Clone(styles[i][:min(len(styles[i]), len(sh.Rows[i]))])
 		}
 	}
 	return sh, nil
@@ -112,8 +112,9 @@ var cellTypes = map[string]bool{"": true, "n": true, "s": true, "str": true, "in
 // row or cell reference, style or type that is not one; a shared-string
 // index outside the table; rows or cells where the layout has none. It
 // bounds nesting and the size of a tag or text (see newDecoder). With
-// styles set it returns each row's cells' style IDs, row i+1 at index i,
-// column j+1 at index j, counted against the limit.
+// styles set it returns the style IDs of each row's cells that hold a value,
+// an inline string or a formula, row i+1 at index i, column j+1 at index j,
+// counted against the limit.
 func (f *File) scan(sheet, part string, styles bool) ([][]int32, error) {
 	rc, err := f.parts[part].Open()
 	if err != nil {
@@ -138,8 +139,12 @@ func (f *File) scan(sheet, part string, styles bool) ([][]int32, error) {
 		inV      bool
 		v        strings.Builder
 		dataDone bool
-		cost     int64 // what the row reader will hold of the sheet
-		spend    = func(n int64) error {
+		// the current cell's style, and whether it holds a value, an
+		// inline string or a formula
+		cellStyle int
+		cellValue bool
+		cost      int64 // what the row reader will hold of the sheet
+		spend     = func(n int64) error {
 			cost += n
 			if f.used+cost > f.limit {
 				return &collect.UnpackError{What: fmt.Sprintf("the cells read from the workbook (at sheet %q)", sheet), Limit: f.limit}
@@ -227,24 +232,15 @@ func (f *File) scan(sheet, part string, styles bool) ([][]int32, error) {
 					return nil, err
 				}
 				lastCol = col
-				if styles && style != 0 {
-					for len(out) < row {
-						out = append(out, nil)
-					}
-					r := &out[row-1]
-					if err := spend(int64(col-len(*r)) * styleCost); err != nil {
-						return nil, err
-					}
-					for len(*r) < col {
-						*r = append(*r, 0)
-					}
-					(*r)[col-1] = int32(style)
-				}
+				cellStyle, cellValue = style, false
 			case "v":
 				if col != 0 && cellT == "s" {
 					inV = true
 					v.Reset()
 				}
+				cellValue = cellValue || col != 0
+			case "is", "f":
+				cellValue = cellValue || col != 0
 			}
 		case xml.CharData:
 			switch {
@@ -265,6 +261,21 @@ func (f *File) scan(sheet, part string, styles bool) ([][]int32, error) {
 			case "row":
 				inRow = false
 			case "c":
+				// Styles are kept for the cells that hold something:
+				// rows of styled empty cells cost nothing.
+				if styles && cellStyle != 0 && cellValue {
+					for len(out) < row {
+						out = append(out, nil)
+					}
+					r := &out[row-1]
+					if err := spend(int64(col-len(*r)) * styleCost); err != nil {
+						return nil, err
+					}
+					for len(*r) < col {
+						*r = append(*r, 0)
+					}
+					(*r)[col-1] = int32(cellStyle)
+				}
 				col = 0
 			case "v":
 				if inV {
