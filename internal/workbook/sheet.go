@@ -68,7 +68,7 @@ func (f *File) ReadSheet(name string, o Options) (sh *Sheet, err error) {
 	}
 	rows, err := f.x.Rows(name)
 	if err != nil {
-		return nil, fmt.Errorf("%w: sheet %q: %v", ErrFormat, name, err)
+		return nil, fmt.Errorf("%w: sheet %q: %s", ErrFormat, name, readable(err))
 	}
 	defer rows.Close()
 	sh = &Sheet{}
@@ -76,7 +76,7 @@ func (f *File) ReadSheet(name string, o Options) (sh *Sheet, err error) {
 	for rows.Next() {
 		cells, err := rows.Columns(excelize.Options{RawCellValue: !o.Formatted})
 		if err != nil {
-			return nil, fmt.Errorf("%w: sheet %q row %d: %v", ErrFormat, name, len(sh.Rows)+1, err)
+			return nil, fmt.Errorf("%w: sheet %q row %d: %s", ErrFormat, name, len(sh.Rows)+1, readable(err))
 		}
 		sh.Rows = append(sh.Rows, cells)
 		if len(cells) > 0 {
@@ -84,7 +84,7 @@ func (f *File) ReadSheet(name string, o Options) (sh *Sheet, err error) {
 		}
 	}
 	if err := rows.Error(); err != nil {
-		return nil, fmt.Errorf("%w: sheet %q: %v", ErrFormat, name, err)
+		return nil, fmt.Errorf("%w: sheet %q: %s", ErrFormat, name, readable(err))
 	}
 	sh.Rows = sh.Rows[:last]
 	if o.Styles {
@@ -118,7 +118,7 @@ var cellTypes = map[string]bool{"": true, "n": true, "s": true, "str": true, "in
 func (f *File) scan(sheet, part string, styles bool) ([][]int32, error) {
 	rc, err := f.parts[part].Open()
 	if err != nil {
-		return nil, fmt.Errorf("%w: sheet %q: %v", ErrFormat, sheet, err)
+		return nil, fmt.Errorf("%w: sheet %q: %s", ErrFormat, sheet, readable(err))
 	}
 	defer rc.Close()
 	d := newDecoder(rc)
@@ -162,7 +162,7 @@ func (f *File) scan(sheet, part string, styles bool) ([][]int32, error) {
 			return out, nil
 		}
 		if err != nil {
-			return nil, fail("%v", err)
+			return nil, fail("%s", readable(err))
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
@@ -208,7 +208,7 @@ func (f *File) scan(sheet, part string, styles bool) ([][]int32, error) {
 						ref = a.Value
 						c, _, err := excelize.CellNameToCoordinates(a.Value)
 						if err != nil {
-							return nil, fail("row %d: cell reference %q: %v", row, a.Value, err)
+							return nil, fail("row %d: cell reference %q: %s", row, a.Value, readable(err))
 						}
 						col = c
 					case "s":
