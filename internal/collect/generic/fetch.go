@@ -172,8 +172,10 @@ func (cfg *config) table(ctx context.Context, pages []*page) (*dataset.Table, er
 	}
 	src := s.Index(dataset.SourceField)
 	b := dataset.NewBuilder(s)
+	where := make([]string, len(rows)) // each row's place, to name in errors
 	for k, o := range rows {
 		rows[k] = nil // the builder keeps its own copy of the values
+		where[k] = o.where
 		if src >= 0 {
 			o.vals[src] = name
 		}
@@ -197,7 +199,7 @@ func (cfg *config) table(ctx context.Context, pages []*page) (*dataset.Table, er
 		if ve.Count > 1 {
 			more = fmt.Sprintf(" (and %d more problems)", ve.Count-1)
 		}
-		return fail(fmt.Errorf("%s: %s %q: %s%s: %w", rows[p.Row].where, p.Field, p.Value, p.Message, more, ErrValue))
+		return fail(fmt.Errorf("%s: %s %q: %s%s: %w", where[p.Row], p.Field, p.Value, p.Message, more, ErrValue))
 	} else if err != nil {
 		return fail(fmt.Errorf("%w: %w", err, ErrValue))
 	}
