@@ -17,11 +17,41 @@ type Builder struct {
 	set []bool
 	err error
 	n   int // rows added, for messages
+	// interns holds, per dictionary field, one copy of each value: a
+	// million rows of a configured source then hold a few hundred country
+	// names, not a million, and no row keeps the document it was read
+	// from alive through a substring of it.
+	interns []map[string]string
 }
 
 // NewBuilder returns a builder of rows of s.
 func NewBuilder(s *Schema) *Builder {
-	return &Builder{t: NewTable(s, 0), row: make(Row, len(s.Fields)), set: make([]bool, len(s.Fields))}
+	b := &Builder{t: NewTable(s, 0), row: make(Row, len(s.Fields)), set: make([]bool, len(s.Fields)),
+		interns: make([]map[string]string, len(s.Fields))}
+	for i, f := range s.Fields {
+		if f.Dictionary && (f.Type == String || f.Type == Date) {
+			b.interns[i] = map[string]string{}
+		}
+	}
+	return b
+}
+
+// intern returns the builder's copy of s for field i, when the field is a
+// dictionary field.
+func (b *Builder) intern(i int, s string) string {
+	m := b.interns[i]
+	if m == nil || s == "" {
+		return s
+	}
+	if v, ok := m[s]; ok {
+		return v
+	}
+	if len(m) >= maxInterned {
+		return s
+	}
+	s = strings.Clone(s)
+	m[s] = s
+	return s
 }
 
 func (b *Builder) field(name string) int {
@@ -44,6 +74,7 @@ func (b *Builder) put(name string, typ Type, v Value) *Builder {
 		b.err = fmt.Errorf("dataset: row %d: field %q is %s, not %s", b.n+1, name, ft, typ)
 		return b
 	}
+	v.Str = b.intern(i, v.Str)
 	b.row[i], b.set[i] = v, true
 	return b
 }
@@ -85,6 +116,7 @@ func (b *Builder) Text(name, text string) *Builder {
 		b.err = fmt.Errorf("dataset: row %d: field %q: %w", b.n+1, name, err)
 		return b
 	}
+	v.Str = b.intern(i, v.Str)
 	b.row[i], b.set[i] = v, true
 	return b
 }

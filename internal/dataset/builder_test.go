@@ -3,6 +3,7 @@ package dataset
 import (
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -102,5 +103,32 @@ func TestBuilderBackfill(t *testing.T) {
 	}
 	if err := Validate(tbl); err != nil {
 		t.Errorf("Validate() = %v", err)
+	}
+}
+
+// A dictionary field's values are interned: rows share one copy of each,
+// which holds nothing of the text it was read from.
+func TestBuilderInternsDictionaryFields(t *testing.T) {
+	doc := "DEU,Germany;DEU,Germany"
+	b := NewBuilder(ExpenditureSchema)
+	for _, line := range strings.Split(doc, ";") {
+		cells := strings.Split(line, ",")
+		b.Text("country_iso3", cells[0]).Text("country_name", cells[1]).Text("year", "2020").
+			Text("measure", MeasureCurrentUSD).Text("source", "sipri").Text("unit", "US$ m").
+			Text("estimate", "false").Text("uncertain", "false")
+		if err := b.Add(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tab, err := b.Table()
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := tab.Columns[ExpenditureSchema.Index("country_name")].Strings
+	if names[0] != "Germany" || unsafe.StringData(names[0]) != unsafe.StringData(names[1]) {
+		t.Errorf("country_name values are not one shared copy")
+	}
+	if p := unsafe.StringData(names[0]); p == unsafe.StringData(doc[4:]) {
+		t.Errorf("the interned value points into the document it was read from")
 	}
 }

@@ -21,15 +21,57 @@ func WriteCSV(w io.Writer, t *Table) error {
 	if err := t.Check(); err != nil {
 		return err // says "dataset: column ..."
 	}
+	cw := newCSVWriter(w, t.Schema)
+	if err := cw.rows(t); err != nil {
+		return err
+	}
+	return cw.flush()
+}
+
+// WriteCSVFrom writes the rows of a Parquet file as WriteCSV writes a
+// table, reading one row group at a time: a large file is never held whole.
+func WriteCSVFrom(w io.Writer, r *ParquetReader) error {
+	r.ReuseTables() // each row group is written before the next is read
+	cw := newCSVWriter(w, r.schema)
+	for {
+		t, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			return cw.flush()
+		}
+		if err != nil {
+			return err
+		}
+		if err := cw.rows(t); err != nil {
+			return err
+		}
+	}
+}
+
+// csvWriter writes the header, then the rows of tables.
+type csvWriter struct {
+	bw  *bufio.Writer
+	cw  *csv.Writer
+	rec []string
+	err error
+}
+
+func newCSVWriter(w io.Writer, s *Schema) *csvWriter {
 	bw := bufio.NewWriterSize(w, 1<<16)
-	cw := csv.NewWriter(bw)
-	rec := make([]string, len(t.Schema.Fields))
-	for i, f := range t.Schema.Fields {
-		rec[i] = f.Name
+	c := &csvWriter{bw: bw, cw: csv.NewWriter(bw), rec: make([]string, len(s.Fields))}
+	for i, f := range s.Fields {
+		c.rec[i] = f.Name
 	}
-	if err := cw.Write(rec); err != nil {
-		return fmt.Errorf("dataset: write csv: %w", err)
+	if err := c.cw.Write(c.rec); err != nil {
+		c.err = fmt.Errorf("dataset: write csv: %w", err)
 	}
+	return c
+}
+
+func (c *csvWriter) rows(t *Table) error {
+	if c.err != nil {
+		return c.err
+	}
+	rec := c.rec
 	for i := range t.Len() {
 		for col := range rec {
 			rec[col] = t.Text(i, col)
@@ -37,21 +79,28 @@ func WriteCSV(w io.Writer, t *Table) error {
 		if len(rec) == 1 && rec[0] == "" {
 			// A lone empty field would be a blank line, which CSV
 			// readers skip; quote it so the row is not lost.
-			cw.Flush()
-			if _, err := bw.WriteString("\"\"\n"); err != nil {
+			c.cw.Flush()
+			if _, err := c.bw.WriteString("\"\"\n"); err != nil {
 				return fmt.Errorf("dataset: write csv: %w", err)
 			}
 			continue
 		}
-		if err := cw.Write(rec); err != nil {
+		if err := c.cw.Write(rec); err != nil {
 			return fmt.Errorf("dataset: write csv: %w", err)
 		}
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
+	return nil
+}
+
+func (c *csvWriter) flush() error {
+	if c.err != nil {
+		return c.err
+	}
+	c.cw.Flush()
+	if err := c.cw.Error(); err != nil {
 		return fmt.Errorf("dataset: write csv: %w", err)
 	}
-	if err := bw.Flush(); err != nil {
+	if err := c.bw.Flush(); err != nil {
 		return fmt.Errorf("dataset: write csv: %w", err)
 	}
 	return nil

@@ -129,3 +129,26 @@ func TestReadCSV(t *testing.T) {
 		})
 	}
 }
+
+// WriteCSVFrom, which reads a row group at a time, writes what WriteCSV
+// writes for the whole table.
+func TestWriteCSVFrom(t *testing.T) {
+	tab := syntheticTable(2*ParquetRowGroupRows + 17)
+	var pq, want, got bytes.Buffer
+	if err := WriteParquet(&pq, tab); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteCSV(&want, tab); err != nil {
+		t.Fatal(err)
+	}
+	r, err := NewParquetReader(bytes.NewReader(pq.Bytes()), tab.Schema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteCSVFrom(&got, r); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Bytes(), want.Bytes()) {
+		t.Errorf("WriteCSVFrom wrote %d bytes unlike WriteCSV's %d", got.Len(), want.Len())
+	}
+}

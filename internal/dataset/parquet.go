@@ -11,9 +11,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/bitutil"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
 	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/metadata"
 	"github.com/apache/arrow-go/v18/parquet/schema"
 )
 
@@ -217,6 +222,13 @@ type columnEncoder struct {
 	bytes  []parquet.ByteArray
 	arena  []byte
 	rowIdx []int // rows of the chunk that are not null
+
+	// For writeDict: the chunk's dictionary, and its indices.
+	dict     map[string]int32
+	dictVals []string
+	idx      []int32
+	valid    []bool
+	bitmap   []byte
 }
 
 func (e *columnEncoder) write(cw file.ColumnChunkWriter, t *Table, col, start, end int) error {
@@ -305,11 +317,130 @@ func (e *columnEncoder) write(cw file.ColumnChunkWriter, t *Table, col, start, e
 			}
 		}
 		e.bytes = vals
-		_, err = w.WriteBatch(vals, def, nil)
+		if f.Dictionary {
+			err = e.writeDict(w, vals, def)
+		} else {
+			_, err = w.WriteBatch(vals, def, nil)
+		}
 	default:
 		return fmt.Errorf("unexpected column writer %T", cw)
 	}
 	return err
+}
+
+// dictEncoder is what writeDict needs of arrow-go's dictionary encoder,
+// whose type is internal to arrow-go.
+type dictEncoder interface {
+	Encoding() parquet.Encoding
+	PutDictionary(arrow.Array) error
+	AddRawSize(int64)
+}
+
+// writeDict writes a dictionary column's chunk as WriteBatch does, to the
+// byte, without its cost: WriteBatch looks every value up in arrow-go's
+// dictionary, which allocates for each (a closure that escapes), five
+// allocations a row for military-expenditure. writeDict finds the chunk's
+// distinct values itself, in order of first appearance as arrow-go would,
+// seeds the encoder's dictionary with them and writes indices, batch by
+// batch as WriteBatch cuts them, updating the page statistics and the raw
+// size that decides where a page ends as WriteBatch does. vals are the
+// chunk's values, def its definition levels (nil when it has no nulls).
+// TestWriteParquetBytesPinned holds it to the bytes WriteBatch wrote.
+func (e *columnEncoder) writeDict(w *file.ByteArrayColumnChunkWriter, vals []parquet.ByteArray, def []int16) error {
+	enc, ok := any(w.CurrentEncoder()).(dictEncoder)
+	stats, statsOK := w.PageStatistics().(*metadata.ByteArrayStatistics)
+	if !ok || !statsOK || enc.Encoding() != parquet.Encodings.PlainDict || w.HasBitsBuffer() {
+		_, err := w.WriteBatch(vals, def, nil) // not the writer writeDict knows
+		return err
+	}
+	n := len(vals)
+	if def != nil {
+		n = len(def)
+	}
+	if e.dict == nil {
+		e.dict = map[string]int32{}
+	}
+	clear(e.dict)
+	e.dictVals = e.dictVals[:0]
+	idx, valid := grow(e.idx, n), grow(e.valid, n)
+	e.idx, e.valid = idx, valid
+	v := 0
+	for k := range n {
+		if def != nil && def[k] == 0 {
+			idx[k], valid[k] = 0, false
+			continue
+		}
+		i, ok := e.dict[string(vals[v])] // does not allocate
+		if !ok {
+			s := string(vals[v])
+			i = int32(len(e.dictVals))
+			e.dict[s] = i
+			e.dictVals = append(e.dictVals, s)
+		}
+		idx[k], valid[k] = i, true
+		v++
+	}
+	sb := array.NewStringBuilder(memory.DefaultAllocator)
+	sb.AppendValues(e.dictVals, nil)
+	dict := sb.NewArray()
+	sb.Release()
+	err := enc.PutDictionary(dict)
+	dict.Release()
+	if err != nil {
+		return err
+	}
+	v = 0
+	for off := 0; off < n; off += parquetBatchSize {
+		end := min(off+parquetBatchSize, n)
+		nv := end - off
+		var levels []int16
+		var validity []bool
+		if def != nil {
+			levels, validity = def[off:end], valid[off:end]
+			nv = 0
+			for _, ok := range validity {
+				if ok {
+					nv++
+				}
+			}
+		}
+		batch := vals[v : v+nv]
+		v += nv
+		raw := int64(0)
+		for _, b := range batch {
+			raw += int64(len(b)) + 4 // as arrow-go counts a value: its bytes and their length
+		}
+		stats.Update(batch, int64(end-off-nv))
+		enc.AddRawSize(raw)
+		indices := e.indices(idx[off:end], validity, end-off-nv)
+		err := w.WriteDictIndices(indices, levels, nil)
+		indices.Release()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// indices returns idx as an arrow array over idx's own memory, with the
+// null slots that validity marks (nil: none).
+func (e *columnEncoder) indices(idx []int32, validity []bool, nulls int) arrow.Array {
+	var bitmap *memory.Buffer
+	if nulls > 0 {
+		bits := grow(e.bitmap, int(bitutil.BytesForBits(int64(len(idx)))))
+		clear(bits)
+		for k, ok := range validity {
+			if ok {
+				bitutil.SetBit(bits, k)
+			}
+		}
+		e.bitmap = bits
+		bitmap = memory.NewBufferBytes(bits)
+	}
+	data := array.NewData(arrow.PrimitiveTypes.Int32, len(idx),
+		[]*memory.Buffer{bitmap, memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(idx))}, nil, nulls, 0)
+	defer data.Release()
+	return array.NewInt32Data(data)
 }
 
 func grow[T any](s []T, n int) []T {
@@ -391,6 +522,7 @@ type ParquetReader struct {
 	next   int   // next row group
 	closer io.Closer
 	dec    columnDecoder
+	reuse  []*Table // the tables Next returned last, oldest first, after ReuseTables
 }
 
 // NewParquetReader opens a Parquet file of schema s for reading by row
@@ -446,19 +578,67 @@ func (r *ParquetReader) Rows() int { return int(r.f.NumRows()) }
 func (r *ParquetReader) RowGroups() int { return r.f.NumRowGroups() }
 
 // Next returns the next row group as a table. After the last one it returns
-// io.EOF. Each table is new; the caller may keep it.
+// io.EOF. Each table is new, and the caller may keep it, unless ReuseTables
+// was called.
 func (r *ParquetReader) Next() (*Table, error) {
 	if r.next >= r.f.NumRowGroups() {
 		return nil, io.EOF
 	}
 	rg := r.f.RowGroup(r.next)
-	t := NewTable(r.schema, 0)
+	var t *Table
+	if r.reuse == nil {
+		t = NewTable(r.schema, 0)
+	} else {
+		t = r.recycle()
+	}
 	if err := r.readRowGroup(rg, t, 0, int(rg.NumRows())); err != nil {
 		return nil, fmt.Errorf("dataset: read parquet: %w", err)
 	}
 	t.n = int(rg.NumRows())
 	r.next++
 	return t, nil
+}
+
+// ReusedTables is the number of tables a reader that reuses them cycles
+// through: Next fills the one it returned ReusedTables calls before, so a
+// caller may use the table Next returns and the one before it.
+const ReusedTables = 2
+
+// ReuseTables makes Next fill the table it returned ReusedTables calls
+// before rather than allocate a new one: a caller that reads a large file
+// a row group at a time and uses no more than the last two (copying out
+// any row it keeps longer, as Table.Row does) then allocates, and makes the
+// garbage collector scan, two row groups' worth of memory in all instead
+// of the whole file's. Strings already handed out stay valid: only the
+// tables' slices are reused.
+func (r *ParquetReader) ReuseTables() {
+	if r.reuse == nil {
+		r.reuse = make([]*Table, 0, ReusedTables)
+		r.dec.spareValid = make([][]bool, len(r.schema.Fields))
+	}
+}
+
+// recycle returns the table to fill next: a new one until ReusedTables
+// exist, then the oldest, emptied.
+func (r *ParquetReader) recycle() *Table {
+	if len(r.reuse) < cap(r.reuse) {
+		t := NewTable(r.schema, 0)
+		r.reuse = append(r.reuse, t)
+		return t
+	}
+	t := r.reuse[0]
+	copy(r.reuse, r.reuse[1:])
+	r.reuse[len(r.reuse)-1] = t
+	for i := range t.Columns {
+		c := &t.Columns[i]
+		if c.Valid != nil {
+			r.dec.spareValid[i] = c.Valid
+			c.Valid = nil
+		}
+		c.Strings, c.Ints, c.Numbers, c.Bools = c.Strings[:0], c.Ints[:0], c.Numbers[:0], c.Bools[:0]
+	}
+	t.n = 0
+	return t
 }
 
 // Close closes the file that OpenParquet opened. It does nothing for a
@@ -658,6 +838,9 @@ type columnDecoder struct {
 	dates   []int32
 	bytes   []parquet.ByteArray
 	interns []map[string]string // per field; nil for fields not interned
+	// spareValid holds, per field, a validity slice of a reused table,
+	// for the next chunk with nulls.
+	spareValid [][]bool
 }
 
 // maxInterned bounds the strings kept per dictionary column; a column with
@@ -775,7 +958,11 @@ func (d *columnDecoder) read(cr file.ColumnChunkReader, t *Table, col, off, n, t
 	}
 	if nv < n {
 		if c.Valid == nil {
-			c.Valid = make([]bool, total)
+			if d.spareValid != nil && cap(d.spareValid[col]) >= total {
+				c.Valid, d.spareValid[col] = d.spareValid[col][:total], nil
+			} else {
+				c.Valid = make([]bool, total)
+			}
 			for i := range c.Valid {
 				c.Valid[i] = true
 			}
@@ -811,15 +998,21 @@ func spread[T any](dst []T, def []int16, nv int) {
 
 // copyStrings copies byte arrays into strings. A dictionary column's values
 // come from a small set, so they are interned: one string per distinct
-// value instead of one per row, and a value equal to the one before (rows
-// come in key order, so runs are long) is not even looked up. Other columns
+// value instead of one per row. Rows come in key order, so a value is
+// mostly the one before or the one before that (two sources alternating),
+// which are compared before the intern map is looked into. Other columns
 // share one allocation per batch.
 func copyStrings(dst []string, src []parquet.ByteArray, intern map[string]string) {
 	if intern != nil {
-		last := ""
+		last, prev := "", ""
 		for k, b := range src {
-			if string(b) == last { // does not allocate
+			switch {
+			case string(b) == last: // does not allocate
 				dst[k] = last
+				continue
+			case string(b) == prev:
+				dst[k] = prev
+				last, prev = prev, last
 				continue
 			}
 			s, ok := intern[string(b)] // nor does this
@@ -829,7 +1022,8 @@ func copyStrings(dst []string, src []parquet.ByteArray, intern map[string]string
 					intern[s] = s
 				}
 			}
-			dst[k], last = s, s
+			dst[k] = s
+			last, prev = s, last
 		}
 		return
 	}

@@ -3,8 +3,10 @@ package dataset
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"io/fs"
 	"math"
@@ -590,5 +592,103 @@ func TestParquetReaderStreams(t *testing.T) {
 	}
 	if err := r.Close(); err != nil {
 		t.Errorf("Close() = %v", err)
+	}
+}
+
+// A reader that reuses its tables gives the rows a new table each time
+// would, also where a column has nulls in one row group and none in the
+// next (its validity slice is reused or dropped).
+func TestParquetReaderReuseTables(t *testing.T) {
+	recs := syntheticExpenditures(4*ParquetRowGroupRows + 77)
+	for i := range recs {
+		switch i / ParquetRowGroupRows {
+		case 1:
+			recs[i].Notes = "" // all null in the second row group
+		case 2, 3:
+			recs[i].Notes = "§" // none null in the third and fourth
+		}
+	}
+	var buf bytes.Buffer
+	if err := WriteParquet(&buf, ExpenditureTable(recs)); err != nil {
+		t.Fatal(err)
+	}
+	r, err := NewParquetReader(bytes.NewReader(buf.Bytes()), ExpenditureSchema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.ReuseTables()
+	var got []Expenditure
+	seen := map[*Table]bool{}
+	for {
+		tab, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen[tab] = true
+		got = append(got, Expenditures(tab)...)
+	}
+	if !slices.Equal(recs, got) {
+		t.Errorf("rows read with reused tables differ from the rows written")
+	}
+	if len(seen) != ReusedTables {
+		t.Errorf("%d distinct tables for 5 row groups, want %d", len(seen), ReusedTables)
+	}
+}
+
+// TestWriteParquetBytesPinned pins, by hash, the bytes of files larger than
+// the golden file: two row groups of many pages, and a table whose
+// dictionary columns are null in a whole row group, never null in the next,
+// and have thousands of distinct values. The hashes are of what arrow-go's
+// own WriteBatch wrote before writeDict took over the dictionary columns;
+// like the golden file, a change here changes every published file.
+func TestWriteParquetBytesPinned(t *testing.T) {
+	crafted := func() *Table {
+		recs := syntheticExpenditures(3*ParquetRowGroupRows + 5)
+		for i := range recs {
+			switch i / ParquetRowGroupRows {
+			case 0:
+				recs[i].Notes, recs[i].Currency = "", ""
+			case 1:
+				recs[i].Notes, recs[i].Currency = fmt.Sprint("n", i%300), "Euro"
+			}
+			if i%7 == 0 {
+				recs[i].Footnotes = fmt.Sprint(i % 5000)
+			}
+		}
+		tab := ExpenditureTable(recs)
+		tab.SortByKey()
+		return tab
+	}
+	tests := []struct {
+		name        string
+		table       func() *Table
+		plain, zstd string
+	}{
+		{"two row groups", func() *Table { return syntheticTable(ParquetRowGroupRows + 1) },
+			"7bda1fbbce7a2b30ba82a0ee1ab66921b62a528b5c4c9c74fec2d831420126bd",
+			"dfc252522a0f477ef7776c6c20dedcade5291814f57eadd740ed6f315fea39a1"},
+		{"nulls by row group, many values", crafted,
+			"cd19059f67780b9f8558ea1891c0220c9f1bcab9c93e00f0194ecf5ac2ff9642",
+			"2af73c0e9dddad5ac1f8022153c0ccba981bd337c621be09ef1a30b8d682e6a7"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tab := tt.table()
+			for _, w := range []struct {
+				write func(io.Writer, *Table) error
+				want  string
+			}{{WriteParquet, tt.plain}, {WriteParquetCompressed, tt.zstd}} {
+				var buf bytes.Buffer
+				if err := w.write(&buf, tab); err != nil {
+					t.Fatal(err)
+				}
+				if got := fmt.Sprintf("%x", sha256.Sum256(buf.Bytes())); got != w.want {
+					t.Errorf("%d bytes hashing to %s, want %s", buf.Len(), got, w.want)
+				}
+			}
+		})
 	}
 }

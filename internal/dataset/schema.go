@@ -66,6 +66,38 @@ type Schema struct {
 
 	keyOnce sync.Once
 	keyIdx  []int
+
+	kindOnce sync.Once
+	kinds    []kind
+}
+
+// kind is a field's type as a small number, for the comparisons that run
+// for every field of every row (a Type is a string).
+type kind uint8
+
+const (
+	kindString kind = iota // String and Date
+	kindInteger
+	kindNumber
+	kindBoolean
+)
+
+// fieldKinds returns the kind of each field. The slice is shared.
+func (s *Schema) fieldKinds() []kind {
+	s.kindOnce.Do(func() {
+		s.kinds = make([]kind, len(s.Fields))
+		for i, f := range s.Fields {
+			switch f.Type {
+			case Integer:
+				s.kinds[i] = kindInteger
+			case Number:
+				s.kinds[i] = kindNumber
+			case Boolean:
+				s.kinds[i] = kindBoolean
+			}
+		}
+	})
+	return s.kinds
 }
 
 // Index returns the position of the named field, or -1.

@@ -214,22 +214,35 @@ func compareAt(t *Table, i int, u *Table, j int, cols []int) int {
 // first, without building Values: the diff calls it for every field of
 // every row.
 func CompareField(t *Table, i int, u *Table, j int, col int) int {
-	tn, un := t.IsNull(i, col), u.IsNull(j, col)
-	if tn || un {
-		return CompareValues(String, Value{Null: tn}, Value{Null: un})
-	}
 	tc, uc := &t.Columns[col], &u.Columns[col]
-	switch t.Schema.Fields[col].Type {
-	case String, Date:
-		return cmp.Compare(tc.Strings[i], uc.Strings[j])
-	case Integer:
-		return cmp.Compare(tc.Ints[i], uc.Ints[j])
-	case Number:
-		return cmp.Compare(tc.Numbers[i], uc.Numbers[j])
-	case Boolean:
-		return CompareValues(Boolean, Value{Bool: tc.Bools[i]}, Value{Bool: uc.Bools[j]})
+	if tc.Valid != nil || uc.Valid != nil {
+		tn, un := tc.Valid != nil && !tc.Valid[i], uc.Valid != nil && !uc.Valid[j]
+		switch {
+		case tn && un:
+			return 0
+		case tn:
+			return -1
+		case un:
+			return 1
+		}
 	}
-	return 0
+	switch t.Schema.fieldKinds()[col] {
+	case kindString:
+		return cmp.Compare(tc.Strings[i], uc.Strings[j])
+	case kindInteger:
+		return cmp.Compare(tc.Ints[i], uc.Ints[j])
+	case kindNumber:
+		return cmp.Compare(tc.Numbers[i], uc.Numbers[j])
+	default:
+		a, b := tc.Bools[i], uc.Bools[j]
+		switch {
+		case a == b:
+			return 0
+		case !a:
+			return -1
+		}
+		return 1
+	}
 }
 
 // CompareKey orders row i of t against row j of u by primary key. Both tables

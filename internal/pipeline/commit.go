@@ -148,9 +148,12 @@ func versionSummary(repo dataset.Repo, head *dataset.Commit, ws Workspace, def *
 		case err != nil:
 			return nil, err
 		default:
-			if old, err = dataset.NewParquetReader(bytes.NewReader(b), def.Schema); err != nil {
+			pr, err := dataset.NewParquetReader(bytes.NewReader(b), def.Schema)
+			if err != nil {
 				return nil, fmt.Errorf("read the committed version of %s: %w", def.Name, err)
 			}
+			pr.ReuseTables() // diff.Compare holds two batches at most
+			old = pr
 		}
 	}
 	cur := diff.Tables()
@@ -161,6 +164,7 @@ func versionSummary(repo dataset.Repo, head *dataset.Commit, ws Workspace, def *
 		return nil, err
 	default:
 		defer pr.Close()
+		pr.ReuseTables()
 		cur = pr
 	}
 	return diff.Compare(def.Schema, old, cur, diff.OptionsFor(def), nil)

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -219,11 +220,12 @@ func (hb *historyBuilder) versionFiles(def *dataset.Definition, dir, blob string
 		}
 	}
 	if sum == "" {
-		t, err := dataset.ReadParquetBytes(pq, def.Schema)
+		// A row group at a time: the version is never held whole.
+		r, err := dataset.NewParquetReader(bytes.NewReader(pq), def.Schema)
 		if err != nil {
 			return nil, fmt.Errorf("site: history of %s: %w", name, err)
 		}
-		if n, sum, err = writeFile(csvPath, func(w io.Writer) error { return dataset.WriteCSV(w, t) }); err != nil {
+		if n, sum, err = writeFile(csvPath, func(w io.Writer) error { return dataset.WriteCSVFrom(w, r) }); err != nil {
 			return nil, fmt.Errorf("site: write %s: %w", csvPath, err)
 		}
 		if cached != "" {

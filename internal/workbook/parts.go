@@ -117,11 +117,11 @@ func (f *File) decodePart(name string, v any) error {
 	}
 	rc, err := p.Open()
 	if err != nil {
-		return fmt.Errorf("%w: part %s: %v", ErrFormat, name, err)
+		return fmt.Errorf("%w: part %s: %s", ErrFormat, name, readable(err))
 	}
 	defer rc.Close()
 	if err := newDecoder(rc).Decode(v); err != nil && err != io.EOF {
-		return fmt.Errorf("%w: part %s: %v", ErrFormat, name, err)
+		return fmt.Errorf("%w: part %s: %s", ErrFormat, name, readable(err))
 	}
 	return nil
 }
@@ -146,7 +146,7 @@ func (f *File) sharedStringLengths() ([]int64, error) {
 	}
 	rc, err := f.parts[part].Open()
 	if err != nil {
-		return nil, fmt.Errorf("%w: part %s: %v", ErrFormat, part, err)
+		return nil, fmt.Errorf("%w: part %s: %s", ErrFormat, part, readable(err))
 	}
 	defer rc.Close()
 	d := newDecoder(rc)
@@ -158,7 +158,7 @@ func (f *File) sharedStringLengths() ([]int64, error) {
 			return lens, nil
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%w: part %s: %v", ErrFormat, part, err)
+			return nil, fmt.Errorf("%w: part %s: %s", ErrFormat, part, readable(err))
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:

@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -67,7 +68,7 @@ func (f *File) ReadSheet(name string, o Options) (sh *Sheet, err error) {
 	}
 	rows, err := f.x.Rows(name)
 	if err != nil {
-		return nil, fmt.Errorf("%w: sheet %q: %v", ErrFormat, name, err)
+		return nil, fmt.Errorf("%w: sheet %q: %s", ErrFormat, name, readable(err))
 	}
 	defer rows.Close()
 	sh = &Sheet{}
@@ -75,7 +76,7 @@ func (f *File) ReadSheet(name string, o Options) (sh *Sheet, err error) {
 	for rows.Next() {
 		cells, err := rows.Columns(excelize.Options{RawCellValue: !o.Formatted})
 		if err != nil {
-			return nil, fmt.Errorf("%w: sheet %q row %d: %v", ErrFormat, name, len(sh.Rows)+1, err)
+			return nil, fmt.Errorf("%w: sheet %q row %d: %s", ErrFormat, name, len(sh.Rows)+1, readable(err))
 		}
 		sh.Rows = append(sh.Rows, cells)
 		if len(cells) > 0 {
@@ -83,15 +84,14 @@ func (f *File) ReadSheet(name string, o Options) (sh *Sheet, err error) {
 		}
 	}
 	if err := rows.Error(); err != nil {
-		return nil, fmt.Errorf("%w: sheet %q: %v", ErrFormat, name, err)
+		return nil, fmt.Errorf("%w: sheet %q: %s", ErrFormat, name, readable(err))
 	}
 	sh.Rows = sh.Rows[:last]
 	if o.Styles {
-		sh.styles = make([][]int32, len(sh.Rows))
-		for i := range sh.Rows {
-			if i < len(styles) {
-				sh.styles[i] = styles[i][:min(len(styles[i]), len(sh.Rows[i]))]
-			}
+		sh.styles = make([][]int32, min(len(sh.Rows), len(styles)))
+		for i := range sh.styles {
+			// A copy of the cells with values, not a slice of all.
+			sh.styles[i] = slices.Clone(styles[i][:min(len(styles[i]), len(sh.Rows[i]))])
 		}
 	}
 	return sh, nil
@@ -112,12 +112,13 @@ var cellTypes = map[string]bool{"": true, "n": true, "s": true, "str": true, "in
 // row or cell reference, style or type that is not one; a shared-string
 // index outside the table; rows or cells where the layout has none. It
 // bounds nesting and the size of a tag or text (see newDecoder). With
-// styles set it returns each row's cells' style IDs, row i+1 at index i,
-// column j+1 at index j, counted against the limit.
+// styles set it returns the style IDs of each row's cells that hold a value,
+// an inline string or a formula, row i+1 at index i, column j+1 at index j,
+// counted against the limit.
 func (f *File) scan(sheet, part string, styles bool) ([][]int32, error) {
 	rc, err := f.parts[part].Open()
 	if err != nil {
-		return nil, fmt.Errorf("%w: sheet %q: %v", ErrFormat, sheet, err)
+		return nil, fmt.Errorf("%w: sheet %q: %s", ErrFormat, sheet, readable(err))
 	}
 	defer rc.Close()
 	d := newDecoder(rc)
@@ -138,8 +139,12 @@ func (f *File) scan(sheet, part string, styles bool) ([][]int32, error) {
 		inV      bool
 		v        strings.Builder
 		dataDone bool
-		cost     int64 // what the row reader will hold of the sheet
-		spend    = func(n int64) error {
+		// the current cell's style, and whether it holds a value, an
+		// inline string or a formula
+		cellStyle int
+		cellValue bool
+		cost      int64 // what the row reader will hold of the sheet
+		spend     = func(n int64) error {
 			cost += n
 			if f.used+cost > f.limit {
 				return &collect.UnpackError{What: fmt.Sprintf("the cells read from the workbook (at sheet %q)", sheet), Limit: f.limit}
@@ -157,7 +162,7 @@ func (f *File) scan(sheet, part string, styles bool) ([][]int32, error) {
 			return out, nil
 		}
 		if err != nil {
-			return nil, fail("%v", err)
+			return nil, fail("%s", readable(err))
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
@@ -203,7 +208,7 @@ func (f *File) scan(sheet, part string, styles bool) ([][]int32, error) {
 						ref = a.Value
 						c, _, err := excelize.CellNameToCoordinates(a.Value)
 						if err != nil {
-							return nil, fail("row %d: cell reference %q: %v", row, a.Value, err)
+							return nil, fail("row %d: cell reference %q: %s", row, a.Value, readable(err))
 						}
 						col = c
 					case "s":
@@ -227,24 +232,15 @@ func (f *File) scan(sheet, part string, styles bool) ([][]int32, error) {
 					return nil, err
 				}
 				lastCol = col
-				if styles && style != 0 {
-					for len(out) < row {
-						out = append(out, nil)
-					}
-					r := &out[row-1]
-					if err := spend(int64(col-len(*r)) * styleCost); err != nil {
-						return nil, err
-					}
-					for len(*r) < col {
-						*r = append(*r, 0)
-					}
-					(*r)[col-1] = int32(style)
-				}
+				cellStyle, cellValue = style, false
 			case "v":
 				if col != 0 && cellT == "s" {
 					inV = true
 					v.Reset()
 				}
+				cellValue = cellValue || col != 0
+			case "is", "f":
+				cellValue = cellValue || col != 0
 			}
 		case xml.CharData:
 			switch {
@@ -265,6 +261,21 @@ func (f *File) scan(sheet, part string, styles bool) ([][]int32, error) {
 			case "row":
 				inRow = false
 			case "c":
+				// Styles are kept for the cells that hold something:
+				// rows of styled empty cells cost nothing.
+				if styles && cellStyle != 0 && cellValue {
+					for len(out) < row {
+						out = append(out, nil)
+					}
+					r := &out[row-1]
+					if err := spend(int64(col-len(*r)) * styleCost); err != nil {
+						return nil, err
+					}
+					for len(*r) < col {
+						*r = append(*r, 0)
+					}
+					(*r)[col-1] = int32(cellStyle)
+				}
 				col = 0
 			case "v":
 				if inV {

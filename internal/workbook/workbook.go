@@ -33,6 +33,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -68,7 +69,7 @@ func Open(r io.ReaderAt, size, limit int64) (f *File, err error) {
 		if errors.Is(err, collect.ErrUnpackLimit) {
 			return nil, err
 		}
-		return nil, fmt.Errorf("%w: %v", ErrFormat, err)
+		return nil, fmt.Errorf("%w: %s", ErrFormat, readable(err))
 	}
 	whole := max(limit/wholeShare, 1)
 	f = &File{zr: zr, parts: make(map[string]*zip.File, len(zr.File)), limit: limit}
@@ -85,7 +86,7 @@ func Open(r io.ReaderAt, size, limit int64) (f *File, err error) {
 		UnzipXMLSizeLimit: whole,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrFormat, err)
+		return nil, fmt.Errorf("%w: %s", ErrFormat, readable(err))
 	}
 	f.x = x
 	defer func() {
@@ -127,10 +128,31 @@ func (f *File) BaseColor(hex string, indexed int, theme *int) string {
 	return f.x.GetBaseColor(hex, indexed, theme)
 }
 
+// readable returns v as text with each byte that is not UTF-8 written
+// \xNN: errors of encoding/xml and excelize quote the workbook's bytes, and
+// error messages reach the sources page.
+func readable(v any) string {
+	s := fmt.Sprint(v)
+	if utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		} else {
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
+}
+
 // recoverInto turns a panic of excelize on a malformed workbook into an
 // error, so that a publisher's file cannot stop the run.
 func recoverInto(err *error, op string) {
 	if r := recover(); r != nil {
-		*err = fmt.Errorf("%w: %s: the xlsx reader failed: %v", ErrFormat, op, r)
+		*err = fmt.Errorf("%w: %s: the xlsx reader failed: %s", ErrFormat, op, readable(r))
 	}
 }

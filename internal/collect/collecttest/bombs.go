@@ -244,7 +244,7 @@ type Child struct {
 // tells the parent's run from the child's by the variable.
 func RunChild(t testing.TB, test, key, value string) Child {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^"+test+"$", "-test.v", "-test.count=1", "-test.timeout=10m")
+	cmd := exec.Command(os.Args[0], "-test.run=^"+test+"$", "-test.v", "-test.count=1", "-test.timeout=30m")
 	cmd.Env = append(os.Environ(), key+"="+value)
 	start := time.Now()
 	out, err := cmd.CombinedOutput()

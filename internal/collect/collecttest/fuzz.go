@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -236,4 +237,42 @@ func (f FetcherFunc) Fetch(ctx context.Context, req *collect.Request) (*collect.
 func Doc(u string, body []byte) *collect.Document {
 	return &collect.Document{URL: u, FinalURL: u, Status: 200, Body: body, SHA256: collect.Sum(body),
 		Fetched: time.Unix(0, 0).UTC()}
+}
+
+// Corpus returns the values of a corpus file that go test -fuzz wrote (a
+// crasher kept under testdata/fuzz/FuzzXxx/), for the named regression test
+// that replays it: one value per line after "go test fuzz v1", each a
+// []byte(...), string(...) or bool literal.
+func Corpus(t testing.TB, path string) []any {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) == 0 || lines[0] != "go test fuzz v1" {
+		t.Fatalf("%s: not a corpus file", path)
+	}
+	var vals []any
+	for _, l := range lines[1:] {
+		switch {
+		case strings.HasPrefix(l, "[]byte(") && strings.HasSuffix(l, ")"):
+			s, err := strconv.Unquote(l[len("[]byte(") : len(l)-1])
+			if err != nil {
+				t.Fatalf("%s: %v", path, err)
+			}
+			vals = append(vals, []byte(s))
+		case strings.HasPrefix(l, "string(") && strings.HasSuffix(l, ")"):
+			s, err := strconv.Unquote(l[len("string(") : len(l)-1])
+			if err != nil {
+				t.Fatalf("%s: %v", path, err)
+			}
+			vals = append(vals, s)
+		case l == "bool(true)", l == "bool(false)":
+			vals = append(vals, l == "bool(true)")
+		default:
+			t.Fatalf("%s: value %.40q not read", path, l)
+		}
+	}
+	return vals
 }

@@ -2,11 +2,8 @@ package crisiswatch
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/url"
-	"os"
-	"strings"
 	"testing"
 
 	"github.com/defence-transparency/publish/internal/collect"
@@ -70,13 +67,5 @@ func checkParsePage(t *testing.T, body []byte) {
 // summary as it was: not valid UTF-8, published as U+FFFD. The collector
 // reads pages decoded by collect.Text, which reads it as windows-1252.
 func TestFuzzParsePageNotUTF8(t *testing.T) {
-	b, err := os.ReadFile("testdata/fuzz/FuzzParsePage/fdc589d1896cb724")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var body []byte
-	if _, err := fmt.Sscanf(strings.TrimPrefix(string(b), "go test fuzz v1\n"), "[]byte(%q)", &body); err != nil {
-		t.Fatal(err)
-	}
-	checkParsePage(t, body)
+	checkParsePage(t, collecttest.Corpus(t, "testdata/fuzz/FuzzParsePage/fdc589d1896cb724")[0].([]byte))
 }

@@ -22,7 +22,7 @@ import (
 var fuzzDatasets = []*dataset.Definition{dataset.CBMReports, dataset.AuditOutcomes, dataset.RiskReports, dataset.MilitaryExpenditure}
 
 // repoSource returns the named source of the repository's sources file.
-func repoSource(f *testing.F, name string) collect.Source {
+func repoSource(f testing.TB, name string) collect.Source {
 	cfg, err := collect.ReadConfig("../../../sources.toml")
 	if err != nil {
 		f.Fatal(err)
@@ -274,5 +274,56 @@ func TestFuzzFeedLatin1(t *testing.T) {
 	}
 	if len(warns) != 1 || !strings.Contains(warns[0], "windows-1252") {
 		t.Errorf("Collect(feed %q) warnings = %q, want one saying it was read as windows-1252", "<\xe6 ", warns)
+	}
+}
+
+// TestFuzzHTMLRepeatedReport replays testdata/fuzz/FuzzHTML/
+// a3d7deb3a5b8b0ba: a listing page showing one report twice, as a listing
+// does when a new report pushes one to the next page between two fetches.
+// The rows held the key twice and failed validation; now a row equal to an
+// earlier one is left out with a warning, and one that differs from it is
+// an error naming both.
+func TestFuzzHTMLRepeatedReport(t *testing.T) {
+	src := repoSource(t, "nao-defence")
+	result := func(title string) string {
+		return `<article class="search-result"><h3 class="search-result__title"><a href="https://www.nao.org.uk/reports/army-2020/">` +
+			title + `</a></h3><p class="search-result__date">11 Jun 2014</p></article>`
+	}
+	page := func(second string) []byte {
+		return []byte(`<!DOCTYPE html><html><body>` + result("Army 2020") + result(second) + `</body></html>`)
+	}
+	f := &collecttest.Swap{Next: noDocs, Docs: map[string][]byte{src.URLs[0]: page("Army 2020")}}
+	tab, warns, err := run(t, f, src)
+	if err != nil || tab.Len() != 1 || len(warns) != 1 || !strings.Contains(warns[0], "left out") {
+		t.Errorf("Collect(a report listed twice) = %v, warnings %q, %v; want one row and a warning", tab, warns, err)
+	}
+	f.Docs[src.URLs[0]] = page("Army 2020: a second title")
+	if _, _, err := run(t, f, src); !errors.Is(err, ErrValue) || !strings.Contains(err.Error(), "army-2020") {
+		t.Errorf("Collect(a report listed twice, with two titles) = %v, want an error wrapping ErrValue naming it", err)
+	}
+}
+
+// TestFuzzFeedNUL replays testdata/fuzz/FuzzFeed/7385506a5075f1bb: a "feed"
+// ("<\xdf0\x00") whose NUL made the fetcher take it for a binary file and
+// pass it undecoded, so its error quoted a byte that is not UTF-8. Now it
+// fails for its charset.
+func TestFuzzFeedNUL(t *testing.T) {
+	src := source(t, Feed, "audit-outcomes", "https://audit.example/feed.xml", feedSeedOptions)
+	_, _, err := run(t, &collecttest.Swap{Next: noDocs, Docs: map[string][]byte{src.URLs[0]: []byte("<\xdf0\x00")}}, src)
+	if !errors.Is(err, collect.ErrCharset) || !utf8.ValidString(err.Error()) {
+		t.Errorf("Collect(feed %q) = %q, want an error wrapping collect.ErrCharset in valid UTF-8", "<\xdf0\x00", err)
+	}
+}
+
+// TestFuzzCSVYearOutOfRange replays testdata/fuzz/FuzzCSV/fed26acc27300d3f:
+// a wide table whose year columns are "0000". Collect returned rows of year
+// 0, which the pipeline's validation refused without saying where they came
+// from; now the collector validates its rows and names the line.
+func TestFuzzCSVYearOutOfRange(t *testing.T) {
+	const u = "https://nato.example/def-exp.csv"
+	src := source(t, CSV, "military-expenditure", u, csvSeedOptions)
+	_, _, err := run(t, &collecttest.Swap{Next: noDocs, Docs: map[string][]byte{u: []byte("Country,0000,2023\nTürkiye,1.5,1.6\n")}}, src)
+	if !errors.Is(err, ErrValue) || !strings.Contains(err.Error(), "line 2") || !strings.Contains(err.Error(), "minimum 1900") {
+		t.Errorf("Collect(year 0000) = %v, want an error wrapping ErrValue naming line 2 and the minimum", err)
 	}
 }

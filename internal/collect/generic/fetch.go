@@ -2,8 +2,10 @@ package generic
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/defence-transparency/publish/internal/collect"
@@ -137,10 +139,11 @@ func (cfg *config) table(ctx context.Context, pages []*page) (*dataset.Table, er
 		if err != nil {
 			return fail(fmt.Errorf("%s: %w", p.doc.URL, err))
 		}
-		for _, rec := range recs {
+		for k, rec := range recs {
 			if err := ctx.Err(); err != nil {
 				return fail(err)
 			}
+			recs[k] = nil // what the row needs it keeps; the rest can go
 			r := newRow(cfg.m, name, rec)
 			skip, err := r.skipped(ctx)
 			if err != nil {
@@ -163,9 +166,16 @@ func (cfg *config) table(ctx context.Context, pages []*page) (*dataset.Table, er
 		}
 	}
 	s := cfg.m.schema
+	rows, err := uniqueRows(ctx, s, rows)
+	if err != nil {
+		return fail(err)
+	}
 	src := s.Index(dataset.SourceField)
 	b := dataset.NewBuilder(s)
-	for _, o := range rows {
+	where := make([]string, len(rows)) // each row's place, to name in errors
+	for k, o := range rows {
+		rows[k] = nil // the builder keeps its own copy of the values
+		where[k] = o.where
 		if src >= 0 {
 			o.vals[src] = name
 		}
@@ -176,7 +186,57 @@ func (cfg *config) table(ctx context.Context, pages []*page) (*dataset.Table, er
 			return fail(fmt.Errorf("%s: %w: %w", o.where, err, ErrValue))
 		}
 	}
-	return b.Table()
+	tab, err := b.Table()
+	if err != nil {
+		return fail(err)
+	}
+	// The pipeline validates the table too, but cannot say where in the
+	// documents a value out of range came from.
+	var ve *dataset.ValidationError
+	if err := dataset.Validate(tab); errors.As(err, &ve) && len(ve.Problems) > 0 && ve.Problems[0].Row >= 0 {
+		p := ve.Problems[0]
+		more := ""
+		if ve.Count > 1 {
+			more = fmt.Sprintf(" (and %d more problems)", ve.Count-1)
+		}
+		return fail(fmt.Errorf("%s: %s %q: %s%s: %w", where[p.Row], p.Field, p.Value, p.Message, more, ErrValue))
+	} else if err != nil {
+		return fail(fmt.Errorf("%w: %w", err, ErrValue))
+	}
+	return tab, nil
+}
+
+// uniqueRows returns rows with each primary key once. A listing read page by
+// page shows a record twice when a new one pushes it to the next page
+// between two fetches: a row equal to one before it is left out, with a
+// warning; a row whose key an earlier row of other values holds is an error
+// naming both, since which one is right cannot be told.
+func uniqueRows(ctx context.Context, s *dataset.Schema, rows []*out) ([]*out, error) {
+	key := s.KeyIndex()
+	if len(key) == 0 {
+		return rows, nil
+	}
+	first := make(map[string]*out, len(rows))
+	kept := rows[:0:0]
+	for _, o := range rows {
+		parts := make([]string, len(key))
+		for i, k := range key {
+			parts[i] = o.vals[k]
+		}
+		k := strings.Join(parts, "\x00")
+		prev, dup := first[k]
+		switch {
+		case !dup:
+			first[k] = o
+			kept = append(kept, o)
+		case slices.Equal(prev.vals, o.vals):
+			collect.Warn(ctx, "%s repeats %s (%s); left out", o.where, prev.where, strings.Join(parts, ", "))
+		default:
+			return nil, fmt.Errorf("%s and %s both give %s = %s, with other values: %w",
+				prev.where, o.where, strings.Join(s.PrimaryKey, ", "), strings.Join(parts, ", "), ErrValue)
+		}
+	}
+	return kept, nil
 }
 
 // resolveNext resolves a next-page link against the page's URL. A link

@@ -143,7 +143,10 @@ func parse(r io.ReaderAt, size, limit int64) ([]dataset.Expenditure, Stats, erro
 			return nil, Stats{}, err
 		}
 		sheets = append(sheets, sh)
-		n += (len(sh.rows) - sh.header - 1) * len(sh.years)
+		// A state has one row with figures; region headings and
+		// aggregates give no records. Counting every row would let a
+		// sheet of a million headings reserve 78 million records.
+		n += min(len(sh.rows)-sh.header-1, maxStates) * len(sh.years)
 	}
 	if len(sheets) == 0 {
 		return nil, Stats{}, fmt.Errorf("no data sheet (want %s) among sheets %q", dataSheets, f.Sheets())
@@ -173,6 +176,10 @@ func parse(r io.ReaderAt, size, limit int64) ([]dataset.Expenditure, Stats, erro
 	st.Countries = len(p.states)
 	return p.recs, st, nil
 }
+
+// maxStates is the most rows of figures a data sheet can have: one per
+// state the country registry knows.
+var maxStates = len(country.All())
 
 // measure says what one data sheet holds.
 type measure struct {

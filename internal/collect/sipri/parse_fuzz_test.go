@@ -74,3 +74,15 @@ func checkParse(t *testing.T, b []byte) {
 	}
 	collecttest.CheckTable(t, dataset.ExpenditureTable(recs), b)
 }
+
+// TestFuzzParseSheetStylesError replays testdata/fuzz/FuzzParseSheet/
+// 4308fc8ba5ca727c: styles whose XML error, from excelize, quoted bytes that
+// are not UTF-8 ("i\x88dexed"), in a message bound for the sources page;
+// they are written \xNN now (see package workbook).
+func TestFuzzParseSheetStylesError(t *testing.T) {
+	vals := collecttest.Corpus(t, "testdata/fuzz/FuzzParseSheet/4308fc8ba5ca727c")
+	parts, names := collecttest.ZipParts(t, collecttest.ReadFile(t, mirror.FS, mirrorWorkbook))
+	parts["xl/worksheets/sheet6.xml"], parts["xl/sharedStrings.xml"], parts["xl/styles.xml"] =
+		vals[0].([]byte), vals[1].([]byte), vals[2].([]byte)
+	checkParse(t, collecttest.Zip(parts, names))
+}

@@ -329,7 +329,9 @@ func OptionsFor(def *dataset.Definition) Options {
 }
 
 // Batches yields a version's rows in primary-key order, one table at a time.
-// *dataset.ParquetReader is one.
+// *dataset.ParquetReader is one. Compare uses no more than the last two
+// batches of each version (it copies what it keeps longer), so a reader
+// may reuse the memory of older ones (dataset.ParquetReader.ReuseTables).
 type Batches interface {
 	// Next returns the next batch, or io.EOF after the last. Batches share
 	// one schema and follow each other in key order.
@@ -443,16 +445,16 @@ func newComparer(s *dataset.Schema, opts Options) (*comparer, error) {
 
 // counter counts the rows of one version per value of one column. It runs
 // for every row, so it keys on the column's own Go type, and remembers the
-// last value: sorted rows often repeat it.
+// last value: sorted rows often repeat it. It keeps a copy of the value,
+// not the batch it came from, which a reader may reuse (see Batches).
 type counter struct {
 	col     int
 	typ     dataset.Type
 	ints    map[int64]int
 	strings map[string]int
 	values  map[dataset.Value]int // other types and nulls
-	lastT   *dataset.Table
-	lastI   int
-	run     int
+	last    dataset.Value
+	run     int // rows with the last value not yet counted; 0 before the first row
 }
 
 func newCounter(s *dataset.Schema, col int) *counter {
@@ -460,30 +462,29 @@ func newCounter(s *dataset.Schema, col int) *counter {
 }
 
 func (k *counter) add(t *dataset.Table, i int) {
-	if k.lastT != nil && dataset.CompareField(k.lastT, k.lastI, t, i, k.col) == 0 {
+	v := t.Value(i, k.col)
+	if k.run > 0 && dataset.CompareValues(k.typ, k.last, v) == 0 {
 		k.run++
-		k.lastT, k.lastI = t, i
 		return
 	}
 	k.flush()
-	k.lastT, k.lastI, k.run = t, i, 1
+	k.last, k.run = v, 1
 }
 
 // flush adds the run of equal values seen last to the counts.
 func (k *counter) flush() {
-	if k.lastT == nil || k.run == 0 {
+	if k.run == 0 {
 		return
 	}
-	t, i := k.lastT, k.lastI
-	switch {
-	case t.IsNull(i, k.col):
+	switch v := k.last; {
+	case v.Null:
 		k.values[dataset.Value{Null: true}] += k.run
 	case k.typ == dataset.Integer:
-		k.ints[t.Columns[k.col].Ints[i]] += k.run
+		k.ints[v.Int] += k.run
 	case k.typ == dataset.String || k.typ == dataset.Date:
-		k.strings[t.Columns[k.col].Strings[i]] += k.run
+		k.strings[v.Str] += k.run
 	default:
-		k.values[t.Value(i, k.col)] += k.run
+		k.values[v] += k.run
 	}
 	k.run = 0
 }

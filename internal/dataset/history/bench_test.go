@@ -3,6 +3,7 @@ package history
 import (
 	"bytes"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/defence-transparency/publish/internal/bench"
 	"github.com/defence-transparency/publish/internal/country"
 	"github.com/defence-transparency/publish/internal/dataset"
 	"github.com/defence-transparency/publish/internal/dataset/diff"
@@ -23,6 +25,12 @@ import (
 // version's files.
 //
 //	go test -run XXX -bench 'Diff2M|Versions30' -benchtime 1x ./internal/dataset/history/
+//
+// And issue 8's: publish diff of those two versions on a repository that
+// git gc --aggressive packed, against the same repository's loose objects
+// (time, CPU and peak resident memory of the command):
+//
+//	go test -run XXX -bench DiffPackedVsLoose -benchtime 5x -timeout 1h ./internal/dataset/history/
 //
 // PUBLISH_BENCH_ROWS overrides the row count (default 2,000,000);
 // PUBLISH_BENCH_REPO keeps the repository there for measuring the CLI:
@@ -205,5 +213,64 @@ func BenchmarkVersions30(b *testing.B) {
 		b.ReportMetric(float64(repo), "repo-bytes")
 		b.ReportMetric(float64(repo)/float64(one), "repo/version")
 		fmt.Fprintf(os.Stderr, "30 versions: .git %d bytes after gc; one version's files %d bytes; ratio %.2f\n", repo, one, float64(repo)/float64(one))
+	}
+}
+
+// BenchmarkDiffPackedVsLoose runs publish diff of two 2M-row versions on a
+// repository as go-git wrote it (loose objects) and on a copy that
+// git gc --aggressive packed, alternately, b.N times each (the machine may
+// be shared: compare the two, and prefer the CPU time). It reports the
+// median wall time, the median CPU time of publish and the git process it
+// starts, and the largest peak resident size, of each.
+func BenchmarkDiffPackedVsLoose(b *testing.B) {
+	if _, err := exec.LookPath("git"); err != nil {
+		b.Skip("git CLI not installed")
+	}
+	r, _ := benchRepo(b, 2)
+	loose := r.Dir()
+	packed := filepath.Join(b.TempDir(), "packed")
+	copyDir(b, loose, packed)
+	gc := exec.Command("git", "gc", "--aggressive", "--prune=now", "--quiet")
+	gc.Dir = packed
+	if out, err := gc.CombinedOutput(); err != nil {
+		b.Fatalf("git gc: %v\n%s", err, out)
+	}
+	bin := bench.Build(b)
+	var runs [2][]bench.Stats
+	b.ResetTimer()
+	for i := range b.N {
+		for k := range 2 {
+			k := (k + i) % 2 // alternate which goes first
+			runs[k] = append(runs[k], bench.Run(b, bin, "diff", "--data", []string{loose, packed}[k], "military-expenditure"))
+		}
+	}
+	b.StopTimer()
+	l, p := bench.Summarize(runs[0]), bench.Summarize(runs[1])
+	bench.Report(b, "loose", l)
+	bench.Report(b, "packed", p)
+	b.ReportMetric(p.Wall.Seconds()/l.Wall.Seconds(), "packed/loose")
+	b.ReportMetric(p.CPU.Seconds()/l.CPU.Seconds(), "packed/loose-cpu")
+}
+
+// copyDir copies the tree at src to dst.
+func copyDir(b *testing.B, src, dst string) {
+	b.Helper()
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, data, 0o644)
+	})
+	if err != nil {
+		b.Fatal(err)
 	}
 }

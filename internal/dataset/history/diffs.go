@@ -115,7 +115,11 @@ func compare(def *dataset.Definition, old, cur []byte, csvOut io.Writer, caps [2
 		if b == nil {
 			return diff.Tables(), nil
 		}
-		return dataset.NewParquetReader(bytes.NewReader(b), def.Schema)
+		r, err := dataset.NewParquetReader(bytes.NewReader(b), def.Schema)
+		if err == nil {
+			r.ReuseTables() // diff.Compare holds two batches at most
+		}
+		return r, err
 	}
 	a, err := batches(old)
 	if err != nil {

@@ -209,6 +209,7 @@ func (h *History) batches(v *Version) (b diff.Batches, done func(), err error) {
 		blob.Close()
 		return nil, nil, fmt.Errorf("history: %s at %s: %w", dataset.ParquetPath(h.Def.Name), v.Label(), err)
 	}
+	r.ReuseTables() // diff.Compare holds two batches at most
 	return r, func() { blob.Close() }, nil
 }
 
