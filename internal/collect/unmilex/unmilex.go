@@ -205,11 +205,16 @@ func (c *Collector) Collect(ctx context.Context, f collect.Fetcher, src collect.
 		linkSite  = base.Scheme == "http" || base.Scheme == "https"
 		pageCount = 0
 	)
+	now := time.Now
+	if c.Now != nil {
+		now = c.Now
+	}
 	for _, code := range states {
+		fresh := c.fresh(ix, opts, code, now())
 		for year := first; year <= last; year++ {
 			u := base.JoinPath(code, strconv.Itoa(year)).String()
 			pageCount++
-			d, err := fetched.Fetch(ctx, f, u)
+			d, err := fetched.Do(ctx, f, &collect.Request{URL: u, Fresh: fresh})
 			if err != nil {
 				return nil, fmt.Errorf("unmilex: fetch %s: %w", u, err)
 			}
@@ -250,6 +255,23 @@ func (c *Collector) Collect(ctx context.Context, f collect.Fetcher, src collect.
 		return nil, fmt.Errorf("unmilex: %w", err)
 	}
 	return table(ctx, src, pages)
+}
+
+// fresh returns the time after which the archived copies of a state's pages
+// may be reused without asking the site: the index's date of the state's
+// last change, but no earlier than one refresh cycle ago, so that every
+// page is asked for again at least once a cycle. Zero (ask for every page,
+// conditionally) when the index gives the state no date or the source is
+// not incremental.
+func (c *Collector) fresh(ix index, opts options, code string, now time.Time) time.Time {
+	changed, ok := ix.changed[code]
+	if !opts.incremental || !ok {
+		return time.Time{}
+	}
+	if cycle := now.Add(-opts.refresh); cycle.After(changed) {
+		return cycle
+	}
+	return changed
 }
 
 // states returns the states to read: those of the index, else the UN
