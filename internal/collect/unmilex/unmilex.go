@@ -77,7 +77,19 @@
 // years), states (a list of ISO3 codes to restrict to, each of which must be
 // on the index), max_pages (DefaultMaxPages). All pages of 193 states over 26
 // years are 5,018 requests; at the fetcher's default of one request per two
-// seconds per host a full run takes close to three hours. Unchanged pages
+// seconds per host a full run takes close to three hours.
+//
+// # Incremental runs
+//
+// Where the index dates a state's entry (a time element, or a date written
+// in the list item or table row of its link), a page of that state fetched
+// after that date is taken from the raw archive without a request
+// (collect.Request.Fresh), unless it was fetched longer ago than the refresh
+// option (default DefaultRefresh, a week): then it is asked for again,
+// conditionally. An unchanged day costs the index alone; a day with changes,
+// the index and the changed states' pages; the weekly full refresh, every
+// page, most of them answered 304. incremental = false asks for every page
+// every run. Unchanged pages
 // come back not modified (the archive keeps their bodies); Collect reports
 // collect.ErrUnchanged only when the index and every page are unchanged, and
 // otherwise parses every page, about a millisecond each.
