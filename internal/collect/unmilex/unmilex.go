@@ -149,6 +149,15 @@ func (c *Collector) Check(src collect.Source) error {
 	return nil
 }
 
+// pendingPage is an unchanged page whose reading waits until the source is
+// known to have changed.
+type pendingPage struct {
+	code    string
+	year    int
+	url     string
+	fetched time.Time
+}
+
 // page is a state's page for a year, read.
 type page struct {
 	iso3   string
@@ -213,10 +222,22 @@ func (c *Collector) Collect(ctx context.Context, f collect.Fetcher, src collect.
 
 	var (
 		pages     []page
-		deferred  error // a parse error while every document so far was unchanged
+		pending   []pendingPage // unchanged pages not parsed yet
 		linkSite  = base.Scheme == "http" || base.Scheme == "https"
 		pageCount = 0
 	)
+	parse := func(d *collect.Document, code string, year int, u string) error {
+		r, err := Parse(d.Body)
+		if err != nil {
+			return fmt.Errorf("unmilex: parse %s: %w", u, err)
+		}
+		link := u
+		if !linkSite {
+			link = PageURL(code, year)
+		}
+		pages = append(pages, page{iso3: code, year: year, url: link, report: r})
+		return nil
+	}
 	now := time.Now
 	if c.Now != nil {
 		now = c.Now
@@ -233,39 +254,40 @@ func (c *Collector) Collect(ctx context.Context, f collect.Fetcher, src collect.
 			if d == nil {
 				continue
 			}
-			if deferred != nil && !fetched.All() {
-				return nil, deferred
-			}
-			r, err := Parse(d.Body)
-			if err != nil {
-				err = fmt.Errorf("unmilex: parse %s: %w", u, err)
-				if !fetched.All() {
-					return nil, err
-				}
-				// Every document so far is unchanged: the source may
-				// be unchanged as a whole, and then this body is not
-				// read at all.
-				if deferred == nil {
-					deferred = err
-				}
+			if d.NotModified {
+				// Parsed only if something else changed: on a day
+				// without change no page is read at all.
+				pending = append(pending, pendingPage{code: code, year: year, url: u, fetched: d.Fetched})
 				continue
 			}
-			link := u
-			if !linkSite {
-				link = PageURL(code, year)
+			if err := parse(d, code, year, u); err != nil {
+				return nil, err
 			}
-			pages = append(pages, page{iso3: code, year: year, url: link, report: r})
 		}
 	}
 	if fetched.All() {
 		return nil, fmt.Errorf("unmilex: %d pages: %w", pageCount, collect.ErrUnchanged)
 	}
-	if deferred != nil {
-		return nil, deferred
-	}
 	if err := fetched.Missing(); err != nil {
 		return nil, fmt.Errorf("unmilex: %w", err)
 	}
+	// The source changed: read the unchanged pages too, from the archive
+	// (each was fetched or confirmed at its fetched time, so no request).
+	for _, p := range pending {
+		d, err := f.Fetch(ctx, &collect.Request{URL: p.url, Fresh: p.fetched})
+		if err != nil {
+			return nil, fmt.Errorf("unmilex: fetch %s: %w", p.url, err)
+		}
+		if err := parse(d, p.code, p.year, p.url); err != nil {
+			return nil, err
+		}
+	}
+	slices.SortFunc(pages, func(a, b page) int {
+		if c := strings.Compare(a.iso3, b.iso3); c != 0 {
+			return c
+		}
+		return a.year - b.year
+	})
 	return table(ctx, src, pages)
 }
 
