@@ -49,10 +49,10 @@ type countryParams struct {
 	ShowRevisions    bool `json:"showrevisions,omitempty"`
 	SeveralRevisions bool `json:"severalrevisions,omitempty"`
 	// The sections from the other datasets, where the country has rows.
-	CBM      []cbmCountryParams  `json:"cbm,omitempty"`
+	CBM []cbmCountryParams `json:"cbm,omitempty"`
 	// Reported sets its reports to UN Milex beside the estimates
 	// (reported.go).
-	Reported *reportedCountry `json:"reported,omitempty"`
+	Reported *reportedCountry    `json:"reported,omitempty"`
 	Audits   *auditCountryParams `json:"audits,omitempty"`
 	Risk     *riskParams         `json:"risk,omitempty"`
 	Contents []navLink           `json:"contents,omitempty"` // the page's sections

@@ -42,7 +42,7 @@ type generator struct {
 	// pubRecs are the published rows of military expenditure alone, for
 	// what compares countries (the ranking of reported-vs-estimated gaps).
 	pubRecs []dataset.Expenditure
-	rows map[string][]int      // recs by country
+	rows    map[string][]int // recs by country
 }
 
 // newGenerator checks and loads everything in before anything is written.
