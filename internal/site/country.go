@@ -49,7 +49,10 @@ type countryParams struct {
 	ShowRevisions    bool `json:"showrevisions,omitempty"`
 	SeveralRevisions bool `json:"severalrevisions,omitempty"`
 	// The sections from the other datasets, where the country has rows.
-	CBM      []cbmCountryParams  `json:"cbm,omitempty"`
+	CBM []cbmCountryParams `json:"cbm,omitempty"`
+	// Reported sets its reports to UN Milex beside the estimates
+	// (reported.go).
+	Reported *reportedCountry    `json:"reported,omitempty"`
 	Audits   *auditCountryParams `json:"audits,omitempty"`
 	Risk     *riskParams         `json:"risk,omitempty"`
 	Contents []navLink           `json:"contents,omitempty"` // the page's sections
@@ -354,6 +357,9 @@ func contentsOf(cp *countryParams) []navLink {
 	}
 	if len(cp.CBM) > 0 {
 		out = append(out, navLink{Text: "Reporting to the UN", Path: "#cbm"})
+	}
+	if cp.Reported != nil {
+		out = append(out, navLink{Key: "reported_contents", Path: "#reported"})
 	}
 	if cp.Audits != nil {
 		out = append(out, navLink{Text: "Audits", Path: "#audits"})

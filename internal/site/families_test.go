@@ -51,7 +51,7 @@ func TestFamilies(t *testing.T) {
 			code string
 			want []string // the page's contents
 		}{
-			{"deu", []string{"Military spending", "Reporting to the UN", "Risk context", "Revisions"}},
+			{"deu", []string{"Military spending", "Reporting to the UN", "Reported to the UN vs estimates", "Risk context", "Revisions"}},
 			{"lie", []string{"Reporting to the UN"}},
 			{"usa", []string{"Audits"}},
 			{"sdn", []string{"Risk context"}},

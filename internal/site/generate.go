@@ -100,8 +100,13 @@ func (g *generator) generate() error {
 		pages, groups, err = countryPages(g.recs, g.rows, ex, names, urls, lastmod, cs)
 	}
 	if err == nil {
+		reported := g.reportedRows(g.xs.fam.cbm, newReportedIndex(g.recs))
 		for i := range pages {
 			pages[i].Params.Excerpts = g.xs.notes(pages[i].Params.ISO3, names)
+			if r := g.reportedSection(reported[pages[i].Params.ISO3]); r != nil {
+				pages[i].Params.Reported = r
+				pages[i].Params.Contents = contentsOf(&pages[i].Params)
+			}
 		}
 		for _, p := range pages {
 			if err = writePage(filepath.Join(dir, "content", "countries", strings.ToLower(p.Params.ISO3)+".md"), p); err != nil {
@@ -172,6 +177,12 @@ func (g *generator) generate() error {
 		{"content/datasets/_index.md", map[string]any{"lastmod": lastmod}},
 		{"content/countries/_index.md", map[string]any{"lastmod": lastmod}},
 		{"content/sources.md", g.sourcesPage(titles)},
+	}
+	if len(g.xs.fam.cbm) > 0 {
+		sections = append(sections, struct {
+			path string
+			page any
+		}{"content/reported.md", g.reportedRanking(fam.cbm, g.pubRecs, countryNames)})
 	}
 	for _, s := range sections {
 		if err := writePage(filepath.Join(dir, filepath.FromSlash(s.path)), s.page); err != nil {

@@ -39,7 +39,10 @@ type generator struct {
 	// published rows, for the country pages alone (excerpts.go).
 	xs   *excerpts
 	recs []dataset.Expenditure // the rows of military expenditure, excerpts included
-	rows map[string][]int      // recs by country
+	// pubRecs are the published rows of military expenditure alone, for
+	// what compares countries (the ranking of reported-vs-estimated gaps).
+	pubRecs []dataset.Expenditure
+	rows    map[string][]int // recs by country
 }
 
 // newGenerator checks and loads everything in before anything is written.
@@ -75,7 +78,7 @@ func newGenerator(dir string, in *Input) (*generator, error) {
 	if g.xs, err = readExcerpts(in, g.tables, recs, g.fam); err != nil {
 		return nil, err
 	}
-	g.recs = g.xs.recs
+	g.recs, g.pubRecs = g.xs.recs, recs
 	if g.rows, err = countryRows(g.recs); err != nil {
 		return nil, err
 	}
