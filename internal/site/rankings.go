@@ -295,8 +295,8 @@ func (g *generator) expenditureColumns() []*rankValues {
 			}
 		}
 		out = append(out, v)
-		if key == "constant_usd" {
-			out = append(out, g.changeColumn(col, byYear))
+		if c := g.changeColumn(col, byYear); key == "constant_usd" && len(c.cells) > 0 {
+			out = append(out, c)
 		}
 	}
 	return out
