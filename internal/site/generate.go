@@ -201,6 +201,9 @@ func (g *generator) generate() error {
 	if err := writeJSON(filepath.Join(dir, "data", "countries.json"), map[string]any{"groups": groups}); err != nil {
 		return err
 	}
+	if err := g.writeMaps(countryNames); err != nil {
+		return err
+	}
 	return cat.Write(filepath.Join(dir, "static", "catalog.json"))
 }
 
@@ -359,6 +362,7 @@ func (g *generator) writeConfig() error {
 	// The navigation links the tracker and the audits only when they exist.
 	params["cbm"] = len(g.fam.cbm) > 0
 	params["audits"] = len(g.fam.audits) > 0
+	params["maps"] = len(g.mapPages(nil)) > 0
 	cfg["params"] = params
 	out, err := toml.Marshal(cfg)
 	if err != nil {
