@@ -176,33 +176,18 @@ func (p *mapPage) finish(g *generator) {
 // states have a figure for, from SIPRI when its rows are published, else
 // from the World Bank.
 func (g *generator) gdpMap(w *atlas.Atlas, names map[string]string) *mapPage {
-	bySource := map[string][]*dataset.Expenditure{}
-	for i := range g.pubRecs {
-		r := &g.pubRecs[i]
-		if r.Aggregate || !isState(r.Country) || r.Measure != dataset.MeasureShareOfGDP || !r.HasValue || !isPercentUnit(r.Unit) {
-			continue
-		}
-		bySource[r.Source] = append(bySource[r.Source], r)
-	}
-	src := dataset.SourceSIPRI
-	if len(bySource[src]) == 0 {
-		src = dataset.SourceWorldBank
-	}
-	rows := bySource[src]
-	if len(rows) == 0 {
+	set := g.shares()
+	if set == nil {
 		return nil
 	}
-	year := latestFullYear(rows)
+	src, year := set.source, set.year
 	p := g.newMap(mapShareOfGDP)
 	p.Params.Year = strconv.Itoa(year)
 	p.Params.Source = g.names.linkOf(src)
 	bounds := scale{1, 2, 3, 5}
 	p.Params.Legend = []mapBin{{Class: "b0", To: "1"}, {Class: "b1", From: "1", To: "2"}, {Class: "b2", From: "2", To: "3"},
 		{Class: "b3", From: "3", To: "5"}, {Class: "b4", From: "5"}}
-	for _, r := range rows {
-		if r.Year != year {
-			continue
-		}
+	for _, r := range set.recs {
 		v := percent(r.Value, r.Unit)
 		p.Params.Estimates = p.Params.Estimates || r.Estimate
 		p.add(w, names, g, mapRow{ISO3: r.Country, Name: r.CountryName, Value: exact(v), Text: number(v) + "%",

@@ -2,18 +2,25 @@ package site
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"slices"
+	"strconv"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/defence-transparency/publish/internal/dataset"
 )
 
 // TestBrowserMaps opens every map in a real headless Chromium, at a
 // desktop and a phone width, and checks that each country the table gives
 // a figure for, and the map draws, is filled with its class's colour, not
-// the colour of no data; and that the page does not scroll sideways.
+// the colour of no data; and that the page does not scroll sideways. On
+// the compare page it picks two countries and checks that script draws
+// their lines from api/countries/ISO3.json.
 func TestBrowserMaps(t *testing.T) {
 	chrome := chromePath(t)
 	_, public := build(t, familiesInput(t))
@@ -85,4 +92,53 @@ func TestBrowserMaps(t *testing.T) {
 			})
 		}
 	}
+	t.Run("compare", func(t *testing.T) {
+		if err := chromedp.Do(step(t), chromedp.EmulateViewport(360, 800), chromedp.Navigate(srv.URL+"/compare/"),
+			chromedp.WaitVisible("#pick-form")); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := chromedp.Run(step(t), chromedp.Evaluate[bool](`(() => { for (const o of document.querySelectorAll('#pick-countries option')) o.selected = ['DEU', 'USA'].includes(o.value); return true; })()`)); err != nil {
+			t.Fatal(err)
+		}
+		if err := chromedp.Do(step(t),
+			chromedp.Click("#pick-form button"),
+			chromedp.WaitVisible("#pick-result svg path[data-name]")); err != nil {
+			t.Fatal(err)
+		}
+		got, err := chromedp.Run(step(t), chromedp.Evaluate[[]string](`[...document.querySelectorAll('#pick-result svg path[data-name]')].map(p => p.dataset.name + ' ' + p.getAttribute('d').split(/[ML]/).length)`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// What the files hold: a line per country with figures of the
+		// measure from the page's source, a point per figure.
+		source, err := chromedp.Run(step(t), chromedp.Evaluate[string](`document.getElementById('pick').dataset.source`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []string
+		for _, code := range []string{"DEU", "USA"} {
+			var f apiCountry
+			if err := json.Unmarshal([]byte(readFile(t, public, "api/countries/"+code+".json")), &f); err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range f.Spending {
+				n := 0
+				for _, p := range s.Points {
+					if p.Value != nil {
+						n++
+					}
+				}
+				if s.Source == source && s.Measure == dataset.MeasureShareOfGDP && n > 0 {
+					want = append(want, f.Name+" "+strconv.Itoa(n+1))
+				}
+			}
+		}
+		if len(want) == 0 || !slices.Equal(got, want) {
+			t.Errorf("picked Germany and the United States; lines drawn (name, points+1): %q, want %q", got, want)
+		}
+		fits, err := chromedp.Run(step(t), chromedp.Evaluate[bool](`document.documentElement.scrollWidth <= window.innerWidth`))
+		if err != nil || !fits {
+			t.Errorf("the compare page scrolls sideways at 360 px (%v)", err)
+		}
+	})
 }
