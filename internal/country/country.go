@@ -87,6 +87,7 @@ type registry struct {
 	// aggregate to the aggregate's code.
 	aggregates map[[2]string]string
 	all        []Country
+	aliases    map[string][]string // ISO3 -> the aliases of aliases.csv, in its order
 }
 
 var load = sync.OnceValue(func() *registry {
@@ -99,7 +100,8 @@ var load = sync.OnceValue(func() *registry {
 })
 
 func parse(countries, aliases, aggregates []byte) (*registry, error) {
-	r := &registry{byCode: map[string]Country{}, byName: map[string]string{}, aggregates: map[[2]string]string{}}
+	r := &registry{byCode: map[string]Country{}, byName: map[string]string{}, aggregates: map[[2]string]string{},
+		aliases: map[string][]string{}}
 	recs, err := csv.NewReader(bytes.NewReader(countries)).ReadAll()
 	if err != nil {
 		return nil, fmt.Errorf("country: read countries.csv: %w", err)
@@ -135,6 +137,7 @@ func parse(countries, aliases, aggregates []byte) (*registry, error) {
 			return nil, fmt.Errorf("country: aliases.csv line %d: %q already names %s", i+2, rec[0], prev)
 		}
 		r.byName[key] = rec[1]
+		r.aliases[rec[1]] = append(r.aliases[rec[1]], rec[0])
 	}
 	recs, err = csv.NewReader(bytes.NewReader(aggregates)).ReadAll()
 	if err != nil {
@@ -220,6 +223,16 @@ func ByName(name string) (Country, bool) {
 		return Country{}, false
 	}
 	return r.byCode[code], true
+}
+
+// Aliases returns the other names that publishers give each entry (from
+// aliases.csv: "Cape Verde" for Cabo Verde), by code. The map is a copy.
+func Aliases() map[string][]string {
+	out := map[string][]string{}
+	for code, as := range load().aliases {
+		out[code] = append([]string(nil), as...)
+	}
+	return out
 }
 
 // All returns every entry sorted by code. The slice is a copy.

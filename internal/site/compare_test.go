@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -108,3 +109,7 @@ func TestComparisonsReadPublishedRowsOnly(t *testing.T) {
 		t.Errorf("the ranking of gaps has %d rows from excerpts", n)
 	}
 }
+
+// siteScript matches the site's own script files (site/assets/js), which
+// no page needs to be read: the search box's and the compare page's.
+var siteScript = regexp.MustCompile(`(^|/)js/(search|compare)\.min\.[0-9a-f]{64}\.js$`)

@@ -166,6 +166,24 @@ func (g *generator) generate() error {
 	if err := g.writeSections(pub, countryNames); err != nil {
 		return err
 	}
+	ranked, err := g.writeRankings(countryNames)
+	if err != nil {
+		return err
+	}
+	docs, err := g.searchDocs(countryNames, pub.audits)
+	if err != nil {
+		return err
+	}
+	if ranked {
+		title, err := g.words.get("rank_title", nil)
+		if err != nil {
+			return err
+		}
+		docs = append(docs, searchDoc{Kind: "page", Title: title, Path: g.urls.link(rankingsPath(""))})
+	}
+	if err := g.writeSearch(docs); err != nil {
+		return err
+	}
 	home := g.homePage(summaries, len(pages))
 	home.Params.Changes = changes[:min(len(changes), homeChanges)]
 	home.Params.Feeds = cs.feeds("")
@@ -375,6 +393,7 @@ func (g *generator) writeConfig() error {
 	params["cbm"] = len(g.fam.cbm) > 0
 	params["audits"] = len(g.fam.audits) > 0
 	params["maps"] = len(g.mapPages(nil)) > 0
+	params["rankings"] = len(g.pubRecs) > 0 || len(g.fam.cbm) > 0 || g.pubGPI()
 	cfg["params"] = params
 	out, err := toml.Marshal(cfg)
 	if err != nil {

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/defence-transparency/publish/internal/atlas"
-	"github.com/defence-transparency/publish/internal/country"
 	"github.com/defence-transparency/publish/internal/dataset"
 )
 
@@ -132,12 +131,6 @@ func (g *generator) mapPages(names map[string]string) []mapPage {
 func (g *generator) newMap(id string) *mapPage {
 	return &mapPage{Type: "maps", Lastmod: g.lastmod,
 		Params: mapParams{Key: "maps_" + strings.ReplaceAll(id, "-", "_"), ID: id, Values: map[string]mapValue{}}}
-}
-
-// isState reports whether a code is a state's, not an aggregate's.
-func isState(code string) bool {
-	c, ok := country.Lookup(code)
-	return !ok || c.IsState()
 }
 
 // add puts a country's figure on the map and in its table.

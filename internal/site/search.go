@@ -1,0 +1,237 @@
+package site
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/defence-transparency/publish/internal/country"
+)
+
+// The search index: what the search box of every page finds (countries by
+// name, alternative name and ISO code; datasets; audit reports by title and
+// auditor; the UN instruments; sources), written as static JSON files that
+// site/assets/js/search.js reads, with no server. The index is split by the
+// first two letters of each word, as Pagefind splits its index into
+// chunks, so that a query loads the one small file of each word typed: each
+// chunk holds its words, the documents they occur in and what a result
+// shows of those documents.
+
+// searchDir is where the index is written, under static/.
+const searchDir = "search"
+
+// searchPrefix is how many letters of a word name its chunk; words shorter
+// than that are not indexed (the box waits for a second letter).
+const searchPrefix = 2
+
+// searchDoc is one thing the search finds: Kind says what it is (the
+// templates' search_kind_KIND), Title what a result shows, Path where it
+// leads, Sub a line under it (a code, an auditor and a date), and words
+// what it is found by besides its title.
+type searchDoc struct {
+	Kind  string
+	Title string
+	Path  string
+	Sub   string
+	words []string
+}
+
+// searchKinds orders the results of equal relevance.
+var searchKinds = []string{"country", "page", "instrument", "dataset", "auditor", "source", "audit"}
+
+// searchDocs lists everything the search finds.
+func (g *generator) searchDocs(countryNames map[string]string, audits *auditIndex) ([]searchDoc, error) {
+	var docs []searchDoc
+	aliases := country.Aliases()
+	for _, code := range sortedKeys(countryNames) {
+		d := searchDoc{Kind: "country", Title: countryNames[code], Path: g.urls.link(countryPath(code)), Sub: code,
+			words: []string{code}}
+		if c, ok := country.Lookup(code); ok {
+			d.words = append(d.words, c.ISO2, c.Name)
+		}
+		d.words = append(d.words, aliases[code]...)
+		docs = append(docs, d)
+	}
+	for i := range g.in.Datasets {
+		def := g.in.Datasets[i].Definition
+		docs = append(docs, searchDoc{Kind: "dataset", Title: def.Title, Path: g.urls.link(datasetPath(def.Name)),
+			words: []string{def.Name, def.Description}})
+	}
+	if len(g.fam.cbm) > 0 {
+		for _, ins := range newCBMIndex(g.fam.cbm).instruments {
+			name, err := g.wordOr("instrument_"+ins+"_name", strings.ReplaceAll(ins, "_", " "))
+			if err != nil {
+				return nil, err
+			}
+			short, _ := g.wordOr("instrument_"+ins+"_short", "")
+			docs = append(docs, searchDoc{Kind: "instrument", Title: name, Path: g.urls.link(trackerPath(ins)), Sub: short,
+				words: []string{short, ins}})
+		}
+	}
+	if audits != nil {
+		names := map[string]string{}
+		for _, a := range audits.auditors {
+			name, err := g.wordOr("auditor_"+a+"_name", audits.info[a].Name)
+			if err != nil {
+				return nil, err
+			}
+			short, _ := g.wordOr("auditor_"+a+"_short", "")
+			names[a] = name
+			docs = append(docs, searchDoc{Kind: "auditor", Title: name, Path: g.urls.link(auditorPath(a)), Sub: short,
+				words: []string{short}})
+		}
+		for _, i := range audits.newest {
+			r, it := &audits.recs[i], &audits.items[i]
+			path := auditorPath(r.Auditor)
+			if len(audits.byAuditor[r.Auditor]) > auditPageCap {
+				path += auditYear(r) + "/"
+			}
+			path = g.urls.link(path)
+			if len(audits.byAuditor[r.Auditor]) <= auditPageCap {
+				path += "#year-" + auditYear(r)
+			}
+			sub := names[r.Auditor]
+			if it.Date.ISO != "" {
+				sub += ", " + it.Date.ISO
+			}
+			docs = append(docs, searchDoc{Kind: "audit", Title: it.Title.Text, Path: path, Sub: sub,
+				words: []string{names[r.Auditor], r.ReportID, it.Jurisdiction}})
+		}
+	}
+	for i := range g.in.Sources {
+		s := &g.in.Sources[i]
+		docs = append(docs, searchDoc{Kind: "source", Title: s.label(), Path: g.urls.link("sources/") + "#source-" + slug(s.Name),
+			words: []string{s.Name}})
+	}
+	return docs, nil
+}
+
+// wordOr returns the site's words for key, or fallback when the i18n file
+// has none.
+func (g *generator) wordOr(key, fallback string) (string, error) {
+	if _, ok := g.words.msgs[key]; !ok {
+		return fallback, nil
+	}
+	return g.words.get(key, nil)
+}
+
+// searchWords splits text into the words the index knows: lower case,
+// without accents, letters and digits only.
+func searchWords(text string) []string {
+	var out []string
+	var b strings.Builder
+	flush := func() {
+		if b.Len() > 0 {
+			out = append(out, b.String())
+			b.Reset()
+		}
+	}
+	for _, r := range norm.NFD.String(text) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(unicode.ToLower(r))
+		case r == '\'' || r == '’':
+			// Côte d'Ivoire is found by "ivoire" and by "divoire".
+			flush()
+		default:
+			flush()
+		}
+	}
+	flush()
+	return out
+}
+
+// chunkOf names the chunk of a word: its first searchPrefix letters,
+// hex-encoded beyond ASCII letters and digits so the name is a safe file
+// name.
+func chunkOf(word string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range word {
+		if n == searchPrefix {
+			break
+		}
+		if r < 128 {
+			b.WriteRune(r)
+		} else {
+			b.WriteString("_" + strconv.FormatInt(int64(r), 16))
+		}
+		n++
+	}
+	return b.String()
+}
+
+// searchChunk is one file of the index: W maps each of its words to the
+// documents it occurs in (their numbers), D holds those documents as a
+// result shows them: kind, title, path and sub-line.
+type searchChunk struct {
+	W map[string][]int     `json:"w"`
+	D map[string][4]string `json:"d"`
+}
+
+// searchMeta is the index's table of contents, the first file a query
+// loads: the chunks that exist, and the order of kinds.
+type searchMeta struct {
+	Version int      `json:"v"`
+	Chunks  []string `json:"chunks"`
+	Kinds   []string `json:"kinds"`
+	Docs    int      `json:"docs"`
+}
+
+// writeSearch writes the index under static/search.
+func (g *generator) writeSearch(docs []searchDoc) error {
+	slices.SortStableFunc(docs, func(a, b searchDoc) int {
+		return cmp.Or(cmp.Compare(slices.Index(searchKinds, a.Kind), slices.Index(searchKinds, b.Kind)),
+			cmp.Compare(sortKey(a.Title), sortKey(b.Title)))
+	})
+	chunks := map[string]*searchChunk{}
+	for i, d := range docs {
+		seen := map[string]bool{}
+		for _, text := range append([]string{d.Title}, d.words...) {
+			for _, w := range searchWords(text) {
+				if utf8.RuneCountInString(w) < searchPrefix || seen[w] {
+					continue
+				}
+				seen[w] = true
+				key := chunkOf(w)
+				c := chunks[key]
+				if c == nil {
+					c = &searchChunk{W: map[string][]int{}, D: map[string][4]string{}}
+					chunks[key] = c
+				}
+				c.W[w] = append(c.W[w], i)
+				c.D[strconv.Itoa(i)] = [4]string{d.Kind, d.Title, d.Path, d.Sub}
+			}
+		}
+	}
+	dir := filepath.Join(g.dir, "static", searchDir)
+	meta := searchMeta{Version: 1, Chunks: sortedKeys(chunks), Kinds: searchKinds, Docs: len(docs)}
+	for _, k := range meta.Chunks {
+		if err := writeCompact(filepath.Join(dir, k+".json"), chunks[k]); err != nil {
+			return err
+		}
+	}
+	if err := writeCompact(filepath.Join(dir, "meta.json"), meta); err != nil {
+		return fmt.Errorf("site: search: %w", err)
+	}
+	return nil
+}
+
+// writeCompact writes v as JSON on one line: the index is read by
+// programs, and every byte of it is loaded by a reader's query.
+func writeCompact(path string, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("site: write %s: %w", filepath.Base(path), err)
+	}
+	return writeOut(path, b)
+}
