@@ -28,8 +28,6 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/PuerkitoBio/goquery"
-
 	"github.com/defence-transparency/publish/internal/collect"
 )
 
@@ -150,31 +148,13 @@ func parseFeed(ctx context.Context, doc *collect.Document) ([]entry, error) {
 				return nil, fmt.Errorf("gao: feed %s: %s: %w", doc.URL, e.id, err)
 			}
 		}
-		text, err := htmlText(html.UnescapeString(it.Description))
-		if err != nil {
-			return nil, fmt.Errorf("gao: feed %s: %s: description: %w", doc.URL, e.id, err)
-		}
+		// Descriptions escape ampersands twice (T&amp;amp;E): the XML
+		// decoder undoes one, the unescape the other, before the HTML is read.
+		text := collect.HTMLText(html.UnescapeString(it.Description))
 		e.recs, e.hasRecs = countIn(ctx, text, e.id, "feed "+doc.URL)
 		out = append(out, e)
 	}
 	return out, nil
-}
-
-// htmlText returns the text of an HTML fragment: s without tags, its
-// character references decoded, and a line break where a block ends, so
-// that "<p>What GAO Found</p><p>GAO is making" stays two sentences.
-func htmlText(s string) (string, error) {
-	if !strings.ContainsAny(s, "<&") {
-		return s, nil
-	}
-	d, err := goquery.NewDocumentFromReader(strings.NewReader(s))
-	if err != nil {
-		return "", err
-	}
-	d.Find("p, div, li, br, h1, h2, h3, h4, h5, h6, tr, ul, ol, section, blockquote").Each(func(_ int, b *goquery.Selection) {
-		b.AfterHtml("\n")
-	})
-	return d.Text(), nil
 }
 
 // countIn returns the number of recommendations text states, and warns

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/PuerkitoBio/goquery"
 	"github.com/defence-transparency/publish/internal/collect"
 )
 
@@ -162,9 +161,9 @@ func rssItems(in []rssItem) []map[string]string {
 		if author == "" {
 			author = joinTrimmed(it.Creators)
 		}
-		desc := htmlText(it.Description)
+		desc := oneLineHTML(it.Description)
 		m := map[string]string{
-			"title":       htmlText(it.Title),
+			"title":       oneLineHTML(it.Title),
 			"link":        link,
 			"guid":        guid,
 			"id":          guid,
@@ -172,7 +171,7 @@ func rssItems(in []rssItem) []map[string]string {
 			"updated":     "",
 			"description": desc,
 			"summary":     desc,
-			"content":     htmlText(it.Content),
+			"content":     oneLineHTML(it.Content),
 			"categories":  joinTrimmed(append(slices.Clone(it.Categories), it.Subjects...)),
 			"author":      author,
 		}
@@ -226,23 +225,11 @@ func atomItem(e atomEntry) map[string]string {
 func (t atomText) text() string {
 	switch t.Type {
 	case "xhtml":
-		return htmlText(t.Inner)
+		return oneLineHTML(t.Inner)
 	case "html":
-		return htmlText(t.Text)
+		return oneLineHTML(t.Text)
 	}
 	return squash(t.Text)
-}
-
-// htmlText returns the text of an HTML fragment, tags left out.
-func htmlText(s string) string {
-	if !strings.ContainsAny(s, "<&") {
-		return squash(s)
-	}
-	d, err := goquery.NewDocumentFromReader(strings.NewReader(s))
-	if err != nil || len(d.Nodes) == 0 {
-		return squash(s)
-	}
-	return nodeText(d.Nodes[0])
 }
 
 func joinTrimmed(vals []string) string {
@@ -287,3 +274,6 @@ func (r *feedRecord) base() *url.URL { return r.url }
 func (r *feedRecord) lookup(_ context.Context, l any) (string, error) {
 	return r.item[string(l.(feedLoc))], nil
 }
+
+// oneLineHTML returns the text of an HTML fragment on one line.
+func oneLineHTML(s string) string { return collect.OneLine(collect.HTMLText(s)) }
