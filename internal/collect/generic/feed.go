@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -45,14 +44,10 @@ func locateFeed(s *fieldSpec) (any, bool, error) {
 
 type feedLoc string
 
-// xmlEncoding is the encoding declared in an XML declaration.
-var xmlEncoding = regexp.MustCompile(`^(\s*<\?xml\s[^>]*?encoding\s*=\s*["'])([A-Za-z0-9._:-]+)(["'])`)
-
 func (feedFormat) records(_ context.Context, p *page) ([]record, error) {
 	// The fetcher has decoded the feed to UTF-8 by what it declares, its
-	// XML declaration included (see config.text); the parser would decode
-	// it again by the declaration.
-	body := xmlEncoding.ReplaceAll(bytes.TrimPrefix(p.doc.Body, utf8BOM), []byte("${1}UTF-8${3}"))
+	// XML declaration included (see config.text).
+	body := collect.DeclareUTF8(p.doc.Body)
 	var items []map[string]string
 	switch gofeed.DetectFeedType(bytes.NewReader(body)) {
 	case gofeed.FeedTypeRSS:
