@@ -60,11 +60,11 @@ func Fetch(ctx context.Context, f collect.Fetcher, url string, isWorkbook func([
 // workbook naming picks: read returns what a link's file name says (its
 // years, its revision), or false for a link to something else; the link
 // whose name compare sorts first wins, the first on the page among equals.
-// found is false when no link is a workbook's.
-func Link[T any](page *collect.Document, read func(name string) (T, bool), compare func(a, b T) int) (url string, found bool, err error) {
+// When no link is a workbook's, the error names the page and wraps none.
+func Link[T any](page *collect.Document, read func(name string) (T, bool), compare func(a, b T) int, none error) (string, error) {
 	links, err := collect.Links(page)
 	if err != nil {
-		return "", false, err
+		return "", fmt.Errorf("landing page %s: %w", page.URL, err)
 	}
 	type candidate struct {
 		url  string
@@ -77,8 +77,8 @@ func Link[T any](page *collect.Document, read func(name string) (T, bool), compa
 		}
 	}
 	if len(cs) == 0 {
-		return "", false, nil
+		return "", fmt.Errorf("landing page %s: %w", page.URL, none)
 	}
 	slices.SortStableFunc(cs, func(a, b candidate) int { return compare(a.name, b.name) })
-	return cs[0].url, true, nil
+	return cs[0].url, nil
 }

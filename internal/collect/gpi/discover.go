@@ -2,7 +2,6 @@ package gpi
 
 import (
 	"cmp"
-	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -29,14 +28,7 @@ type release struct {
 // name, then a public-release workbook (which has the per-year indicator
 // sheets) over an overall-scores one, then the first on the page.
 func workbookLink(page *collect.Document) (string, error) {
-	u, found, err := workbook.Link(page, readName, newer)
-	if err == nil && !found {
-		err = ErrNoWorkbook
-	}
-	if err != nil {
-		return "", fmt.Errorf("landing page %s: %w", page.URL, err)
-	}
-	return u, nil
+	return workbook.Link(page, readName, newer, ErrNoWorkbook)
 }
 
 func readName(name string) (release, bool) {

@@ -2,7 +2,6 @@ package sipri
 
 import (
 	"cmp"
-	"fmt"
 	"regexp"
 	"slices"
 	"strconv"
@@ -29,14 +28,7 @@ type release struct {
 // page. When several are linked it prefers the latest last year, then the
 // widest range, then the latest revision, then the first on the page.
 func workbookLink(page *collect.Document) (string, error) {
-	u, found, err := workbook.Link(page, readName, newer)
-	if err == nil && !found {
-		err = ErrNoWorkbook
-	}
-	if err != nil {
-		return "", fmt.Errorf("landing page %s: %w", page.URL, err)
-	}
-	return u, nil
+	return workbook.Link(page, readName, newer, ErrNoWorkbook)
 }
 
 func readName(name string) (release, bool) {
