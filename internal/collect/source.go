@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"regexp"
@@ -89,7 +90,9 @@ type Source struct {
 	// file://, so a user can run on files downloaded by hand.
 	URLs []string `toml:"urls"`
 	// Hosts is the allow-list of hosts the fetcher may contact for this
-	// source; empty means the hosts of URLs.
+	// source; empty means the hosts (and ports) of URLs. A host matches
+	// with its port: "example.org" allows ports 80 and 443 only, and
+	// "example.org:8443" that port only (see AllowedHosts).
 	Hosts []string `toml:"hosts"`
 	// Delay, when set, replaces fetch.delay as the minimum interval between
 	// two requests to the source's hosts.
@@ -146,6 +149,21 @@ type CountryPage struct {
 	Periods int `toml:"periods"`
 }
 
+// sourceName is the form of a source's name, which names files in the
+// cache (records, withheld rows) and so may hold no path separator, no
+// dot-dot and nothing a file system treats specially.
+var sourceName = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
+
+// unknownKeys names the settings a strict decode did not know, as
+// dotted keys ("source.bogus"), joined by ", ".
+func unknownKeys(serr *toml.StrictMissingError) string {
+	var keys []string
+	for _, e := range serr.Errors {
+		keys = append(keys, strings.Join(e.Key(), "."))
+	}
+	return strings.Join(keys, ", ")
+}
+
 // pageCode is the form of an indicator or layout name.
 var pageCode = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
 
@@ -170,18 +188,40 @@ func (p *CountryPage) check(s *Source) error {
 	return nil
 }
 
-// AllowedHosts returns the hosts the source may contact.
+// AllowedHosts returns the hosts the source may contact, each as HostKey
+// writes it: lower case, with its port unless the port is the scheme's
+// default. A host of the hosts setting without a port allows the default
+// ports of http and https only; "example.org:8443" allows that port only.
 func (s Source) AllowedHosts() []string {
-	if len(s.Hosts) > 0 {
-		return s.Hosts
-	}
 	var hosts []string
+	if len(s.Hosts) > 0 {
+		for _, h := range s.Hosts {
+			h = strings.ToLower(strings.TrimSpace(h))
+			if host, port, err := net.SplitHostPort(h); err == nil && (port == "80" || port == "443") {
+				h = host
+			}
+			hosts = append(hosts, h)
+		}
+		return hosts
+	}
 	for _, raw := range s.URLs {
 		if u, err := url.Parse(raw); err == nil && u.Hostname() != "" {
-			hosts = append(hosts, u.Hostname())
+			hosts = append(hosts, HostKey(u))
 		}
 	}
 	return hosts
+}
+
+// HostKey returns the host of an http(s) URL as the allow-list matches it:
+// the host name in lower case, followed by ":port" when the URL names a
+// port other than its scheme's default.
+func HostKey(u *url.URL) string {
+	h := strings.ToLower(u.Hostname())
+	port := u.Port()
+	if port == "" || u.Scheme == "http" && port == "80" || u.Scheme == "https" && port == "443" {
+		return h
+	}
+	return net.JoinHostPort(h, port)
 }
 
 // DropLimit returns the share of rows the source may lose against the last
@@ -226,7 +266,7 @@ func ParseConfig(b []byte) (*Config, error) {
 		switch {
 		case errors.As(err, &serr) && len(serr.Errors) > 0:
 			row, _ := serr.Errors[0].Position()
-			return nil, fmt.Errorf("%sunknown setting:\n%s", sourceAt(b, row), strings.TrimSpace(serr.String()))
+			return nil, fmt.Errorf("%sunknown setting %s (line %d):\n%s", sourceAt(b, row), unknownKeys(serr), row, strings.TrimSpace(serr.String()))
 		case errors.As(err, &derr):
 			row, col := derr.Position()
 			msg := derr.Error()
@@ -246,6 +286,10 @@ func ParseConfig(b []byte) (*Config, error) {
 		switch {
 		case s.Name == "":
 			return nil, fmt.Errorf("source %d: no name", i+1)
+		case !sourceName.MatchString(s.Name):
+			// The name becomes part of file names in the cache: checked
+			// here, before anything is written.
+			return nil, fmt.Errorf("source %q: name: want lower-case letters, digits, - and _, starting with a letter or digit, at most 64", s.Name)
 		case seen[s.Name]:
 			return nil, fmt.Errorf("source %q: name used twice", s.Name)
 		case s.Dataset == "":
