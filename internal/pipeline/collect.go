@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/defence-transparency/publish/internal/collect"
+	"github.com/defence-transparency/publish/internal/crash"
 	"github.com/defence-transparency/publish/internal/dataset"
 )
 
@@ -98,9 +99,12 @@ func Collect(ctx context.Context, ws Workspace, o CollectOptions) (*State, error
 	}
 	wg.Wait()
 	st.Updated = o.Now().UTC()
+	// The status (and with it the documents whose validators the next run
+	// may send) is written after every records file it names is durable.
 	if err := ws.WriteState(st); err != nil {
 		return st, err
 	}
+	crash.Point(crash.CollectState)
 	if err := ctx.Err(); err != nil {
 		return st, err
 	}
@@ -186,6 +190,16 @@ func collectSource(ctx context.Context, ws Workspace, o CollectOptions, def *dat
 	rec := &recorder{f: f}
 	progress(o.Progress, "collect %s: fetching %s", src.Name, src.URLs[0])
 	start := time.Now()
+	if conditional {
+		// Validators count only for the documents the kept records came
+		// from: the archive may hold a newer one whose records a killed run
+		// never kept.
+		docs := map[string]string{}
+		for _, d := range prev.Documents {
+			docs[d.URL] = d.SHA256
+		}
+		ctx = collect.WithKept(ctx, docs)
+	}
 	wctx, warnings := collect.WithWarnings(ctx)
 	t, err := c.Collect(wctx, rec, src)
 	next.Documents = rec.docs
@@ -207,6 +221,7 @@ func collectSource(ctx context.Context, ws Workspace, o CollectOptions, def *dat
 	case t == nil:
 		return fail(errors.New("collector returned no table"))
 	}
+	crash.Point(crash.CollectParsed)
 	if err := stampSource(t, src.Name); err != nil {
 		return fail(err)
 	}
@@ -224,6 +239,7 @@ func collectSource(ctx context.Context, ws Workspace, o CollectOptions, def *dat
 	if err := dataset.WriteFileAtomicBytes(recordsPath, buf.Bytes()); err != nil {
 		return fail(fmt.Errorf("keep records: %w", err))
 	}
+	crash.Point(crash.CollectRecords)
 	next.Status, next.Error, next.LastSuccess = dataset.SourceOK, "", now
 	// Label by what was actually fetched: a file:// page may link to http
 	// documents, which the bundled mirror then served.
