@@ -7,12 +7,12 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/defence-transparency/publish/internal/collect"
+	"github.com/defence-transparency/publish/internal/crash"
 	"github.com/defence-transparency/publish/internal/dataset"
 	"github.com/defence-transparency/publish/internal/dataset/diff"
 )
@@ -28,6 +28,11 @@ type BuildOptions struct {
 	Now      func() time.Time
 	Log      *slog.Logger
 	Progress func(msg string)
+	// Repo, when set, is the data repository: a new version never takes
+	// a number that a tag already names, and a Parquet file that its
+	// descriptor does not describe is compared with the committed one
+	// (see checkVersion).
+	Repo dataset.Repo
 }
 
 // DatasetResult is what the build did to one dataset.
@@ -76,6 +81,7 @@ func Build(ctx context.Context, ws Workspace, o BuildOptions) ([]DatasetResult, 
 	if err := ws.WriteState(st); err != nil {
 		return results, err
 	}
+	crash.Point(crash.BuildDone)
 	return results, errs.orNil()
 }
 
@@ -85,6 +91,12 @@ func buildDataset(ws Workspace, o BuildOptions, st *State, def *dataset.Definiti
 		return nil, fmt.Errorf("read the published version: %w", err)
 	}
 	prevDesc, err := readDescriptor(ws.DescriptorPath(def.Name))
+	if err != nil {
+		return nil, err
+	}
+	// A Parquet file that its descriptor does not describe is no
+	// published version (versions.go): what is built now is a new one.
+	stale, prev, err := checkVersion(ws, o, def, prevDesc, prev)
 	if err != nil {
 		return nil, err
 	}
@@ -199,7 +211,7 @@ func buildDataset(ws Workspace, o BuildOptions, st *State, def *dataset.Definiti
 	}
 	// A version is new when its published rows changed, or the rows it
 	// withholds did: their counts of changes are published.
-	dataChanged := !same
+	dataChanged := !same || stale
 	for _, w := range withheld {
 		dataChanged = dataChanged || w.changed
 		res.Withheld[w.src.Name] = w.entry.Rows
@@ -242,7 +254,11 @@ func buildDataset(ws Workspace, o BuildOptions, st *State, def *dataset.Definiti
 	}
 	if dataChanged {
 		now := o.Now().UTC()
-		desc.Version, desc.Created = nextVersion(prevDesc, now), now.Format(time.RFC3339)
+		version, err := freeVersion(o.Repo, def, prevDesc, now)
+		if err != nil {
+			return nil, err
+		}
+		desc.Version, desc.Created = version, now.Format(time.RFC3339)
 		desc.Changes = &dataset.VersionChanges{Added: sum.Added, Removed: sum.Removed, Changed: sum.Changed,
 			Revisions: sum.Revisions, Markers: sum.Markers, Replaced: sum.Replaced, Material: sum.Material}
 		if prevDesc != nil {
@@ -266,20 +282,17 @@ func buildDataset(ws Workspace, o BuildOptions, st *State, def *dataset.Definiti
 			return nil, fmt.Errorf("write the withheld rows: %w", err)
 		}
 	}
-	if err := os.MkdirAll(filepath.Dir(ws.ParquetPath(def.Name)), 0o755); err != nil {
-		return nil, err
-	}
 	descJSON, err := desc.Marshal()
 	if err != nil {
 		return nil, err
 	}
-	if err := dataset.WriteFileAtomicBytes(ws.ParquetPath(def.Name), pq.Bytes()); err != nil {
-		return nil, err
-	}
-	if err := dataset.WriteFileAtomicBytes(ws.DescriptorPath(def.Name), descJSON); err != nil {
-		return nil, err
-	}
-	if err := dataset.WriteFileAtomicBytes(ws.ReadmePath(def.Name), Readme(def, desc)); err != nil {
+	// The three files of a version change together (journal.go).
+	err = ws.writeUnit(def.Name, []unitFile{
+		{dataset.ParquetPath(def.Name), pq.Bytes()},
+		{dataset.DescriptorPath(def.Name), descJSON},
+		{dataset.ReadmePath(def.Name), Readme(def, desc)},
+	})
+	if err != nil {
 		return nil, err
 	}
 	if err := pruneWithheld(ws, def, desc.Version); err != nil {
