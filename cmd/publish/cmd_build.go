@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"maps"
 	"slices"
 
+	"github.com/defence-transparency/publish/internal/dataset"
+	"github.com/defence-transparency/publish/internal/dataset/git"
 	"github.com/defence-transparency/publish/internal/pipeline"
 )
 
@@ -42,21 +45,33 @@ func runBuild(ctx context.Context, m *Main, args []string) error {
 	if err := parse(m, fs, buildHelp, args); err != nil {
 		return err
 	}
-	e, err := m.setup(&c)
+	e, err := m.setup(ctx, &c)
 	if err != nil {
 		return err
 	}
+	defer e.close()
 	_, err = e.build(ctx)
 	return err
 }
 
 func (e *env) build(ctx context.Context) ([]pipeline.DatasetResult, error) {
+	// The repository, when there is one, keeps version numbers unique.
+	var repo dataset.Repo
+	switch r, err := git.Open(e.ws.DataDir, false); {
+	case errors.Is(err, dataset.ErrNoRepo):
+	case err != nil:
+		return nil, err
+	default:
+		defer r.Close()
+		repo = r
+	}
 	res, err := pipeline.Build(ctx, e.ws, pipeline.BuildOptions{
 		Config:   e.cfg,
 		Datasets: definitions(),
 		Now:      e.m.now,
 		Log:      e.log,
 		Progress: e.progress,
+		Repo:     repo,
 	})
 	for _, r := range res {
 		state := "unchanged"

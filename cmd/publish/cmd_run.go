@@ -28,16 +28,17 @@ func runRun(ctx context.Context, m *Main, args []string) error {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	var c common
 	c.register(fs)
-	out := fs.String("out", "public", "directory to build the site into (emptied first)")
+	out := fs.String("out", "public", "directory to build the site into (built beside it, then swapped in whole)")
 	var only stringList
 	fs.Var(&only, "source", "collect only the named source (repeatable); the others keep their last data")
 	if err := parse(m, fs, runHelp, args); err != nil {
 		return err
 	}
-	e, err := m.setup(&c)
+	e, err := m.setup(ctx, &c)
 	if err != nil {
 		return err
 	}
+	defer e.close()
 	// A failed source does not stop the run: its last good data is kept and
 	// the failure is reported at the end with exit status 3.
 	var partial error
