@@ -40,7 +40,16 @@ type FetchConfig struct {
 	// Mirror, when set, serves every URL from this folder laid out by URL
 	// (host/path, with "?query" written "@query") instead of the network.
 	Mirror string `toml:"mirror"`
+	// SourceDeadline bounds the whole collection of one source (every
+	// request, retry and wait), on top of the per-request Timeout: a hung
+	// host fails its source, not the run. A source's own deadline setting
+	// replaces it. Zero means DefaultSourceDeadline.
+	SourceDeadline Duration `toml:"source_deadline"`
 }
+
+// DefaultSourceDeadline is the time one source's collection may take when
+// neither the source nor [fetch] sets it.
+const DefaultSourceDeadline = 10 * time.Minute
 
 // DefaultFetchConfig returns the settings used where the sources file is
 // silent.
@@ -121,6 +130,8 @@ type Source struct {
 	// this share (0.2 = 20%) against the last published version; 0 means
 	// the default of 0.2 and a negative value disables the check.
 	MaxDrop float64 `toml:"max_drop"`
+	// Deadline, when set, replaces fetch.source_deadline for this source.
+	Deadline Duration `toml:"deadline"`
 	// MaxUnpacked bounds what one of the source's documents may unpack to
 	// when read: a ZIP's members, a workbook's parts and the cells read
 	// from its sheets; 0 means DefaultMaxUnpacked (see UnpackLimit).
@@ -233,6 +244,19 @@ func (s Source) DropLimit() float64 {
 	return s.MaxDrop
 }
 
+// DeadlineIn returns how long the source's collection may take under the
+// fetch settings f: its own deadline, else f's, else
+// DefaultSourceDeadline.
+func (s Source) DeadlineIn(f FetchConfig) time.Duration {
+	switch {
+	case s.Deadline.Duration > 0:
+		return s.Deadline.Duration
+	case f.SourceDeadline.Duration > 0:
+		return f.SourceDeadline.Duration
+	}
+	return DefaultSourceDeadline
+}
+
 // UnpackLimit returns the most, in bytes, that one of the source's
 // documents may unpack to (see UnpackError).
 func (s Source) UnpackLimit() int64 {
@@ -281,6 +305,9 @@ func ParseConfig(b []byte) (*Config, error) {
 	if c.Fetch.Retries < 0 {
 		return nil, fmt.Errorf("fetch.retries must not be negative")
 	}
+	if c.Fetch.SourceDeadline.Duration < 0 {
+		return nil, fmt.Errorf("fetch.source_deadline must not be negative")
+	}
 	seen := map[string]bool{}
 	for i, s := range c.Sources {
 		switch {
@@ -304,6 +331,9 @@ func ParseConfig(b []byte) (*Config, error) {
 			if err != nil || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "file") {
 				return nil, fmt.Errorf("source %q: url %q: want an http, https or file URL", s.Name, raw)
 			}
+		}
+		if s.Deadline.Duration < 0 {
+			return nil, fmt.Errorf("source %q: deadline must not be negative", s.Name)
 		}
 		if err := checkTerms(s); err != nil {
 			return nil, err

@@ -17,6 +17,10 @@ import (
 	"github.com/defence-transparency/publish/internal/dataset"
 )
 
+// ErrSourceDeadline reports a source whose collection took longer than its
+// deadline (collect.Source.DeadlineIn).
+var ErrSourceDeadline = errors.New("source took too long")
+
 // Fetchers makes the fetcher each source fetches through.
 type Fetchers interface {
 	// Fetcher returns a fetcher limited to the source's hosts. With
@@ -190,6 +194,13 @@ func collectSource(ctx context.Context, ws Workspace, o CollectOptions, def *dat
 	rec := &recorder{f: f}
 	progress(o.Progress, "collect %s: fetching %s", src.Name, src.URLs[0])
 	start := time.Now()
+	// The whole source has a deadline, on top of each request's timeout:
+	// a host that hangs (or trickles) fails its source, not the run.
+	deadline := src.DeadlineIn(o.Config.Fetch)
+	errDeadline := fmt.Errorf("%w: the source's deadline of %s passed (set deadline in its entry, or source_deadline in [fetch] of sources.toml; default %s)",
+		ErrSourceDeadline, deadline, collect.DefaultSourceDeadline)
+	ctx, cancel := context.WithTimeoutCause(ctx, deadline, errDeadline)
+	defer cancel()
 	if conditional {
 		// Validators count only for the documents the kept records came
 		// from: the archive may hold a newer one whose records a killed run
@@ -216,6 +227,8 @@ func collectSource(ctx context.Context, ws Workspace, o CollectOptions, def *dat
 		return next, nil
 	case errors.Is(err, collect.ErrUnchanged):
 		return fail(fmt.Errorf("%w, but no records of it are kept: run again", err))
+	case err != nil && errors.Is(context.Cause(ctx), ErrSourceDeadline):
+		return fail(fmt.Errorf("%w (%v)", context.Cause(ctx), err))
 	case err != nil:
 		return fail(err)
 	case t == nil:
