@@ -130,6 +130,10 @@ type Source struct {
 	// this share (0.2 = 20%) against the last published version; 0 means
 	// the default of 0.2 and a negative value disables the check.
 	MaxDrop float64 `toml:"max_drop"`
+	// Retired, when set, stops collecting the source and drops its rows
+	// from its dataset (with a word in the run's output). A source merely
+	// removed from the sources file keeps its rows.
+	Retired bool `toml:"retired"`
 	// Deadline, when set, replaces fetch.source_deadline for this source.
 	Deadline Duration `toml:"deadline"`
 	// MaxUnpacked bounds what one of the source's documents may unpack to

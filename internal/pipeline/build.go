@@ -28,6 +28,10 @@ type BuildOptions struct {
 	Now      func() time.Time
 	Log      *slog.Logger
 	Progress func(msg string)
+	// Drop names sources no longer in the sources file whose rows are
+	// removed from their datasets; the rows of any other such source are
+	// kept (vanished.go).
+	Drop []string
 	// Repo, when set, is the data repository: a new version never takes
 	// a number that a tag already names, and a Parquet file that its
 	// descriptor does not describe is compared with the committed one
@@ -45,6 +49,10 @@ type DatasetResult struct {
 	// Withheld counts the rows of each source that its terms keep out of
 	// the published file.
 	Withheld map[string]int
+	// Removed counts the rows kept of each source no longer in the
+	// sources file; Dropped those removed of each source retired or named
+	// by --drop.
+	Removed, Dropped map[string]int
 }
 
 // Build validates each source's collected records and writes every dataset
@@ -63,6 +71,9 @@ func Build(ctx context.Context, ws Workspace, o BuildOptions) ([]DatasetResult, 
 	}
 	st, err := ws.ReadState()
 	if err != nil {
+		return nil, err
+	}
+	if err := checkDrops(o.Config, o.Drop); err != nil {
 		return nil, err
 	}
 	errs := &SourceErrors{}
@@ -111,9 +122,21 @@ func buildDataset(ws Workspace, o BuildOptions, st *State, def *dataset.Definiti
 	}
 	var sources []collect.Source
 	for _, s := range o.Config.Sources {
-		if s.Dataset == def.Name {
+		if s.Dataset == def.Name && !s.Retired {
 			sources = append(sources, s)
 		}
+	}
+	removed, dropped := vanished(def, o.Config, sources, o.Drop, prevDesc, prev, prevHeld)
+	for name, n := range dropped {
+		o.Log.Warn("dropping the rows of a source retired or named by --drop", "dataset", def.Name, "source", name, "rows", n)
+		if s := st.Sources[name]; s != nil && s.Status == dataset.SourceRemoved {
+			delete(st.Sources, name)
+		}
+	}
+	sources = append(sources, removed...)
+	peaks, err := recentPeaks(o.Repo, def)
+	if err != nil {
+		return nil, fmt.Errorf("read the recent versions: %w", err)
 	}
 	parts := make([]*part, len(sources))
 	for i, src := range sources {
@@ -121,7 +144,11 @@ func buildDataset(ws Workspace, o BuildOptions, st *State, def *dataset.Definiti
 		if prev != nil || prevHeld != nil {
 			p.kept = previousRows(prev, prevHeld, src.Name)
 		}
-		p.fresh, p.err = sourceRecords(ws, def.Schema, src, st.Sources[src.Name], p.kept)
+		if i >= len(sources)-len(removed) {
+			p.err = errRemoved
+		} else {
+			p.fresh, p.err = sourceRecords(ws, def.Schema, src, st.Sources[src.Name], p.kept, peaks[src.Name])
+		}
 		parts[i] = p
 	}
 	// Each source's records were validated alone; what no source can
@@ -149,6 +176,15 @@ func buildDataset(ws Workspace, o BuildOptions, st *State, def *dataset.Definiti
 				return nil, fmt.Errorf("the last good rows of source %s: %w", p.src.Name, err)
 			}
 			o.Log.Warn("keeping the last good rows of a source", "source", p.src.Name, "rows", p.kept.Len(), "reason", p.err)
+		}
+		if errors.Is(p.err, errRemoved) {
+			// Not a failure: the operator's word is awaited. The status
+			// file carries it to the sources page.
+			st.Sources[p.src.Name] = &SourceState{Name: p.src.Name, Dataset: def.Name, Status: dataset.SourceRemoved, Rows: p.kept.Len()}
+			if prevDesc != nil && prevDesc.Sample {
+				sample = true
+			}
+			continue
 		}
 		markFailed(st, p.src, p.err)
 		errs.add(p.src.Name, p.err)
@@ -204,7 +240,13 @@ func buildDataset(ws Workspace, o BuildOptions, st *State, def *dataset.Definiti
 	if err != nil {
 		return nil, err
 	}
-	res := &DatasetResult{Name: def.Name, Rows: t.Len(), Summary: sum, Withheld: map[string]int{}}
+	res := &DatasetResult{Name: def.Name, Rows: t.Len(), Summary: sum, Withheld: map[string]int{},
+		Removed: map[string]int{}, Dropped: dropped}
+	for _, p := range parts {
+		if errors.Is(p.err, errRemoved) && p.kept != nil {
+			res.Removed[p.src.Name] = p.kept.Len()
+		}
+	}
 	same, err := dataset.SameContent(ws.ParquetPath(def.Name), pq.Bytes())
 	if err != nil {
 		return nil, err
@@ -426,7 +468,7 @@ func keyText(t *dataset.Table, i int) string {
 
 // sourceRecords returns a source's freshly collected records after checking
 // them, or an error saying why the previous rows (kept) stay.
-func sourceRecords(ws Workspace, schema *dataset.Schema, src collect.Source, s *SourceState, kept *dataset.Table) (*dataset.Table, error) {
+func sourceRecords(ws Workspace, schema *dataset.Schema, src collect.Source, s *SourceState, kept *dataset.Table, recent peak) (*dataset.Table, error) {
 	switch {
 	case s == nil || s.Status == dataset.SourceNotRun:
 		return nil, errors.New("not collected yet")
@@ -462,6 +504,13 @@ func sourceRecords(ws Workspace, schema *dataset.Schema, src collect.Source, s *
 	a := dataset.Assertions{MinRows: max(minRows, 1), MaxDrop: src.DropLimit()}
 	if err := a.Check(t.Len(), previous); err != nil {
 		return nil, fmt.Errorf("records rejected: %w", err)
+	}
+	// max_drop holds against the recent versions too: two falls of 12%
+	// in a row are a fall of 22.6%.
+	if recent.rows > previous {
+		if err := (dataset.Assertions{MaxDrop: a.MaxDrop}).Check(t.Len(), recent.rows); err != nil {
+			return nil, fmt.Errorf("records rejected: %w, against version %s, the largest of the last %d", err, recent.version, recentVersions)
+		}
 	}
 	return t, nil
 }

@@ -146,14 +146,22 @@ func CheckSources(sources []collect.Source, collectors map[string]collect.Collec
 }
 
 func selectSources(cfg *collect.Config, only []string) ([]collect.Source, error) {
-	if len(only) == 0 {
-		return cfg.Sources, nil
-	}
 	var out []collect.Source
+	if len(only) == 0 {
+		for _, s := range cfg.Sources {
+			if !s.Retired {
+				out = append(out, s)
+			}
+		}
+		return out, nil
+	}
 	for _, name := range only {
 		s, ok := cfg.Source(name)
 		if !ok {
 			return nil, fmt.Errorf("pipeline: no source named %q in the sources file", name)
+		}
+		if s.Retired {
+			return nil, fmt.Errorf("pipeline: source %q is retired (retired = true in the sources file)", name)
 		}
 		out = append(out, s)
 	}
