@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // The site is never built into --out in place: a reader (or a run killed
@@ -38,6 +39,9 @@ func RecoverOut(out string) error {
 		}
 	}
 	for _, dir := range []string{old, NewOut(out)} {
+		if err := keepDotDirs(dir, out); err != nil {
+			return err
+		}
 		if err := os.RemoveAll(dir); err != nil {
 			return fmt.Errorf("site: remove %s: %w", dir, err)
 		}
@@ -62,6 +66,9 @@ func SwapIn(out string, swapped func()) error {
 			return fmt.Errorf("site: put %s in place: %w", out, err)
 		}
 		swapped()
+		if err := keepDotDirs(next, out); err != nil {
+			return err
+		}
 		return os.RemoveAll(next)
 	}
 	old := OldOut(out)
@@ -78,7 +85,37 @@ func SwapIn(out string, swapped func()) error {
 		return fmt.Errorf("site: put %s in place: %w", out, err)
 	}
 	swapped()
+	if err := keepDotDirs(old, out); err != nil {
+		return err
+	}
 	return os.RemoveAll(old)
+}
+
+// keepDotDirs moves the folders whose names start with a dot (a .git of
+// a checkout that deploys the site, say) from the old site in from to the
+// new one in out, as Hugo's --cleanDestinationDir keeps them. A run killed
+// before they move finds them in the old site, which RecoverOut moves
+// them from before it removes it.
+func keepDotDirs(from, out string) error {
+	entries, err := os.ReadDir(from)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("site: %w", err)
+	}
+	for _, e := range entries {
+		if !e.IsDir() || !strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		if _, err := os.Lstat(filepath.Join(out, e.Name())); err == nil {
+			continue
+		}
+		if err := os.Rename(filepath.Join(from, e.Name()), filepath.Join(out, e.Name())); err != nil {
+			return fmt.Errorf("site: keep %s: %w", e.Name(), err)
+		}
+	}
+	return nil
 }
 
 func syncDir(dir string) error {
