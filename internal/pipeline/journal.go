@@ -46,6 +46,10 @@ func (w Workspace) writeUnit(name string, files []unitFile) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("pipeline: journal: %w", err)
 	}
+	// The journal's folder outlives a power cut once its manifest does.
+	if err := syncDirs(filepath.Dir(dir), filepath.Dir(filepath.Dir(dir))); err != nil {
+		return fmt.Errorf("pipeline: journal: %w", err)
+	}
 	var paths []string
 	for i, f := range files {
 		if err := dataset.WriteFileAtomicBytes(filepath.Join(dir, strconv.Itoa(i)), f.content); err != nil {
@@ -125,4 +129,23 @@ func (w Workspace) recoverJournals() ([]string, error) {
 		}
 	}
 	return played, nil
+}
+
+// syncDirs syncs folders, so that the entries made in them survive a
+// power cut.
+func syncDirs(dirs ...string) error {
+	for _, dir := range dirs {
+		d, err := os.Open(dir)
+		if err != nil {
+			return err
+		}
+		err = d.Sync()
+		if cerr := d.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -338,7 +338,15 @@ func (r *Repo) commitFiles(head *object.Commit, files []string, message string, 
 	if err != nil {
 		return plumbing.ZeroHash, fmt.Errorf("git: commit: %w", err)
 	}
+	// The objects are durable before the branch names them, and the
+	// branch before anything (a tag) follows.
+	if err := syncFS(r.dir); err != nil {
+		return plumbing.ZeroHash, err
+	}
 	if err := r.advance(head, hash); err != nil {
+		return plumbing.ZeroHash, err
+	}
+	if err := syncFS(r.dir); err != nil {
 		return plumbing.ZeroHash, err
 	}
 	if err := r.updateIndex(changes); err != nil {
@@ -501,7 +509,7 @@ func (r *Repo) Tag(name string, commit dataset.ObjectID, message string, sig dat
 	if err != nil {
 		return fmt.Errorf("git: tag %s: %w", name, err)
 	}
-	return nil
+	return syncFS(r.dir)
 }
 
 // TagTarget returns the commit tag name points at, lightweight or
