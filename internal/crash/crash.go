@@ -1,5 +1,5 @@
 // Package crash holds the test hook that kills a run at a named point, so
-// that the crash test (cmd/publish/crash_test.go) can stop publish at each
+// that the crash test (crash_test.go, beside it) can stop publish at each
 // boundary between two durable steps and check that the next run repairs
 // what was left.
 //
