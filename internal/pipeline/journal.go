@@ -97,6 +97,14 @@ func (w Workspace) playJournal(dir string) error {
 			crash.Point(points[i])
 		}
 	}
+	// The manifest goes first: a run killed while the folder is removed
+	// must not leave a manifest naming files already gone.
+	if err := os.Remove(filepath.Join(dir, manifestFile)); err != nil {
+		return fmt.Errorf("pipeline: journal: %w", err)
+	}
+	if err := syncDirs(dir); err != nil {
+		return fmt.Errorf("pipeline: journal: %w", err)
+	}
 	if err := os.RemoveAll(dir); err != nil {
 		return fmt.Errorf("pipeline: journal: %w", err)
 	}
