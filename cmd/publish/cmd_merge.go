@@ -37,10 +37,11 @@ func runMerge(ctx context.Context, m *Main, args []string) error {
 	if len(from) == 0 {
 		return &usageError{message: "merge: no part given", hint: "name each collect run's cache folder with --from"}
 	}
-	e, err := m.setup(&c)
+	e, err := m.setup(ctx, &c)
 	if err != nil {
 		return err
 	}
+	defer e.close()
 	var names []string
 	for _, s := range e.cfg.Sources {
 		names = append(names, s.Name)
