@@ -353,6 +353,7 @@ func (cs *changeSite) writeFeeds(static string, sample bool) error {
 	}
 	for code, name := range cs.pages {
 		path := countryPath(code) + "changes.atom"
+		name := countryInProse(code, name)
 		f := cs.feedOf(path, countryPath(code), "Revisions of the figures of "+name,
 			"The versions that changed figures of "+name+", and what they changed.", "feed/"+path+"/"+root, byCountry[code], sample)
 		if err := writeFeed(filepath.Join(static, filepath.FromSlash(path)), f); err != nil {

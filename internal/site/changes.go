@@ -197,8 +197,10 @@ type revisionsParams struct {
 	Dataset string         `json:"dataset"`
 	Columns []string       `json:"columns"`
 	Rows    []revisionItem `json:"rows,omitempty"`
-	More    string         `json:"more,omitempty"`
-	Window  string         `json:"window"`
+	// More is how many revisions are not listed; Window how many versions
+	// the table covers (the last ones, which have pages).
+	More   *count `json:"more,omitempty"`
+	Window count  `json:"window"`
 }
 
 var sectionText = map[diff.Class]struct{ title, intro string }{
@@ -223,15 +225,26 @@ func plural(n int, one, many string) string {
 	return integer(int64(n)) + " " + many
 }
 
-// countryName returns the name a country is known by on the site.
+// countryName returns the name a country is known by on the site: the
+// name a reader knows ("South Korea"), not the datasets' sort key ("Korea,
+// South").
 func countryName(code, fallback string) string {
-	if c, ok := country.Lookup(code); ok && c.Name != "" {
-		return c.Name
+	if c, ok := country.Lookup(code); ok && c.Prose != "" {
+		return c.Prose
 	}
 	if fallback != "" {
 		return fallback
 	}
 	return code
+}
+
+// countryInProse returns the country's name as it reads inside a
+// sentence, with its article: "the United States".
+func countryInProse(code, fallback string) string {
+	if c, ok := country.Lookup(code); ok && c.Prose != "" {
+		return c.InProse()
+	}
+	return countryName(code, fallback)
 }
 
 // seriesLabel names a series in words.
@@ -789,7 +802,7 @@ func (cs *changeSite) countryRevisions(code string) []revisionsParams {
 			}
 		}
 		rp := revisionsParams{ID: "revisions-" + dh.def.Name, Dataset: dh.def.Title, Columns: d.keyColumns(true),
-			Window: fmt.Sprintf("the last %s of %s", plural(n, "version", "versions"), dh.def.Title)}
+			Window: cs.g.count(n)}
 		if len(items) == 0 {
 			if empty == nil {
 				empty = &rp
@@ -801,7 +814,8 @@ func (cs *changeSite) countryRevisions(code string) []revisionsParams {
 			rp.Rows = append(rp.Rows, it.r)
 		}
 		if more := total - len(items); more > 0 {
-			rp.More = fmt.Sprintf("%s more are listed on the version pages and in their CSV files of all changes.", plural(more, "revision", "revisions"))
+			c := cs.g.count(more)
+			rp.More = &c
 		}
 		out = append(out, rp)
 	}
@@ -897,7 +911,7 @@ type changesPage struct {
 
 type changesParams struct {
 	Versions []changesRow  `json:"versions,omitempty"`
-	Pages    string        `json:"pages"`
+	Pages    count         `json:"pages"` // how many versions of each dataset have a page
 	Feeds    []feedLink    `json:"feeds,omitempty"`
 	Datasets []datasetFeed `json:"datasets,omitempty"` // each dataset's feed
 }
@@ -907,7 +921,7 @@ func changesPageOf(cs *changeSite, rows []changesRow, in *Input, lastmod string)
 		Title:       "Changes",
 		Description: "Every published version of the datasets, newest first, and what each one changed: figures revised, added and removed.",
 		Lastmod:     lastmod,
-		Params:      changesParams{Versions: rows, Pages: integer(int64(versionPagesOf(in))), Feeds: cs.feeds("")},
+		Params:      changesParams{Versions: rows, Pages: cs.g.count(versionPagesOf(in)), Feeds: cs.feeds("")},
 	}
 	for _, dh := range cs.hist {
 		if dh != nil {
