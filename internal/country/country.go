@@ -69,8 +69,8 @@ type Country struct {
 	Prose   string
 	Article string
 	Kind    Kind
-	From int // first year of existence for historical states and Kosovo, else 0
-	To   int // last year of existence for historical states, else 0
+	From    int // first year of existence for historical states and Kosovo, else 0
+	To      int // last year of existence for historical states, else 0
 }
 
 // InProse returns the name as it reads inside a sentence: "the United
