@@ -234,6 +234,10 @@ func (g *generator) generate() error {
 	if err := g.writeCompare(shares, countryNames); err != nil {
 		return err
 	}
+	if g.words.err != nil {
+		// A sentence Go wrote lacked its words.
+		return g.words.err
+	}
 	return cat.Write(filepath.Join(dir, "static", "catalog.json"))
 }
 
