@@ -429,3 +429,6 @@ func jsString(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `'`, `\'`, "\n", `\n`, "\r", `\r`, "\u2028", `\u2028`, "\u2029", `\u2029`)
 	return "'" + r.Replace(s) + "'"
 }
+
+// chromePath returns the Chromium to test with (sitetest.ChromePath).
+func chromePath(t *testing.T) string { return sitetest.ChromePath(t) }
