@@ -52,10 +52,12 @@ type countryParams struct {
 	CBM []cbmCountryParams `json:"cbm,omitempty"`
 	// Reported sets its reports to UN Milex beside the estimates
 	// (reported.go).
-	Reported *reportedCountry    `json:"reported,omitempty"`
-	Audits   *auditCountryParams `json:"audits,omitempty"`
-	Risk     *riskParams         `json:"risk,omitempty"`
-	Contents []navLink           `json:"contents,omitempty"` // the page's sections
+	Reported *reportedCountry `json:"reported,omitempty"`
+	// Neighbours compares it with the countries it borders (compare.go).
+	Neighbours *compareChart       `json:"neighbours,omitempty"`
+	Audits     *auditCountryParams `json:"audits,omitempty"`
+	Risk       *riskParams         `json:"risk,omitempty"`
+	Contents   []navLink           `json:"contents,omitempty"` // the page's sections
 	// Excerpts names the sources whose figures the page shows as an
 	// excerpt only, as their terms allow (excerpts.go).
 	Excerpts []excerptNote `json:"excerpts,omitempty"`
@@ -360,6 +362,9 @@ func contentsOf(cp *countryParams) []navLink {
 	}
 	if cp.Reported != nil {
 		out = append(out, navLink{Key: "reported_contents", Path: "#reported"})
+	}
+	if cp.Neighbours != nil {
+		out = append(out, navLink{Key: "compare_contents", Path: "#neighbours"})
 	}
 	if cp.Audits != nil {
 		out = append(out, navLink{Text: "Audits", Path: "#audits"})

@@ -92,6 +92,7 @@ func (g *generator) generate() error {
 	}
 
 	// The histories first: the country pages list their revisions.
+	shares := g.shares() // the comparisons' figures
 	histories, err := g.loadHistories(filepath.Join(dir, "static"))
 	cs := &changeSite{g: g, urls: urls, names: names, hist: histories, siteTitle: g.title, lastmod: lastmod}
 	var pages []countryPage
@@ -101,7 +102,15 @@ func (g *generator) generate() error {
 	}
 	if err == nil {
 		reported := g.reportedRows(g.xs.fam.cbm, newReportedIndex(g.recs))
+		pageNames := map[string]string{}
+		for _, p := range pages {
+			pageNames[p.Params.ISO3] = p.Title
+		}
 		for i := range pages {
+			if c := g.neighboursChart(shares, pages[i].Params.ISO3, pageNames); c != nil {
+				pages[i].Params.Neighbours = c
+				pages[i].Params.Contents = contentsOf(&pages[i].Params)
+			}
 			pages[i].Params.Excerpts = g.xs.notes(pages[i].Params.ISO3, names)
 			if r := g.reportedSection(reported[pages[i].Params.ISO3]); r != nil {
 				pages[i].Params.Reported = r
@@ -228,6 +237,12 @@ func (g *generator) generate() error {
 		return err
 	}
 	if err := writeJSON(filepath.Join(dir, "data", "countries.json"), map[string]any{"groups": groups}); err != nil {
+		return err
+	}
+	if err := g.writeMaps(countryNames); err != nil {
+		return err
+	}
+	if err := g.writeCompare(shares, countryNames); err != nil {
 		return err
 	}
 	return cat.Write(filepath.Join(dir, "static", "catalog.json"))
@@ -388,6 +403,7 @@ func (g *generator) writeConfig() error {
 	// The navigation links the tracker and the audits only when they exist.
 	params["cbm"] = len(g.fam.cbm) > 0
 	params["audits"] = len(g.fam.audits) > 0
+	params["maps"] = len(g.mapPages(nil)) > 0
 	params["rankings"] = len(g.pubRecs) > 0 || len(g.fam.cbm) > 0 || g.pubGPI()
 	params["risk"] = g.riskShown()
 	cfg["params"] = params

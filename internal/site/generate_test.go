@@ -117,10 +117,10 @@ func TestGenerate(t *testing.T) {
 			if want := "Sample data: built from the bundled offline mirror, not the publishers' live files. Do not cite."; banner != want {
 				t.Errorf("%s: sample banner = %q, want %q", name, banner, want)
 			}
-			// The one script is the search box's, which the page works
-			// without (search_test.go).
+			// The only scripts are the site's own (the search box's, the
+			// compare page's), which the pages work without.
 			doc.Find("script:not([type='application/ld+json'])").Each(func(_ int, s *goquery.Selection) {
-				if src, _ := s.Attr("src"); !searchScript.MatchString(src) || strings.TrimSpace(s.Text()) != "" {
+				if src, _ := s.Attr("src"); !siteScript.MatchString(src) || strings.TrimSpace(s.Text()) != "" {
 					t.Errorf("%s: has a script %q %q", name, src, s.Text())
 				}
 			})

@@ -107,8 +107,8 @@ func checkNoMarkup(t *testing.T, public string) {
 		}
 		doc := parseHTML(t, public, name)
 		doc.Find("script").Each(func(_ int, s *goquery.Selection) {
-			if src, _ := s.Attr("src"); searchScript.MatchString(src) && strings.TrimSpace(s.Text()) == "" {
-				return // the search box's own script, from the project
+			if src, _ := s.Attr("src"); siteScript.MatchString(src) && strings.TrimSpace(s.Text()) == "" {
+				return // the site's own scripts, from the project
 			}
 			if typ, _ := s.Attr("type"); typ != "application/ld+json" {
 				t.Errorf("%s: script element %q", name, s.Text())
