@@ -31,6 +31,13 @@ type Collector interface {
 	// nothing usable; a collector never returns part of a source's records.
 	// Collect may be retried; it keeps no state between calls.
 	Collect(ctx context.Context, f Fetcher, src Source) (*dataset.Table, error)
+
+	// Check reports a mistake in src's settings (its URLs, its options)
+	// without fetching anything, so that a mistake in the sources file
+	// stops a run before any source is collected. It returns nil for
+	// settings Collect can use; a collector that takes no options rejects
+	// any. It keeps no state and may be called any number of times.
+	Check(src Source) error
 }
 
 // ErrUnchanged reports that a source's documents have not changed since the

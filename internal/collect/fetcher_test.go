@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -176,55 +177,61 @@ func TestLimiterStopsWaitingOnCancel(t *testing.T) {
 
 // TestRateLimitSharedBySources fetches from two sources of one session on
 // one host at once: their requests, robots.txt included, must be spaced by
-// the delay between them, not per source.
+// the delay between them, not per source. It runs on the fake clock of a
+// synctest bubble, so the gaps the server sees are the limiter's own, to
+// the nanosecond, whatever the machine is doing.
 func TestRateLimitSharedBySources(t *testing.T) {
-	const delay = 150 * time.Millisecond
-	var h hits
-	srv := serve(t, &h, func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/robots.txt" {
-			http.NotFound(w, r)
-			return
-		}
-		fmt.Fprint(w, "ok")
-	})
-	cfg := testConfig()
-	cfg.Delay = Duration{delay}
-	s, err := NewSession(SessionOptions{Config: cfg, Logger: quiet()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	var wg sync.WaitGroup
-	for _, name := range []string{"a", "b"} {
-		f, err := s.Fetcher(Source{Name: name, URLs: []string{srv.URL}}, false)
+	synctest.Test(t, func(t *testing.T) {
+		const delay = 150 * time.Millisecond
+		var h hits
+		srv := servePipe(&h, func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/robots.txt" {
+				http.NotFound(w, r)
+				return
+			}
+			fmt.Fprint(w, "ok")
+		})
+		defer srv.Close()
+		cfg := testConfig()
+		cfg.Delay = Duration{delay}
+		s, err := NewSession(SessionOptions{Config: cfg, Logger: quiet(), Transport: srv.Transport})
 		if err != nil {
 			t.Fatal(err)
 		}
-		for i := range 2 {
-			wg.Go(func() {
-				if _, err := f.Fetch(t.Context(), &Request{URL: fmt.Sprintf("%s/%s/%d", srv.URL, name, i)}); err != nil {
-					t.Error(err)
-				}
-			})
+		defer s.Close()
+		start := time.Now()
+		var wg sync.WaitGroup
+		for _, name := range []string{"a", "b"} {
+			f, err := s.Fetcher(Source{Name: name, URLs: []string{srv.URL}}, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range 2 {
+				wg.Go(func() {
+					if _, err := f.Fetch(t.Context(), &Request{URL: fmt.Sprintf("%s/%s/%d", srv.URL, name, i)}); err != nil {
+						t.Error(err)
+					}
+				})
+			}
 		}
-	}
-	wg.Wait()
-	got := h.all()
-	if len(got) != 5 {
-		t.Fatalf("server got %d requests, want 5 (robots.txt once for the session, 4 documents): %v", len(got), got)
-	}
-	if n := h.count("/robots.txt"); n != 1 {
-		t.Errorf("robots.txt fetched %d times, want once per session", n)
-	}
-	slices.SortFunc(got, func(a, b hit) int { return a.At.Compare(b.At) })
-	// Server-side timestamps lag the start of a request by varying
-	// amounts; allow a little slack below the delay and none above.
-	const slack = 30 * time.Millisecond
-	for i := 1; i < len(got); i++ {
-		if gap := got[i].At.Sub(got[i-1].At); gap < delay-slack {
-			t.Errorf("requests %s and %s are %s apart, want at least %s", got[i-1].Path, got[i].Path, gap, delay)
+		wg.Wait()
+		got := h.all()
+		if len(got) != 5 {
+			t.Fatalf("server got %d requests, want 5 (robots.txt once for the session, 4 documents): %v", len(got), got)
 		}
-	}
+		if n := h.count("/robots.txt"); n != 1 {
+			t.Errorf("robots.txt fetched %d times, want once per session", n)
+		}
+		slices.SortFunc(got, func(a, b hit) int { return a.At.Compare(b.At) })
+		if got[0].At != start {
+			t.Errorf("first request at %s after the start, want at once", got[0].At.Sub(start))
+		}
+		for i := 1; i < len(got); i++ {
+			if gap := got[i].At.Sub(got[i-1].At); gap != delay {
+				t.Errorf("requests %s and %s are %s apart, want %s", got[i-1].Path, got[i].Path, gap, delay)
+			}
+		}
+	})
 }
 
 func TestSessionDefaults(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -162,22 +163,28 @@ func TestRetryBackoffCapped(t *testing.T) {
 	}
 }
 
+// TestRetryStopsOnCancel cancels a fetch while Retry waits an hour to try
+// again: it must return at the cancel, on a synctest bubble's fake clock,
+// without a second call.
 func TestRetryStopsOnCancel(t *testing.T) {
-	calls := 0
-	r := &Retry{Next: failing(&calls, &StatusError{Code: 503}, &StatusError{Code: 503}), Retries: 5, Backoff: time.Hour, Logger: quiet()}
-	ctx, cancel := context.WithCancel(t.Context())
-	time.AfterFunc(20*time.Millisecond, cancel)
-	start := time.Now()
-	_, err := r.Fetch(ctx, &Request{URL: "https://example.org/x"})
-	if !errors.Is(err, context.Canceled) {
-		t.Errorf("Fetch() = %v, want context.Canceled", err)
-	}
-	if d := time.Since(start); d > 5*time.Second {
-		t.Errorf("Fetch() returned after %s, want at the cancel", d)
-	}
-	if calls != 1 {
-		t.Errorf("Next called %d times, want 1", calls)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		calls := 0
+		r := &Retry{Next: failing(&calls, &StatusError{Code: 503}, &StatusError{Code: 503}), Retries: 5, Backoff: time.Hour, Logger: quiet()}
+		const after = 20 * time.Millisecond
+		ctx, cancel := context.WithCancel(t.Context())
+		time.AfterFunc(after, cancel)
+		start := time.Now()
+		_, err := r.Fetch(ctx, &Request{URL: "https://example.org/x"})
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("Fetch() = %v, want context.Canceled", err)
+		}
+		if d := time.Since(start); d != after {
+			t.Errorf("Fetch() returned %s after the start, want at the cancel, %s", d, after)
+		}
+		if calls != 1 {
+			t.Errorf("Next called %d times, want 1", calls)
+		}
+	})
 }
 
 func TestTemporary(t *testing.T) {

@@ -304,6 +304,23 @@ func (f TextFetcher) Fetch(ctx context.Context, req *Request) (*Document, error)
 	return &c, nil
 }
 
+// DeclareUTF8 returns an XML body that Text (or TextFetcher) has decoded to
+// UTF-8 with the encoding its XML declaration names changed to UTF-8, so
+// that an XML parser that honours the declaration, as feed parsers do,
+// does not decode it a second time ("Défense" read as Latin-1 is
+// "DÃ©fense"). A byte-order mark is dropped too.
+func DeclareUTF8(body []byte) []byte {
+	body = bytes.TrimPrefix(body, boms[0].bom)
+	m := xmlEncoding.FindSubmatchIndex(body)
+	if m == nil {
+		return body
+	}
+	out := make([]byte, 0, len(body))
+	out = append(out, body[:m[2]]...)
+	out = append(out, "UTF-8"...)
+	return append(out, body[m[3]:]...)
+}
+
 // isBinary reports whether b is a document in a format that is not text:
 // an archive (a workbook, a ZIP, gzip), a PDF or a legacy Office file. Any
 // other body is read as text: one that is not (a NUL and a stray byte in an

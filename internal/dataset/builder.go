@@ -90,9 +90,6 @@ func (b *Builder) Int(name string, v int64) *Builder { return b.put(name, Intege
 // Number sets a number field.
 func (b *Builder) Number(name string, v float64) *Builder { return b.put(name, Number, Value{Num: v}) }
 
-// Bool sets a boolean field.
-func (b *Builder) Bool(name string, v bool) *Builder { return b.put(name, Boolean, Value{Bool: v}) }
-
 // Null sets a field to null.
 func (b *Builder) Null(name string) *Builder {
 	i := b.field(name)
@@ -196,9 +193,6 @@ func (b *Builder) Add() error {
 	return nil
 }
 
-// Reset drops the fields set since the last Add.
-func (b *Builder) Reset() { clear(b.set) }
-
 // Table returns the rows added, or the first error.
 func (b *Builder) Table() (*Table, error) {
 	if b.err != nil {
@@ -206,6 +200,3 @@ func (b *Builder) Table() (*Table, error) {
 	}
 	return b.t, nil
 }
-
-// Len returns the number of rows added.
-func (b *Builder) Len() int { return b.n }

@@ -88,7 +88,7 @@ func TestFamilySchemas(t *testing.T) {
 func TestBuilderBackfill(t *testing.T) {
 	b := NewBuilder(ExpenditureSchema)
 	b.String("country_iso3", "NOR").String("country_name", "Norway").Int("year", 2024).String("measure", MeasureShareOfGDP).
-		String("source", "nato").Number("value", 2.2).String("unit", UnitPercent).Bool("estimate", true).Bool("uncertain", false).
+		String("source", "nato").Number("value", 2.2).String("unit", UnitPercent).Text("estimate", "true").Text("uncertain", "false").
 		Text("aggregate", "")
 	if err := b.Add(); err != nil {
 		t.Fatal(err)

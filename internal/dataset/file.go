@@ -112,3 +112,34 @@ func SameContent(path string, b []byte) (bool, error) {
 	}
 	return bytes.Equal(old, b), nil
 }
+
+// CopyFrom returns a WriteFileAtomic writer of the content of the file src.
+func CopyFrom(src string) func(io.Writer) error {
+	return func(w io.Writer) error {
+		f, err := os.Open(src)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		_, err = io.Copy(w, f)
+		return err
+	}
+}
+
+// CopyFile copies src to dst through a temporary file, so that a crash
+// never leaves a half-written dst.
+func CopyFile(src, dst string) error { return WriteFileAtomic(dst, CopyFrom(src)) }
+
+// LinkOrCopy makes dst a hard link to src where the file system allows,
+// else a copy (CopyFile). It is for files that are only read after, such as
+// a build directory's copies of a cache: writing to one would change both.
+func LinkOrCopy(src, dst string) error {
+	if _, err := os.Stat(src); err != nil {
+		return err
+	}
+	os.Remove(dst)
+	if err := os.Link(src, dst); err == nil {
+		return nil
+	}
+	return CopyFile(src, dst)
+}

@@ -62,7 +62,7 @@ func CBMTable(recs []CBMReport) *Table {
 
 // CBMReportsOf returns the rows of a table of CBMSchema as records.
 func CBMReportsOf(t *Table) ([]CBMReport, error) {
-	if !sameFields(t.Schema, CBMSchema) {
+	if !t.Schema.SameFields(CBMSchema) {
 		return nil, fmt.Errorf("dataset: table is not of the %s schema", CBMReports.Name)
 	}
 	recs := make([]CBMReport, t.Len())
@@ -138,7 +138,7 @@ func AuditTable(recs []AuditReport) *Table {
 
 // AuditReportsOf returns the rows of a table of AuditSchema as records.
 func AuditReportsOf(t *Table) ([]AuditReport, error) {
-	if !sameFields(t.Schema, AuditSchema) {
+	if !t.Schema.SameFields(AuditSchema) {
 		return nil, fmt.Errorf("dataset: table is not of the %s schema", AuditOutcomes.Name)
 	}
 	recs := make([]AuditReport, t.Len())
@@ -215,7 +215,7 @@ func RiskTable(recs []RiskReport) *Table {
 
 // RiskReportsOf returns the rows of a table of RiskSchema as records.
 func RiskReportsOf(t *Table) ([]RiskReport, error) {
-	if !sameFields(t.Schema, RiskSchema) {
+	if !t.Schema.SameFields(RiskSchema) {
 		return nil, fmt.Errorf("dataset: table is not of the %s schema", RiskReports.Name)
 	}
 	recs := make([]RiskReport, t.Len())

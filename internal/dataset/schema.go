@@ -179,3 +179,20 @@ func (s *Schema) Check() error {
 
 // Range returns a pointer to v, for Field.Min and Field.Max.
 func Range(v float64) *float64 { return &v }
+
+// SameFields reports whether s and o have the same fields, by name and type
+// in the same order: rows of one can be read as rows of the other.
+func (s *Schema) SameFields(o *Schema) bool {
+	if s == o {
+		return true
+	}
+	if len(s.Fields) != len(o.Fields) {
+		return false
+	}
+	for i := range s.Fields {
+		if s.Fields[i].Name != o.Fields[i].Name || s.Fields[i].Type != o.Fields[i].Type {
+			return false
+		}
+	}
+	return true
+}

@@ -326,7 +326,7 @@ func Concat(s *Schema, tables ...*Table) (*Table, error) {
 		if u == nil {
 			continue
 		}
-		if u.Schema != s && !sameFields(u.Schema, s) {
+		if u.Schema != s && !u.Schema.SameFields(s) {
 			return nil, fmt.Errorf("dataset: concat: tables have different schemas")
 		}
 		total += u.n
@@ -361,18 +361,6 @@ func Concat(s *Schema, tables ...*Table) (*Table, error) {
 		t.n += u.n
 	}
 	return t, nil
-}
-
-func sameFields(a, b *Schema) bool {
-	if len(a.Fields) != len(b.Fields) {
-		return false
-	}
-	for i := range a.Fields {
-		if a.Fields[i].Name != b.Fields[i].Name || a.Fields[i].Type != b.Fields[i].Type {
-			return false
-		}
-	}
-	return true
 }
 
 // Check verifies that every column holds Len values of its field's type.

@@ -9,6 +9,10 @@ import (
 	"strconv"
 	"strings"
 
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+	"golang.org/x/text/number"
+
 	"github.com/defence-transparency/publish/internal/country"
 )
 
@@ -437,13 +441,13 @@ type Assertions struct {
 func (a Assertions) Check(rows, previous int) error {
 	var failed []string
 	if rows < a.MinRows {
-		failed = append(failed, fmt.Sprintf("%s, fewer than the minimum %s", plural(rows, "row"), thousands(a.MinRows)))
+		failed = append(failed, fmt.Sprintf("%s, fewer than the minimum %s", plural(rows, "row"), Thousands(a.MinRows)))
 	}
 	if previous > 0 && a.MaxDrop >= 0 && rows < previous {
 		drop := float64(previous-rows) / float64(previous)
 		if drop > a.MaxDrop {
 			failed = append(failed, fmt.Sprintf("rows fell from %s to %s (%s%%), more than the allowed %s%%",
-				thousands(previous), thousands(rows),
+				Thousands(previous), Thousands(rows),
 				strconv.FormatFloat(-drop*100, 'f', 1, 64),
 				strconv.FormatFloat(math.Round(a.MaxDrop*100*1e6)/1e6, 'f', -1, 64)))
 		}
@@ -460,25 +464,14 @@ func plural(n int, noun string) string {
 	if n == 1 {
 		return "1 " + noun
 	}
-	return thousands(n) + " " + noun + "s"
+	return Thousands(n) + " " + noun + "s"
 }
 
-// thousands returns n with commas between groups of three digits.
-func thousands(n int) string {
-	s := strconv.Itoa(n)
-	neg := strings.HasPrefix(s, "-")
-	if neg {
-		s = s[1:]
-	}
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
+// english writes the numbers of the messages, commit messages and
+// descriptions the tool writes in English.
+var english = message.NewPrinter(language.English)
+
+// Thousands returns n with English thousands separators: 1234567 is
+// "1,234,567". It is for the English the tool writes itself; the site
+// formats numbers in its own language (internal/site/format).
+func Thousands(n int) string { return english.Sprint(number.Decimal(n)) }

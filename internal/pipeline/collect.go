@@ -119,9 +119,8 @@ func (e *ConfigError) Error() string { return fmt.Sprintf("source %q: %v", e.Sou
 func (e *ConfigError) Unwrap() error { return e.Err }
 
 // CheckSources checks that every source names a known dataset and
-// collector, and lets collectors that take settings check them (those with
-// a Check(collect.Source) error method), so that a mistake in the sources
-// file stops the run before any fetch.
+// collector, and lets its collector check its settings, so that a mistake
+// in the sources file stops the run before any fetch.
 func CheckSources(sources []collect.Source, collectors map[string]collect.Collector, defs map[string]*dataset.Definition) error {
 	for _, src := range sources {
 		if defs[src.Dataset] == nil {
@@ -131,10 +130,8 @@ func CheckSources(sources []collect.Source, collectors map[string]collect.Collec
 		if !ok {
 			return &ConfigError{src.Name, fmt.Errorf("collector %q is not known", src.Collector)}
 		}
-		if ch, ok := c.(interface{ Check(collect.Source) error }); ok {
-			if err := ch.Check(src); err != nil {
-				return &ConfigError{src.Name, err}
-			}
+		if err := c.Check(src); err != nil {
+			return &ConfigError{src.Name, err}
 		}
 	}
 	return nil
@@ -213,7 +210,7 @@ func collectSource(ctx context.Context, ws Workspace, o CollectOptions, def *dat
 	if err := stampSource(t, src.Name); err != nil {
 		return fail(err)
 	}
-	if !sameSchema(t.Schema, def.Schema) {
+	if !t.Schema.SameFields(def.Schema) {
 		return fail(fmt.Errorf("collector %q returned rows of another dataset than %q", src.Collector, def.Name))
 	}
 	t.SortByKey()
@@ -248,21 +245,6 @@ func stampSource(t *dataset.Table, name string) error {
 	}
 	c.Valid = nil
 	return nil
-}
-
-func sameSchema(a, b *dataset.Schema) bool {
-	if a == b {
-		return true
-	}
-	if len(a.Fields) != len(b.Fields) {
-		return false
-	}
-	for i := range a.Fields {
-		if a.Fields[i].Name != b.Fields[i].Name || a.Fields[i].Type != b.Fields[i].Type {
-			return false
-		}
-	}
-	return true
 }
 
 // allFiles reports whether every URL is a file:// URL, which no mirror

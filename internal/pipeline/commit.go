@@ -179,9 +179,9 @@ func describeWithheld(desc *dataset.Descriptor) string {
 	var b strings.Builder
 	for _, s := range desc.WithheldSources() {
 		w := s.Withheld
-		fmt.Fprintf(&b, "\n  %s: %s rows withheld under its terms (%s), not committed", s.Name, thousands(w.Rows), s.Terms)
+		fmt.Fprintf(&b, "\n  %s: %s rows withheld under its terms (%s), not committed", s.Name, dataset.Thousands(w.Rows), s.Terms)
 		if c := w.Changes; c != nil {
-			fmt.Fprintf(&b, "; %s added, %s removed, %s changed", thousands(c.Added), thousands(c.Removed), thousands(c.Changed))
+			fmt.Fprintf(&b, "; %s added, %s removed, %s changed", dataset.Thousands(c.Added), dataset.Thousands(c.Removed), dataset.Thousands(c.Changed))
 		}
 	}
 	return b.String()
@@ -194,15 +194,15 @@ func shortCounts(c diff.Counts) string {
 func describeCounts(name, version string, s *diff.Summary) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s: %s rows; %s added, %s removed, %s changed (%s revisions of published figures",
-		name, version, thousands(s.NewRows), thousands(s.Added), thousands(s.Removed), thousands(s.Changed), thousands(s.Revisions))
+		name, version, dataset.Thousands(s.NewRows), dataset.Thousands(s.Added), dataset.Thousands(s.Removed), dataset.Thousands(s.Changed), dataset.Thousands(s.Revisions))
 	if s.Replaced > 0 {
 		// A unit that changed is a series replaced, not revised figures.
-		fmt.Fprintf(&b, "; %s in series whose unit changed", thousands(s.Replaced))
+		fmt.Fprintf(&b, "; %s in series whose unit changed", dataset.Thousands(s.Replaced))
 	}
 	b.WriteString(")")
 	for _, src := range slices.Sorted(maps.Keys(s.BySource)) {
 		c := s.BySource[src]
-		fmt.Fprintf(&b, "\n  %s: %s added, %s removed, %s changed", src, thousands(c.Added), thousands(c.Removed), thousands(c.Changed))
+		fmt.Fprintf(&b, "\n  %s: %s added, %s removed, %s changed", src, dataset.Thousands(c.Added), dataset.Thousands(c.Removed), dataset.Thousands(c.Changed))
 	}
 	return b.String()
 }

@@ -88,10 +88,10 @@ func Readme(def *dataset.Definition, desc *dataset.Descriptor) []byte {
 	if desc == nil {
 		p("No version has been published here yet: the scheduled job (`publish run --live`, see the repository's README) writes the data files into this directory and commits each version.\n\n")
 	} else {
-		p("Version **%s**, published %s, %s rows.\n\n", desc.Version, desc.Created, thousands(desc.Resources[0].Rows))
+		p("Version **%s**, published %s, %s rows.\n\n", desc.Version, desc.Created, dataset.Thousands(desc.Resources[0].Rows))
 		for _, s := range desc.WithheldSources() {
 			p("**Withheld:** %s rows from %s are not in these files, because %s; see [Sources and licences](#sources-and-licences).\n\n",
-				thousands(s.Withheld.Rows), s.Title, s.Withheld.Reason)
+				dataset.Thousands(s.Withheld.Rows), s.Title, s.Withheld.Reason)
 		}
 	}
 	p("## Files\n\n")
@@ -143,7 +143,7 @@ func Readme(def *dataset.Definition, desc *dataset.Descriptor) []byte {
 				p("\n")
 			}
 			if w := s.Withheld; w != nil {
-				p("- **Withheld:** %s rows, not in this dataset's files, because %s.", thousands(w.Rows), w.Reason)
+				p("- **Withheld:** %s rows, not in this dataset's files, because %s.", dataset.Thousands(w.Rows), w.Reason)
 				if w.Download != "" {
 					p(" The publisher offers them at <%s>.", w.Download)
 				}
@@ -152,16 +152,16 @@ func Readme(def *dataset.Definition, desc *dataset.Descriptor) []byte {
 				case c == nil:
 					p("- Changes to the withheld rows in this version: not counted (the previous version's rows were not in the cache of the run that built it).\n")
 				case c.Previous == "":
-					p("- Changes to the withheld rows in this version: first version, %s rows.\n", thousands(c.Added))
+					p("- Changes to the withheld rows in this version: first version, %s rows.\n", dataset.Thousands(c.Added))
 				default:
 					p("- Changes to the withheld rows since version %s: %s added, %s removed, %s changed (%s revisions of figures).\n",
-						c.Previous, thousands(c.Added), thousands(c.Removed), thousands(c.Changed), thousands(c.Revisions))
+						c.Previous, dataset.Thousands(c.Added), dataset.Thousands(c.Removed), dataset.Thousands(c.Changed), dataset.Thousands(c.Revisions))
 				}
 				p("- Rows in this dataset's files: none (source name `%s`)\n", s.Name)
 				leftOutLines(p, s.LeftOut)
 				continue
 			}
-			p("- Rows: %s (source name `%s` in the `source` column)\n", thousands(s.Rows), s.Name)
+			p("- Rows: %s (source name `%s` in the `source` column)\n", dataset.Thousands(s.Rows), s.Name)
 			leftOutLines(p, s.LeftOut)
 		}
 		p("## How to cite\n\n")
@@ -235,24 +235,6 @@ func mdCell(s string) string {
 	return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s)
 }
 
-// thousands formats n with comma separators: 1234567 -> "1,234,567".
-func thousands(n int) string {
-	s := fmt.Sprint(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var out []byte
-	for i := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			out = append(out, ',')
-		}
-		out = append(out, s[i])
-	}
-	if neg {
-		return "-" + string(out)
-	}
-	return string(out)
-}
-
 // unitsSection writes the one unit of each measure of a dataset that
 // declares units, and how to get a figure back as its source published it.
 func unitsSection(b *bytes.Buffer, def *dataset.Definition) {
@@ -296,9 +278,9 @@ func unitsSection(b *bytes.Buffer, def *dataset.Definition) {
 // shiftText says in words what moving the decimal point by n places does.
 func shiftText(n int) string {
 	if n > 0 {
-		return "× " + thousands(pow10(n))
+		return "× " + dataset.Thousands(pow10(n))
 	}
-	return "÷ " + thousands(pow10(-n))
+	return "÷ " + dataset.Thousands(pow10(-n))
 }
 
 // shiftSQL is the SQL of moving the decimal point by n places: "* 1e6".

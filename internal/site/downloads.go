@@ -112,7 +112,7 @@ func (g *generator) writeDownloads(dir string, d *Dataset, t *dataset.Table) ([]
 	}
 	parquet := func(w io.Writer) error { return dataset.WriteParquet(w, t) }
 	if d.ParquetPath != "" {
-		parquet = copyFrom(d.ParquetPath)
+		parquet = dataset.CopyFrom(d.ParquetPath)
 	}
 	if err := add(downloadParquet, name+".parquet", "parquet", dataset.ParquetMediaType, parquet); err != nil {
 		return nil, err

@@ -212,7 +212,7 @@ func (hb *historyBuilder) versionFiles(def *dataset.Definition, dir, blob string
 	}
 	if cached != "" {
 		if meta, err := os.ReadFile(cached + ".sha256"); err == nil {
-			if err := linkOrCopy(cached, csvPath); err == nil {
+			if err := dataset.LinkOrCopy(cached, csvPath); err == nil {
 				if _, err := fmt.Sscanf(string(meta), "%d %s", &n, &sum); err == nil {
 					hb.used[cached], hb.used[cached+".sha256"] = true, true
 				}
@@ -232,7 +232,7 @@ func (hb *historyBuilder) versionFiles(def *dataset.Definition, dir, blob string
 			if err := os.MkdirAll(filepath.Dir(cached), 0o755); err != nil {
 				return nil, fmt.Errorf("site: cache csv: %w", err)
 			}
-			if err := copyFile(csvPath, cached); err != nil {
+			if err := dataset.CopyFile(csvPath, cached); err != nil {
 				return nil, fmt.Errorf("site: cache csv: %w", err)
 			}
 			if err := dataset.WriteFileAtomicBytes(cached+".sha256", fmt.Appendf(nil, "%d %s\n", n, sum)); err != nil {
@@ -293,35 +293,4 @@ func hashFile(path string) (int64, string, error) {
 		return 0, "", fmt.Errorf("site: %w", err)
 	}
 	return hw.n, hw.sum(), nil
-}
-
-// copyFile copies src to dst through a temporary file, so a crash never
-// leaves a half-written dst.
-func copyFile(src, dst string) error { return dataset.WriteFileAtomic(dst, copyFrom(src)) }
-
-// copyFrom returns a function that writes the content of the file src.
-func copyFrom(src string) func(io.Writer) error {
-	return func(w io.Writer) error {
-		f, err := os.Open(src)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		_, err = io.Copy(w, f)
-		return err
-	}
-}
-
-// linkOrCopy makes dst a hard link to src where the file system allows,
-// else a copy: the build directory is emptied before every build and Hugo
-// only reads the file, so sharing it with the cache is safe.
-func linkOrCopy(src, dst string) error {
-	if _, err := os.Stat(src); err != nil {
-		return err
-	}
-	os.Remove(dst)
-	if err := os.Link(src, dst); err == nil {
-		return nil
-	}
-	return copyFile(src, dst)
 }

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/defence-transparency/publish/internal/collect"
+	"github.com/defence-transparency/publish/internal/mirror"
 )
 
 // UserAgent is the User-Agent of the fetchers made here.
@@ -89,6 +90,28 @@ func newSession(t testing.TB, fsys fs.FS, a collect.Archive) *collect.Session {
 
 func discard() *slog.Logger { return slog.New(slog.DiscardHandler) }
 
+// Unchanged collects src twice from fsys through one session with a raw
+// archive, as the pipeline does: the first run must give rows; the second
+// makes conditional requests, every document answers 304, and Collect must
+// say the source is unchanged (an error wrapping collect.ErrUnchanged, no
+// table), so that the pipeline keeps the records it has and parses nothing.
+func Unchanged(t *testing.T, c collect.Collector, src collect.Source, fsys fs.FS) {
+	t.Helper()
+	s := Session(t, fsys)
+	tab, err := c.Collect(t.Context(), SessionFetcher(t, s, src, false), src)
+	if err != nil || tab == nil || tab.Len() == 0 {
+		t.Fatalf("Collect() first run = %v, %v; want rows", tab, err)
+	}
+	rec := &Recorder{Next: SessionFetcher(t, s, src, true)}
+	tab, err = c.Collect(t.Context(), rec, src)
+	if !errors.Is(err, collect.ErrUnchanged) || tab != nil {
+		t.Errorf("Collect() second run = %v, %v; want nil, an error wrapping collect.ErrUnchanged", tab, err)
+	}
+	if len(rec.Fetched()) == 0 {
+		t.Error("Collect() second run fetched nothing: it must ask the publisher whether anything changed")
+	}
+}
+
 // Target is a collector under test.
 type Target struct {
 	// Paths are the paths, with any query, of the source's start URLs,
@@ -100,6 +123,11 @@ type Target struct {
 	// path, in order. The source must allow the URLs' host: leave
 	// Source.Hosts empty.
 	New func(urls []string) (collect.Collector, collect.Source)
+	// Mirror returns the collector and its source as they read the bundled
+	// offline mirror (mirror.FS). Suite then checks that a second run with
+	// nothing new is unchanged (see Unchanged). Every collector whose
+	// source the mirror holds sets it.
+	Mirror func() (collect.Collector, collect.Source)
 }
 
 // Suite runs every Fault against the collector: each must make Collect
@@ -108,6 +136,13 @@ type Target struct {
 // refusal from a server down. It runs in a few seconds.
 func Suite(t *testing.T, tg Target) {
 	t.Helper()
+	if tg.Mirror != nil {
+		t.Run("second run unchanged", func(t *testing.T) {
+			t.Parallel()
+			c, src := tg.Mirror()
+			Unchanged(t, c, src, mirror.FS)
+		})
+	}
 	for _, f := range Faults() {
 		t.Run(f.Name, func(t *testing.T) {
 			t.Parallel()

@@ -31,6 +31,9 @@ type csvCollector struct {
 
 var iso3 = regexp.MustCompile(`^[A-Z]{3}$`)
 
+// Check takes any settings: the fake reads only the source's URLs.
+func (c *csvCollector) Check(collect.Source) error { return nil }
+
 func (c *csvCollector) Collect(ctx context.Context, f collect.Fetcher, src collect.Source) (*dataset.Table, error) {
 	if c.stale {
 		return nil, fmt.Errorf("fake: %w", collect.ErrUnchanged)

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
-	"golang.org/x/net/html"
+	"github.com/defence-transparency/publish/internal/collect"
 )
 
 // ErrNoEntries reports a first page without CrisisWatch entries: an error
@@ -350,44 +350,4 @@ func parseMonth(s string) (string, bool) {
 }
 
 // text returns the text of s with its spaces collapsed.
-func text(s *goquery.Selection) string {
-	var b strings.Builder
-	for _, n := range s.Nodes {
-		collectText(&b, n)
-	}
-	return strings.Join(strings.Fields(b.String()), " ")
-}
-
-// collectText writes the text of n, with a space for each element
-// boundary, so that "<p>a</p><p>b</p>" reads "a b", not "ab".
-func collectText(b *strings.Builder, n *html.Node) {
-	switch n.Type {
-	case html.TextNode:
-		b.WriteString(n.Data)
-	case html.ElementNode:
-		if n.Data == "script" || n.Data == "style" {
-			return
-		}
-		if n.Data == "br" {
-			b.WriteByte(' ')
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			collectText(b, c)
-		}
-		if isBlock(n.Data) {
-			b.WriteByte(' ')
-		}
-	default:
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			collectText(b, c)
-		}
-	}
-}
-
-func isBlock(tag string) bool {
-	switch tag {
-	case "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th", "section", "article", "blockquote":
-		return true
-	}
-	return false
-}
+func text(s *goquery.Selection) string { return collect.OneLine(collect.NodeText(s.Nodes...)) }

@@ -15,5 +15,6 @@ func TestSuite(t *testing.T) {
 		New: func(urls []string) (collect.Collector, collect.Source) {
 			return &Collector{}, cwSource(urls[0], nil)
 		},
+		Mirror: func() (collect.Collector, collect.Source) { return &Collector{}, cwSource(DatabaseURL, nil) },
 	})
 }

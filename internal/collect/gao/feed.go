@@ -28,7 +28,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/PuerkitoBio/goquery"
+	"github.com/mmcdole/gofeed/rss"
 
 	"github.com/defence-transparency/publish/internal/collect"
 )
@@ -44,24 +44,6 @@ type entry struct {
 	recs      int
 	hasRecs   bool
 	where     string // the document's URL, for messages
-}
-
-type rssDoc struct {
-	XMLName  xml.Name     `xml:"rss"`
-	Version  string       `xml:"version,attr"`
-	Channels []rssChannel `xml:"channel"`
-}
-
-type rssChannel struct {
-	Items []rssItem `xml:"item"`
-}
-
-type rssItem struct {
-	Title       string `xml:"title"`
-	Link        string `xml:"link"`
-	Description string `xml:"description"`
-	PubDate     string `xml:"pubDate"`
-	GUID        string `xml:"guid"`
 }
 
 var bom = []byte("\xef\xbb\xbf")
@@ -112,23 +94,26 @@ func parseFeed(ctx context.Context, doc *collect.Document) ([]entry, error) {
 	if err != nil {
 		return nil, fmt.Errorf("gao: feed %s: %w", doc.URL, err)
 	}
-	var feed rssDoc
-	if err := xml.Unmarshal(bytes.TrimPrefix(doc.Body, bom), &feed); err != nil {
+	body := collect.DeclareUTF8(doc.Body) // the fetcher has decoded it
+	feed, err := (&rss.Parser{}).Parse(bytes.NewReader(body))
+	if err != nil {
 		return nil, fmt.Errorf("gao: feed %s: %v: %w", doc.URL, err, ErrFormat)
 	}
 	if feed.Version != "2.0" {
 		return nil, fmt.Errorf("gao: feed %s: rss version %q, want 2.0: %w", doc.URL, feed.Version, ErrFormat)
 	}
-	if len(feed.Channels) != 1 {
-		return nil, fmt.Errorf("gao: feed %s: %d channels, want one: %w", doc.URL, len(feed.Channels), ErrFormat)
+	// The parser keeps the last channel of a feed that has several, which
+	// would drop the others' items without a word.
+	if n := channels(body); n != 1 {
+		return nil, fmt.Errorf("gao: feed %s: %d channels, want one: %w", doc.URL, n, ErrFormat)
 	}
 	var out []entry
 	seen := map[string]bool{}
-	for i, it := range feed.Channels[0].Items {
+	for i, it := range feed.Items {
 		title := clean(html.UnescapeString(it.Title))
 		ref := it.Link
-		if strings.TrimSpace(ref) == "" {
-			ref = it.GUID
+		if strings.TrimSpace(ref) == "" && it.GUID != nil {
+			ref = it.GUID.Value
 		}
 		slug, ok := productSlug(base, ref)
 		switch {
@@ -150,31 +135,34 @@ func parseFeed(ctx context.Context, doc *collect.Document) ([]entry, error) {
 				return nil, fmt.Errorf("gao: feed %s: %s: %w", doc.URL, e.id, err)
 			}
 		}
-		text, err := htmlText(html.UnescapeString(it.Description))
-		if err != nil {
-			return nil, fmt.Errorf("gao: feed %s: %s: description: %w", doc.URL, e.id, err)
-		}
+		// Descriptions escape ampersands twice (T&amp;amp;E): the XML
+		// decoder undoes one, the unescape the other, before the HTML is read.
+		text := collect.HTMLText(html.UnescapeString(it.Description))
 		e.recs, e.hasRecs = countIn(ctx, text, e.id, "feed "+doc.URL)
 		out = append(out, e)
 	}
 	return out, nil
 }
 
-// htmlText returns the text of an HTML fragment: s without tags, its
-// character references decoded, and a line break where a block ends, so
-// that "<p>What GAO Found</p><p>GAO is making" stays two sentences.
-func htmlText(s string) (string, error) {
-	if !strings.ContainsAny(s, "<&") {
-		return s, nil
+// channels counts the channel elements of an RSS document's root.
+func channels(body []byte) int {
+	d := xml.NewDecoder(bytes.NewReader(body))
+	depth, n := 0, 0
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			return n
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			depth++
+			if depth == 2 && t.Name.Local == "channel" {
+				n++
+			}
+		case xml.EndElement:
+			depth--
+		}
 	}
-	d, err := goquery.NewDocumentFromReader(strings.NewReader(s))
-	if err != nil {
-		return "", err
-	}
-	d.Find("p, div, li, br, h1, h2, h3, h4, h5, h6, tr, ul, ol, section, blockquote").Each(func(_ int, b *goquery.Selection) {
-		b.AfterHtml("\n")
-	})
-	return d.Text(), nil
 }
 
 // countIn returns the number of recommendations text states, and warns

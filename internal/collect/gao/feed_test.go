@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"golang.org/x/text/encoding/charmap"
 
 	"github.com/defence-transparency/publish/internal/collect"
 )
@@ -120,7 +121,6 @@ func TestParseFeedErrors(t *testing.T) {
 		{"two channels", strings.Replace(rssOf(item), "</rss>", "", 1) + "<channel></channel></rss>"},
 		{"cut off", rssOf(item)[:300]},
 		{"pubDate in another format", strings.Replace(rssOf(item), "Thu, 13 Jun 2024 10:00:00 -0400", "2024-06-13", 1)},
-		{"latin-1", strings.Replace(rssOf(item), `encoding="UTF-8"`, `encoding="ISO-8859-1"`, 1)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -129,6 +129,26 @@ func TestParseFeedErrors(t *testing.T) {
 				t.Errorf("parseFeed() = %d entries, %v; want an error wrapping ErrFormat", len(got), err)
 			}
 		})
+	}
+}
+
+// TestParseFeedLatin1 reads a feed declared and written in ISO-8859-1, as
+// the fetcher hands it over: decoded to UTF-8, the declaration unchanged.
+// The parser must not decode it a second time.
+func TestParseFeedLatin1(t *testing.T) {
+	item := `<item><title>Défense: Readiness</title><link>https://www.gao.gov/products/gao-24-100001</link>
+<pubDate>Thu, 13 Jun 2024 10:00:00 -0400</pubDate></item>`
+	body, err := charmap.ISO8859_1.NewEncoder().String(strings.Replace(rssOf(item), `encoding="UTF-8"`, `encoding="ISO-8859-1"`, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := feedDoc(body)
+	if doc.Body, err = collect.Text(t.Context(), doc); err != nil {
+		t.Fatal(err)
+	}
+	got, err := parseFeed(t.Context(), doc)
+	if err != nil || len(got) != 1 || got[0].title != "Défense: Readiness" {
+		t.Fatalf("parseFeed() = %+v, %v; want one entry titled %q", got, err, "Défense: Readiness")
 	}
 }
 

@@ -22,5 +22,6 @@ func TestSuite(t *testing.T) {
 			src.Hosts = nil
 			return &Collector{}, src
 		},
+		Mirror: func() (collect.Collector, collect.Source) { return &Collector{}, mirrorSource() },
 	})
 }

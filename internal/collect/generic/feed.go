@@ -3,15 +3,16 @@ package generic
 import (
 	"bytes"
 	"context"
-	"encoding/xml"
 	"fmt"
-	"io"
 	"net/url"
 	"slices"
 	"strings"
 	"time"
 
-	"github.com/PuerkitoBio/goquery"
+	"github.com/mmcdole/gofeed"
+	"github.com/mmcdole/gofeed/atom"
+	"github.com/mmcdole/gofeed/rss"
+
 	"github.com/defence-transparency/publish/internal/collect"
 )
 
@@ -43,89 +44,31 @@ func locateFeed(s *fieldSpec) (any, bool, error) {
 
 type feedLoc string
 
-// The feed elements read. encoding/xml matches a tag without a namespace
-// in any namespace, so dc:date and atom:link arrive in the same slices as
-// date and link; XMLName tells them apart where it matters.
-type (
-	feedDoc struct {
-		XMLName xml.Name
-		Channel struct {
-			Items []rssItem `xml:"item"`
-		} `xml:"channel"`
-		Items   []rssItem   `xml:"item"` // RSS 1.0 keeps items beside the channel
-		Entries []atomEntry `xml:"entry"`
-	}
-	rssItem struct {
-		Title       string     `xml:"title"`
-		Links       []feedLink `xml:"link"`
-		GUID        string     `xml:"guid"`
-		About       string     `xml:"about,attr"` // RSS 1.0
-		PubDate     string     `xml:"pubDate"`
-		Date        string     `xml:"http://purl.org/dc/elements/1.1/ date"`
-		Description string     `xml:"description"`
-		Content     string     `xml:"http://purl.org/rss/1.0/modules/content/ encoded"`
-		Categories  []string   `xml:"category"`
-		Subjects    []string   `xml:"http://purl.org/dc/elements/1.1/ subject"`
-		Author      string     `xml:"author"`
-		Creators    []string   `xml:"http://purl.org/dc/elements/1.1/ creator"`
-	}
-	atomEntry struct {
-		Title      atomText       `xml:"title"`
-		Links      []feedLink     `xml:"link"`
-		ID         string         `xml:"id"`
-		Published  string         `xml:"published"`
-		Updated    string         `xml:"updated"`
-		Summary    atomText       `xml:"summary"`
-		Content    atomText       `xml:"content"`
-		Categories []atomCategory `xml:"category"`
-		Authors    []struct {
-			Name string `xml:"name"`
-		} `xml:"author"`
-	}
-	feedLink struct {
-		XMLName xml.Name
-		Href    string `xml:"href,attr"`
-		Rel     string `xml:"rel,attr"`
-		Text    string `xml:",chardata"`
-	}
-	atomText struct {
-		Type  string `xml:"type,attr"`
-		Inner string `xml:",innerxml"`
-		Text  string `xml:",chardata"`
-	}
-	atomCategory struct {
-		Term  string `xml:"term,attr"`
-		Label string `xml:"label,attr"`
-	}
-)
-
-const atomNS = "http://www.w3.org/2005/Atom"
-
 func (feedFormat) records(_ context.Context, p *page) ([]record, error) {
-	body := bytes.TrimPrefix(p.doc.Body, utf8BOM)
-	d := xml.NewDecoder(bytes.NewReader(body))
-	// Feeds in the wild carry HTML entities such as &nbsp;. (No
-	// AutoClose: HTML's list has link, which RSS uses as a container.)
-	d.Strict, d.Entity = false, xml.HTMLEntity
 	// The fetcher has decoded the feed to UTF-8 by what it declares, its
 	// XML declaration included (see config.text).
-	d.CharsetReader = func(_ string, in io.Reader) (io.Reader, error) { return in, nil }
-	var doc feedDoc
-	if err := d.Decode(&doc); err != nil {
-		return nil, fmt.Errorf("not an RSS or Atom feed: %v: %w", err, ErrFormat)
-	}
+	body := collect.DeclareUTF8(p.doc.Body)
 	var items []map[string]string
-	switch doc.XMLName.Local {
-	case "rss":
-		items = rssItems(doc.Channel.Items)
-	case "RDF":
-		items = rssItems(doc.Items)
-	case "feed":
-		for _, e := range doc.Entries {
+	switch gofeed.DetectFeedType(bytes.NewReader(body)) {
+	case gofeed.FeedTypeRSS:
+		feed, err := (&rss.Parser{}).Parse(bytes.NewReader(body))
+		if err != nil {
+			return nil, fmt.Errorf("not an RSS feed: %v: %w", err, ErrFormat)
+		}
+		for _, it := range feed.Items {
+			items = append(items, rssItem(it))
+		}
+	case gofeed.FeedTypeAtom:
+		feed, err := (&atom.Parser{}).Parse(bytes.NewReader(body))
+		if err != nil {
+			return nil, fmt.Errorf("not an Atom feed: %v: %w", err, ErrFormat)
+		}
+		for _, e := range feed.Entries {
 			items = append(items, atomItem(e))
 		}
 	default:
-		return nil, fmt.Errorf("root element <%s>, want <rss>, <rdf:RDF> or <feed>: %w", doc.XMLName.Local, ErrFormat)
+		return nil, fmt.Errorf("not an RSS or Atom feed (want a root element <rss>, <rdf:RDF> or <feed>; starts %q): %w",
+			collect.Head(body), ErrFormat)
 	}
 	if len(items) == 0 {
 		return nil, fmt.Errorf("the feed has no items: %w", ErrNoRecords)
@@ -138,51 +81,51 @@ func (feedFormat) records(_ context.Context, p *page) ([]record, error) {
 	return recs, nil
 }
 
-func rssItems(in []rssItem) []map[string]string {
-	var out []map[string]string
-	for _, it := range in {
-		link := ""
-		for _, l := range it.Links {
-			if l.XMLName.Space == atomNS {
-				continue
-			}
-			if link = strings.TrimSpace(l.Text); link != "" {
-				break
-			}
-		}
-		guid := strings.TrimSpace(it.GUID)
-		if guid == "" {
-			guid = strings.TrimSpace(it.About)
-		}
-		pub := it.PubDate
-		if strings.TrimSpace(pub) == "" {
-			pub = it.Date
-		}
-		author := strings.TrimSpace(it.Author)
-		if author == "" {
-			author = joinTrimmed(it.Creators)
-		}
-		desc := htmlText(it.Description)
-		m := map[string]string{
-			"title":       htmlText(it.Title),
-			"link":        link,
-			"guid":        guid,
-			"id":          guid,
-			"published":   feedDate(pub),
-			"updated":     "",
-			"description": desc,
-			"summary":     desc,
-			"content":     htmlText(it.Content),
-			"categories":  joinTrimmed(append(slices.Clone(it.Categories), it.Subjects...)),
-			"author":      author,
-		}
-		m["date"] = m["published"]
-		out = append(out, m)
+// rssItem returns the values of an RSS 2.0 or RSS 1.0 item.
+func rssItem(it *rss.Item) map[string]string {
+	guid := ""
+	if it.GUID != nil {
+		guid = strings.TrimSpace(it.GUID.Value)
 	}
-	return out
+	link := strings.TrimSpace(it.Link)
+	if guid == "" {
+		guid = link // RSS 1.0 names an item by its rdf:about, its link
+	}
+	pub, author := it.PubDate, strings.TrimSpace(it.Author)
+	var cats []string
+	for _, c := range it.Categories {
+		cats = append(cats, c.Value)
+	}
+	if dc := it.DublinCoreExt; dc != nil {
+		if strings.TrimSpace(pub) == "" && len(dc.Date) > 0 {
+			pub = dc.Date[0]
+		}
+		if author == "" {
+			author = joinTrimmed(dc.Creator)
+		}
+		cats = append(cats, dc.Subject...)
+	}
+	desc := oneLineHTML(it.Description)
+	m := map[string]string{
+		"title":       oneLineHTML(it.Title),
+		"link":        link,
+		"guid":        guid,
+		"id":          guid,
+		"published":   feedDate(pub),
+		"updated":     "",
+		"description": desc,
+		"summary":     desc,
+		"content":     oneLineHTML(it.Content),
+		"categories":  joinTrimmed(cats),
+		"author":      author,
+	}
+	m["date"] = m["published"]
+	return m
 }
 
-func atomItem(e atomEntry) map[string]string {
+// atomItem returns the values of an Atom entry. The parser has read its
+// text constructs (text, html, xhtml) into text or markup.
+func atomItem(e *atom.Entry) map[string]string {
 	link := ""
 	for _, l := range e.Links {
 		if l.Rel == "" || l.Rel == "alternate" {
@@ -201,16 +144,21 @@ func atomItem(e atomEntry) map[string]string {
 	for _, a := range e.Authors {
 		authors = append(authors, a.Name)
 	}
+	content := ""
+	if e.Content != nil {
+		content = oneLineHTML(e.Content.Value)
+	}
+	summary := oneLineHTML(e.Summary)
 	m := map[string]string{
-		"title":       e.Title.text(),
+		"title":       oneLineHTML(e.Title),
 		"link":        link,
 		"guid":        strings.TrimSpace(e.ID),
 		"id":          strings.TrimSpace(e.ID),
 		"published":   feedDate(e.Published),
 		"updated":     feedDate(e.Updated),
-		"description": e.Summary.text(),
-		"summary":     e.Summary.text(),
-		"content":     e.Content.text(),
+		"description": summary,
+		"summary":     summary,
+		"content":     content,
 		"categories":  joinTrimmed(cats),
 		"author":      joinTrimmed(authors),
 	}
@@ -219,30 +167,6 @@ func atomItem(e atomEntry) map[string]string {
 		m["date"] = m["updated"]
 	}
 	return m
-}
-
-// text returns an Atom text construct as plain text: html is unescaped
-// markup, xhtml is markup inline, text is text.
-func (t atomText) text() string {
-	switch t.Type {
-	case "xhtml":
-		return htmlText(t.Inner)
-	case "html":
-		return htmlText(t.Text)
-	}
-	return squash(t.Text)
-}
-
-// htmlText returns the text of an HTML fragment, tags left out.
-func htmlText(s string) string {
-	if !strings.ContainsAny(s, "<&") {
-		return squash(s)
-	}
-	d, err := goquery.NewDocumentFromReader(strings.NewReader(s))
-	if err != nil || len(d.Nodes) == 0 {
-		return squash(s)
-	}
-	return nodeText(d.Nodes[0])
 }
 
 func joinTrimmed(vals []string) string {
@@ -287,3 +211,6 @@ func (r *feedRecord) base() *url.URL { return r.url }
 func (r *feedRecord) lookup(_ context.Context, l any) (string, error) {
 	return r.item[string(l.(feedLoc))], nil
 }
+
+// oneLineHTML returns the text of an HTML fragment on one line.
+func oneLineHTML(s string) string { return collect.OneLine(collect.HTMLText(s)) }

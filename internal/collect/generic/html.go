@@ -206,7 +206,7 @@ func (r *htmlRecord) lookup(_ context.Context, l any) (string, error) {
 		if loc.attr != "" {
 			v = strings.TrimSpace(n.AttrOr(loc.attr, ""))
 		} else {
-			v = nodeText(n.Nodes[0])
+			v = collect.OneLine(collect.NodeText(n.Nodes[0]))
 		}
 		if v != "" {
 			vals = append(vals, v)
@@ -238,7 +238,7 @@ func (r *htmlRecord) header() (*header, error) {
 	}
 	var names []string
 	hr.ChildrenFiltered("td, th").Each(func(_ int, c *goquery.Selection) {
-		names = append(names, nodeText(c.Nodes[0]))
+		names = append(names, collect.OneLine(collect.NodeText(c.Nodes[0])))
 	})
 	if len(names) == 0 {
 		return nil, fmt.Errorf("the table of row %d has no header row: %w", r.n, ErrFormat)
@@ -246,45 +246,4 @@ func (r *htmlRecord) header() (*header, error) {
 	h := newHeader(names)
 	r.doc.headers[table.Nodes[0]] = h
 	return h, nil
-}
-
-// blocks are the elements whose text a browser sets apart from the text
-// around them.
-var blocks = map[string]bool{
-	"address": true, "article": true, "aside": true, "blockquote": true, "br": true, "dd": true, "div": true,
-	"dl": true, "dt": true, "figcaption": true, "footer": true, "h1": true, "h2": true, "h3": true, "h4": true,
-	"h5": true, "h6": true, "header": true, "hr": true, "li": true, "main": true, "nav": true, "ol": true,
-	"p": true, "section": true, "table": true, "td": true, "th": true, "tr": true, "ul": true,
-}
-
-// nodeText returns the text of n as a browser shows it, roughly: white
-// space squashed, block elements set apart by a space, scripts and styles
-// left out.
-func nodeText(n *html.Node) string {
-	var b strings.Builder
-	var walk func(*html.Node)
-	walk = func(n *html.Node) {
-		switch n.Type {
-		case html.TextNode:
-			b.WriteString(n.Data)
-			return
-		case html.ElementNode:
-			switch n.Data {
-			case "script", "style", "template", "noscript":
-				return
-			}
-		}
-		block := n.Type == html.ElementNode && blocks[n.Data]
-		if block {
-			b.WriteByte(' ')
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
-		if block {
-			b.WriteByte(' ')
-		}
-	}
-	walk(n)
-	return squash(b.String())
 }

@@ -2,15 +2,12 @@ package gpi
 
 import (
 	"cmp"
-	"fmt"
-	"net/url"
-	"path"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/defence-transparency/publish/internal/collect"
+	"github.com/defence-transparency/publish/internal/workbook"
 )
 
 // workbookName matches the names IEP has given the GPI workbooks:
@@ -20,9 +17,8 @@ var workbookName = regexp.MustCompile(`(?i)(^|[^a-z])(gpi|global[-_ ]?peace[-_ ]
 
 var year4 = regexp.MustCompile(`(?:19|20)\d\d`)
 
-// candidate is one workbook link on the landing page.
-type candidate struct {
-	url    string
+// release is what a workbook's file name says.
+type release struct {
 	year   int  // the latest year in the file name
 	public bool // a "public release" workbook, with the year sheets
 }
@@ -32,38 +28,32 @@ type candidate struct {
 // name, then a public-release workbook (which has the per-year indicator
 // sheets) over an overall-scores one, then the first on the page.
 func workbookLink(page *collect.Document) (string, error) {
-	links, err := collect.Links(page)
-	if err != nil {
-		return "", fmt.Errorf("gpi: landing page %s: %w", page.URL, err)
+	return workbook.Link(page, readName, newer, ErrNoWorkbook)
+}
+
+func readName(name string) (release, bool) {
+	if !workbookName.MatchString(name) {
+		return release{}, false
 	}
-	var found []candidate
-	for _, l := range links {
-		name, err := url.PathUnescape(path.Base(l.URL.Path))
-		if err != nil || !workbookName.MatchString(name) {
-			continue
-		}
-		c := candidate{url: l.URL.String(), public: strings.Contains(strings.ToLower(name), "public")}
-		for _, y := range year4.FindAllString(name, -1) {
-			v, _ := strconv.Atoi(y)
-			c.year = max(c.year, v)
-		}
-		found = append(found, c)
+	r := release{public: strings.Contains(strings.ToLower(name), "public")}
+	for _, y := range year4.FindAllString(name, -1) {
+		v, _ := strconv.Atoi(y)
+		r.year = max(r.year, v)
 	}
-	if len(found) == 0 {
-		return "", fmt.Errorf("gpi: landing page %s: %w", page.URL, ErrNoWorkbook)
+	return r, true
+}
+
+// newer sorts the newer release first, a public release before another of
+// its year.
+func newer(a, b release) int {
+	if c := cmp.Compare(b.year, a.year); c != 0 {
+		return c
 	}
-	// A stable sort keeps page order among equals.
-	slices.SortStableFunc(found, func(a, b candidate) int {
-		if c := cmp.Compare(b.year, a.year); c != 0 {
-			return c
-		}
-		switch {
-		case a.public && !b.public:
-			return -1
-		case b.public && !a.public:
-			return 1
-		}
-		return 0
-	})
-	return found[0].url, nil
+	switch {
+	case a.public && !b.public:
+		return -1
+	case b.public && !a.public:
+		return 1
+	}
+	return 0
 }

@@ -35,6 +35,7 @@ import (
 	"github.com/defence-transparency/publish/internal/collect"
 	"github.com/defence-transparency/publish/internal/country"
 	"github.com/defence-transparency/publish/internal/dataset"
+	"github.com/defence-transparency/publish/internal/workbook"
 )
 
 // LandingURL is the page of IEP's site that links the public-release
@@ -92,35 +93,9 @@ func (c *Collector) Collect(ctx context.Context, f collect.Fetcher, src collect.
 	if err != nil {
 		return nil, fmt.Errorf("gpi: source %q: %w", src.Name, err)
 	}
-	start := src.URLs[0]
-	doc, err := f.Fetch(ctx, &collect.Request{URL: start})
+	doc, err := workbook.Fetch(ctx, f, src.URLs[0], collect.IsXLSX, workbookLink)
 	if err != nil {
-		return nil, fmt.Errorf("gpi: fetch %s: %w", start, err)
-	}
-	if !collect.IsXLSX(doc.Body) {
-		if collect.IsZip(doc.Body) {
-			return nil, fmt.Errorf("gpi: %s: a zip file but not an xlsx workbook (damaged, or another format)", doc.URL)
-		}
-		wb, err := workbookLink(doc)
-		if err != nil {
-			return nil, err
-		}
-		doc, err = f.Fetch(ctx, &collect.Request{URL: wb})
-		if errors.Is(err, collect.ErrNotModified) {
-			return nil, fmt.Errorf("gpi: %s: %w", wb, collect.ErrUnchanged)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("gpi: fetch workbook %s: %w", wb, err)
-		}
-	}
-	if doc.NotModified {
-		return nil, fmt.Errorf("gpi: %s: %w", doc.URL, collect.ErrUnchanged)
-	}
-	if !collect.IsXLSX(doc.Body) {
-		return nil, fmt.Errorf("gpi: %s: not an xlsx workbook (body starts %q)", doc.URL, collect.Head(doc.Body))
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("gpi: %s: %w", doc.URL, err)
+		return nil, fmt.Errorf("gpi: %w", err)
 	}
 	recs, st, err := parse(bytes.NewReader(doc.Body), int64(len(doc.Body)), src.UnpackLimit())
 	if err != nil {

@@ -16,12 +16,16 @@ func TestSuite(t *testing.T) {
 		"workbook": "/wp-content/uploads/2025/06/GPI_public_release_2025.xlsx",
 	} {
 		t.Run(name, func(t *testing.T) {
-			collecttest.Suite(t, collecttest.Target{
+			tg := collecttest.Target{
 				Paths: []string{path},
 				New: func(urls []string) (collect.Collector, collect.Source) {
 					return &Collector{}, gpiSource(urls[0])
 				},
-			})
+			}
+			if name == "landing" { // once is enough: the mirror is the same
+				tg.Mirror = func() (collect.Collector, collect.Source) { return &Collector{}, gpiSource(LandingURL) }
+			}
+			collecttest.Suite(t, tg)
 		})
 	}
 }

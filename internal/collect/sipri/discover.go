@@ -2,13 +2,12 @@ package sipri
 
 import (
 	"cmp"
-	"fmt"
-	"path"
 	"regexp"
 	"slices"
 	"strconv"
 
 	"github.com/defence-transparency/publish/internal/collect"
+	"github.com/defence-transparency/publish/internal/workbook"
 )
 
 // workbookName matches the file names SIPRI gives the database workbook:
@@ -18,10 +17,9 @@ var workbookName = regexp.MustCompile(`(?i)^SIPRI-Milex-data-(\d{4})-(\d{4})([^/
 
 var number = regexp.MustCompile(`\d+`)
 
-// candidate is one workbook link on the landing page.
-type candidate struct {
-	url         string
-	first, last int   // the year range in the file name
+// release is what a workbook's file name says.
+type release struct {
+	first, last int   // the year range
 	revision    []int // the numbers of the suffix: _0 is [0], _v1.2 is [1 2]
 	suffixed    bool
 }
@@ -30,44 +28,38 @@ type candidate struct {
 // page. When several are linked it prefers the latest last year, then the
 // widest range, then the latest revision, then the first on the page.
 func workbookLink(page *collect.Document) (string, error) {
-	links, err := collect.Links(page)
-	if err != nil {
-		return "", fmt.Errorf("sipri: landing page %s: %w", page.URL, err)
+	return workbook.Link(page, readName, newer, ErrNoWorkbook)
+}
+
+func readName(name string) (release, bool) {
+	m := workbookName.FindStringSubmatch(name)
+	if m == nil {
+		return release{}, false
 	}
-	var found []candidate
-	for _, l := range links {
-		m := workbookName.FindStringSubmatch(path.Base(l.URL.Path))
-		if m == nil {
-			continue
-		}
-		c := candidate{url: l.URL.String(), suffixed: m[3] != ""}
-		c.first, _ = strconv.Atoi(m[1])
-		c.last, _ = strconv.Atoi(m[2])
-		for _, n := range number.FindAllString(m[3], -1) {
-			v, _ := strconv.Atoi(n)
-			c.revision = append(c.revision, v)
-		}
-		found = append(found, c)
+	r := release{suffixed: m[3] != ""}
+	r.first, _ = strconv.Atoi(m[1])
+	r.last, _ = strconv.Atoi(m[2])
+	for _, n := range number.FindAllString(m[3], -1) {
+		v, _ := strconv.Atoi(n)
+		r.revision = append(r.revision, v)
 	}
-	if len(found) == 0 {
-		return "", fmt.Errorf("sipri: landing page %s: %w", page.URL, ErrNoWorkbook)
+	return r, true
+}
+
+// newer sorts the newer release first.
+func newer(a, b release) int {
+	if c := cmp.Compare(b.last, a.last); c != 0 {
+		return c
 	}
-	// A stable sort keeps page order among equals.
-	slices.SortStableFunc(found, func(a, b candidate) int {
-		if c := cmp.Compare(b.last, a.last); c != 0 {
-			return c
+	if c := cmp.Compare(a.first, b.first); c != 0 {
+		return c
+	}
+	if a.suffixed != b.suffixed {
+		// A suffix marks a file uploaded again or revised: newer.
+		if a.suffixed {
+			return -1
 		}
-		if c := cmp.Compare(a.first, b.first); c != 0 {
-			return c
-		}
-		if a.suffixed != b.suffixed {
-			// A suffix marks a file uploaded again or revised: newer.
-			if a.suffixed {
-				return -1
-			}
-			return 1
-		}
-		return slices.Compare(b.revision, a.revision)
-	})
-	return found[0].url, nil
+		return 1
+	}
+	return slices.Compare(b.revision, a.revision)
 }

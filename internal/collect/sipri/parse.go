@@ -319,27 +319,14 @@ func (p *parser) records(sh *sheet) (SheetStats, error) {
 		for _, y := range sh.years {
 			rec := base
 			rec.Year = y.year
-			text := cellText(row, y.col)
-			switch {
-			case text == "":
-				rec.Missing = dataset.MissingNotAvailable
+			fl, empty, err := p.readCell(&rec, sh, row, i, y.col)
+			if err != nil {
+				return SheetStats{}, err
+			}
+			if empty {
 				st.Empty++
-			case isUnavailable(text):
-				rec.Missing = dataset.MissingNotAvailable
-			case strings.EqualFold(text, "xxx"):
-				rec.Missing = dataset.MissingDidNotExist
-			default:
-				if err := setValue(&rec, text); err != nil {
-					return SheetStats{}, fmt.Errorf("sheet %q cell %s: %w", sh.name, cellName(y.col, i), err)
-				}
 			}
-			if text != "" {
-				fl, err := p.cellFlags(sh, i, y.col)
-				if err != nil {
-					return SheetStats{}, err
-				}
-				rec.Estimate, rec.Uncertain = fl.estimate, fl.uncertain
-			}
+			rec.Estimate, rec.Uncertain = fl.estimate, fl.uncertain
 			p.recs = append(p.recs, rec)
 			st.Records++
 			if aggregate {
@@ -348,6 +335,30 @@ func (p *parser) records(sh *sheet) (SheetStats, error) {
 		}
 	}
 	return st, nil
+}
+
+// readCell reads the figure of sheet sh's cell at row i, column col into
+// rec: its value in rec.Unit, or the kind of missing value its mark says
+// (empty, "...", "xxx"); and returns the estimate and uncertainty flags its
+// font colour gives a cell that holds something. empty reports an empty
+// cell, read as not available.
+func (p *parser) readCell(rec *dataset.Expenditure, sh *sheet, row []string, i, col int) (fl flags, empty bool, err error) {
+	text := cellText(row, col)
+	switch {
+	case text == "":
+		rec.Missing = dataset.MissingNotAvailable
+		return flags{}, true, nil
+	case isUnavailable(text):
+		rec.Missing = dataset.MissingNotAvailable
+	case strings.EqualFold(text, "xxx"):
+		rec.Missing = dataset.MissingDidNotExist
+	default:
+		if err := setValue(rec, text); err != nil {
+			return flags{}, false, fmt.Errorf("sheet %q cell %s: %w", sh.name, cellName(col, i), err)
+		}
+	}
+	fl, err = p.cellFlags(sh, i, col)
+	return fl, false, err
 }
 
 // unitOf returns the unit the dataset publishes a measure in.

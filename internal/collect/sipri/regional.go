@@ -141,6 +141,7 @@ func (p *parser) regionalRecords(r *regional) (RegionalStats, error) {
 		st.FirstYear, st.LastYear = min(st.FirstYear, y.year), max(st.LastYear, y.year)
 	}
 	constant := dataset.MeasureConstantUSD(r.base)
+	sh := &sheet{name: r.name, cells: r.cells} // for readCell
 	seen := map[string]int{}
 	for i := r.header + 1; i < len(r.rows); i++ {
 		row := r.rows[i]
@@ -175,27 +176,14 @@ func (p *parser) regionalRecords(r *regional) (RegionalStats, error) {
 			if k == len(r.years) {
 				rec.Measure, rec.Unit = dataset.MeasureCurrentUSD, unitOf(dataset.MeasureCurrentUSD)
 			}
-			text := cellText(row, y.col)
-			switch {
-			case text == "":
-				rec.Missing = dataset.MissingNotAvailable
+			fl, empty, err := p.readCell(&rec, sh, row, i, y.col)
+			if err != nil {
+				return RegionalStats{}, err
+			}
+			if empty {
 				st.Empty++
-			case isUnavailable(text):
-				rec.Missing = dataset.MissingNotAvailable
-			case strings.EqualFold(text, "xxx"):
-				rec.Missing = dataset.MissingDidNotExist
-			default:
-				if err := setValue(&rec, text); err != nil {
-					return RegionalStats{}, fmt.Errorf("sheet %q cell %s: %w", r.name, cellName(y.col, i), err)
-				}
 			}
-			if text != "" {
-				fl, err := p.cellFlags(&sheet{name: r.name, cells: r.cells}, i, y.col)
-				if err != nil {
-					return RegionalStats{}, err
-				}
-				rec.Estimate = fl.estimate || fl.uncertain
-			}
+			rec.Estimate = fl.estimate || fl.uncertain
 			p.recs = append(p.recs, rec)
 			st.Records++
 		}

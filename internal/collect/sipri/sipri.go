@@ -20,6 +20,7 @@ import (
 
 	"github.com/defence-transparency/publish/internal/collect"
 	"github.com/defence-transparency/publish/internal/dataset"
+	"github.com/defence-transparency/publish/internal/workbook"
 )
 
 // Collector collects the SIPRI Military Expenditure Database. The zero value
@@ -52,35 +53,12 @@ func (c *Collector) Collect(ctx context.Context, f collect.Fetcher, src collect.
 	if len(src.URLs) == 0 {
 		return nil, fmt.Errorf("sipri: source %q has no URL", src.Name)
 	}
-	start := src.URLs[0]
-	doc, err := f.Fetch(ctx, &collect.Request{URL: start})
+	doc, err := workbook.Fetch(ctx, f, src.URLs[0], func(b []byte) bool { return collect.IsXLSX(b) || isExport(b) }, workbookLink)
 	if err != nil {
-		return nil, fmt.Errorf("sipri: fetch %s: %w", start, err)
-	}
-	if !collect.IsXLSX(doc.Body) && !isExport(doc.Body) {
-		if collect.IsZip(doc.Body) {
-			return nil, fmt.Errorf("sipri: %s: a zip file but not an xlsx workbook (damaged, or another format)", doc.URL)
-		}
-		link, err := workbookLink(doc)
-		if err != nil {
-			return nil, err
-		}
-		doc, err = f.Fetch(ctx, &collect.Request{URL: link})
-		if errors.Is(err, collect.ErrNotModified) {
-			return nil, fmt.Errorf("sipri: %s: %w", link, collect.ErrUnchanged)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("sipri: fetch workbook %s: %w", link, err)
-		}
-	}
-	if doc.NotModified {
-		return nil, fmt.Errorf("sipri: %s: %w", doc.URL, collect.ErrUnchanged)
+		return nil, fmt.Errorf("sipri: %w", err)
 	}
 	data, err := workbookBytes(doc.Body)
 	if err != nil {
-		return nil, fmt.Errorf("sipri: %s: %w", doc.URL, err)
-	}
-	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("sipri: %s: %w", doc.URL, err)
 	}
 	recs, st, err := parse(bytes.NewReader(data), int64(len(data)), src.UnpackLimit())

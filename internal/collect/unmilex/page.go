@@ -8,9 +8,8 @@ import (
 	"strings"
 
 	"github.com/PuerkitoBio/goquery"
-	"golang.org/x/net/html"
-	"golang.org/x/net/html/atom"
 
+	"github.com/defence-transparency/publish/internal/collect"
 	"github.com/defence-transparency/publish/internal/dataset"
 )
 
@@ -96,7 +95,7 @@ func Parse(body []byte) (*Report, error) {
 	root := doc.Selection
 
 	if v, ok := labelled(root, "Explanatory remarks"); ok {
-		r.Remarks = blockText(v)
+		r.Remarks = collect.NodeText(v.Nodes...)
 	}
 	var statements []string
 	report.Find("p").Each(func(_ int, p *goquery.Selection) {
@@ -309,48 +308,4 @@ func isSpace(r rune) bool {
 		return true
 	}
 	return false
-}
-
-// blockText returns the text of s with a line break for each <br> and
-// around each block element, each line made inline and empty lines dropped.
-func blockText(s *goquery.Selection) string {
-	var b strings.Builder
-	var walk func(n *html.Node)
-	walk = func(n *html.Node) {
-		switch n.Type {
-		case html.TextNode:
-			b.WriteString(n.Data)
-		case html.ElementNode:
-			if n.DataAtom == atom.Br {
-				b.WriteByte('\n')
-				return
-			}
-			block := blockElements[n.DataAtom]
-			if block {
-				b.WriteByte('\n')
-			}
-			for c := n.FirstChild; c != nil; c = c.NextSibling {
-				walk(c)
-			}
-			if block {
-				b.WriteByte('\n')
-			}
-		}
-	}
-	for _, n := range s.Nodes {
-		walk(n)
-	}
-	var lines []string
-	for line := range strings.SplitSeq(b.String(), "\n") {
-		if l := inline(line); l != "" {
-			lines = append(lines, l)
-		}
-	}
-	return strings.Join(lines, "\n")
-}
-
-var blockElements = map[atom.Atom]bool{
-	atom.P: true, atom.Div: true, atom.Li: true, atom.Ul: true, atom.Ol: true, atom.Dd: true, atom.Dt: true,
-	atom.H1: true, atom.H2: true, atom.H3: true, atom.H4: true, atom.H5: true, atom.H6: true,
-	atom.Tr: true, atom.Table: true, atom.Blockquote: true, atom.Pre: true, atom.Section: true,
 }

@@ -19,5 +19,6 @@ func TestSuite(t *testing.T) {
 			src.Options = map[string]any{"states": []any{"DEU", "LIE"}, "first_year": int64(2023), "last_year": int64(2024)}
 			return &Collector{Now: fixedNow}, src
 		},
+		Mirror: func() (collect.Collector, collect.Source) { return &Collector{Now: fixedNow}, mirrorSource() },
 	})
 }

@@ -20,5 +20,6 @@ func TestSuite(t *testing.T) {
 			src.URLs = urls
 			return &Collector{}, src
 		},
+		Mirror: func() (collect.Collector, collect.Source) { return &Collector{}, mirrorSource() },
 	})
 }

@@ -198,7 +198,7 @@ func (d *Diffs) cached(base, csvPath string) (*diff.Report, bool, bool) {
 		return nil, false, false
 	}
 	if e.CSV {
-		if err := linkOrCopy(base+".csv", csvPath); err != nil {
+		if err := dataset.LinkOrCopy(base+".csv", csvPath); err != nil {
 			return nil, false, false
 		}
 		d.use(base + ".csv")
@@ -218,7 +218,7 @@ func (d *Diffs) store(base string, e entry, csvPath string) error {
 		return fmt.Errorf("history: cache diff: %w", err)
 	}
 	if e.CSV {
-		if err := dataset.WriteFileAtomic(base+".csv", copyFrom(csvPath)); err != nil {
+		if err := dataset.WriteFileAtomic(base+".csv", dataset.CopyFrom(csvPath)); err != nil {
 			return fmt.Errorf("history: cache diff: %w", err)
 		}
 		d.use(base + ".csv")
@@ -270,31 +270,4 @@ func (h *History) blob(v *Version) (string, error) {
 		return "none", nil
 	}
 	return v.Parquet.String(), nil
-}
-
-// copyFrom returns a function that writes the content of the file src.
-func copyFrom(src string) func(io.Writer) error {
-	return func(w io.Writer) error {
-		f, err := os.Open(src)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		_, err = io.Copy(w, f)
-		return err
-	}
-}
-
-// linkOrCopy makes dst a hard link to src where the file system allows,
-// else a copy: the site's build directory is emptied before every build and
-// Hugo only reads the file, so sharing it with the cache is safe.
-func linkOrCopy(src, dst string) error {
-	if _, err := os.Stat(src); err != nil {
-		return err
-	}
-	os.Remove(dst)
-	if err := os.Link(src, dst); err == nil {
-		return nil
-	}
-	return dataset.WriteFileAtomic(dst, copyFrom(src))
 }

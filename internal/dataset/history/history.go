@@ -115,14 +115,6 @@ func Load(repo dataset.Repo, def *dataset.Definition) (*History, error) {
 	return h, nil
 }
 
-// Latest returns the newest version, or nil when there is none.
-func (h *History) Latest() *Version {
-	if len(h.Versions) == 0 {
-		return nil
-	}
-	return &h.Versions[0]
-}
-
 // Previous returns the version before v, or nil for the first.
 func (h *History) Previous(v *Version) *Version {
 	for i := range h.Versions {
