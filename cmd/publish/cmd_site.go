@@ -11,6 +11,7 @@ import (
 
 	hugocmd "github.com/gohugoio/hugo/commands"
 
+	"github.com/defence-transparency/publish/internal/crash"
 	"github.com/defence-transparency/publish/internal/dataset"
 	"github.com/defence-transparency/publish/internal/dataset/git"
 	"github.com/defence-transparency/publish/internal/pipeline"
@@ -42,14 +43,15 @@ func runSite(ctx context.Context, m *Main, args []string) error {
 	fs := flag.NewFlagSet("site", flag.ContinueOnError)
 	var c common
 	c.register(fs)
-	out := fs.String("out", "public", "directory to build the site into (emptied first)")
+	out := fs.String("out", "public", "directory to build the site into (built beside it, then swapped in whole)")
 	if err := parse(m, fs, siteHelp, args); err != nil {
 		return err
 	}
-	e, err := m.setup(&c)
+	e, err := m.setup(ctx, &c)
 	if err != nil {
 		return err
 	}
+	defer e.close()
 	return e.site(ctx, *out)
 }
 
@@ -83,6 +85,7 @@ func (e *env) site(ctx context.Context, out string) error {
 	if err := site.Generate(dir, in); err != nil {
 		return err
 	}
+	crash.Point(crash.SiteGenerated)
 	abs, err := filepath.Abs(out)
 	if err != nil {
 		return err
@@ -90,8 +93,17 @@ func (e *env) site(ctx context.Context, out string) error {
 	if e.progress != nil {
 		e.progress("site: building with Hugo into " + out)
 	}
-	if err := hugo(site.HugoArgs(dir, abs)); err != nil {
+	// Built beside --out, then swapped in whole (site.SwapIn): out holds
+	// the old site or the new one, never a mix, whenever the run stops.
+	if err := site.RecoverOut(abs); err != nil {
+		return err
+	}
+	if err := hugo(site.HugoArgs(dir, site.NewOut(abs))); err != nil {
 		return fmt.Errorf("site: hugo: %w", err)
+	}
+	crash.Point(crash.SiteBuilt)
+	if err := site.SwapIn(abs, func() { crash.Point(crash.SiteSwapped) }); err != nil {
+		return err
 	}
 	e.log.Info("site built", "out", abs, "datasets", len(in.Datasets), "sources", len(in.Sources))
 	fmt.Fprintf(e.m.Stdout, "site built in %s\n", out)

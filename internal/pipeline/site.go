@@ -1,7 +1,9 @@
 package pipeline
 
 import (
+	"maps"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/defence-transparency/publish/internal/collect"
@@ -70,6 +72,27 @@ func SiteInput(ws Workspace, repo dataset.Repo, cfg *collect.Config, defs []*dat
 		if ss := st.Sources[src.Name]; ss != nil {
 			s.Status, s.Error, s.LastAttempt, s.LastSuccess, s.Rows = ss.Status, ss.Error, ss.LastAttempt, ss.LastSuccess, ss.Rows
 			s.Warnings = ss.Warnings
+		}
+		in.Sources = append(in.Sources, s)
+	}
+	// A source removed from the sources file whose rows are kept is
+	// listed too, as removed, until the operator drops it.
+	for _, name := range slices.Sorted(maps.Keys(st.Sources)) {
+		ss := st.Sources[name]
+		if _, ok := cfg.Source(name); ok || ss.Status != dataset.SourceRemoved {
+			continue
+		}
+		s := site.SourceStatus{Name: name, Title: name, Dataset: ss.Dataset, Status: ss.Status, Rows: ss.Rows, Publishes: true}
+		if desc := descs[ss.Dataset]; desc != nil {
+			for _, ref := range desc.Sources {
+				if ref.Name == name {
+					s.Title, s.Homepage, s.Licence, s.LicenceURL, s.Attribution, s.Terms = ref.Title, ref.Path, ref.Licence, ref.LicenceURL, ref.Attribution, ref.Terms
+					s.Publishes = ref.Withheld == nil
+					if ref.Withheld != nil {
+						s.Withheld = ref.Withheld.Rows
+					}
+				}
+			}
 		}
 		in.Sources = append(in.Sources, s)
 	}

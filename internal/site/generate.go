@@ -351,6 +351,11 @@ func prepareDir(dir string) error {
 			return fmt.Errorf("site: generate: %s: %w", dir, ErrNotBuildDir)
 		}
 		for _, e := range entries {
+			if e.Name() == markerFile {
+				// Kept to the end: a run killed while emptying the
+				// folder leaves one the next run may empty.
+				continue
+			}
 			if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
 				return fmt.Errorf("site: generate: empty %s: %w", dir, err)
 			}

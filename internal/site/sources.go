@@ -66,7 +66,7 @@ const (
 // statusCode returns the code of a source's status the templates know.
 func statusCode(s string) string {
 	switch s {
-	case dataset.SourceOK, dataset.SourceUnchanged, dataset.SourceFailed:
+	case dataset.SourceOK, dataset.SourceUnchanged, dataset.SourceFailed, dataset.SourceRemoved:
 		return s
 	case dataset.SourceNotRun, "":
 		return "not-run"
