@@ -16,7 +16,8 @@ Run is the whole pipeline: collect, build, commit and site, in that order.
 Without --live it runs offline on the bundled mirror and writes sample data
 (labelled so in the descriptor, the commit message and a banner on the site)
 to a scratch data repository, or to the one --data names, and builds the site
-into --out. With --live it fetches the publishers' real URLs and commits to
+into --out (with --base-url, absolute addresses under it; see "publish site
+-h"). With --live it fetches the publishers' real URLs and commits to
 the current directory's repository unless --data names another.
 
 A source no longer in the sources file keeps its published rows (the run
@@ -35,12 +36,16 @@ func runRun(ctx context.Context, m *Main, args []string) error {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	var c common
 	c.register(fs)
-	out := fs.String("out", "public", "directory to build the site into (built beside it, then swapped in whole)")
+	var o siteOptions
+	o.register(fs)
 	var only stringList
 	fs.Var(&only, "source", "collect only the named source (repeatable); the others keep their last data")
 	var drop stringList
 	fs.Var(&drop, "drop", dropUsage)
 	if err := parse(m, fs, runHelp, args); err != nil {
+		return err
+	}
+	if err := o.check(); err != nil {
 		return err
 	}
 	e, err := m.setup(ctx, &c)
@@ -69,7 +74,7 @@ func runRun(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := e.site(ctx, *out); err != nil {
+	if err := e.site(ctx, o); err != nil {
 		if partial != nil && errors.Is(err, errNothingPublished) {
 			// Every source failed before anything was ever published:
 			// report the sources' failures, not the empty site.

@@ -37,14 +37,23 @@ page. The rows of a source whose terms allow excerpts only appear on each
 country's own page, attributed, and nowhere else: not in the downloads,
 the versions or the feeds, which count them instead. Diffs of versions are
 cached in the cache directory, so a new version computes one new diff.
+
+With --base-url the sitemap, the Atom feeds, the DCAT catalogue
+(catalog.json), the schema.org JSON-LD and every page's canonical link hold
+absolute addresses under it; without it they are relative, which suits a
+local copy, and the build and the sources page say so.
 `
 
 func runSite(ctx context.Context, m *Main, args []string) error {
 	fs := flag.NewFlagSet("site", flag.ContinueOnError)
 	var c common
 	c.register(fs)
-	out := fs.String("out", "public", "directory to build the site into (built beside it, then swapped in whole)")
+	var o siteOptions
+	o.register(fs)
 	if err := parse(m, fs, siteHelp, args); err != nil {
+		return err
+	}
+	if err := o.check(); err != nil {
 		return err
 	}
 	e, err := m.setup(ctx, &c)
@@ -52,10 +61,33 @@ func runSite(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	defer e.close()
-	return e.site(ctx, *out)
+	return e.site(ctx, o)
 }
 
-func (e *env) site(ctx context.Context, out string) error {
+// siteOptions are the flags of the stages that build the site.
+type siteOptions struct {
+	out, baseURL string
+}
+
+func (o *siteOptions) register(fs *flag.FlagSet) {
+	fs.StringVar(&o.out, "out", "public", "directory to build the site into (built beside it, then swapped in whole)")
+	fs.StringVar(&o.baseURL, "base-url", "", "the absolute http(s) URL the site is served from, e.g. https://owner.github.io/repo/;\n"+
+		"the sitemap, feeds, catalogue, JSON-LD and canonical links use it (default: relative addresses, for a local copy)")
+}
+
+// check validates the base URL before any work is done and gives it a
+// trailing slash.
+func (o *siteOptions) check() error {
+	base, err := site.BaseURL(o.baseURL)
+	if err != nil {
+		return &usageError{message: err.Error(), hint: "pass the address the site is served from, such as https://example.org/portal/"}
+	}
+	o.baseURL = base
+	return nil
+}
+
+func (e *env) site(ctx context.Context, o siteOptions) error {
+	out := o.out
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -74,6 +106,7 @@ func (e *env) site(ctx context.Context, out string) error {
 	if err != nil {
 		return err
 	}
+	in.BaseURL = o.baseURL
 	if len(in.Datasets) == 0 {
 		return &usageError{message: fmt.Sprintf("no dataset is published in %s: %v", e.ws.DataDir, errNothingPublished),
 			hint: `run "publish run" (or collect, build and commit) first`, cause: errNothingPublished}
@@ -107,6 +140,11 @@ func (e *env) site(ctx context.Context, out string) error {
 	}
 	e.log.Info("site built", "out", abs, "datasets", len(in.Datasets), "sources", len(in.Sources))
 	fmt.Fprintf(e.m.Stdout, "site built in %s\n", out)
+	if o.baseURL == "" {
+		fmt.Fprintln(e.m.Stdout, "addresses in the sitemap, feeds and catalogue are relative: pass --base-url to publish them with absolute ones")
+	} else {
+		fmt.Fprintf(e.m.Stdout, "site addresses are absolute under %s\n", o.baseURL)
+	}
 	return nil
 }
 

@@ -79,12 +79,14 @@ func Open(dir string, create bool) (*Repo, error) {
 	// Reopen over storage that verifies what it returns. go-git's default
 	// storage reads objects whole, resolving deltas in memory.
 	store := r.Storer
-	if r, err = gogit.Open(verified{store}, wt.Filesystem); err != nil {
-		return nil, fmt.Errorf("git: open repository %s: %w", abs, err)
-	}
+	v := verified{Storer: store}
 	gitDir := filepath.Join(abs, ".git")
 	if fs, ok := store.(*filesystem.Storage); ok {
 		gitDir = fs.Filesystem().Root() // the real one, for a linked worktree
+		v.fs = fs.Filesystem()
+	}
+	if r, err = gogit.Open(v, wt.Filesystem); err != nil {
+		return nil, fmt.Errorf("git: open repository %s: %w", abs, err)
 	}
 	return &Repo{dir: abs, repo: r, store: store, blobs: newBlobReader(gitDir, store)}, nil
 }
