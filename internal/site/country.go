@@ -32,7 +32,7 @@ type countryParams struct {
 	ISO3 string `json:"iso3"`
 	// InProse is the name inside a sentence: "the United States".
 	InProse  string        `json:"inprose"`
-	Former   string        `json:"former,omitempty"` // "1922–1991" for a state that no longer exists
+	Former   *formerState  `json:"former,omitempty"` // set for a state that no longer exists
 	Charts   []chartParams `json:"charts,omitempty"`
 	NoCharts []string      `json:"nocharts,omitempty"` // what could not be drawn, in words
 	Tables   []tableParams `json:"tables,omitempty"`
@@ -116,17 +116,23 @@ type cellMarks struct {
 }
 
 type symbolNote struct {
-	Symbol  string `json:"symbol"`
-	Meaning string `json:"meaning"`
+	Symbol string `json:"symbol"`
+	Key    string `json:"key"` // the i18n key of its meaning
 }
 
 // noteMeanings are SIPRI's special-note symbols.
 var noteMeanings = []symbolNote{
-	{"†", "excludes military pensions"},
-	{"‡", "current spending only (excludes capital spending)"},
-	{"§", "adopted budget, not actual spending"},
-	{"¶", "excludes spending on paramilitary forces"},
-	{"‖", "the currency changed or was redenominated"},
+	{"†", "note_pensions"},
+	{"‡", "note_current_only"},
+	{"§", "note_budget"},
+	{"¶", "note_paramilitary"},
+	{"‖", "note_currency"},
+}
+
+// formerState is a state that no longer exists, with its years when known.
+type formerState struct {
+	From int `json:"from,omitempty"`
+	To   int `json:"to,omitempty"`
 }
 
 // countryEntry is one link in the list of countries.
@@ -215,7 +221,7 @@ func countryRows(recs []dataset.Expenditure) (map[string][]int, error) {
 // countryPages builds the page of every country that has rows in recs
 // (rows, by countryRows) or in the datasets of ex (which may be nil), and
 // the list that links to them.
-func countryPages(recs []dataset.Expenditure, rows map[string][]int, ex *countrySections, names *sourceNames, urls siteURLs, lastmod string, cs *changeSite) ([]countryPage, []letterGroup, error) {
+func countryPages(w *words, recs []dataset.Expenditure, rows map[string][]int, ex *countrySections, names *sourceNames, urls siteURLs, lastmod string, cs *changeSite) ([]countryPage, []letterGroup, error) {
 	all := map[string]bool{}
 	for c := range rows {
 		all[c] = true
@@ -232,7 +238,7 @@ func countryPages(recs []dataset.Expenditure, rows map[string][]int, ex *country
 		var p countryPage
 		if idx := rows[code]; len(idx) > 0 {
 			var err error
-			if p, err = buildCountry(code, recs, idx, names, lastmod); err != nil {
+			if p, err = buildCountry(w, code, recs, idx, names, lastmod); err != nil {
 				return nil, nil, err
 			}
 		} else {
@@ -252,7 +258,7 @@ func countryPages(recs []dataset.Expenditure, rows map[string][]int, ex *country
 		p.Params.Contents = contentsOf(&p.Params)
 		pages = append(pages, p)
 		entries = append(entries, countryEntry{
-			Name: p.Title, Path: urls.link(countryPath(code)), Former: p.Params.Former != "",
+			Name: p.Title, Path: urls.link(countryPath(code)), Former: p.Params.Former != nil,
 			key: sortKey(p.Title),
 		})
 	}
@@ -286,11 +292,11 @@ func initial(key string) string {
 
 // countryIdentity returns the name a country's page carries and, for a
 // former state, its years.
-func countryIdentity(code, fallback string) (name, former string) {
+func countryIdentity(code, fallback string) (name string, former *formerState) {
 	if c, ok := country.Lookup(code); ok && c.Kind == country.KindHistorical {
-		former = "former state"
+		former = &formerState{}
 		if c.From != 0 && c.To != 0 {
-			former = fmt.Sprintf("%d–%d", c.From, c.To)
+			former.From, former.To = c.From, c.To
 		}
 	}
 	return countryName(code, fallback), former
@@ -310,17 +316,17 @@ func (ex *countrySections) add(p *countryPage, names *sourceNames, urls siteURLs
 	var what []string
 	if ex.cbm != nil {
 		if p.Params.CBM = ex.g.cbmCountry(ex.cbm, code); p.Params.CBM != nil {
-			what = append(what, "its reporting to the UN instruments")
+			what = append(what, ex.g.words.say("country_what_cbm", nil))
 		}
 	}
 	if ex.audits != nil {
 		if p.Params.Audits = ex.g.auditCountry(ex.audits, code); p.Params.Audits != nil {
-			what = append(what, "audit reports on its defence")
+			what = append(what, ex.g.words.say("country_what_audits", nil))
 		}
 	}
 	if ex.risk != nil {
 		if p.Params.Risk = ex.g.riskSection(ex.risk, code); p.Params.Risk != nil {
-			what = append(what, "its risk context")
+			what = append(what, ex.g.words.say("country_what_risk", nil))
 		}
 	}
 	if len(what) == 0 {
@@ -328,13 +334,13 @@ func (ex *countrySections) add(p *countryPage, names *sourceNames, urls siteURLs
 	}
 	list := what[0]
 	if n := len(what); n > 1 {
-		list = strings.Join(what[:n-1], ", ") + " and " + what[n-1]
+		list = ex.g.words.say("list_and", map[string]any{"Items": strings.Join(what[:n-1], ", "), "Last": what[n-1]})
 	}
 	if p.Description == "" {
-		p.Description = fmt.Sprintf("%s: %s.", p.Title, list)
+		p.Description = ex.g.words.say("country_description_other", map[string]any{"Country": p.Title, "List": list})
 		p.Description = strings.ToUpper(p.Description[:1]) + p.Description[1:]
 	} else {
-		p.Description += " Also " + list + "."
+		p.Description = ex.g.words.say("country_description_also", map[string]any{"Description": p.Description, "List": list})
 	}
 }
 
@@ -357,10 +363,10 @@ func hasRevisions(cp *countryParams) bool {
 func contentsOf(cp *countryParams) []navLink {
 	var out []navLink
 	if len(cp.Tables) > 0 {
-		out = append(out, navLink{Text: "Military spending", Path: "#figures"})
+		out = append(out, navLink{Key: "contents_figures", Path: "#figures"})
 	}
 	if len(cp.CBM) > 0 {
-		out = append(out, navLink{Text: "Reporting to the UN", Path: "#cbm"})
+		out = append(out, navLink{Key: "contents_cbm", Path: "#cbm"})
 	}
 	if cp.Reported != nil {
 		out = append(out, navLink{Key: "reported_contents", Path: "#reported"})
@@ -369,13 +375,13 @@ func contentsOf(cp *countryParams) []navLink {
 		out = append(out, navLink{Key: "compare_contents", Path: "#neighbours"})
 	}
 	if cp.Audits != nil {
-		out = append(out, navLink{Text: "Audits", Path: "#audits"})
+		out = append(out, navLink{Key: "contents_audits", Path: "#audits"})
 	}
 	if cp.Risk != nil {
-		out = append(out, navLink{Text: "Risk context", Path: "#risk"})
+		out = append(out, navLink{Key: "contents_risk", Path: "#risk"})
 	}
 	if hasRevisions(cp) {
-		out = append(out, navLink{Text: "Revisions", Path: "#revisions"})
+		out = append(out, navLink{Key: "contents_revisions", Path: "#revisions"})
 	}
 	return out
 }
@@ -472,7 +478,7 @@ type column struct {
 	fy       string // the financial year of every row, or "" when rows differ
 }
 
-func buildCountry(code string, recs []dataset.Expenditure, idx []int, names *sourceNames, lastmod string) (countryPage, error) {
+func buildCountry(w *words, code string, recs []dataset.Expenditure, idx []int, names *sourceNames, lastmod string) (countryPage, error) {
 	fallback := ""
 	for _, i := range idx {
 		if recs[i].CountryName != "" {
@@ -504,7 +510,7 @@ func buildCountry(code string, recs []dataset.Expenditure, idx []int, names *sou
 	for _, src := range sources {
 		rows := bySource[src]
 		label := names.labelOf(src)
-		t := sourceTable(src, label, recs, rows, &p.Params, used)
+		t := sourceTable(w, src, label, recs, rows, &p.Params, used)
 		p.Params.Tables = append(p.Params.Tables, t)
 
 		var usdPts, gdpPts []chartPoint
@@ -549,30 +555,30 @@ func buildCountry(code string, recs []dataset.Expenditure, idx []int, names *sou
 	}
 
 	for _, c := range []struct {
-		ch      *lineChart
-		heading string
-		what    string
+		ch  *lineChart
+		key string // of the chart's words: KEY_heading, KEY_none, KEY_what
 	}{
-		{&usd, "Spending in US dollars", "in current US$"},
-		{&gdp, "Spending as a share of GDP", "as a share of GDP"},
+		{&usd, "chart_usd"},
+		{&gdp, "chart_gdp"},
 	} {
 		if len(c.ch.Series) == 0 {
-			p.Params.NoCharts = append(p.Params.NoCharts, fmt.Sprintf("No figures of military spending %s.", c.what))
+			p.Params.NoCharts = append(p.Params.NoCharts, w.say(c.key+"_none", nil))
 			continue
 		}
-		what := c.what
+		whatKey := c.key + "_what"
 		if c.ch == &usd {
 			// The title names the unit the axis is labelled in.
-			what = usdInWords[c.ch.AxisUnit()]
+			whatKey = usdInWords[c.ch.AxisUnit()]
 		}
-		c.ch.Title = fmt.Sprintf("Military spending of %s %s, %s", p.Params.InProse, what, yearSpan(c.ch.From, c.ch.To))
+		c.ch.Title = w.say("chart_title", map[string]any{"Country": p.Params.InProse, "What": w.say(whatKey, nil),
+			"Years": yearSpan(c.ch.From, c.ch.To)})
 		svg, err := c.ch.svg()
 		if err != nil {
 			return p, err
 		}
-		cp := chartParams{ID: c.ch.ID, Heading: c.heading, SVG: svg}
+		cp := chartParams{ID: c.ch.ID, Heading: w.say(c.key+"_heading", nil), SVG: svg}
 		if c.ch == &usd {
-			cp.Note = "Current prices and exchange rates."
+			cp.Note = w.say("chart_usd_note", nil)
 		}
 		p.Params.Charts = append(p.Params.Charts, cp)
 	}
@@ -581,14 +587,14 @@ func buildCountry(code string, recs []dataset.Expenditure, idx []int, names *sou
 	for i, t := range p.Params.Tables {
 		labels[i] = t.Source
 	}
-	p.Description = fmt.Sprintf("Military spending of %s, year by year: charts and every figure, from %s.",
-		name, strings.Join(labels, "; "))
+	p.Description = w.say("country_description", map[string]any{"Country": name, "Sources": strings.Join(labels, "; ")})
 	return p, nil
 }
 
 // usdScale shows large amounts in billions.
-// usdInWords names the units of usdScale in a chart's title.
-var usdInWords = map[string]string{"US$ bn": "in billions of current US$", "US$ m": "in millions of current US$"}
+// usdInWords names the i18n keys of the units of usdScale in a chart's
+// title.
+var usdInWords = map[string]string{"US$ bn": "chart_usd_what_bn", "US$ m": "chart_usd_what_m"}
 
 func usdScale(hi float64) (float64, string) {
 	if hi >= 10000 {
@@ -606,7 +612,7 @@ func yearSpan(from, to int) string {
 
 // sourceTable lays out one source's rows for a country: a row per year, a
 // column per measure.
-func sourceTable(src, label string, recs []dataset.Expenditure, rows []int, cp *countryParams, used map[string]bool) tableParams {
+func sourceTable(w *words, src, label string, recs []dataset.Expenditure, rows []int, cp *countryParams, used map[string]bool) tableParams {
 	cols := map[string]*column{}
 	years := map[int]bool{}
 	for _, i := range rows {
@@ -641,7 +647,7 @@ func sourceTable(src, label string, recs []dataset.Expenditure, rows []int, cp *
 	t := tableParams{
 		ID:      "figures-" + slug(src),
 		Source:  label,
-		Caption: fmt.Sprintf("Figures from %s, by year", label),
+		Caption: w.say("country_figures_caption", map[string]any{"Source": label}),
 	}
 	for k, c := range order {
 		pos[c.measure] = k

@@ -24,7 +24,7 @@ func spendingPages(t *testing.T, recs []dataset.Expenditure, lastmod string) ([]
 	if err != nil {
 		t.Fatal(err)
 	}
-	pages, groups, err := countryPages(recs, rows, nil, testNames(), siteURLs{}, lastmod, nil)
+	pages, groups, err := countryPages(testWords(t), recs, rows, nil, testNames(), siteURLs{}, lastmod, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,10 +73,10 @@ func TestCountryPages(t *testing.T) {
 	if !deu.Params.Estimates || !deu.Params.Uncertain || !deu.Params.Footnotes || !deu.Params.Blanks {
 		t.Errorf("DEU marks = %+v, want estimates, uncertain, footnotes and blanks", deu.Params)
 	}
-	if got := byCode["SUN"].Params.Former; got != "1922–1991" {
-		t.Errorf("SUN former = %q, want 1922–1991", got)
+	if got := byCode["SUN"].Params.Former; got == nil || got.From != 1922 || got.To != 1991 {
+		t.Errorf("SUN former = %+v, want 1922–1991", got)
 	}
-	if byCode["DEU"].Params.Former != "" {
+	if byCode["DEU"].Params.Former != nil {
 		t.Errorf("Germany is marked as a former state")
 	}
 	if _, err := countryRows([]dataset.Expenditure{{Country: "de", Year: 2000}}); err == nil {

@@ -25,3 +25,19 @@ func TestWords(t *testing.T) {
 		t.Errorf("get(no_such_key) = nil error, want one")
 	}
 }
+
+// testWords returns the English words, failing the test if a sentence
+// written with them lacked its key.
+func testWords(t *testing.T) *words {
+	t.Helper()
+	w, err := loadWords("en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if w.err != nil {
+			t.Error(w.err)
+		}
+	})
+	return w
+}
