@@ -57,6 +57,7 @@ func (e *env) build(ctx context.Context) ([]pipeline.DatasetResult, error) {
 		Now:      e.m.now,
 		Log:      e.log,
 		Progress: e.progress,
+		Version:  binaryVersion(),
 	})
 	for _, r := range res {
 		state := "unchanged"
