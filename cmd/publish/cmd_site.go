@@ -68,6 +68,23 @@ func (e *env) site(ctx context.Context, out string) error {
 		defer r.Close()
 		repo = r
 	}
+	dir := e.ws.SiteBuildDir()
+	abs, err := filepath.Abs(out)
+	if err != nil {
+		return err
+	}
+	// A site whose inputs are those of the site in out, which is as that
+	// build left it, is not built again: out is left untouched.
+	args := site.HugoArgs(dir, abs)
+	key, err := pipeline.SiteKey(e.ws, repo, e.cfg, definitions(), binaryVersion(), args...)
+	if err != nil {
+		return err
+	}
+	if pipeline.SiteUnchanged(e.ws, key, abs) {
+		e.log.Info("site unchanged: its inputs are those of the site in out", "out", abs)
+		fmt.Fprintf(e.m.Stdout, "site unchanged in %s\n", out)
+		return nil
+	}
 	in, err := pipeline.SiteInput(e.ws, repo, e.cfg, definitions(), e.m.now())
 	if err != nil {
 		return err
@@ -76,22 +93,20 @@ func (e *env) site(ctx context.Context, out string) error {
 		return &usageError{message: fmt.Sprintf("no dataset is published in %s: %v", e.ws.DataDir, errNothingPublished),
 			hint: `run "publish run" (or collect, build and commit) first`, cause: errNothingPublished}
 	}
-	dir := e.ws.SiteBuildDir()
 	if e.progress != nil {
 		e.progress("site: generating pages")
 	}
 	if err := site.Generate(dir, in); err != nil {
 		return err
 	}
-	abs, err := filepath.Abs(out)
-	if err != nil {
-		return err
-	}
 	if e.progress != nil {
 		e.progress("site: building with Hugo into " + out)
 	}
-	if err := hugo(site.HugoArgs(dir, abs)); err != nil {
+	if err := hugo(args); err != nil {
 		return fmt.Errorf("site: hugo: %w", err)
+	}
+	if err := pipeline.SiteBuilt(e.ws, key, abs); err != nil {
+		return err
 	}
 	e.log.Info("site built", "out", abs, "datasets", len(in.Datasets), "sources", len(in.Sources))
 	fmt.Fprintf(e.m.Stdout, "site built in %s\n", out)
