@@ -137,10 +137,8 @@ func (w Workspace) SiteCacheDir() string { return filepath.Join(w.CacheDir, "sit
 // version's commit time, or without a history the time its descriptor
 // says the version was created; zero when neither is known.
 func changedAt(h *history.History, desc *dataset.Descriptor) time.Time {
-	if h != nil {
-		if v := h.Latest(); v != nil {
-			return v.Time.UTC()
-		}
+	if h != nil && len(h.Versions) > 0 {
+		return h.Versions[0].Time.UTC() // newest first
 	}
 	t, err := time.Parse(time.RFC3339, desc.Created)
 	if err != nil {
