@@ -136,6 +136,7 @@ type common struct {
 	verbose   bool
 	quiet     bool
 	logFormat string
+	wait      time.Duration
 }
 
 func (c *common) register(fs *flag.FlagSet) {
@@ -146,6 +147,8 @@ func (c *common) register(fs *flag.FlagSet) {
 	fs.BoolVar(&c.verbose, "v", false, "log every step (debug level)")
 	fs.BoolVar(&c.quiet, "q", false, "log only warnings and errors")
 	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
+	fs.DurationVar(&c.wait, "wait", pipeline.DefaultLockWait,
+		"how long to wait for another run on the same data repository to end (one run at a time; 0: refuse at once)")
 }
 
 // parse parses a subcommand's flags, printing help on -h. It accepts no

@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"maps"
 	"slices"
 
+	"github.com/defence-transparency/publish/internal/dataset"
+	"github.com/defence-transparency/publish/internal/dataset/git"
 	"github.com/defence-transparency/publish/internal/pipeline"
 )
 
@@ -32,6 +35,8 @@ rows are written to the cache (DATA/.publish/withheld), never into the
 dataset's files; the descriptor and README say how many rows were withheld,
 why, where the publisher offers them, and what changed since the last
 version.
+A source no longer in the sources file keeps its published rows (the run
+says so) until --drop NAME removes them, or its entry says retired = true.
 A sample run never writes over a repository that holds live data.
 `
 
@@ -39,18 +44,33 @@ func runBuild(ctx context.Context, m *Main, args []string) error {
 	fs := flag.NewFlagSet("build", flag.ContinueOnError)
 	var c common
 	c.register(fs)
+	var drop stringList
+	fs.Var(&drop, "drop", dropUsage)
 	if err := parse(m, fs, buildHelp, args); err != nil {
 		return err
 	}
-	e, err := m.setup(&c)
+	e, err := m.setup(ctx, &c)
 	if err != nil {
 		return err
 	}
-	_, err = e.build(ctx)
+	defer e.close()
+	_, err = e.build(ctx, drop)
 	return err
 }
 
-func (e *env) build(ctx context.Context) ([]pipeline.DatasetResult, error) {
+const dropUsage = "drop the rows of a source no longer in the sources file (repeatable); without it they are kept"
+
+func (e *env) build(ctx context.Context, drop []string) ([]pipeline.DatasetResult, error) {
+	// The repository, when there is one, keeps version numbers unique.
+	var repo dataset.Repo
+	switch r, err := git.Open(e.ws.DataDir, false); {
+	case errors.Is(err, dataset.ErrNoRepo):
+	case err != nil:
+		return nil, err
+	default:
+		defer r.Close()
+		repo = r
+	}
 	res, err := pipeline.Build(ctx, e.ws, pipeline.BuildOptions{
 		Config:   e.cfg,
 		Datasets: definitions(),
@@ -58,6 +78,8 @@ func (e *env) build(ctx context.Context) ([]pipeline.DatasetResult, error) {
 		Log:      e.log,
 		Progress: e.progress,
 		Version:  binaryVersion(),
+		Repo:     repo,
+		Drop:     drop,
 	})
 	for _, r := range res {
 		state := "unchanged"
@@ -67,6 +89,12 @@ func (e *env) build(ctx context.Context) ([]pipeline.DatasetResult, error) {
 		fmt.Fprintf(e.m.Stdout, "%s %s: %d rows, %s\n", r.Name, r.Version, r.Rows, state)
 		for _, src := range slices.Sorted(maps.Keys(r.Withheld)) {
 			fmt.Fprintf(e.m.Stdout, "  %s: %d rows withheld under its terms (kept in the cache, not published)\n", src, r.Withheld[src])
+		}
+		for _, src := range slices.Sorted(maps.Keys(r.Removed)) {
+			fmt.Fprintf(e.m.Stdout, "  %s: no longer in the sources file; its %d rows are kept (--drop %s removes them)\n", src, r.Removed[src], src)
+		}
+		for _, src := range slices.Sorted(maps.Keys(r.Dropped)) {
+			fmt.Fprintf(e.m.Stdout, "  %s: %d rows dropped (retired, or named by --drop)\n", src, r.Dropped[src])
 		}
 	}
 	return res, err

@@ -36,10 +36,11 @@ func runCollect(ctx context.Context, m *Main, args []string) error {
 	if err := parse(m, fs, collectHelp, args); err != nil {
 		return err
 	}
-	e, err := m.setup(&c)
+	e, err := m.setup(ctx, &c)
 	if err != nil {
 		return err
 	}
+	defer e.close()
 	_, err = e.collect(ctx, only)
 	return err
 }

@@ -26,10 +26,11 @@ func runCommit(ctx context.Context, m *Main, args []string) error {
 	if err := parse(m, fs, commitHelp, args); err != nil {
 		return err
 	}
-	e, err := m.setup(&c)
+	e, err := m.setup(ctx, &c)
 	if err != nil {
 		return err
 	}
+	defer e.close()
 	_, err = e.commit(ctx)
 	return err
 }

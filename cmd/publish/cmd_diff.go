@@ -190,6 +190,7 @@ func diffText(w io.Writer, h *history.History, from, to *history.Version, limit 
 		s := r.BySource[src]
 		fmt.Fprintf(w, "  %s: %d added, %d removed, %d changed (%d revisions)\n", src, s.Added, s.Removed, s.Changed, s.Revisions)
 	}
+	withheldText(w, from, to)
 	if r.SameNumbers > 0 {
 		fmt.Fprintf(w, "%d rows differ only below 15 significant digits: the same numbers, not changes\n", r.SameNumbers)
 	}
@@ -261,6 +262,24 @@ func diffText(w io.Writer, h *history.History, from, to *history.Version, limit 
 		}
 	}
 	return nil
+}
+
+// withheldText writes what version to withheld under its sources' terms:
+// those rows are in neither version's files, so the diff above does not
+// see them, and only their counts may be shown (as the version page does).
+func withheldText(w io.Writer, from, to *history.Version) {
+	for _, s := range to.Withheld {
+		fmt.Fprintf(w, "  %s: %d rows withheld under its terms (%s), not in the files and not compared", s.Name, s.Withheld.Rows, s.Withheld.Reason)
+		switch c := s.Withheld.Changes; {
+		case c == nil:
+			fmt.Fprint(w, "; what changed in them could not be counted")
+		case (from == nil && c.Previous == "") || (from != nil && c.Previous == from.Version):
+			fmt.Fprintf(w, "; since %s: %d added, %d removed, %d changed (%d revisions)", versionLabel(from), c.Added, c.Removed, c.Changed, c.Revisions)
+		default:
+			fmt.Fprintf(w, "; since the version before it (%s): %d added, %d removed, %d changed (%d revisions)", orWord(c.Previous, "none"), c.Added, c.Removed, c.Changed, c.Revisions)
+		}
+		fmt.Fprintln(w)
+	}
 }
 
 // changeLine returns a change as one line of plain text: the row's key
@@ -386,7 +405,16 @@ func versionJSON(v *history.Version) any {
 	if v == nil {
 		return nil
 	}
-	return map[string]any{"version": v.Version, "commit": v.Commit, "created": v.Created, "sample": v.Sample}
+	out := map[string]any{"version": v.Version, "commit": v.Commit, "created": v.Created, "sample": v.Sample}
+	if len(v.Withheld) > 0 {
+		// The rows withheld under their sources' terms: counts only.
+		w := map[string]*dataset.Withheld{}
+		for _, s := range v.Withheld {
+			w[s.Name] = s.Withheld
+		}
+		out["withheld"] = w
+	}
+	return out
 }
 
 // sizeJSON is a revision's size in JSON: the difference in the figure's

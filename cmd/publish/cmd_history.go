@@ -19,7 +19,9 @@ const historyHelp = `Usage: publish history [flags] DATASET
 History lists every published version of DATASET in the data repository,
 newest first: version, date, commit, rows, and the rows added, removed and
 changed against the version before (revisions: changed rows whose figure
-changed). WITHHELD names the sources whose rows the version kept out of
+changed; material: the revisions that reach the thresholds of "publish diff";
+replaced: changed rows of a series replaced, such as a unit change, which are
+not revisions). WITHHELD names the sources whose rows the version kept out of
 its files under their terms, with the rows withheld and how many of them
 changed (+added -removed ~changed; ? when that could not be counted). It
 reads git objects only; nothing is checked out.
@@ -135,7 +137,7 @@ func runHistory(ctx context.Context, m *Main, args []string) error {
 		return nil
 	}
 	tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "VERSION\tDATE\tCOMMIT\tROWS\tADDED\tREMOVED\tCHANGED\tREVISIONS\tWITHHELD")
+	fmt.Fprintln(tw, "VERSION\tDATE\tCOMMIT\tROWS\tADDED\tREMOVED\tCHANGED\tREVISIONS\tMATERIAL\tREPLACED\tWITHHELD")
 	for _, v := range h.Versions {
 		label := v.Label()
 		if v.Version == "" {
@@ -145,8 +147,8 @@ func runHistory(ctx context.Context, m *Main, args []string) error {
 			label += " [sample]"
 		}
 		c := v.Changes
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%s\n", label, v.Time.UTC().Format("2006-01-02 15:04"), v.Short(),
-			v.Rows, c.Added, c.Removed, c.Changed, c.Revisions, withheldColumn(v.Withheld))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\n", label, v.Time.UTC().Format("2006-01-02 15:04"), v.Short(),
+			v.Rows, c.Added, c.Removed, c.Changed, c.Revisions, c.Material, c.Replaced, withheldColumn(v.Withheld))
 	}
 	return tw.Flush()
 }

@@ -11,6 +11,7 @@ import (
 
 	hugocmd "github.com/gohugoio/hugo/commands"
 
+	"github.com/defence-transparency/publish/internal/crash"
 	"github.com/defence-transparency/publish/internal/dataset"
 	"github.com/defence-transparency/publish/internal/dataset/git"
 	"github.com/defence-transparency/publish/internal/pipeline"
@@ -36,24 +37,57 @@ page. The rows of a source whose terms allow excerpts only appear on each
 country's own page, attributed, and nowhere else: not in the downloads,
 the versions or the feeds, which count them instead. Diffs of versions are
 cached in the cache directory, so a new version computes one new diff.
+
+With --base-url the sitemap, the Atom feeds, the DCAT catalogue
+(catalog.json), the schema.org JSON-LD and every page's canonical link hold
+absolute addresses under it; without it they are relative, which suits a
+local copy, and the build and the sources page say so.
 `
 
 func runSite(ctx context.Context, m *Main, args []string) error {
 	fs := flag.NewFlagSet("site", flag.ContinueOnError)
 	var c common
 	c.register(fs)
-	out := fs.String("out", "public", "directory to build the site into (emptied first)")
+	var o siteOptions
+	o.register(fs)
 	if err := parse(m, fs, siteHelp, args); err != nil {
 		return err
 	}
-	e, err := m.setup(&c)
+	if err := o.check(); err != nil {
+		return err
+	}
+	e, err := m.setup(ctx, &c)
 	if err != nil {
 		return err
 	}
-	return e.site(ctx, *out)
+	defer e.close()
+	return e.site(ctx, o)
 }
 
-func (e *env) site(ctx context.Context, out string) error {
+// siteOptions are the flags of the stages that build the site.
+type siteOptions struct {
+	out, baseURL string
+}
+
+func (o *siteOptions) register(fs *flag.FlagSet) {
+	fs.StringVar(&o.out, "out", "public", "directory to build the site into (built beside it, then swapped in whole)")
+	fs.StringVar(&o.baseURL, "base-url", "", "the absolute http(s) URL the site is served from, e.g. https://owner.github.io/repo/;\n"+
+		"the sitemap, feeds, catalogue, JSON-LD and canonical links use it (default: relative addresses, for a local copy)")
+}
+
+// check validates the base URL before any work is done and gives it a
+// trailing slash.
+func (o *siteOptions) check() error {
+	base, err := site.BaseURL(o.baseURL)
+	if err != nil {
+		return &usageError{message: err.Error(), hint: "pass the address the site is served from, such as https://example.org/portal/"}
+	}
+	o.baseURL = base
+	return nil
+}
+
+func (e *env) site(ctx context.Context, o siteOptions) error {
+	out := o.out
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -73,9 +107,14 @@ func (e *env) site(ctx context.Context, out string) error {
 	if err != nil {
 		return err
 	}
+	// A site swap that a killed run left half done is finished or undone
+	// first, so that out is a whole site before it is compared.
+	if err := site.RecoverOut(abs); err != nil {
+		return err
+	}
 	// A site whose inputs are those of the site in out, which is as that
 	// build left it, is not built again: out is left untouched.
-	args := site.HugoArgs(dir, abs)
+	args := append(site.HugoArgs(dir, site.NewOut(abs)), "--base-url="+o.baseURL)
 	key, err := pipeline.SiteKey(e.ws, repo, e.cfg, definitions(), binaryVersion(), args...)
 	if err != nil {
 		return err
@@ -89,6 +128,7 @@ func (e *env) site(ctx context.Context, out string) error {
 	if err != nil {
 		return err
 	}
+	in.BaseURL = o.baseURL
 	if len(in.Datasets) == 0 {
 		return &usageError{message: fmt.Sprintf("no dataset is published in %s: %v", e.ws.DataDir, errNothingPublished),
 			hint: `run "publish run" (or collect, build and commit) first`, cause: errNothingPublished}
@@ -99,17 +139,29 @@ func (e *env) site(ctx context.Context, out string) error {
 	if err := site.Generate(dir, in); err != nil {
 		return err
 	}
+	crash.Point(crash.SiteGenerated)
 	if e.progress != nil {
 		e.progress("site: building with Hugo into " + out)
 	}
-	if err := hugo(args); err != nil {
+	// Built beside --out, then swapped in whole (site.SwapIn): out holds
+	// the old site or the new one, never a mix, whenever the run stops.
+	if err := hugo(site.HugoArgs(dir, site.NewOut(abs))); err != nil {
 		return fmt.Errorf("site: hugo: %w", err)
+	}
+	crash.Point(crash.SiteBuilt)
+	if err := site.SwapIn(abs, func() { crash.Point(crash.SiteSwapped) }); err != nil {
+		return err
 	}
 	if err := pipeline.SiteBuilt(e.ws, key, abs); err != nil {
 		return err
 	}
 	e.log.Info("site built", "out", abs, "datasets", len(in.Datasets), "sources", len(in.Sources))
 	fmt.Fprintf(e.m.Stdout, "site built in %s\n", out)
+	if o.baseURL == "" {
+		fmt.Fprintln(e.m.Stdout, "addresses in the sitemap, feeds and catalogue are relative: pass --base-url to publish them with absolute ones")
+	} else {
+		fmt.Fprintf(e.m.Stdout, "site addresses are absolute under %s\n", o.baseURL)
+	}
 	return nil
 }
 

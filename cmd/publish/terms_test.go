@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -460,6 +461,17 @@ func TestRealSIPRIReleasesCountedNotPublished(t *testing.T) {
 	out := run(t, time.Now(), "history", "--data", data, "military-expenditure")
 	if want := "sipri " + strconv.Itoa(second.Len()) + " (+" + strconv.Itoa(c.Added); !strings.Contains(out.stdout, want) {
 		t.Errorf("publish history lacks %q:\n%s", want, out.stdout)
+	}
+	if !strings.Contains(out.stdout, "MATERIAL") || !strings.Contains(out.stdout, "REPLACED") {
+		t.Errorf("publish history lacks the material and replaced counts:\n%s", out.stdout)
+	}
+	// publish diff compares the published rows only, and says what it
+	// cannot compare: the withheld rows, by their counts.
+	out = run(t, time.Now(), "diff", "--data", data, "military-expenditure")
+	want := fmt.Sprintf("sipri: %d rows withheld under its terms", second.Len())
+	changed := fmt.Sprintf("%d added, %d removed, %d changed (%d revisions)", c.Added, c.Removed, c.Changed, c.Revisions)
+	if !strings.Contains(out.stdout, want) || !strings.Contains(out.stdout, "since 2023-04-24") || !strings.Contains(out.stdout, changed) {
+		t.Errorf("publish diff does not count the withheld rows (%q, %q):\n%s", want, changed, out.stdout)
 	}
 	if n := strings.Count(gitOut(t, data, "log", "--format=%H"), "\n") + 1; n != 2 {
 		t.Errorf("%d commits, want one per release", n)

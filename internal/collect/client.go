@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"math"
 	"net/http"
@@ -194,19 +195,47 @@ func allowed(u *url.URL, hosts, folders []string) error {
 	case "file":
 		p := filepath.Clean(filepath.FromSlash(u.Path))
 		for _, dir := range folders {
-			if p == dir || strings.HasPrefix(p, dir+string(filepath.Separator)) {
-				return nil
+			if within(p, dir) {
+				return insideLinks(p, dir)
 			}
 		}
 		return fmt.Errorf("local file %s: outside the folders of the source's file:// URLs: %w", p, ErrHostNotAllowed)
 	case "http", "https":
-		if h := strings.ToLower(u.Hostname()); !slices.Contains(hosts, h) {
+		if h := HostKey(u); !slices.Contains(hosts, h) {
 			return fmt.Errorf("host %q: %w", h, ErrHostNotAllowed)
 		}
 		return nil
 	default:
 		return fmt.Errorf("scheme %q: want http, https or file", u.Scheme)
 	}
+}
+
+// within reports whether the clean path p is dir or lies under it.
+func within(p, dir string) bool {
+	return p == dir || strings.HasPrefix(p, strings.TrimSuffix(dir, string(filepath.Separator))+string(filepath.Separator))
+}
+
+// insideLinks checks that the file p, which lies under dir by its name,
+// still does once symbolic links are followed: a link inside a file://
+// folder must not lead the fetcher out of it. The folder itself may be, or
+// lie under, a link: both sides are resolved. A file that does not exist
+// is left to the fetch to report.
+func insideLinks(p, dir string) error {
+	real, err := filepath.EvalSymlinks(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("local file %s: %w", p, err)
+	}
+	realDir, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return fmt.Errorf("local folder %s: %w", dir, err)
+	}
+	if !within(real, realDir) {
+		return fmt.Errorf("local file %s: a symbolic link to %s, outside the folder %s: %w", p, real, dir, ErrHostNotAllowed)
+	}
+	return nil
 }
 
 // redirectError is a redirect the fetcher refused to follow.

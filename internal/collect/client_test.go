@@ -170,6 +170,8 @@ func TestAllowList(t *testing.T) {
 			fmt.Fprint(w, "here")
 		}
 	})
+	srvHost := strings.TrimPrefix(srv.URL, "http://")
+	elsewhereHost := strings.TrimPrefix(elsewhereURL, "http://")
 	tests := []struct {
 		name  string
 		hosts []string // Source.Hosts
@@ -181,8 +183,12 @@ func TestAllowList(t *testing.T) {
 		{"another host", nil, elsewhereURL + "/data", ""},
 		{"redirect to another host", nil, srv.URL + "/away", ""},
 		{"redirect to a local file", nil, srv.URL + "/file", ""},
-		{"redirect to an allowed host", []string{"127.0.0.1", "localhost"}, srv.URL + "/away", "elsewhere"},
-		{"host with port in the list", []string{"LOCALHOST:8080", "127.0.0.1"}, srv.URL + "/away", "elsewhere"},
+		{"redirect to an allowed host", []string{srvHost, elsewhereHost}, srv.URL + "/away", "elsewhere"},
+		{"host with port in the list", []string{strings.ToUpper(elsewhereHost), srvHost}, srv.URL + "/away", "elsewhere"},
+		// The allow-list matches the port too: a host named without one
+		// allows the default ports only.
+		{"host without its port", []string{srvHost, "localhost"}, srv.URL + "/away", ""},
+		{"host on another port", []string{srvHost, "localhost:1"}, srv.URL + "/away", ""},
 		{"local file named", nil, "file://" + filepath.ToSlash(file), "secret"},
 		{"local file outside the source's folders", nil, "file:///etc/hostname", ""},
 	}

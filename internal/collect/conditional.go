@@ -27,6 +27,19 @@ type Conditional struct {
 	Logger  *slog.Logger // nil means slog.Default()
 }
 
+type kept struct{}
+
+// WithKept returns a context under which Conditional sends the validators
+// of a URL's latest archived document only when that document is the one
+// docs names for it (URL to SHA-256): the documents the kept records were
+// parsed from, as the run status recorded them after the records were
+// durable. Any other URL is fetched in full. The validators of a document
+// archived by a run that died before keeping its records are so never
+// used.
+func WithKept(ctx context.Context, docs map[string]string) context.Context {
+	return context.WithValue(ctx, kept{}, docs)
+}
+
 // Fetch implements Fetcher.
 func (c *Conditional) Fetch(ctx context.Context, req *Request) (*Document, error) {
 	snap, err := c.Archive.Latest(ctx, req.URL)
@@ -36,6 +49,14 @@ func (c *Conditional) Fetch(ctx context.Context, req *Request) (*Document, error
 			// replaces it.
 			logger(c.Logger).Warn("archived fetch unreadable; fetching in full", "url", req.URL, "err", err)
 		}
+		return c.Next.Fetch(ctx, req)
+	}
+	if known, ok := ctx.Value(kept{}).(map[string]string); ok && known[req.URL] != snap.SHA256 {
+		// The latest archived document is not the one the kept records
+		// were parsed from (a run killed between archiving it and keeping
+		// its records): its validators would make the publisher answer
+		// 304 for rows nobody kept.
+		logger(c.Logger).Info("archived document is not the one the records were parsed from; fetching in full", "url", req.URL)
 		return c.Next.Fetch(ctx, req)
 	}
 	etag, lastMod := snap.Header.Get("ETag"), snap.Header.Get("Last-Modified")

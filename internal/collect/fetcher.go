@@ -71,6 +71,7 @@ type Session struct {
 	network       http.RoundTripper // nil when a mirror serves http(s)
 	limit         *limiter          // nil when a mirror serves http(s)
 	maxRetryAfter time.Duration
+	root          *os.Root // the mirror folder of the sources file, when set
 }
 
 var _ interface {
@@ -98,7 +99,14 @@ func NewSession(o SessionOptions) (*Session, error) {
 		if err != nil {
 			return nil, fmt.Errorf("collect: mirror %s: %w", cfg.Mirror, err)
 		}
-		web = MirrorTransport(os.DirFS(cfg.Mirror))
+		// Through an os.Root: a symbolic link in the mirror that leads out
+		// of its folder is refused, not followed.
+		root, err := os.OpenRoot(cfg.Mirror)
+		if err != nil {
+			return nil, fmt.Errorf("collect: mirror %s: %w", cfg.Mirror, err)
+		}
+		s.root = root
+		web = MirrorTransport(root.FS())
 	default:
 		s.network = o.Transport
 		if s.network == nil {
@@ -136,18 +144,15 @@ func (s *Session) Fetcher(src Source, conditional bool) (Fetcher, error) {
 	if conditional && s.archive == nil {
 		return nil, fmt.Errorf("collect: source %q: conditional requests need an archive", src.Name)
 	}
-	var hosts []string
-	for _, h := range src.AllowedHosts() {
-		if host, _, err := net.SplitHostPort(h); err == nil {
-			h = host
-		}
-		hosts = append(hosts, strings.ToLower(h))
-	}
+	hosts := src.AllowedHosts()
 	if src.Delay.Duration > 0 && s.limit != nil {
 		// The source asks for its own pace on its hosts (a site with
 		// thousands of small pages, say); it holds for every source of the
-		// session that shares those hosts.
+		// session that shares those hosts, whatever the port.
 		for _, h := range hosts {
+			if host, _, err := net.SplitHostPort(h); err == nil {
+				h = host
+			}
 			s.limit.setDelay(h, src.Delay.Duration)
 		}
 	}
@@ -174,6 +179,9 @@ func (s *Session) Fetcher(src Source, conditional bool) (Fetcher, error) {
 func (s *Session) Close() error {
 	if c, ok := s.network.(interface{ CloseIdleConnections() }); ok {
 		c.CloseIdleConnections()
+	}
+	if s.root != nil {
+		return s.root.Close()
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"regexp"
@@ -39,7 +40,16 @@ type FetchConfig struct {
 	// Mirror, when set, serves every URL from this folder laid out by URL
 	// (host/path, with "?query" written "@query") instead of the network.
 	Mirror string `toml:"mirror"`
+	// SourceDeadline bounds the whole collection of one source (every
+	// request, retry and wait), on top of the per-request Timeout: a hung
+	// host fails its source, not the run. A source's own deadline setting
+	// replaces it. Zero means DefaultSourceDeadline.
+	SourceDeadline Duration `toml:"source_deadline"`
 }
+
+// DefaultSourceDeadline is the time one source's collection may take when
+// neither the source nor [fetch] sets it.
+const DefaultSourceDeadline = 10 * time.Minute
 
 // DefaultFetchConfig returns the settings used where the sources file is
 // silent.
@@ -89,7 +99,9 @@ type Source struct {
 	// file://, so a user can run on files downloaded by hand.
 	URLs []string `toml:"urls"`
 	// Hosts is the allow-list of hosts the fetcher may contact for this
-	// source; empty means the hosts of URLs.
+	// source; empty means the hosts (and ports) of URLs. A host matches
+	// with its port: "example.org" allows ports 80 and 443 only, and
+	// "example.org:8443" that port only (see AllowedHosts).
 	Hosts []string `toml:"hosts"`
 	// Delay, when set, replaces fetch.delay as the minimum interval between
 	// two requests to the source's hosts.
@@ -118,6 +130,12 @@ type Source struct {
 	// this share (0.2 = 20%) against the last published version; 0 means
 	// the default of 0.2 and a negative value disables the check.
 	MaxDrop float64 `toml:"max_drop"`
+	// Retired, when set, stops collecting the source and drops its rows
+	// from its dataset (with a word in the run's output). A source merely
+	// removed from the sources file keeps its rows.
+	Retired bool `toml:"retired"`
+	// Deadline, when set, replaces fetch.source_deadline for this source.
+	Deadline Duration `toml:"deadline"`
 	// MaxUnpacked bounds what one of the source's documents may unpack to
 	// when read: a ZIP's members, a workbook's parts and the cells read
 	// from its sheets; 0 means DefaultMaxUnpacked (see UnpackLimit).
@@ -146,6 +164,21 @@ type CountryPage struct {
 	Periods int `toml:"periods"`
 }
 
+// sourceName is the form of a source's name, which names files in the
+// cache (records, withheld rows) and so may hold no path separator, no
+// dot-dot and nothing a file system treats specially.
+var sourceName = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
+
+// unknownKeys names the settings a strict decode did not know, as
+// dotted keys ("source.bogus"), joined by ", ".
+func unknownKeys(serr *toml.StrictMissingError) string {
+	var keys []string
+	for _, e := range serr.Errors {
+		keys = append(keys, strings.Join(e.Key(), "."))
+	}
+	return strings.Join(keys, ", ")
+}
+
 // pageCode is the form of an indicator or layout name.
 var pageCode = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
 
@@ -170,18 +203,40 @@ func (p *CountryPage) check(s *Source) error {
 	return nil
 }
 
-// AllowedHosts returns the hosts the source may contact.
+// AllowedHosts returns the hosts the source may contact, each as HostKey
+// writes it: lower case, with its port unless the port is the scheme's
+// default. A host of the hosts setting without a port allows the default
+// ports of http and https only; "example.org:8443" allows that port only.
 func (s Source) AllowedHosts() []string {
-	if len(s.Hosts) > 0 {
-		return s.Hosts
-	}
 	var hosts []string
+	if len(s.Hosts) > 0 {
+		for _, h := range s.Hosts {
+			h = strings.ToLower(strings.TrimSpace(h))
+			if host, port, err := net.SplitHostPort(h); err == nil && (port == "80" || port == "443") {
+				h = host
+			}
+			hosts = append(hosts, h)
+		}
+		return hosts
+	}
 	for _, raw := range s.URLs {
 		if u, err := url.Parse(raw); err == nil && u.Hostname() != "" {
-			hosts = append(hosts, u.Hostname())
+			hosts = append(hosts, HostKey(u))
 		}
 	}
 	return hosts
+}
+
+// HostKey returns the host of an http(s) URL as the allow-list matches it:
+// the host name in lower case, followed by ":port" when the URL names a
+// port other than its scheme's default.
+func HostKey(u *url.URL) string {
+	h := strings.ToLower(u.Hostname())
+	port := u.Port()
+	if port == "" || u.Scheme == "http" && port == "80" || u.Scheme == "https" && port == "443" {
+		return h
+	}
+	return net.JoinHostPort(h, port)
 }
 
 // DropLimit returns the share of rows the source may lose against the last
@@ -191,6 +246,19 @@ func (s Source) DropLimit() float64 {
 		return 0.2
 	}
 	return s.MaxDrop
+}
+
+// DeadlineIn returns how long the source's collection may take under the
+// fetch settings f: its own deadline, else f's, else
+// DefaultSourceDeadline.
+func (s Source) DeadlineIn(f FetchConfig) time.Duration {
+	switch {
+	case s.Deadline.Duration > 0:
+		return s.Deadline.Duration
+	case f.SourceDeadline.Duration > 0:
+		return f.SourceDeadline.Duration
+	}
+	return DefaultSourceDeadline
 }
 
 // UnpackLimit returns the most, in bytes, that one of the source's
@@ -226,7 +294,7 @@ func ParseConfig(b []byte) (*Config, error) {
 		switch {
 		case errors.As(err, &serr) && len(serr.Errors) > 0:
 			row, _ := serr.Errors[0].Position()
-			return nil, fmt.Errorf("%sunknown setting:\n%s", sourceAt(b, row), strings.TrimSpace(serr.String()))
+			return nil, fmt.Errorf("%sunknown setting %s (line %d):\n%s", sourceAt(b, row), unknownKeys(serr), row, strings.TrimSpace(serr.String()))
 		case errors.As(err, &derr):
 			row, col := derr.Position()
 			msg := derr.Error()
@@ -241,11 +309,18 @@ func ParseConfig(b []byte) (*Config, error) {
 	if c.Fetch.Retries < 0 {
 		return nil, fmt.Errorf("fetch.retries must not be negative")
 	}
+	if c.Fetch.SourceDeadline.Duration < 0 {
+		return nil, fmt.Errorf("fetch.source_deadline must not be negative")
+	}
 	seen := map[string]bool{}
 	for i, s := range c.Sources {
 		switch {
 		case s.Name == "":
 			return nil, fmt.Errorf("source %d: no name", i+1)
+		case !sourceName.MatchString(s.Name):
+			// The name becomes part of file names in the cache: checked
+			// here, before anything is written.
+			return nil, fmt.Errorf("source %q: name: want lower-case letters, digits, - and _, starting with a letter or digit, at most 64", s.Name)
 		case seen[s.Name]:
 			return nil, fmt.Errorf("source %q: name used twice", s.Name)
 		case s.Dataset == "":
@@ -260,6 +335,9 @@ func ParseConfig(b []byte) (*Config, error) {
 			if err != nil || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "file") {
 				return nil, fmt.Errorf("source %q: url %q: want an http, https or file URL", s.Name, raw)
 			}
+		}
+		if s.Deadline.Duration < 0 {
+			return nil, fmt.Errorf("source %q: deadline must not be negative", s.Name)
 		}
 		if err := checkTerms(s); err != nil {
 			return nil, err

@@ -61,10 +61,25 @@ const (
 type Country struct {
 	ISO3 string // ISO 3166-1 alpha-3, ISO 3166-3 alpha-3 or a documented user-assigned code
 	ISO2 string // ISO 3166-1 alpha-2 where one exists
-	Name string // English short name used on the site
-	Kind Kind
-	From int // first year of existence for historical states and Kosovo, else 0
-	To   int // last year of existence for historical states, else 0
+	Name string // English short name, as the datasets' country_name gives it ("Korea, South")
+	// Prose is the name a reader knows, for titles and sentences ("South
+	// Korea"), and Article the article it takes inside a sentence ("the"
+	// for "the United States"), from prose.csv: the datasets keep Name, a
+	// sort key for some states, and the site reads Prose.
+	Prose   string
+	Article string
+	Kind    Kind
+	From    int // first year of existence for historical states and Kosovo, else 0
+	To      int // last year of existence for historical states, else 0
+}
+
+// InProse returns the name as it reads inside a sentence: "the United
+// States", "South Korea".
+func (c Country) InProse() string {
+	if c.Article == "" {
+		return c.Prose
+	}
+	return c.Article + " " + c.Prose
 }
 
 // IsState reports whether c is a state or territory that has its own
@@ -80,6 +95,9 @@ var aliasesCSV []byte
 //go:embed aggregates.csv
 var aggregatesCSV []byte
 
+//go:embed prose.csv
+var proseCSV []byte
+
 type registry struct {
 	byCode map[string]Country
 	byName map[string]string // normalized name or alias -> ISO3
@@ -91,7 +109,7 @@ type registry struct {
 }
 
 var load = sync.OnceValue(func() *registry {
-	r, err := parse(countriesCSV, aliasesCSV, aggregatesCSV)
+	r, err := parse(countriesCSV, aliasesCSV, aggregatesCSV, proseCSV)
 	if err != nil {
 		// The files are embedded and checked by the tests, so this is a build defect.
 		panic(err)
@@ -99,7 +117,7 @@ var load = sync.OnceValue(func() *registry {
 	return r
 })
 
-func parse(countries, aliases, aggregates []byte) (*registry, error) {
+func parse(countries, aliases, aggregates, prose []byte) (*registry, error) {
 	r := &registry{byCode: map[string]Country{}, byName: map[string]string{}, aggregates: map[[2]string]string{},
 		aliases: map[string][]string{}}
 	recs, err := csv.NewReader(bytes.NewReader(countries)).ReadAll()
@@ -110,7 +128,7 @@ func parse(countries, aliases, aggregates []byte) (*registry, error) {
 		if len(rec) != 6 {
 			return nil, fmt.Errorf("country: countries.csv line %d: want 6 fields, got %d", i+2, len(rec))
 		}
-		c := Country{ISO3: rec[0], ISO2: rec[1], Name: rec[2], Kind: Kind(rec[3])}
+		c := Country{ISO3: rec[0], ISO2: rec[1], Name: rec[2], Prose: rec[2], Kind: Kind(rec[3])}
 		if c.From, err = year(rec[4]); err != nil {
 			return nil, fmt.Errorf("country: countries.csv line %d: from: %w", i+2, err)
 		}
@@ -159,6 +177,29 @@ func parse(countries, aliases, aggregates []byte) (*registry, error) {
 			return nil, fmt.Errorf("country: aggregates.csv line %d: %s's %q already names %s", i+2, rec[0], rec[1], prev)
 		}
 		r.aggregates[key] = rec[2]
+	}
+	recs, err = csv.NewReader(bytes.NewReader(prose)).ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("country: read prose.csv: %w", err)
+	}
+	for i, rec := range recs[1:] {
+		if len(rec) != 3 {
+			return nil, fmt.Errorf("country: prose.csv line %d: want 3 fields, got %d", i+2, len(rec))
+		}
+		c, ok := r.byCode[rec[0]]
+		if !ok {
+			return nil, fmt.Errorf("country: prose.csv line %d: unknown code %s", i+2, rec[0])
+		}
+		if rec[1] != "" {
+			c.Prose = rec[1]
+			r.byName[normalize(c.Prose)] = c.ISO3
+		}
+		c.Article = rec[2]
+		r.byCode[c.ISO3] = c
+	}
+	r.all = r.all[:0]
+	for _, c := range r.byCode {
+		r.all = append(r.all, c)
 	}
 	sort.Slice(r.all, func(i, j int) bool { return r.all[i].ISO3 < r.all[j].ISO3 })
 	return r, nil

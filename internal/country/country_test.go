@@ -1,6 +1,9 @@
 package country
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestByName(t *testing.T) {
 	tests := []struct {
@@ -132,9 +135,42 @@ func TestParseRejects(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := parse([]byte(tt.countries), []byte(tt.aliases), []byte(tt.aggregates)); err == nil {
+			if _, err := parse([]byte(tt.countries), []byte(tt.aliases), []byte(tt.aggregates), []byte("iso3,name,article\n")); err == nil {
 				t.Errorf("parse(%q, %q) = nil error, want one", tt.countries, tt.aliases)
 			}
 		})
+	}
+}
+
+// TestProse checks the names the site writes in titles and sentences: a
+// reader's name, not the sort key the datasets keep, with its article.
+func TestProse(t *testing.T) {
+	tests := []struct {
+		code, name, prose, inProse string
+	}{
+		{"KOR", "Korea, South", "South Korea", "South Korea"},
+		{"PRK", "Korea, North", "North Korea", "North Korea"},
+		{"USA", "United States", "United States", "the United States"},
+		{"GBR", "United Kingdom", "United Kingdom", "the United Kingdom"},
+		{"COD", "Congo, Democratic Republic of the", "Democratic Republic of the Congo", "the Democratic Republic of the Congo"},
+		{"DEU", "Germany", "Germany", "Germany"},
+	}
+	for _, tt := range tests {
+		c, ok := Lookup(tt.code)
+		if !ok {
+			t.Fatalf("Lookup(%s) found nothing", tt.code)
+		}
+		if c.Name != tt.name || c.Prose != tt.prose || c.InProse() != tt.inProse {
+			t.Errorf("Lookup(%s) = %q, %q, %q; want %q, %q, %q", tt.code, c.Name, c.Prose, c.InProse(), tt.name, tt.prose, tt.inProse)
+		}
+		if got, ok := ByName(tt.prose); !ok || got.ISO3 != tt.code {
+			t.Errorf("ByName(%q) = %s, %v; want %s", tt.prose, got.ISO3, ok, tt.code)
+		}
+	}
+	// No entry keeps a sort key ("Korea, South") as the name it is read by.
+	for _, c := range All() {
+		if strings.Contains(c.Prose, ", ") && c.Kind != KindAggregate && c.ISO3 != "BES" && c.ISO3 != "SHN" {
+			t.Errorf("%s reads as %q: give it a name in prose.csv", c.ISO3, c.Prose)
+		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 )
 
 // WriteFileAtomic replaces the file at path with what write produces, so
@@ -63,6 +64,30 @@ func WriteFileAtomic(path string, write func(io.Writer) error) (err error) {
 		return err
 	}
 	return syncDir(dir)
+}
+
+// TempPattern is the name, as a git exclude pattern, of the temporary
+// files WriteFileAtomic makes beside the file it replaces. A run killed
+// while one exists leaves it; git.Repo.Changes never reports one, so it is
+// never committed, and the repair at the next start removes it.
+const TempPattern = ".*.tmp-*"
+
+// IsTemp reports whether a file's base name is that of a temporary file of
+// WriteFileAtomic.
+func IsTemp(base string) bool {
+	if !strings.HasPrefix(base, ".") {
+		return false
+	}
+	i := strings.LastIndex(base, ".tmp-")
+	if i <= 0 {
+		return false
+	}
+	for _, r := range base[i+len(".tmp-"):] {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return len(base) > i+len(".tmp-")
 }
 
 // syncDir makes a rename in dir durable. Windows cannot sync a directory

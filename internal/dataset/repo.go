@@ -136,6 +136,10 @@ type Repo interface {
 	// name is an error.
 	Tag(name string, commit ObjectID, message string, sig Signature) error
 
+	// TagTarget returns the commit the tag name points at, or an error
+	// wrapping os.ErrNotExist when there is no such tag.
+	TagTarget(name string) (ObjectID, error)
+
 	// Close releases what the Repo holds open (such as a git process that
 	// reads objects). The Repo must not be used afterwards.
 	Close() error

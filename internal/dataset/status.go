@@ -8,4 +8,5 @@ const (
 	SourceUnchanged = "unchanged" // the publisher's documents had not changed since the last success
 	SourceFailed    = "failed"    // fetch, parse, validation or assertion failed; the last good records stay published
 	SourceNotRun    = "not run"   // not collected in this cache yet
+	SourceRemoved   = "removed"   // no longer in the sources file; its last rows stay published
 )

@@ -7,12 +7,12 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/defence-transparency/publish/internal/collect"
+	"github.com/defence-transparency/publish/internal/crash"
 	"github.com/defence-transparency/publish/internal/dataset"
 	"github.com/defence-transparency/publish/internal/dataset/diff"
 )
@@ -32,6 +32,15 @@ type BuildOptions struct {
 	// dataset whose inputs and files are as the same build left them is
 	// not built again.
 	Version string
+	// Drop names sources no longer in the sources file whose rows are
+	// removed from their datasets; the rows of any other such source are
+	// kept (vanished.go).
+	Drop []string
+	// Repo, when set, is the data repository: a new version never takes
+	// a number that a tag already names, and a Parquet file that its
+	// descriptor does not describe is compared with the committed one
+	// (see checkVersion).
+	Repo dataset.Repo
 }
 
 // DatasetResult is what the build did to one dataset.
@@ -44,6 +53,10 @@ type DatasetResult struct {
 	// Withheld counts the rows of each source that its terms keep out of
 	// the published file.
 	Withheld map[string]int
+	// Removed counts the rows kept of each source no longer in the
+	// sources file; Dropped those removed of each source retired or named
+	// by --drop.
+	Removed, Dropped map[string]int
 }
 
 // Build validates each source's collected records and writes every dataset
@@ -64,6 +77,9 @@ func Build(ctx context.Context, ws Workspace, o BuildOptions) ([]DatasetResult, 
 	if err != nil {
 		return nil, err
 	}
+	if err := checkDrops(o.Config, o.Drop); err != nil {
+		return nil, err
+	}
 	errs := &SourceErrors{}
 	keys := ws.readReuse()
 	var results []DatasetResult
@@ -75,7 +91,8 @@ func Build(ctx context.Context, ws Workspace, o BuildOptions) ([]DatasetResult, 
 		if err != nil {
 			return results, fmt.Errorf("build %s: %w", def.Name, err)
 		}
-		if k := keys.Build[def.Name]; in != "" && k != nil && k.Inputs == in {
+		// A run that drops sources' rows builds afresh.
+		if k := keys.Build[def.Name]; in != "" && len(o.Drop) == 0 && k != nil && k.Inputs == in {
 			if out, err := buildOutputs(ws, def, k.Version); err == nil && out == k.Outputs {
 				o.Log.Info("dataset unchanged: its inputs and files are as the last build left them", "dataset", def.Name, "version", k.Version)
 				results = append(results, DatasetResult{Name: def.Name, Rows: k.Rows, Version: k.Version,
@@ -107,6 +124,7 @@ func Build(ctx context.Context, ws Workspace, o BuildOptions) ([]DatasetResult, 
 	if err := ws.writeReuse(keys); err != nil {
 		return results, err
 	}
+	crash.Point(crash.BuildDone)
 	return results, errs.orNil()
 }
 
@@ -119,6 +137,12 @@ func buildDataset(ws Workspace, o BuildOptions, st *State, def *dataset.Definiti
 	if err != nil {
 		return nil, err
 	}
+	// A Parquet file that its descriptor does not describe is no
+	// published version (versions.go): what is built now is a new one.
+	stale, prev, err := checkVersion(ws, o, def, prevDesc, prev)
+	if err != nil {
+		return nil, err
+	}
 	// The rows the previous version withheld under their sources' terms
 	// (withheld.go), from the cache.
 	var prevHeld *dataset.Table
@@ -128,14 +152,35 @@ func buildDataset(ws Workspace, o BuildOptions, st *State, def *dataset.Definiti
 			return nil, err
 		}
 	}
-	sources := sourcesOf(o.Config, def.Name)
+	var sources []collect.Source
+	for _, s := range o.Config.Sources {
+		if s.Dataset == def.Name && !s.Retired {
+			sources = append(sources, s)
+		}
+	}
+	removed, dropped := vanished(def, o.Config, sources, o.Drop, prevDesc, prev, prevHeld)
+	for name, n := range dropped {
+		o.Log.Warn("dropping the rows of a source retired or named by --drop", "dataset", def.Name, "source", name, "rows", n)
+		if s := st.Sources[name]; s != nil && s.Status == dataset.SourceRemoved {
+			delete(st.Sources, name)
+		}
+	}
+	sources = append(sources, removed...)
+	peaks, err := recentPeaks(o.Repo, def)
+	if err != nil {
+		return nil, fmt.Errorf("read the recent versions: %w", err)
+	}
 	parts := make([]*part, len(sources))
 	for i, src := range sources {
 		p := &part{src: src}
 		if prev != nil || prevHeld != nil {
 			p.kept = previousRows(prev, prevHeld, src.Name)
 		}
-		p.fresh, p.err = sourceRecords(ws, def.Schema, src, st.Sources[src.Name], p.kept)
+		if i >= len(sources)-len(removed) {
+			p.err = errRemoved
+		} else {
+			p.fresh, p.err = sourceRecords(ws, def.Schema, src, st.Sources[src.Name], p.kept, peaks[src.Name])
+		}
 		parts[i] = p
 	}
 	// Each source's records were validated alone; what no source can
@@ -163,6 +208,15 @@ func buildDataset(ws Workspace, o BuildOptions, st *State, def *dataset.Definiti
 				return nil, fmt.Errorf("the last good rows of source %s: %w", p.src.Name, err)
 			}
 			o.Log.Warn("keeping the last good rows of a source", "source", p.src.Name, "rows", p.kept.Len(), "reason", p.err)
+		}
+		if errors.Is(p.err, errRemoved) {
+			// Not a failure: the operator's word is awaited. The status
+			// file carries it to the sources page.
+			st.Sources[p.src.Name] = &SourceState{Name: p.src.Name, Dataset: def.Name, Status: dataset.SourceRemoved, Rows: p.kept.Len()}
+			if prevDesc != nil && prevDesc.Sample {
+				sample = true
+			}
+			continue
 		}
 		markFailed(st, p.src, p.err)
 		errs.add(p.src.Name, p.err)
@@ -218,14 +272,20 @@ func buildDataset(ws Workspace, o BuildOptions, st *State, def *dataset.Definiti
 	if err != nil {
 		return nil, err
 	}
-	res := &DatasetResult{Name: def.Name, Rows: t.Len(), Summary: sum, Withheld: map[string]int{}}
+	res := &DatasetResult{Name: def.Name, Rows: t.Len(), Summary: sum, Withheld: map[string]int{},
+		Removed: map[string]int{}, Dropped: dropped}
+	for _, p := range parts {
+		if errors.Is(p.err, errRemoved) && p.kept != nil {
+			res.Removed[p.src.Name] = p.kept.Len()
+		}
+	}
 	same, err := dataset.SameContent(ws.ParquetPath(def.Name), pq.Bytes())
 	if err != nil {
 		return nil, err
 	}
 	// A version is new when its published rows changed, or the rows it
 	// withholds did: their counts of changes are published.
-	dataChanged := !same
+	dataChanged := !same || stale
 	for _, w := range withheld {
 		dataChanged = dataChanged || w.changed
 		res.Withheld[w.src.Name] = w.entry.Rows
@@ -268,7 +328,11 @@ func buildDataset(ws Workspace, o BuildOptions, st *State, def *dataset.Definiti
 	}
 	if dataChanged {
 		now := o.Now().UTC()
-		desc.Version, desc.Created = nextVersion(prevDesc, now), now.Format(time.RFC3339)
+		version, err := freeVersion(o.Repo, def, prevDesc, now)
+		if err != nil {
+			return nil, err
+		}
+		desc.Version, desc.Created = version, now.Format(time.RFC3339)
 		desc.Changes = &dataset.VersionChanges{Added: sum.Added, Removed: sum.Removed, Changed: sum.Changed,
 			Revisions: sum.Revisions, Markers: sum.Markers, Replaced: sum.Replaced, Material: sum.Material}
 		if prevDesc != nil {
@@ -292,20 +356,17 @@ func buildDataset(ws Workspace, o BuildOptions, st *State, def *dataset.Definiti
 			return nil, fmt.Errorf("write the withheld rows: %w", err)
 		}
 	}
-	if err := os.MkdirAll(filepath.Dir(ws.ParquetPath(def.Name)), 0o755); err != nil {
-		return nil, err
-	}
 	descJSON, err := desc.Marshal()
 	if err != nil {
 		return nil, err
 	}
-	if err := dataset.WriteFileAtomicBytes(ws.ParquetPath(def.Name), pq.Bytes()); err != nil {
-		return nil, err
-	}
-	if err := dataset.WriteFileAtomicBytes(ws.DescriptorPath(def.Name), descJSON); err != nil {
-		return nil, err
-	}
-	if err := dataset.WriteFileAtomicBytes(ws.ReadmePath(def.Name), Readme(def, desc)); err != nil {
+	// The three files of a version change together (journal.go).
+	err = ws.writeUnit(def.Name, []unitFile{
+		{dataset.ParquetPath(def.Name), pq.Bytes()},
+		{dataset.DescriptorPath(def.Name), descJSON},
+		{dataset.ReadmePath(def.Name), Readme(def, desc)},
+	})
+	if err != nil {
 		return nil, err
 	}
 	if err := pruneWithheld(ws, def, desc.Version); err != nil {
@@ -439,7 +500,7 @@ func keyText(t *dataset.Table, i int) string {
 
 // sourceRecords returns a source's freshly collected records after checking
 // them, or an error saying why the previous rows (kept) stay.
-func sourceRecords(ws Workspace, schema *dataset.Schema, src collect.Source, s *SourceState, kept *dataset.Table) (*dataset.Table, error) {
+func sourceRecords(ws Workspace, schema *dataset.Schema, src collect.Source, s *SourceState, kept *dataset.Table, recent peak) (*dataset.Table, error) {
 	switch {
 	case s == nil || s.Status == dataset.SourceNotRun:
 		return nil, errors.New("not collected yet")
@@ -475,6 +536,13 @@ func sourceRecords(ws Workspace, schema *dataset.Schema, src collect.Source, s *
 	a := dataset.Assertions{MinRows: max(minRows, 1), MaxDrop: src.DropLimit()}
 	if err := a.Check(t.Len(), previous); err != nil {
 		return nil, fmt.Errorf("records rejected: %w", err)
+	}
+	// max_drop holds against the recent versions too: two falls of 12%
+	// in a row are a fall of 22.6%.
+	if recent.rows > previous {
+		if err := (dataset.Assertions{MaxDrop: a.MaxDrop}).Check(t.Len(), recent.rows); err != nil {
+			return nil, fmt.Errorf("records rejected: %w, against version %s, the largest of the last %d", err, recent.version, recentVersions)
+		}
 	}
 	return t, nil
 }

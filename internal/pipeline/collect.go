@@ -13,8 +13,13 @@ import (
 	"time"
 
 	"github.com/defence-transparency/publish/internal/collect"
+	"github.com/defence-transparency/publish/internal/crash"
 	"github.com/defence-transparency/publish/internal/dataset"
 )
+
+// ErrSourceDeadline reports a source whose collection took longer than its
+// deadline (collect.Source.DeadlineIn).
+var ErrSourceDeadline = errors.New("source took too long")
 
 // Fetchers makes the fetcher each source fetches through.
 type Fetchers interface {
@@ -103,9 +108,12 @@ func Collect(ctx context.Context, ws Workspace, o CollectOptions) (*State, error
 	}
 	wg.Wait()
 	st.Updated = o.Now().UTC()
+	// The status (and with it the documents whose validators the next run
+	// may send) is written after every records file it names is durable.
 	if err := ws.WriteState(st); err != nil {
 		return st, err
 	}
+	crash.Point(crash.CollectState)
 	if err := ctx.Err(); err != nil {
 		return st, err
 	}
@@ -143,14 +151,22 @@ func CheckSources(sources []collect.Source, collectors map[string]collect.Collec
 }
 
 func selectSources(cfg *collect.Config, only []string) ([]collect.Source, error) {
-	if len(only) == 0 {
-		return cfg.Sources, nil
-	}
 	var out []collect.Source
+	if len(only) == 0 {
+		for _, s := range cfg.Sources {
+			if !s.Retired {
+				out = append(out, s)
+			}
+		}
+		return out, nil
+	}
 	for _, name := range only {
 		s, ok := cfg.Source(name)
 		if !ok {
 			return nil, fmt.Errorf("pipeline: no source named %q in the sources file", name)
+		}
+		if s.Retired {
+			return nil, fmt.Errorf("pipeline: source %q is retired (retired = true in the sources file)", name)
 		}
 		out = append(out, s)
 	}
@@ -191,6 +207,23 @@ func collectSource(ctx context.Context, ws Workspace, o CollectOptions, def *dat
 	rec := &recorder{f: f}
 	progress(o.Progress, "collect %s: fetching %s", src.Name, src.URLs[0])
 	start := time.Now()
+	// The whole source has a deadline, on top of each request's timeout:
+	// a host that hangs (or trickles) fails its source, not the run.
+	deadline := src.DeadlineIn(o.Config.Fetch)
+	errDeadline := fmt.Errorf("%w: the source's deadline of %s passed (set deadline in its entry, or source_deadline in [fetch] of sources.toml; default %s)",
+		ErrSourceDeadline, deadline, collect.DefaultSourceDeadline)
+	ctx, cancel := context.WithTimeoutCause(ctx, deadline, errDeadline)
+	defer cancel()
+	if conditional {
+		// Validators count only for the documents the kept records came
+		// from: the archive may hold a newer one whose records a killed run
+		// never kept.
+		docs := map[string]string{}
+		for _, d := range prev.Documents {
+			docs[d.URL] = d.SHA256
+		}
+		ctx = collect.WithKept(ctx, docs)
+	}
 	wctx, warnings := collect.WithWarnings(ctx)
 	t, err := c.Collect(wctx, rec, src)
 	next.Documents = rec.docs
@@ -207,11 +240,14 @@ func collectSource(ctx context.Context, ws Workspace, o CollectOptions, def *dat
 		return next, nil
 	case errors.Is(err, collect.ErrUnchanged):
 		return fail(fmt.Errorf("%w, but no records of it are kept: run again", err))
+	case err != nil && errors.Is(context.Cause(ctx), ErrSourceDeadline):
+		return fail(fmt.Errorf("%w (%v)", context.Cause(ctx), err))
 	case err != nil:
 		return fail(err)
 	case t == nil:
 		return fail(errors.New("collector returned no table"))
 	}
+	crash.Point(crash.CollectParsed)
 	if err := stampSource(t, src.Name); err != nil {
 		return fail(err)
 	}
@@ -229,6 +265,7 @@ func collectSource(ctx context.Context, ws Workspace, o CollectOptions, def *dat
 	if err := dataset.WriteFileAtomicBytes(recordsPath, buf.Bytes()); err != nil {
 		return fail(fmt.Errorf("keep records: %w", err))
 	}
+	crash.Point(crash.CollectRecords)
 	next.Status, next.Error, next.LastSuccess, next.Parser = dataset.SourceOK, "", now, o.Version
 	// Label by what was actually fetched: a file:// page may link to http
 	// documents, which the bundled mirror then served.

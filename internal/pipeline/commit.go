@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/defence-transparency/publish/internal/collect"
+	"github.com/defence-transparency/publish/internal/crash"
 	"github.com/defence-transparency/publish/internal/dataset"
 	"github.com/defence-transparency/publish/internal/dataset/diff"
 )
@@ -104,6 +105,15 @@ func Commit(ctx context.Context, ws Workspace, o CommitOptions) (*CommitResult, 
 		o.Log.Info("nothing to commit: no dataset changed")
 		return nil, nil
 	}
+	// A version number names one version: checked before the commit, so
+	// that a commit is never left without its tags.
+	for _, tag := range tags {
+		if _, err := repo.TagTarget(tag); err == nil {
+			return nil, fmt.Errorf("commit: tag %s already names another version: the dataset's files were changed outside publish; run publish build again, which numbers the version anew", tag)
+		} else if !errors.Is(err, os.ErrNotExist) {
+			return nil, err
+		}
+	}
 	var msg strings.Builder
 	if sample {
 		msg.WriteString("[sample data] ")
@@ -127,11 +137,18 @@ func Commit(ctx context.Context, ws Workspace, o CommitOptions) (*CommitResult, 
 	if err != nil {
 		return nil, err
 	}
-	for _, tag := range tags {
+	// Tags after the commit: a run killed in between leaves a commit
+	// without tags, which Repair tags at the next start.
+	crash.Point(crash.CommitBranch)
+	for i, tag := range tags {
 		if err := repo.Tag(tag, hash, "publish "+tag, sig); err != nil {
 			return nil, err
 		}
+		if i == 0 {
+			crash.Point(crash.CommitTag)
+		}
 	}
+	crash.Point(crash.CommitDone)
 	o.Log.Info("committed", "commit", hash.Short(), "files", len(files), "tags", strings.Join(tags, " "))
 	return &CommitResult{Hash: hash.String(), Message: msg.String(), Tags: tags, Sample: sample}, nil
 }

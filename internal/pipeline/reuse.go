@@ -9,8 +9,10 @@ import (
 	"hash"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 
 	"github.com/defence-transparency/publish/internal/collect"
@@ -212,6 +214,13 @@ func buildInputs(ws Workspace, o BuildOptions, st *State, def *dataset.Definitio
 		}
 		if err := s.addStamp(ws.RecordsPath(src.Name)); err != nil {
 			return "", err
+		}
+	}
+	// Sources removed from the sources file whose rows are kept
+	// (vanished.go).
+	for _, name := range slices.Sorted(maps.Keys(st.Sources)) {
+		if ss := st.Sources[name]; ss.Dataset == def.Name && ss.Status == dataset.SourceRemoved {
+			s.add("removed", name)
 		}
 	}
 	return s.sum(), nil

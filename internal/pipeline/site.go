@@ -1,7 +1,9 @@
 package pipeline
 
 import (
+	"maps"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/defence-transparency/publish/internal/collect"
@@ -97,6 +99,27 @@ func siteSources(cfg *collect.Config, st *State, descs map[string]*dataset.Descr
 				s.LastAttempt, s.LastSuccess = ss.LastAttempt, ss.LastSuccess
 			}
 			s.Warnings = ss.Warnings
+		}
+		out = append(out, s)
+	}
+	// A source removed from the sources file whose rows are kept is
+	// listed too, as removed, until the operator drops it.
+	for _, name := range slices.Sorted(maps.Keys(st.Sources)) {
+		ss := st.Sources[name]
+		if _, ok := cfg.Source(name); ok || ss.Status != dataset.SourceRemoved {
+			continue
+		}
+		s := site.SourceStatus{Name: name, Title: name, Dataset: ss.Dataset, Status: ss.Status, Rows: ss.Rows, Publishes: true}
+		if desc := descs[ss.Dataset]; desc != nil {
+			for _, ref := range desc.Sources {
+				if ref.Name == name {
+					s.Title, s.Homepage, s.Licence, s.LicenceURL, s.Attribution, s.Terms = ref.Title, ref.Path, ref.Licence, ref.LicenceURL, ref.Attribution, ref.Terms
+					s.Publishes = ref.Withheld == nil
+					if ref.Withheld != nil {
+						s.Withheld = ref.Withheld.Rows
+					}
+				}
+			}
 		}
 		out = append(out, s)
 	}

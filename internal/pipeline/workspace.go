@@ -197,6 +197,10 @@ func (w Workspace) prepareRepo() error {
 		dataset.DatasetsDir+"/**/*.parquet diff=parquet", "# show Parquet versions as CSV rows: git config diff.parquet.textconv \"publish textconv\""); err != nil {
 		return err
 	}
+	// The run lock's folder, whatever the cache.
+	if err := w.excludeDir(filepath.Dir(w.LockPath())); err != nil {
+		return err
+	}
 	return w.excludeCache()
 }
 

@@ -150,12 +150,10 @@ func deltaText(key []keyCell, fields []fieldDelta) string {
 func (cs *changeSite) versionEntry(dh *datasetHistory, sv *siteVersion, feedPath string) (atomEntry, error) {
 	def, p := dh.def, sv.diff
 	page := sv.dir(def.Name)
-	summary := summaryText(def, p)
-	title := fmt.Sprintf("%s, version %s: %s", def.Title, sv.v.Label(), strings.TrimSuffix(summary, "."))
-	if sv.v.Sample {
-		title = "Sample data: " + title
-	}
-	explained := append(explanations(def, p), withheldLines(sv.v.Withheld)...)
+	summary := cs.g.words.summary(def, p)
+	title := cs.g.words.say("feed_entry_title", map[string]any{"Dataset": def.Title, "Version": sv.v.Label(),
+		"Summary": strings.TrimSuffix(summary, "."), "Sample": sv.v.Sample})
+	explained := append(cs.g.words.explanations(def, p), cs.g.words.withheldLines(sv.v.Withheld)...)
 	content, err := contentHTML(summary, explained, nil, "")
 	if err != nil {
 		return atomEntry{}, err
@@ -173,21 +171,15 @@ func (cs *changeSite) versionEntry(dh *datasetHistory, sv *siteVersion, feedPath
 
 // withheldLines says, for a feed entry, what a version withheld under its
 // sources' terms and what changed in it: counts only, never rows.
-func withheldLines(ws []dataset.SourceRef) []string {
+func (w *words) withheldLines(ws []dataset.SourceRef) []string {
 	var out []string
 	for _, s := range ws {
-		w := s.Withheld
-		line := fmt.Sprintf("%s: %s withheld under its terms, not in the files", s.Title, plural(w.Rows, "row", "rows"))
-		switch c := w.Changes; {
-		case c == nil:
-			line += "; changes not counted."
-		case c.Previous == "":
-			line += "."
-		default:
-			line += fmt.Sprintf("; since the previous version %s added, %s removed, %s changed.",
-				integer(int64(c.Added)), integer(int64(c.Removed)), integer(int64(c.Changed)))
+		d := w.n(s.Withheld.Rows, "Source", s.Title, "Counted", s.Withheld.Changes != nil)
+		if c := s.Withheld.Changes; c != nil && c.Previous != "" {
+			d["Since"] = true
+			d["Added"], d["Removed"], d["Changed"] = integer(int64(c.Added)), integer(int64(c.Removed)), integer(int64(c.Changed))
 		}
-		out = append(out, line)
+		out = append(out, w.say("feed_withheld", d))
 	}
 	return out
 }
@@ -198,7 +190,7 @@ func withheldLines(ws []dataset.SourceRef) []string {
 func (cs *changeSite) withLinks(e atomEntry, sv *siteVersion, page, feedPath string) atomEntry {
 	e.Links = []atomLink{{Rel: "alternate", Type: "text/html", Href: cs.feedHref(feedPath, page)}}
 	if sv.changes != nil {
-		e.Links = append(e.Links, atomLink{Rel: "related", Type: dataset.CSVMediaType, Href: cs.feedHref(feedPath, page+"changes.csv"), Title: "All changes (CSV)"})
+		e.Links = append(e.Links, atomLink{Rel: "related", Type: dataset.CSVMediaType, Href: cs.feedHref(feedPath, page+"changes.csv"), Title: cs.g.words.say("feed_all_changes_csv", nil)})
 	}
 	return e
 }
@@ -246,17 +238,14 @@ func (cs *changeSite) newest() time.Time {
 
 // feedOf wraps entries, newest first, in a feed. Its updated time is the
 // newest entry's, so a rebuild without a new version changes nothing.
-func (cs *changeSite) feedOf(path, page, title, subtitle, idName string, entries []atomEntry, sample bool) *atomFeed {
+func (cs *changeSite) feedOf(path, page, title, subtitle, idName string, entries []atomEntry) *atomFeed {
 	slices.SortStableFunc(entries, func(a, b atomEntry) int { return b.when.Compare(a.when) })
 	updated := cs.newest()
 	if len(entries) > 0 {
 		updated = entries[0].when
 	}
-	if sample {
-		title += " (sample data)"
-	}
 	f := &atomFeed{
-		Lang:     "en",
+		Lang:     cs.g.words.lang,
 		ID:       cs.entryID(path, "", idName),
 		Title:    atomText{Type: "text", Text: title},
 		Subtitle: &atomText{Type: "text", Text: subtitle},
@@ -307,7 +296,7 @@ func (cs *changeSite) writeFeeds(static string, sample bool) error {
 				if !ok {
 					continue
 				}
-				summary := countryChange(def, sv.diff, cd)
+				summary := cs.g.words.countryChange(def, sv.diff, cd)
 				if summary == "" {
 					continue
 				}
@@ -318,16 +307,14 @@ func (cs *changeSite) writeFeeds(static string, sample bool) error {
 				}
 				more := ""
 				if n := countRevisions(cd) - len(cd.Rows); n > 0 {
-					more = fmt.Sprintf("%s more on the version page.", plural(n, "revision", "revisions"))
+					more = cs.g.words.say("feed_more_revisions", cs.g.words.n(n))
 				}
 				content, err := contentHTML(summary, nil, rows, more)
 				if err != nil {
 					return err
 				}
-				title := fmt.Sprintf("%s: %s (%s, version %s)", name, strings.TrimSuffix(summary, "."), def.Title, sv.v.Label())
-				if sv.v.Sample {
-					title = "Sample data: " + title
-				}
+				title := cs.g.words.say("feed_country_entry_title", map[string]any{"Country": name, "Summary": strings.TrimSuffix(summary, "."),
+					"Dataset": def.Title, "Version": sv.v.Label(), "Sample": sv.v.Sample})
 				page := sv.dir(def.Name)
 				byCountry[code] = append(byCountry[code], atomEntry{
 					ID:      cs.entryID(page, "country-"+strings.ToLower(code), "entry/"+def.Name+"/"+sv.v.Commit+"/"+code),
@@ -340,21 +327,22 @@ func (cs *changeSite) writeFeeds(static string, sample bool) error {
 				})
 			}
 		}
-		f := cs.feedOf(path, datasetPath(def.Name), "Changes to "+def.Title,
-			"Each published version of "+def.Title+" and what it changed.", "feed/"+path+"/"+dh.first, entries, sample)
+		f := cs.feedOf(path, datasetPath(def.Name), cs.g.words.say("feed_dataset_title", map[string]any{"Name": def.Title, "Sample": sample}),
+			cs.g.words.say("feed_dataset_subtitle", map[string]any{"Name": def.Title}), "feed/"+path+"/"+dh.first, entries)
 		if err := writeFeed(filepath.Join(static, filepath.FromSlash(path)), f); err != nil {
 			return err
 		}
 	}
-	f := cs.feedOf("changes.atom", "changes/", "Changes to "+cs.siteTitle,
-		"Each published version of every dataset and what it changed.", "feed/changes.atom/"+root, all, sample)
+	f := cs.feedOf("changes.atom", "changes/", cs.g.words.say("feed_dataset_title", map[string]any{"Name": cs.siteTitle, "Sample": sample}),
+		cs.g.words.say("feed_all_subtitle", nil), "feed/changes.atom/"+root, all)
 	if err := writeFeed(filepath.Join(static, "changes.atom"), f); err != nil {
 		return err
 	}
 	for code, name := range cs.pages {
 		path := countryPath(code) + "changes.atom"
-		f := cs.feedOf(path, countryPath(code), "Revisions of the figures of "+name,
-			"The versions that changed figures of "+name+", and what they changed.", "feed/"+path+"/"+root, byCountry[code], sample)
+		name := countryInProse(code, name)
+		f := cs.feedOf(path, countryPath(code), cs.g.words.say("feed_country_title", map[string]any{"Country": name, "Sample": sample}),
+			cs.g.words.say("feed_country_subtitle", map[string]any{"Country": name}), "feed/"+path+"/"+root, byCountry[code])
 		if err := writeFeed(filepath.Join(static, filepath.FromSlash(path)), f); err != nil {
 			return err
 		}

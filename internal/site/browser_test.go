@@ -15,52 +15,19 @@ import (
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
-)
 
-// chromePath returns the Chromium to test with: $CHROME_PATH or Debian's.
-// Without one the browser tests skip, except on CI, where they must run.
-func chromePath(t *testing.T) string {
-	t.Helper()
-	p := os.Getenv("CHROME_PATH")
-	if p == "" {
-		p = "/usr/bin/chromium"
-	}
-	if _, err := os.Stat(p); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("browser tests need Chromium on CI: %v", err)
-		}
-		t.Skipf("no Chromium: %v", err)
-	}
-	return p
-}
+	"github.com/defence-transparency/publish/internal/site/sitetest"
+)
 
 // TestBrowser opens the built site in a real headless Chromium at the size
 // of a small phone, and walks from the home page to a country and to the
 // dataset, to the CBM tracker, the audits and a country's risk context, as
 // a reader would. One browser serves every subtest.
 func TestBrowser(t *testing.T) {
-	chrome := chromePath(t)
 	_, public := build(t, familiesInput(t))
 	srv := httptest.NewServer(http.FileServer(http.Dir(public)))
 	t.Cleanup(srv.Close)
-
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chrome),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		// Without these Chromium tries to reach Google, which fails on a
-		// closed network and logs errors.
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(360, 740),
-	)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancelAlloc) // runs before the TempDir cleanup: it waits for Chromium to exit
-	ctx, cancel := chromedp.NewContext(allocCtx)
-	t.Cleanup(cancel)
+	ctx := sitetest.Chrome(t, 360, 740)
 
 	var mu sync.Mutex
 	var console []string
@@ -462,3 +429,6 @@ func jsString(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `'`, `\'`, "\n", `\n`, "\r", `\r`, "\u2028", `\u2028`, "\u2029", `\u2029`)
 	return "'" + r.Replace(s) + "'"
 }
+
+// chromePath returns the Chromium to test with (sitetest.ChromePath).
+func chromePath(t *testing.T) string { return sitetest.ChromePath(t) }

@@ -2,7 +2,6 @@ package site
 
 import (
 	"cmp"
-	"fmt"
 	"math"
 	"slices"
 	"strconv"
@@ -126,14 +125,19 @@ type groupParams struct {
 // sectionParams is one class of change on a version page. Its rows come in
 // groups, one per country, where the dataset has countries.
 type sectionParams struct {
-	ID       string        `json:"id"`
-	Title    string        `json:"title"`
-	Intro    string        `json:"intro"`
-	Count    string        `json:"count"`
-	Material string        `json:"material,omitempty"` // material revisions, in the revised section
-	Sized    bool          `json:"sized,omitempty"`    // rows give the size of their revision
-	More     string        `json:"more,omitempty"`
-	Groups   []groupParams `json:"groups,omitempty"`
+	ID string `json:"id"`
+	// Class is the kind of change (diff.Class), which names the section
+	// and its introduction in the words of i18n (change_class_CLASS).
+	Class    string `json:"class"`
+	Count    string `json:"count"`
+	Material string `json:"material,omitempty"` // material revisions, in the revised section
+	Sized    bool   `json:"sized,omitempty"`    // rows give the size of their revision
+	// Listed and Total are the rows listed and in the section, when not
+	// all are listed: the rest are in the CSV file of all changes.
+	Listed *count        `json:"listed,omitempty"`
+	Total  *count        `json:"total,omitempty"`
+	Rest   *count        `json:"rest,omitempty"`
+	Groups []groupParams `json:"groups,omitempty"`
 }
 
 // versionPage is the front matter of a version's page.
@@ -197,41 +201,32 @@ type revisionsParams struct {
 	Dataset string         `json:"dataset"`
 	Columns []string       `json:"columns"`
 	Rows    []revisionItem `json:"rows,omitempty"`
-	More    string         `json:"more,omitempty"`
-	Window  string         `json:"window"`
+	// More is how many revisions are not listed; Window how many versions
+	// the table covers (the last ones, which have pages).
+	More   *count `json:"more,omitempty"`
+	Window count  `json:"window"`
 }
 
-var sectionText = map[diff.Class]struct{ title, intro string }{
-	diff.ClassRevised: {"Revised", "Figures that were published before and now read differently, largest first and by country. " +
-		"A revision is material when it moves a percentage by at least 0.1 percentage points or another figure by at least 5%; " +
-		"revisions compare by how many times they reach that threshold. " +
-		"Two figures equal at 15 significant digits are the same number and not listed."},
-	diff.ClassReplaced:  {"Series replaced", "Figures of a series that another replaced: a new base year for constant prices, or the same figures in another unit."},
-	diff.ClassFilled:    {"Now given", "Figures that were missing and are now published."},
-	diff.ClassWithdrawn: {"Withdrawn", "Figures that were published and are now missing."},
-	diff.ClassMarker:    {"Missing marker changed", "Figures still missing, now for another stated reason (for example “not available” instead of “did not exist”)."},
-	diff.ClassOther:     {"Other changes (flags, notes)", "The figure is unchanged; an estimate or uncertainty mark, a note or another field changed."},
-	diff.ClassAdded:     {"Added", "New rows that no added year or measure above accounts for."},
-	diff.ClassRemoved:   {"Removed", "Rows no longer published that no removed year or measure above accounts for."},
-}
-
-// plural returns "1 figure" or "12,345 figures".
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return integer(int64(n)) + " " + many
-}
-
-// countryName returns the name a country is known by on the site.
+// countryName returns the name a country is known by on the site: the
+// name a reader knows ("South Korea"), not the datasets' sort key ("Korea,
+// South").
 func countryName(code, fallback string) string {
-	if c, ok := country.Lookup(code); ok && c.Name != "" {
-		return c.Name
+	if c, ok := country.Lookup(code); ok && c.Prose != "" {
+		return c.Prose
 	}
 	if fallback != "" {
 		return fallback
 	}
 	return code
+}
+
+// countryInProse returns the country's name as it reads inside a
+// sentence, with its article: "the United States".
+func countryInProse(code, fallback string) string {
+	if c, ok := country.Lookup(code); ok && c.Prose != "" {
+		return c.InProse()
+	}
+	return countryName(code, fallback)
 }
 
 // seriesLabel names a series in words.
@@ -245,122 +240,12 @@ func seriesLabel(def *dataset.Definition, s string) string {
 	return s
 }
 
-// seriesChangeText explains a series that replaced another, in words.
-func seriesChangeText(def *dataset.Definition, c diff.SeriesChange) string {
-	from, fromOK := strings.CutPrefix(c.From, "constant_usd_")
-	to, toOK := strings.CutPrefix(c.To, "constant_usd_")
-	var s string
-	if fromOK && toOK {
-		s = fmt.Sprintf("Constant US$ now at %s prices instead of %s prices", to, from)
-	} else {
-		s = fmt.Sprintf("%s replaced by %s", seriesLabel(def, c.From), seriesLabel(def, c.To))
-	}
-	s += ": " + plural(c.OldRows, "figure", "figures") + " replaced"
-	if c.NewRows != c.OldRows {
-		s += " by " + integer(int64(c.NewRows))
-	}
-	return s + "."
-}
-
-// unitChangeText explains a series whose unit changed, in words: its
-// figures are the same figures, written in another unit.
-func unitChangeText(def *dataset.Definition, u diff.UnitRows) string {
-	s := seriesLabel(def, u.Series)
-	if u.Source != "" {
-		s += " (" + u.Source + ")"
-	}
-	return fmt.Sprintf("%s now in %s instead of %s: %s replaced by the same figures in the new unit, not revised.",
-		s, u.To, u.From, plural(u.Rows, "figure", "figures"))
-}
-
-// seriesChangeShort names a series change in a few words, for summaries.
-func seriesChangeShort(c diff.SeriesChange) string {
-	from, fromOK := strings.CutPrefix(c.From, "constant_usd_")
-	to, toOK := strings.CutPrefix(c.To, "constant_usd_")
-	if fromOK && toOK {
-		return fmt.Sprintf("constant US$ moved from %s to %s prices (%s)", from, to, plural(c.OldRows, "figure", "figures"))
-	}
-	return fmt.Sprintf("%s replaced by %s (%s)", c.From, c.To, plural(c.OldRows, "figure", "figures"))
-}
-
 // periodName is the word for a period ("Year").
 func periodName(def *dataset.Definition) string {
 	if i := def.Schema.Index(def.PeriodField); i >= 0 && def.Schema.Fields[i].Title != "" {
 		return def.Schema.Fields[i].Title
 	}
 	return "Period"
-}
-
-// explanations says which periods and series came, went or replaced others.
-func explanations(def *dataset.Definition, p *diff.Report) []string {
-	var out []string
-	a := &p.Analysis
-	for _, x := range a.AddedPeriods {
-		out = append(out, fmt.Sprintf("%s %s added: %s.", periodName(def), x, plural(p.Periods[x], "figure", "figures")))
-	}
-	for _, x := range a.RemovedPeriods {
-		out = append(out, fmt.Sprintf("%s %s removed: %s.", periodName(def), x, plural(p.Periods[x], "figure", "figures")))
-	}
-	for _, c := range a.SeriesChanges {
-		out = append(out, seriesChangeText(def, c))
-	}
-	for _, u := range a.UnitChanges {
-		out = append(out, unitChangeText(def, u))
-	}
-	for _, x := range a.AddedSeries {
-		out = append(out, fmt.Sprintf("New: %s, %s.", seriesLabel(def, x), plural(p.Series[x], "figure", "figures")))
-	}
-	for _, x := range a.RemovedSeries {
-		out = append(out, fmt.Sprintf("No longer published: %s, %s.", seriesLabel(def, x), plural(p.Series[x], "figure", "figures")))
-	}
-	return out
-}
-
-// summaryText says in one sentence what a version changed.
-func summaryText(def *dataset.Definition, p *diff.Report) string {
-	if p.First {
-		return fmt.Sprintf("The first published version: %s.", plural(p.NewRows, "row", "rows"))
-	}
-	c := p.Counts
-	if c.Total() == 0 {
-		return "No row changed."
-	}
-	var parts []string
-	for _, sc := range p.Analysis.SeriesChanges {
-		// Rows of a series that replaced another are one change, not
-		// additions and removals.
-		c.Added -= sc.NewRows
-		c.Removed -= sc.OldRows
-		parts = append(parts, seriesChangeShort(sc))
-	}
-	for _, u := range p.Analysis.UnitChanges {
-		who := seriesLabel(def, u.Series)
-		if u.Source != "" {
-			who += " (" + u.Source + ")"
-		}
-		parts = append(parts, fmt.Sprintf("%s now in %s (%s)", who, u.To, plural(u.Rows, "figure", "figures")))
-	}
-	if c.Revisions > 0 {
-		s := plural(c.Revisions, "figure revised", "figures revised")
-		if c.Material > 0 {
-			s += " (" + integer(int64(c.Material)) + " material)"
-		}
-		parts = append(parts, s)
-	}
-	if c.Markers > 0 {
-		parts = append(parts, plural(c.Markers, "missing marker changed", "missing markers changed"))
-	}
-	if o := c.Changed - c.Revisions - c.Markers - c.Replaced; o > 0 {
-		parts = append(parts, plural(o, "other change", "other changes"))
-	}
-	if c.Added > 0 {
-		parts = append(parts, plural(c.Added, "row added", "rows added"))
-	}
-	if c.Removed > 0 {
-		parts = append(parts, plural(c.Removed, "row removed", "rows removed"))
-	}
-	s := strings.Join(parts, ", ")
-	return strings.ToUpper(s[:1]) + s[1:] + "."
 }
 
 // display formats the values of a dataset's rows as the country pages do.
@@ -626,8 +511,8 @@ func (cs *changeSite) versionPages() []versionPage {
 			p := sv.diff
 			label := sv.v.Label()
 			vp := versionPage{
-				Title:       fmt.Sprintf("%s, version %s", def.Title, label),
-				Description: fmt.Sprintf("What changed in version %s of %s: %s", label, def.Title, summaryText(def, p)),
+				Title:       cs.g.words.say("version_page_title", map[string]any{"Dataset": def.Title, "Version": label}),
+				Description: cs.g.words.say("version_page_description", map[string]any{"Dataset": def.Title, "Version": label, "Summary": cs.g.words.summary(def, p)}),
 				Lastmod:     machineTime(sv.when),
 				URL:         "/" + sv.dir(def.Name),
 				Params: versionParams{
@@ -635,8 +520,8 @@ func (cs *changeSite) versionPages() []versionPage {
 					Version: label, Commit: sv.v.Commit, Date: day(sv.when), DateISO: machineTime(sv.when),
 					Sample: sv.v.Sample, First: p.First,
 					OldRows: integer(int64(p.OldRows)), Rows: integer(int64(p.NewRows)),
-					Counts: countsOf(p.Counts), Summary: summaryText(def, p),
-					Explained:  explanations(def, p),
+					Counts: countsOf(p.Counts), Summary: cs.g.words.summary(def, p),
+					Explained:  cs.g.words.explanations(def, p),
 					KeyColumns: d.keyColumns(false),
 					Files:      cs.files(def.Name, sv),
 					Feeds:      cs.feeds(def.Name),
@@ -678,8 +563,7 @@ func (cs *changeSite) versionPages() []versionPage {
 // section shapes one section of a version page: its groups, by country
 // where the dataset has countries.
 func (d *display) section(sec *diff.Section) sectionParams {
-	t := sectionText[sec.Class]
-	sp := sectionParams{ID: "changes-" + string(sec.Class), Title: t.title, Intro: t.intro, Count: integer(int64(sec.N))}
+	sp := sectionParams{ID: "changes-" + string(sec.Class), Class: string(sec.Class), Count: integer(int64(sec.N))}
 	if sec.Material > 0 {
 		sp.Material = integer(int64(sec.Material))
 	}
@@ -700,15 +584,10 @@ func (d *display) section(sec *diff.Section) sectionParams {
 		}
 		sp.Groups = append(sp.Groups, gp)
 	}
-	switch more := sec.N - sec.Listed; {
-	case sec.Class == diff.ClassReplaced:
-		sp.More = "The series replaced are named above; every row is in the CSV file of all changes."
-	case more > 0 && sec.Class == diff.ClassRevised:
-		sp.More = fmt.Sprintf("The %s largest of %s revisions are listed here; the other %s are in the CSV file of all changes.",
-			integer(int64(sec.Listed)), integer(int64(sec.N)), integer(int64(more)))
-	case more > 0:
-		sp.More = fmt.Sprintf("The first %s of %s are listed here; the other %s are in the CSV file of all changes.",
-			integer(int64(sec.Listed)), integer(int64(sec.N)), integer(int64(more)))
+	if more := sec.N - sec.Listed; more > 0 && sec.Class != diff.ClassReplaced {
+		listed, total, rest := count{N: sec.Listed, Text: integer(int64(sec.Listed))}, count{N: sec.N, Text: integer(int64(sec.N))},
+			count{N: more, Text: integer(int64(more))}
+		sp.Listed, sp.Total, sp.Rest = &listed, &total, &rest
 	}
 	return sp
 }
@@ -733,15 +612,15 @@ func (cs *changeSite) changesRows() []changesRow {
 				c = sv.diff.Counts
 				r.First = sv.diff.First
 				r.Rows = integer(int64(sv.diff.NewRows))
-				r.Summary = summaryText(def, sv.diff)
+				r.Summary = cs.g.words.summary(def, sv.diff)
 			} else {
 				vc := sv.v.Changes
 				c = diff.Counts{Added: vc.Added, Removed: vc.Removed, Changed: vc.Changed, Revisions: vc.Revisions, Markers: vc.Markers}
 				r.First = vc.Previous == "" && sv == dh.versions[len(dh.versions)-1]
 			}
 			r.Counts = countsOf(c)
-			r.CountsText = fmt.Sprintf("%s added, %s removed, %s changed (%s)", integer(int64(c.Added)), integer(int64(c.Removed)),
-				integer(int64(c.Changed)), plural(c.Revisions, "revision of a published figure", "revisions of published figures"))
+			r.CountsText = cs.g.words.say("change_counts", cs.g.words.n(c.Revisions, "Added", integer(int64(c.Added)),
+				"Removed", integer(int64(c.Removed)), "Changed", integer(int64(c.Changed))))
 			out = append(out, r)
 		}
 	}
@@ -784,12 +663,12 @@ func (cs *changeSite) countryRevisions(code string) []revisionsParams {
 				c := &cd.Rows[j]
 				items = append(items, item{sv: sv, r: revisionItem{
 					Version: cs.ref(dh.def.Name, sv), Date: day(sv.when), DateISO: machineTime(sv.when),
-					Key: d.key(c.Current(), true), Fields: d.deltas(c), Class: sectionText[c.Class].title, Size: d.size(c.Size),
+					Key: d.key(c.Current(), true), Fields: d.deltas(c), Class: string(c.Class), Size: d.size(c.Size),
 				}})
 			}
 		}
 		rp := revisionsParams{ID: "revisions-" + dh.def.Name, Dataset: dh.def.Title, Columns: d.keyColumns(true),
-			Window: fmt.Sprintf("the last %s of %s", plural(n, "version", "versions"), dh.def.Title)}
+			Window: cs.g.count(n)}
 		if len(items) == 0 {
 			if empty == nil {
 				empty = &rp
@@ -801,7 +680,8 @@ func (cs *changeSite) countryRevisions(code string) []revisionsParams {
 			rp.Rows = append(rp.Rows, it.r)
 		}
 		if more := total - len(items); more > 0 {
-			rp.More = fmt.Sprintf("%s more are listed on the version pages and in their CSV files of all changes.", plural(more, "revision", "revisions"))
+			c := cs.g.count(more)
+			rp.More = &c
 		}
 		out = append(out, rp)
 	}
@@ -809,53 +689,6 @@ func (cs *changeSite) countryRevisions(code string) []revisionsParams {
 		out = append(out, *empty)
 	}
 	return out
-}
-
-// countryChange summarises what one version changed in one country, with
-// the rows sorted as diff.Analysis.Decide sorted them.
-func countryChange(def *dataset.Definition, p *diff.Report, cd *diff.CountryDelta) string {
-	var parts []string
-	for _, c := range []struct {
-		class     diff.Class
-		one, many string
-	}{
-		{diff.ClassRevised, "figure revised", "figures revised"},
-		{diff.ClassFilled, "figure now given", "figures now given"},
-		{diff.ClassWithdrawn, "figure withdrawn", "figures withdrawn"},
-		{diff.ClassMarker, "missing marker changed", "missing markers changed"},
-		{diff.ClassOther, "other change (flags, notes)", "other changes (flags, notes)"},
-	} {
-		if n := cd.Classes[c.class]; n > 0 {
-			s := plural(n, c.one, c.many)
-			if c.class == diff.ClassRevised && cd.Material > 0 {
-				s += " (" + integer(int64(cd.Material)) + " material)"
-			}
-			parts = append(parts, s)
-		}
-	}
-	for _, c := range p.Analysis.SeriesChanges {
-		if n := cd.Replaced[c.From]; n > 0 {
-			s := seriesChangeText(def, diff.SeriesChange{From: c.From, To: c.To, OldRows: n, NewRows: n})
-			parts = append(parts, strings.TrimSuffix(strings.ToLower(s[:1])+s[1:], "."))
-		}
-	}
-	if n := cd.Classes[diff.ClassReplaced]; n > 0 {
-		parts = append(parts, plural(n, "figure now in another unit", "figures now in another unit"))
-	}
-	for _, x := range sortedKeys(cd.Periods) {
-		parts = append(parts, fmt.Sprintf("%s added for %s", plural(cd.Periods[x], "figure", "figures"), x))
-	}
-	if n := cd.Classes[diff.ClassAdded] + cd.ExplainedAdded; n > 0 {
-		parts = append(parts, plural(n, "row added", "rows added"))
-	}
-	if n := cd.Classes[diff.ClassRemoved] + cd.ExplainedRemoved; n > 0 {
-		parts = append(parts, plural(n, "row removed", "rows removed"))
-	}
-	if len(parts) == 0 {
-		return ""
-	}
-	s := strings.Join(parts, "; ")
-	return strings.ToUpper(s[:1]) + s[1:] + "."
 }
 
 // datasetVersions picks one dataset's versions from the list of changes,
@@ -897,17 +730,17 @@ type changesPage struct {
 
 type changesParams struct {
 	Versions []changesRow  `json:"versions,omitempty"`
-	Pages    string        `json:"pages"`
+	Pages    count         `json:"pages"` // how many versions of each dataset have a page
 	Feeds    []feedLink    `json:"feeds,omitempty"`
 	Datasets []datasetFeed `json:"datasets,omitempty"` // each dataset's feed
 }
 
 func changesPageOf(cs *changeSite, rows []changesRow, in *Input, lastmod string) changesPage {
 	p := changesPage{
-		Title:       "Changes",
-		Description: "Every published version of the datasets, newest first, and what each one changed: figures revised, added and removed.",
+		Title:       cs.g.words.say("changes_page_title", nil),
+		Description: cs.g.words.say("changes_page_description", nil),
 		Lastmod:     lastmod,
-		Params:      changesParams{Versions: rows, Pages: integer(int64(versionPagesOf(in))), Feeds: cs.feeds("")},
+		Params:      changesParams{Versions: rows, Pages: cs.g.count(versionPagesOf(in)), Feeds: cs.feeds("")},
 	}
 	for _, dh := range cs.hist {
 		if dh != nil {

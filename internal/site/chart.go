@@ -26,6 +26,28 @@ type lineChart struct {
 	Series   []chartSeries
 }
 
+// axis returns the divisor and the unit of the axis for the largest
+// value hi.
+func (c *lineChart) axis(hi float64) (float64, string) {
+	if c.Scale != nil {
+		return c.Scale(hi)
+	}
+	return 1, c.Unit
+}
+
+// AxisUnit returns the unit the axis will be labelled in, so that the
+// chart's title can name the same unit.
+func (c *lineChart) AxisUnit() string {
+	hi := 0.0
+	for _, s := range c.Series {
+		for _, p := range s.Points {
+			hi = math.Max(hi, p.Value)
+		}
+	}
+	_, unit := c.axis(hi)
+	return unit
+}
+
 // chartSeries is one source's line.
 type chartSeries struct {
 	Label  string       // the source, as the legend names it
@@ -145,10 +167,7 @@ func (c *lineChart) svg() (template.HTML, error) {
 	if n == 0 {
 		return "", nil
 	}
-	div, unit := 1.0, c.Unit
-	if c.Scale != nil {
-		div, unit = c.Scale(hi)
-	}
+	div, unit := c.axis(hi)
 	top := hi / div
 	if top <= 0 {
 		top = 1

@@ -29,7 +29,9 @@ type countryPage struct {
 }
 
 type countryParams struct {
-	ISO3     string        `json:"iso3"`
+	ISO3 string `json:"iso3"`
+	// InProse is the name inside a sentence: "the United States".
+	InProse  string        `json:"inprose"`
 	Former   string        `json:"former,omitempty"` // "1922–1991" for a state that no longer exists
 	Charts   []chartParams `json:"charts,omitempty"`
 	NoCharts []string      `json:"nocharts,omitempty"` // what could not be drawn, in words
@@ -298,7 +300,7 @@ func countryIdentity(code, fallback string) (name, former string) {
 // which the other datasets fill.
 func emptyCountry(code, fallback, lastmod string) countryPage {
 	name, former := countryIdentity(code, fallback)
-	return countryPage{Title: name, Lastmod: lastmod, Params: countryParams{ISO3: code, Former: former}}
+	return countryPage{Title: name, Lastmod: lastmod, Params: countryParams{ISO3: code, InProse: countryInProse(code, fallback), Former: former}}
 }
 
 // add puts a country's sections from the other datasets on its page and
@@ -478,7 +480,7 @@ func buildCountry(code string, recs []dataset.Expenditure, idx []int, names *sou
 	p := countryPage{
 		Title:   name,
 		Lastmod: lastmod,
-		Params:  countryParams{ISO3: code, Former: former},
+		Params:  countryParams{ISO3: code, InProse: countryInProse(code, fallback), Former: former},
 	}
 
 	// Group the rows by source, then by measure and year.
@@ -554,7 +556,12 @@ func buildCountry(code string, recs []dataset.Expenditure, idx []int, names *sou
 			p.Params.NoCharts = append(p.Params.NoCharts, fmt.Sprintf("No figures of military spending %s.", c.what))
 			continue
 		}
-		c.ch.Title = fmt.Sprintf("Military spending of %s %s, %s", name, c.what, yearSpan(c.ch.From, c.ch.To))
+		what := c.what
+		if c.ch == &usd {
+			// The title names the unit the axis is labelled in.
+			what = usdInWords[c.ch.AxisUnit()]
+		}
+		c.ch.Title = fmt.Sprintf("Military spending of %s %s, %s", p.Params.InProse, what, yearSpan(c.ch.From, c.ch.To))
 		svg, err := c.ch.svg()
 		if err != nil {
 			return p, err
@@ -576,6 +583,9 @@ func buildCountry(code string, recs []dataset.Expenditure, idx []int, names *sou
 }
 
 // usdScale shows large amounts in billions.
+// usdInWords names the units of usdScale in a chart's title.
+var usdInWords = map[string]string{"US$ bn": "in billions of current US$", "US$ m": "in millions of current US$"}
+
 func usdScale(hi float64) (float64, string) {
 	if hi >= 10000 {
 		return 1000, "US$ bn"

@@ -130,13 +130,24 @@ type coverage struct {
 	Countries *count `json:"countries,omitempty"` // nil when its rows name no country
 }
 
-// citation is how to cite a dataset: the templates word it.
+// citation is how to cite a dataset, in the words of the key
+// dataset_citation, which the page and the structured data share and
+// which reads as the dataset's README does.
 type citation struct {
-	Site         string `json:"site"` // the site's title
-	Title        string `json:"title"`
-	Version      string `json:"version,omitempty"`
-	URL          string `json:"url,omitempty"` // the page's, with a base URL
-	Attributions string `json:"attributions,omitempty"`
+	Site    string `json:"site"` // the site's title
+	Title   string `json:"title"`
+	Version string `json:"version,omitempty"`
+	Date    string `json:"date,omitempty"` // the version's, YYYY-MM-DD
+	URL     string `json:"url,omitempty"`  // the page's, with a base URL
+	// Attributions are the published sources' credit lines, each without
+	// a final full stop, so that they can be written as sentences.
+	Attributions []string `json:"attributions,omitempty"`
+}
+
+// text returns the citation in words.
+func (c citation) text(w *words) (string, error) {
+	return w.get("dataset_citation", map[string]any{"Site": c.Site, "Title": c.Title, "Version": c.Version,
+		"Date": c.Date, "URL": c.URL, "Attributions": c.Attributions})
 }
 
 // fieldRows describes the schema's fields for the schema table.
@@ -336,8 +347,8 @@ func (g *generator) datasetPage(d *Dataset, t *dataset.Table, downloads []downlo
 				// nor licensed for them.
 				continue
 			}
-			if s.Attribution != "" {
-				attributions = append(attributions, s.Attribution)
+			if a := strings.TrimSuffix(strings.TrimSpace(s.Attribution), "."); a != "" {
+				attributions = append(attributions, a)
 			}
 			cd.Sources = append(cd.Sources, catalog.Source{Title: s.Title, URL: webURL(s.Path), LicenceURL: webURL(s.LicenceURL)})
 			if u := webURL(s.LicenceURL); u != "" && !slices.Contains(cd.Licences, u) {
@@ -359,14 +370,21 @@ func (g *generator) datasetPage(d *Dataset, t *dataset.Table, downloads []downlo
 				Rows:        g.num.Int(int64(s.Rows)),
 				Updated:     machineTime(s.Changed),
 			})
-			if s.Attribution != "" {
-				attributions = append(attributions, s.Attribution)
+			if a := strings.TrimSuffix(strings.TrimSpace(s.Attribution), "."); a != "" {
+				attributions = append(attributions, a)
 			}
 		}
 	}
-	cd.Credit = strings.Join(attributions, " ")
+	if len(attributions) > 0 {
+		cd.Credit = strings.Join(attributions, ". ") + "."
+	}
 	p.Params.Citation = citation{Site: g.title, Title: def.Title, Version: p.Params.Version,
-		URL: g.urls.page(dir), Attributions: cd.Credit}
+		Date: p.Params.Created.ISO[:min(10, len(p.Params.Created.ISO))], URL: g.urls.page(dir), Attributions: attributions}
+	cite, err := p.Params.Citation.text(g.words)
+	if err != nil {
+		return p, nil, err
+	}
+	cd.Citation = cite
 
 	ld, err := cd.JSONLD(g.urls.base)
 	if err != nil {

@@ -234,6 +234,10 @@ func (g *generator) generate() error {
 	if err := g.writeCompare(shares, countryNames); err != nil {
 		return err
 	}
+	if g.words.err != nil {
+		// A sentence Go wrote lacked its words.
+		return g.words.err
+	}
 	return cat.Write(filepath.Join(dir, "static", "catalog.json"))
 }
 
@@ -310,14 +314,20 @@ func loadTables(in *Input) ([]*dataset.Table, []dataset.Expenditure, error) {
 	return tables, recs, nil
 }
 
-// baseURL checks the base URL and gives it a trailing slash.
-func baseURL(s string) (string, error) {
+// BaseURL checks that s, the address the site is served from, is an
+// absolute http or https URL, and returns it with a trailing slash, so that
+// every address of the site is the base URL and a path. Empty stays empty:
+// a site without a base URL has relative addresses.
+func BaseURL(s string) (string, error) {
 	if s == "" {
 		return "", nil
 	}
 	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Opaque != "" {
 		return "", fmt.Errorf("site: base URL %q is not an absolute http or https URL", s)
+	}
+	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return "", fmt.Errorf("site: base URL %q has a query, a fragment or a user: a page's address could not be made by adding its path", s)
 	}
 	if !strings.HasSuffix(u.Path, "/") {
 		u.Path += "/"
@@ -340,6 +350,11 @@ func prepareDir(dir string) error {
 			return fmt.Errorf("site: generate: %s: %w", dir, ErrNotBuildDir)
 		}
 		for _, e := range entries {
+			if e.Name() == markerFile {
+				// Kept to the end: a run killed while emptying the
+				// folder leaves one the next run may empty.
+				continue
+			}
 			if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
 				return fmt.Errorf("site: generate: empty %s: %w", dir, err)
 			}

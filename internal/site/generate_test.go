@@ -304,7 +304,9 @@ func TestGenerate(t *testing.T) {
 			t.Errorf("fields marked key (-want +got):\n%s", diff)
 		}
 		cite := doc.Find("blockquote.citation").Text()
-		for _, want := range []string{dataset.MilitaryExpenditure.Title, "version 2026-04-28", "28 April 2026", "Stockholm International Peace Research Institute", "World Development Indicators"} {
+		for _, want := range []string{dataset.MilitaryExpenditure.Title, "version 2026-04-28 (2026-04-28)",
+			// The sources are separate sentences, as in the dataset's README.
+			"Published with publish, from: SIPRI Military Expenditure Database, Stockholm International Peace Research Institute. World Bank, World Development Indicators."} {
 			if !strings.Contains(cite, want) {
 				t.Errorf("citation %q lacks %q", cite, want)
 			}

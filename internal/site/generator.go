@@ -50,7 +50,7 @@ func newGenerator(dir string, in *Input) (*generator, error) {
 	if in == nil {
 		return nil, errors.New("site: generate: no input")
 	}
-	base, err := baseURL(in.BaseURL)
+	base, err := BaseURL(in.BaseURL)
 	if err != nil {
 		return nil, err
 	}

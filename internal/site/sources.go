@@ -75,7 +75,7 @@ func statusCode(s string) string {
 		// Whether this run found something new is the run's news, not
 		// the source's: the page says when its data last changed.
 		return dataset.SourceOK
-	case dataset.SourceFailed:
+	case dataset.SourceFailed, dataset.SourceRemoved:
 		return s
 	case dataset.SourceNotRun, "":
 		return "not-run"

@@ -21,6 +21,7 @@ type words struct {
 	lang string
 	tag  language.Tag
 	msgs map[string]map[string]string // key -> plural form -> text
+	err  error                        // the first error of say
 }
 
 // loadWords reads the i18n file of lang from the embedded project.

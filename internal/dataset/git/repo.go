@@ -79,12 +79,14 @@ func Open(dir string, create bool) (*Repo, error) {
 	// Reopen over storage that verifies what it returns. go-git's default
 	// storage reads objects whole, resolving deltas in memory.
 	store := r.Storer
-	if r, err = gogit.Open(verified{store}, wt.Filesystem); err != nil {
-		return nil, fmt.Errorf("git: open repository %s: %w", abs, err)
-	}
+	v := verified{Storer: store}
 	gitDir := filepath.Join(abs, ".git")
 	if fs, ok := store.(*filesystem.Storage); ok {
 		gitDir = fs.Filesystem().Root() // the real one, for a linked worktree
+		v.fs = fs.Filesystem()
+	}
+	if r, err = gogit.Open(v, wt.Filesystem); err != nil {
+		return nil, fmt.Errorf("git: open repository %s: %w", abs, err)
 	}
 	return &Repo{dir: abs, repo: r, store: store, blobs: newBlobReader(gitDir, store)}, nil
 }
@@ -216,6 +218,10 @@ func (r *Repo) Changes(dirs ...string) ([]string, error) {
 			if err != nil || e.IsDir() {
 				return err
 			}
+			if dataset.IsTemp(e.Name()) {
+				// A half-written file of a killed run: never committed.
+				return nil
+			}
 			rel, _ := filepath.Rel(r.dir, p)
 			name := filepath.ToSlash(rel)
 			seen[name] = true
@@ -334,7 +340,15 @@ func (r *Repo) commitFiles(head *object.Commit, files []string, message string, 
 	if err != nil {
 		return plumbing.ZeroHash, fmt.Errorf("git: commit: %w", err)
 	}
+	// The objects are durable before the branch names them, and the
+	// branch before anything (a tag) follows.
+	if err := syncFS(r.dir); err != nil {
+		return plumbing.ZeroHash, err
+	}
 	if err := r.advance(head, hash); err != nil {
+		return plumbing.ZeroHash, err
+	}
+	if err := syncFS(r.dir); err != nil {
 		return plumbing.ZeroHash, err
 	}
 	if err := r.updateIndex(changes); err != nil {
@@ -497,7 +511,28 @@ func (r *Repo) Tag(name string, commit dataset.ObjectID, message string, sig dat
 	if err != nil {
 		return fmt.Errorf("git: tag %s: %w", name, err)
 	}
-	return nil
+	return syncFS(r.dir)
+}
+
+// TagTarget returns the commit tag name points at, lightweight or
+// annotated; an error wrapping os.ErrNotExist when there is no such tag.
+func (r *Repo) TagTarget(name string) (dataset.ObjectID, error) {
+	ref, err := r.repo.Tag(name)
+	if errors.Is(err, gogit.ErrTagNotFound) {
+		return dataset.ObjectID{}, fmt.Errorf("git: tag %s: %w", name, os.ErrNotExist)
+	}
+	if err != nil {
+		return dataset.ObjectID{}, fmt.Errorf("git: tag %s: %w", name, err)
+	}
+	h := ref.Hash()
+	if t, err := r.repo.TagObject(h); err == nil {
+		c, err := t.Commit()
+		if err != nil {
+			return dataset.ObjectID{}, fmt.Errorf("git: tag %s: %w", name, err)
+		}
+		h = c.Hash
+	}
+	return id(h), nil
 }
 
 // Log returns the commits that changed files under dir, newest first,

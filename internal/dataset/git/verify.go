@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/go-git/go-billy/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/storage"
 
@@ -20,6 +21,7 @@ import (
 // read by blobReader, which verifies them itself.
 type verified struct {
 	storage.Storer
+	fs billy.Filesystem // the git directory; nil for storage not on disk
 }
 
 func (s verified) EncodedObject(t plumbing.ObjectType, h plumbing.Hash) (plumbing.EncodedObject, error) {

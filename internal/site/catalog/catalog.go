@@ -25,6 +25,7 @@ type Dataset struct {
 	Covered   bool
 	Publisher string // the site's title
 	Credit    string // the sources' attributions
+	Citation  string // how to cite it, in words
 	Sources   []Source
 	Fields    []Field
 	Files     []File
@@ -88,6 +89,7 @@ type ldDataset struct {
 	License             any          `json:"license,omitempty"`
 	IsAccessibleForFree bool         `json:"isAccessibleForFree"`
 	CreditText          string       `json:"creditText,omitempty"`
+	Citation            string       `json:"citation,omitempty"`
 	Creator             []ldOrg      `json:"creator,omitempty"`
 	Publisher           ldOrg        `json:"publisher"`
 	TemporalCoverage    string       `json:"temporalCoverage,omitempty"`
@@ -151,7 +153,7 @@ func (d *Dataset) JSONLD(base string) (string, error) {
 		Context: "https://schema.org/", Type: "Dataset",
 		Name: d.Title, Description: d.Description, URL: u.page(dir(d.Name)), Identifier: d.Name,
 		Version: d.Version, DateModified: d.Modified,
-		Keywords: d.Keywords, IsAccessibleForFree: true, CreditText: d.Credit,
+		Keywords: d.Keywords, IsAccessibleForFree: true, CreditText: d.Credit, Citation: d.Citation,
 		Publisher:        ldOrg{Type: "Organization", Name: d.Publisher},
 		TemporalCoverage: d.temporal(),
 	}

@@ -15,12 +15,28 @@ type Catalog struct {
 
 type dcatCatalog struct {
 	Context     map[string]string `json:"@context"`
+	ID          string            `json:"@id,omitempty"`
 	Type        string            `json:"@type"`
 	Title       string            `json:"dct:title"`
 	Description string            `json:"dct:description"`
-	Modified    string            `json:"dct:modified,omitempty"`
+	Modified    *typed            `json:"dct:modified,omitempty"`
 	Homepage    *dcatRef          `json:"foaf:homepage,omitempty"`
 	Datasets    []dcatDataset     `json:"dcat:dataset"`
+}
+
+// typed is a literal with its datatype, so that a catalogue reads dates as
+// dates, not strings.
+type typed struct {
+	Value string `json:"@value"`
+	Type  string `json:"@type"`
+}
+
+// dateTime returns an RFC 3339 time as an xsd:dateTime, or nil for "".
+func dateTime(s string) *typed {
+	if s == "" {
+		return nil
+	}
+	return &typed{s, "xsd:dateTime"}
 }
 
 type dcatRef struct {
@@ -28,24 +44,25 @@ type dcatRef struct {
 }
 
 type dcatDataset struct {
+	ID            string             `json:"@id,omitempty"`
 	Type          string             `json:"@type"`
 	Identifier    string             `json:"dct:identifier"`
 	Title         string             `json:"dct:title"`
 	Description   string             `json:"dct:description"`
 	Keywords      []string           `json:"dcat:keyword,omitempty"`
 	Version       string             `json:"dcat:version,omitempty"`
-	Modified      string             `json:"dct:modified,omitempty"`
+	Modified      *typed             `json:"dct:modified,omitempty"`
 	Licenses      []dcatRef          `json:"dct:license,omitempty"`
 	Temporal      *dcatPeriod        `json:"dct:temporal,omitempty"`
 	LandingPage   dcatRef            `json:"dcat:landingPage"`
-	Sources       []string           `json:"dct:source,omitempty"`
+	Sources       []dcatRef          `json:"dct:source,omitempty"`
 	Distributions []dcatDistribution `json:"dcat:distribution"`
 }
 
 type dcatPeriod struct {
 	Type  string `json:"@type"`
-	Start string `json:"dcat:startDate"`
-	End   string `json:"dcat:endDate"`
+	Start typed  `json:"dcat:startDate"`
+	End   typed  `json:"dcat:endDate"`
 }
 
 type dcatDistribution struct {
@@ -74,14 +91,19 @@ func New(title, description, modified, base string) *Catalog {
 			"dct":  "http://purl.org/dc/terms/",
 			"foaf": "http://xmlns.com/foaf/0.1/",
 			"spdx": "http://spdx.org/rdf/terms#",
+			"xsd":  "http://www.w3.org/2001/XMLSchema#",
 		},
 		Type:        "dcat:Catalog",
 		Title:       title,
 		Description: description,
-		Modified:    modified,
+		Modified:    dateTime(modified),
 		Datasets:    []dcatDataset{},
 	}}
 	if base != "" {
+		// Without a base URL the catalogue and its datasets are blank
+		// nodes: a relative @id would be resolved against wherever the
+		// file was read from.
+		c.c.ID = base + "catalog.json"
 		c.c.Homepage = &dcatRef{base}
 	}
 	return c
@@ -98,18 +120,22 @@ func (c *Catalog) Add(d *Dataset) {
 		Description: d.Description,
 		Keywords:    d.Keywords,
 		Version:     d.Version,
-		Modified:    d.Modified,
+		Modified:    dateTime(d.Modified),
 		LandingPage: dcatRef{u.file(dd, dd)},
+	}
+	if c.base != "" {
+		x.ID = u.page(dd) + "#dataset"
 	}
 	for _, l := range d.Licences {
 		x.Licenses = append(x.Licenses, dcatRef{l})
 	}
 	if d.Covered {
-		x.Temporal = &dcatPeriod{Type: "dct:PeriodOfTime", Start: strconv.Itoa(d.From), End: strconv.Itoa(d.To)}
+		x.Temporal = &dcatPeriod{Type: "dct:PeriodOfTime",
+			Start: typed{strconv.Itoa(d.From), "xsd:gYear"}, End: typed{strconv.Itoa(d.To), "xsd:gYear"}}
 	}
 	for _, s := range d.Sources {
 		if s.URL != "" {
-			x.Sources = append(x.Sources, s.URL)
+			x.Sources = append(x.Sources, dcatRef{s.URL})
 		}
 	}
 	for _, f := range d.Files {
