@@ -340,8 +340,15 @@ func (r *Repo) commitFiles(head *object.Commit, files []string, message string, 
 	if err != nil {
 		return plumbing.ZeroHash, fmt.Errorf("git: commit: %w", err)
 	}
-	// The objects are durable before the branch names them, and the
-	// branch before anything (a tag) follows.
+	// The index is made to agree with the new commit before the branch
+	// moves: a run killed in between leaves the change staged, which the
+	// next run commits (Changes compares with HEAD), whereas an index left
+	// behind a moved branch would show the files modified for good. The
+	// objects are durable before the branch names them, and the branch
+	// before anything (a tag) follows.
+	if err := r.updateIndex(changes); err != nil {
+		return plumbing.ZeroHash, err
+	}
 	if err := syncFS(r.dir); err != nil {
 		return plumbing.ZeroHash, err
 	}
@@ -349,9 +356,6 @@ func (r *Repo) commitFiles(head *object.Commit, files []string, message string, 
 		return plumbing.ZeroHash, err
 	}
 	if err := syncFS(r.dir); err != nil {
-		return plumbing.ZeroHash, err
-	}
-	if err := r.updateIndex(changes); err != nil {
 		return plumbing.ZeroHash, err
 	}
 	return hash, nil
