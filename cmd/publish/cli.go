@@ -34,6 +34,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"collect", "fetch every source and parse its documents into records", runCollect},
+		{"merge", "join the caches of collect runs made apart (one per source)", runMerge},
 		{"build", "validate the records and write the datasets", runBuild},
 		{"commit", "commit the datasets that changed to the data repository", runCommit},
 		{"site", "build the static site from the datasets into public/", runSite},

@@ -50,6 +50,7 @@ func TestRealDataSiteGolden(t *testing.T) {
 		{time.Date(2024, 4, 22, 12, 0, 0, 0, time.UTC), map[string][]string{
 			"sipri":       {file("sipri", "SIPRI-Milex-data-1948-2023.xlsx")},
 			"worldbank":   {file("worldbank", "2026-02-24", "API_MS.MIL.XPND.GD.ZS_DS2_en_csv_v2_211.zip")},
+			"nato":        {file("nato", "defence_per.csv")},
 			"gpi":         {file("gpi", "GPI_public_release_2025.xlsx")},
 			"inform-risk": {file("inform", "INFORM2024_TREND_2015_2024_v70_ALL.xlsx")},
 		}},

@@ -18,6 +18,14 @@ func TestMain(m *testing.M) {
 	if os.Getenv("PUBLISH_TEST_MAIN") == "1" {
 		ctx := context.Background()
 		mm := &Main{Stdout: os.Stdout, Stderr: os.Stderr}
+		if s := os.Getenv("PUBLISH_TEST_NOW"); s != "" {
+			// A child process of a test that runs at a fixed time.
+			now, err := time.Parse(time.RFC3339, s)
+			if err != nil {
+				panic(err)
+			}
+			mm.Now = func() time.Time { return now }
+		}
 		os.Exit(exitCode(mm.Run(ctx, os.Args[1:]), mm))
 	}
 	os.Exit(m.Run())

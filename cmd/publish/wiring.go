@@ -2,6 +2,7 @@ package main
 
 import (
 	"github.com/defence-transparency/publish/internal/collect"
+	"github.com/defence-transparency/publish/internal/collect/att"
 	"github.com/defence-transparency/publish/internal/collect/crisiswatch"
 	"github.com/defence-transparency/publish/internal/collect/gao"
 	"github.com/defence-transparency/publish/internal/collect/generic"
@@ -34,6 +35,7 @@ func collectors() map[string]collect.Collector {
 		"worldbank":   &worldbank.Collector{},
 		"unmilex":     &unmilex.Collector{},
 		"unroca":      &unroca.Collector{},
+		"att":         &att.Collector{},
 		"gao":         &gao.Collector{},
 		"gpi":         &gpi.Collector{},
 		"crisiswatch": &crisiswatch.Collector{},

@@ -239,6 +239,11 @@ func (a *Archiver) Fetch(ctx context.Context, req *Request) (*Document, error) {
 	if err != nil {
 		return nil, err
 	}
+	if doc.Reused {
+		// Nothing was fetched: the archive's record stays the last
+		// fetch, so that the copy ages and is fetched again in time.
+		return doc, nil
+	}
 	if err := a.Archive.Put(ctx, doc); err != nil {
 		return nil, err
 	}

@@ -327,3 +327,47 @@ func TestConditionalDecorator(t *testing.T) {
 		t.Errorf("Fetch() over a plain ErrNotModified = %v, want a NotModified document", err)
 	}
 }
+
+// TestConditionalFresh: a request whose Fresh time the archived copy is not
+// older than is answered from the archive without a request and recorded
+// nowhere; an older copy, or no Fresh time, asks the publisher.
+func TestConditionalFresh(t *testing.T) {
+	pub := &publisher{etag: true}
+	pub.set("SWE,2023,1.5\n", time.Now())
+	var h hits
+	srv := serve(t, &h, pub.ServeHTTP)
+	a := mustArchive(t)
+	f := conditionalFetcher(t, a, srv.URL)
+	url := srv.URL + "/data.csv"
+	first, err := f.Fetch(t.Context(), &Request{URL: url})
+	if err != nil {
+		t.Fatal(err)
+	}
+	requests := len(h.all())
+
+	reused, err := f.Fetch(t.Context(), &Request{URL: url, Fresh: first.Fetched.Add(-time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reused.Reused || !reused.NotModified || !bytes.Equal(reused.Body, first.Body) || !reused.Fetched.Equal(first.Fetched) {
+		t.Errorf("Fetch(Fresh before the copy) = Reused %v, NotModified %v, body %q, fetched %v; want the archived copy of %v",
+			reused.Reused, reused.NotModified, reused.Body, reused.Fetched, first.Fetched)
+	}
+	if n := len(h.all()); n != requests {
+		t.Errorf("Fetch(Fresh before the copy) made %d requests, want none", n-requests)
+	}
+	if hist, err := a.History(url); err != nil || len(hist) != 1 {
+		t.Errorf("History() = %d records, %v; want only the first fetch, so the copy ages", len(hist), err)
+	}
+
+	again, err := f.Fetch(t.Context(), &Request{URL: url, Fresh: time.Now().Add(time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Reused || !again.NotModified {
+		t.Errorf("Fetch(Fresh after the copy) = Reused %v, NotModified %v; want a conditional request answered 304", again.Reused, again.NotModified)
+	}
+	if n := len(h.all()); n != requests+1 {
+		t.Errorf("Fetch(Fresh after the copy) made %d requests, want 1", n-requests)
+	}
+}

@@ -16,6 +16,14 @@ type Request struct {
 	// Header holds extra request headers; the fetcher's decorators use it
 	// for conditional requests.
 	Header http.Header
+	// Fresh, when set, says the caller knows the document has not changed
+	// since this time (a listing's own date of its last change, or the
+	// oldest copy a source is willing to reuse): a fetcher that keeps an
+	// archive and makes conditional requests answers with the latest
+	// archived copy, without asking the publisher, when that copy was
+	// fetched at or after Fresh. The Document then has NotModified and
+	// Reused set. Other fetchers ignore it.
+	Fresh time.Time
 }
 
 // Document is a fetched document with its provenance.
@@ -32,6 +40,10 @@ type Document struct {
 	// NotModified is true when the publisher answered a conditional request
 	// with 304 Not Modified; Body then comes from the raw archive.
 	NotModified bool
+	// Reused is true when no request was made at all: the archived copy
+	// was fetched after the request's Fresh time (NotModified is set too,
+	// and Fetched is the archived copy's).
+	Reused bool
 }
 
 // Fetcher fetches documents.

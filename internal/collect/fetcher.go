@@ -199,6 +199,11 @@ func (l *logged) Fetch(ctx context.Context, req *Request) (*Document, error) {
 	if err != nil {
 		return nil, err
 	}
+	if doc.Reused {
+		// Thousands of pages a run may be reused: one line each at debug.
+		l.log.Debug("reused", "url", doc.URL, "sha256", doc.SHA256, "fetched", doc.Fetched)
+		return doc, nil
+	}
 	l.log.Info("fetched", "url", doc.URL, "status", doc.Status, "bytes", len(doc.Body),
 		"sha256", doc.SHA256, "duration", time.Since(start).Round(time.Millisecond), "not_modified", doc.NotModified)
 	return doc, nil

@@ -25,10 +25,16 @@ type Unchanged struct {
 // Any other error is returned as it is, uncounted, as is the error of a
 // done ctx, tested before fetching.
 func (u *Unchanged) Fetch(ctx context.Context, f Fetcher, url string) (*Document, error) {
+	return u.Do(ctx, f, &Request{URL: url})
+}
+
+// Do is Fetch for a request with more than a URL (a Fresh time).
+func (u *Unchanged) Do(ctx context.Context, f Fetcher, req *Request) (*Document, error) {
+	url := req.URL
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	d, err := f.Fetch(ctx, &Request{URL: url})
+	d, err := f.Fetch(ctx, req)
 	switch {
 	case errors.Is(err, ErrNotModified):
 		u.docs++

@@ -20,9 +20,10 @@
 //     XAO (Asia and Oceania), XOC (Oceania), XSA (South Asia), XEA (East
 //     Asia), XSE (South East Asia), XCA (Central Asia), XEP (Europe), XCE
 //     (Central Europe), XEE (Eastern Europe), XWE (Western Europe) and XME
-//     (Middle East), and XEU for the European Union as a spender in its own
+//     (Middle East), XEU for the European Union as a spender in its own
 //     right (SIPRI's European Union row: spending from the EU budget, not the
-//     sum of its members, which is the World Bank's EUU). Two aggregates
+//     sum of its members, which is the World Bank's EUU), and NATO's totals
+//     XNT (all allies) and XNE (NATO Europe and Canada). Two aggregates
 //     share a code only when they group the same states: SIPRI's world and
 //     the World Bank's are both WLD, but SIPRI's North America (Canada and
 //     the United States) is XNA, not the World Bank's NAC.
@@ -216,6 +217,18 @@ func AggregateOf(publisher, name string) (Country, bool) {
 		return Country{}, false
 	}
 	return r.byCode[code], true
+}
+
+// HasAggregates reports whether aggregates.csv names any aggregate of
+// publisher.
+func HasAggregates(publisher string) bool {
+	p := normalize(publisher)
+	for k := range load().aggregates {
+		if k[0] == p {
+			return true
+		}
+	}
+	return false
 }
 
 // year reads an optional year: empty is 0.

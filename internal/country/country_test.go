@@ -53,9 +53,10 @@ func TestRegistry(t *testing.T) {
 	if got := kinds[KindCountry] + kinds[KindTerritory]; got != 249+2 {
 		t.Errorf("countries and territories = %d, want %d", got, 251)
 	}
-	// 48 World Bank aggregates and INX, 18 SIPRI regions and the EU budget.
-	if got := kinds[KindAggregate]; got != 49+18+1 {
-		t.Errorf("aggregates = %d, want %d", got, 49+18+1)
+	// 48 World Bank aggregates and INX, 18 SIPRI regions, the EU budget
+	// and NATO's two totals.
+	if got := kinds[KindAggregate]; got != 49+18+1+2 {
+		t.Errorf("aggregates = %d, want %d", got, 49+18+1+2)
 	}
 	if got := kinds[KindHistorical]; got != 6 {
 		t.Errorf("historical states = %d, want 6", got)

@@ -31,7 +31,7 @@ func TestBuilder(t *testing.T) {
 	}
 	got := tbl.Row(1)
 	want := Row{{Str: "CHN"}, {Str: "China"}, {Str: InstrumentMilex}, {Int: 2022}, {Str: ReportNil},
-		{Null: true}, {Null: true}, {Null: true}, {Null: true}, {Null: true}, {Str: "un-milex"}}
+		{Null: true}, {Null: true}, {Null: true}, {Null: true}, {Null: true}, {Null: true}, {Str: "un-milex"}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("second row mismatch (-want +got):\n%s", diff)
 	}

@@ -15,6 +15,11 @@ const (
 	MeasureShareOfGovt = "share_of_govt"     // of general government expenditure
 	MeasureLocalFY     = "local_currency_fy" // local currency, financial years
 	MeasureLocalCY     = "local_currency_cy" // local currency, calendar years
+	// MeasureEquipment is the share of defence expenditure spent on major
+	// equipment and the research and development devoted to it (NATO's
+	// Table 8). NATO's annual real change is not a measure: it is a change,
+	// not a level, and follows from the constant-price series.
+	MeasureEquipment = "equipment_share"
 )
 
 // MeasureConstantUSD returns the measure name for constant US$ at the prices
@@ -33,6 +38,7 @@ const (
 const (
 	SourceSIPRI     = "sipri"
 	SourceWorldBank = "worldbank"
+	SourceNATO      = "nato"
 )
 
 // Expenditure is one military-expenditure figure: one country, year, measure
@@ -57,7 +63,7 @@ type Expenditure struct {
 	Currency   string // local-currency measures: the currency as the source names it
 	FiscalYear string // local-currency measures: the financial year, e.g. "Apr-Mar"
 	Missing    string // MissingNotAvailable, MissingDidNotExist or ""
-	Estimate   bool   // SIPRI estimate (blue in the workbook)
+	Estimate   bool   // the source's estimate (SIPRI: blue in the workbook; NATO: a year marked "e")
 	Uncertain  bool   // highly uncertain (red in the workbook)
 	Notes      string // SIPRI special-note symbols, e.g. "§‖"
 	Footnotes  string // numbered footnote references, comma-separated, e.g. "16"
@@ -113,6 +119,8 @@ var ExpenditureUnits = &Units{
 			Meaning: "percent of general government expenditure"},
 		{Series: MeasurePerCapita, Unit: UnitUSD,
 			Meaning: "US dollars per person, at current prices"},
+		{Series: MeasureEquipment, Unit: UnitPercent,
+			Meaning: "percent of the country's defence expenditure spent on major equipment and the research and development devoted to it (NATO)"},
 		{Series: MeasureLocalCY, Unit: UnitLocal,
 			Meaning: "whole units of the national currency named in currency, at current prices, calendar years"},
 		{Series: MeasureLocalFY, Unit: UnitLocal,
@@ -145,18 +153,20 @@ var ExpenditureSchema = &Schema{
 		{Name: "year", Title: "Year", Type: Integer, Required: true, Min: Range(1900), Max: Range(2100),
 			Description: "Calendar year, or the financial year starting in this year for local_currency_fy."},
 		{Name: "measure", Title: "Measure", Type: String, Required: true, Dictionary: true,
-			Pattern:     regexp.MustCompile(`^(current_usd|share_of_gdp|per_capita|share_of_govt|local_currency_fy|local_currency_cy|constant_usd_[0-9]{4})$`),
-			Description: "What the value measures: current_usd, constant_usd_<base year>, share_of_gdp, per_capita, share_of_govt, local_currency_fy or local_currency_cy. Each measure has one unit (see unit)."},
+			Pattern: regexp.MustCompile(`^(current_usd|share_of_gdp|per_capita|share_of_govt|equipment_share|local_currency_fy|local_currency_cy|constant_usd_[0-9]{4})$`),
+			Description: "What the value measures: current_usd, constant_usd_<base year>, share_of_gdp (NATO: of real GDP), per_capita, share_of_govt, " +
+				"equipment_share (NATO: the share of defence expenditure spent on major equipment and its research and development), " +
+				"local_currency_fy or local_currency_cy. Each measure has one unit (see unit)."},
 		{Name: "source", Title: "Source", Type: String, Required: true, Dictionary: true,
 			Pattern:     sourceName,
-			Description: "Name of the source in the sources file (sipri, worldbank). Where sources overlap both rows are kept, so they can be compared."},
+			Description: "Name of the source in the sources file (sipri, worldbank, nato). Where sources overlap both rows are kept, so they can be compared."},
 		{Name: "value", Title: "Value", Type: Number, Unit: "the measure's unit (see unit)", Min: Range(0),
 			Description: "The figure in the measure's unit: the source's published digits, with the decimal point moved where the source " +
 				"published in another unit (see source_unit), never multiplied in binary floating point. Empty where the source marks it missing."},
 		{Name: "unit", Title: "Unit", Type: String, Required: true, Dictionary: true,
 			Enum: []string{UnitMillionUSD, UnitPercent, UnitUSD, UnitLocal},
 			Description: "Unit of value, one per measure whatever the source: US$ m (millions of US dollars) for current_usd and constant_usd_<base year>; " +
-				"percent for share_of_gdp and share_of_govt (3.45 is 3.45%); US$ for per_capita; local currency (whole units of the currency column) " +
+				"percent for share_of_gdp, share_of_govt and equipment_share (3.45 is 3.45%); US$ for per_capita; local currency (whole units of the currency column) " +
 				"for local_currency_fy and local_currency_cy."},
 		{Name: "source_unit", Title: "Unit as published", Type: String, Required: true, Dictionary: true,
 			Enum:     []string{UnitMillionUSD, UnitBillionUSD, UnitPercent, UnitFraction, UnitUSD, UnitLocal},
@@ -171,8 +181,8 @@ var ExpenditureSchema = &Schema{
 		{Name: "missing", Title: "Missing value", Type: String, Dictionary: true,
 			Enum:        []string{MissingNotAvailable, MissingDidNotExist},
 			Description: "Why value is empty: not_available (SIPRI \". .\"; for a regional total also a total too uncertain to give) or did_not_exist (SIPRI \"xxx\": the state, or every state of the region, did not exist or was not independent)."},
-		{Name: "estimate", Title: "SIPRI estimate", Type: Boolean, Required: true,
-			Description: "The source marks the figure as its own estimate (blue in SIPRI's workbook; for SIPRI's regional totals, red: more than 10% of the total is estimated for countries without data)."},
+		{Name: "estimate", Title: "Estimate", Type: Boolean, Required: true,
+			Description: "The source marks the figure as its own estimate (blue in SIPRI's workbook; for SIPRI's regional totals, red: more than 10% of the total is estimated for countries without data; NATO: a year whose column is marked e, as 2024e)."},
 		{Name: "uncertain", Title: "Highly uncertain", Type: Boolean, Required: true,
 			Description: "The source marks the figure as highly uncertain (red in SIPRI's country sheets)."},
 		{Name: "notes", Title: "Special notes", Type: String, Dictionary: true,
@@ -187,19 +197,21 @@ var MilitaryExpenditure = &Definition{
 	Name:  "military-expenditure",
 	Title: "Military expenditure by country",
 	Description: "Military spending of each country per year, in current and constant US dollars, " +
-		"as a share of GDP and of government spending, per person and in local currency, as SIPRI " +
-		"and the World Bank publish it, with SIPRI's estimate and uncertainty marks and notes.",
+		"as a share of GDP and of government spending, per person and in local currency, as SIPRI, " +
+		"the World Bank and NATO publish it, with the sources' estimate and uncertainty marks and notes.",
 	Schema:         ExpenditureSchema,
 	RevisionFields: []string{"value"},
 	PeriodField:    "year",
 	SeriesField:    "measure",
 	MarkerField:    "missing",
 	UnitField:      "unit",
-	Keywords:       []string{"military expenditure", "defence spending", "SIPRI", "World Bank"},
+	Keywords:       []string{"military expenditure", "defence spending", "SIPRI", "World Bank", "NATO"},
 	Method: "Each source's files are fetched from the publisher and parsed cell by cell. Every cell " +
 		"of SIPRI's data sheets and of its regional totals becomes one row, including the cells SIPRI marks as unavailable or as " +
 		"years in which the state did not exist; the font colour SIPRI uses for estimates and highly " +
 		"uncertain figures becomes the estimate and uncertain flags. World Bank cells that are empty are not rows. " +
+		"NATO's tables give a row per ally and year; a year NATO marks as an estimate (2024e) sets the estimate flag, and NATO's " +
+		"totals (NATO Europe and Canada, NATO Total) are aggregates. " +
 		"SIPRI's European Union row (the EU's own budget) and regional totals and the World Bank's aggregates (the world, " +
 		"regions, income groups) are published as aggregates (aggregate = true), never among the countries. Each measure has " +
 		"one unit: where a source publishes in another (SIPRI's shares as fractions, its regional totals in US$ b, the World " +

@@ -50,6 +50,7 @@ const (
 const (
 	InstrumentMilex  = "un_milex" // UN Report on Military Expenditures
 	InstrumentUNROCA = "unroca"   // UN Register of Conventional Arms
+	InstrumentATT    = "att"      // Arms Trade Treaty annual reports on exports and imports
 )
 
 // MultiplierPlaces returns the places by which the UN Milex form's unit of
@@ -77,7 +78,8 @@ var CBMSchema = &Schema{
 		countryField(true),
 		countryNameField(),
 		{Name: "instrument", Title: "Instrument", Type: String, Required: true, Dictionary: true, Pattern: codeName,
-			Description: "The confidence-building instrument: un_milex (UN Report on Military Expenditures) or unroca (UN Register of Conventional Arms)."},
+			Description: "The confidence-building instrument: un_milex (UN Report on Military Expenditures), unroca (UN Register of Conventional Arms) " +
+				"or att (the Arms Trade Treaty's annual reports on exports and imports, which only its States Parties owe)."},
 		{Name: "year", Title: "Year", Type: Integer, Required: true, Min: Range(1990), Max: Range(2100),
 			Description: "The year the report covers, as the instrument's own site labels it."},
 		{Name: "report_kind", Title: "Report", Type: String, Required: true, Dictionary: true,
@@ -96,6 +98,9 @@ var CBMSchema = &Schema{
 			Description: "UN Milex: total military expenditure as reported, in whole units of the row's currency, whatever multiplier the " +
 				"state reported in (see unit_of_measure): the reported digits with the decimal point moved, so that totals reported in " +
 				"thousands and in millions read alike. A total reported with a multiplier the form does not offer is left out."},
+		{Name: "public", Title: "Public", Type: Boolean, Backfill: &Backfill{Value: Value{Null: true}},
+			Description: "ATT: whether the State Party made its report public (true) or asked the Secretariat to keep it from the public area " +
+				"of the website (false). Empty for no_report and for instruments that do not say."},
 		linkField(false, "the report or the state's page"),
 		sourceField(),
 	},
@@ -105,19 +110,21 @@ var CBMSchema = &Schema{
 var CBMReports = &Definition{
 	Name:  "cbm-reports",
 	Title: "Reporting to the UN confidence-building instruments",
-	Description: "Which states report to the UN Report on Military Expenditures and the UN Register of " +
-		"Conventional Arms, year by year, and in what form: a full or simplified return, a single figure, a " +
-		"nil report (a submission saying there is nothing to report), or no report.",
+	Description: "Which states report to the UN Report on Military Expenditures, the UN Register of " +
+		"Conventional Arms and, as States Parties, the Arms Trade Treaty, year by year, and in what form: a full or " +
+		"simplified return, a single figure, a nil report (a submission saying there is nothing to report), or no report.",
 	Schema:         CBMSchema,
 	RevisionFields: []string{"report_kind", "total"},
 	PeriodField:    "year",
 	SeriesField:    "instrument",
-	Keywords:       []string{"confidence-building measures", "UN Report on Military Expenditures", "UNROCA", "transparency"},
+	Keywords:       []string{"confidence-building measures", "UN Report on Military Expenditures", "UNROCA", "Arms Trade Treaty", "transparency"},
 	Method: "For UN Milex, each state's page on the UNODA reporting site for each year is read; a page with " +
 		"figures is a return, a page with a single total a single-figure report, a page with a nil statement a " +
 		"nil report, and a page without a submission no report. For UNROCA, the register's API lists the years " +
-		"each state reported; the other years since 1992 are no report. Nil reports are submissions and are " +
-		"counted as participation.",
+		"each state reported; the other years since 1992 are no report. For the ATT, the Secretariat's list of annual " +
+		"reports gives each State Party's reports by year, public or not, nil or not; a year the treaty was in force for " +
+		"a State Party from its first day (entry into force from the Secretariat's list of States Parties) without a report " +
+		"is no report, and a year before is no row at all. Nil reports are submissions and are counted as participation.",
 }
 
 // Auditors of the audit-outcomes dataset.

@@ -20,8 +20,11 @@ type CBMReport struct {
 	UnitOfMeasure string // UN Milex: Thousand, Million, Billion, No Multiplier
 	Total         float64
 	HasTotal      bool
-	Link          string
-	Source        string
+	// Public says whether the state made the report public (ATT), where
+	// HasPublic.
+	Public, HasPublic bool
+	Link              string
+	Source            string
 }
 
 // CBMReport field positions, in schema order.
@@ -35,6 +38,7 @@ const (
 	cbmCurrency
 	cbmUnitOfMeasure
 	cbmTotal
+	cbmPublic
 	cbmLink
 	cbmSource
 )
@@ -53,6 +57,9 @@ func CBMTable(recs []CBMReport) *Table {
 		t.str(cbmCurrency, i, r.Currency)
 		t.str(cbmUnitOfMeasure, i, r.UnitOfMeasure)
 		t.num(cbmTotal, i, r.Total, r.HasTotal)
+		c := &t.Columns[cbmPublic]
+		c.Bools = append(c.Bools, r.Public)
+		c.appendValid(i, r.HasPublic)
 		t.str(cbmLink, i, r.Link)
 		t.str(cbmSource, i, r.Source)
 	}
@@ -78,6 +85,8 @@ func CBMReportsOf(t *Table) ([]CBMReport, error) {
 			UnitOfMeasure: t.text(cbmUnitOfMeasure, i),
 			Total:         t.Columns[cbmTotal].Numbers[i],
 			HasTotal:      !t.IsNull(i, cbmTotal),
+			Public:        t.Columns[cbmPublic].Bools[i],
+			HasPublic:     !t.IsNull(i, cbmPublic),
 			Link:          t.text(cbmLink, i),
 			Source:        t.text(cbmSource, i),
 		}

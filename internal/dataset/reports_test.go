@@ -15,7 +15,7 @@ func TestRecordPositions(t *testing.T) {
 	}{
 		{CBMSchema, map[string]int{"country_iso3": cbmCountry, "country_name": cbmCountryName, "instrument": cbmInstrument,
 			"year": cbmYear, "report_kind": cbmKind, "submitted": cbmSubmitted, "currency": cbmCurrency,
-			"unit_of_measure": cbmUnitOfMeasure, "total": cbmTotal, "link": cbmLink, SourceField: cbmSource}},
+			"unit_of_measure": cbmUnitOfMeasure, "total": cbmTotal, "public": cbmPublic, "link": cbmLink, SourceField: cbmSource}},
 		{AuditSchema, map[string]int{"auditor": auditAuditor, "report_id": auditReportID, "country_iso3": auditCountry,
 			"jurisdiction": auditJurisdiction, "published": auditPublished, "title": auditTitle, "subject": auditSubject,
 			"recommendations": auditRecommendations, "link": auditLink, SourceField: auditSource}},
@@ -43,6 +43,10 @@ func TestReportsRoundTrip(t *testing.T) {
 		{Country: "DEU", CountryName: "Germany", Instrument: InstrumentMilex, Year: 2024, Kind: ReportFull, Submitted: "2025-05-02",
 			Currency: "EUR", UnitOfMeasure: "Million", Total: 70105.6, HasTotal: true, Link: "https://example.org/deu", Source: "unmilex"},
 		{Country: "LIE", CountryName: "Liechtenstein", Instrument: InstrumentUNROCA, Year: 2023, Kind: ReportNil, Source: "unroca"},
+		{Country: "FRA", CountryName: "France", Instrument: InstrumentATT, Year: 2023, Kind: ReportSubmitted, Public: false, HasPublic: true,
+			Link: "https://thearmstradetreaty.org/annual-reports.html", Source: "att"},
+		{Country: "DEU", CountryName: "Germany", Instrument: InstrumentATT, Year: 2023, Kind: ReportNil, Public: true, HasPublic: true,
+			Link: "https://thearmstradetreaty.org/hyper-images/file/x.pdf", Source: "att"},
 	}
 	audits := []AuditReport{
 		{Auditor: AuditorGAO, ReportID: "GAO-24-1", Country: "USA", Jurisdiction: "United States", Published: "2024-06-13",

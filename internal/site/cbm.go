@@ -23,15 +23,18 @@ import (
 // file). An instrument or a kind the i18n file does not know is named by
 // its code.
 
-// instrumentRank orders the instruments: UN Milex, UNROCA, then others.
+// instrumentRank orders the instruments: UN Milex, UNROCA, the ATT, then
+// others.
 func instrumentRank(code string) int {
 	switch code {
 	case dataset.InstrumentMilex:
 		return 0
 	case dataset.InstrumentUNROCA:
 		return 1
+	case dataset.InstrumentATT:
+		return 2
 	}
-	return 2
+	return 3
 }
 
 // kindCodes are the report kinds in the order the legend lists them, by

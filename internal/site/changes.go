@@ -235,7 +235,7 @@ func seriesLabel(def *dataset.Definition, s string) string {
 	case "measure":
 		return measureLabel(s)
 	case "instrument":
-		return map[string]string{dataset.InstrumentMilex: "UN Milex", dataset.InstrumentUNROCA: "UNROCA"}[s] // TODO(siteshape): words to i18n with the changes pages
+		return map[string]string{dataset.InstrumentMilex: "UN Milex", dataset.InstrumentUNROCA: "UNROCA", dataset.InstrumentATT: "ATT"}[s] // TODO(siteshape): words to i18n with the changes pages
 	}
 	return s
 }

@@ -406,12 +406,14 @@ func measureRank(m string) int {
 		return 3
 	case m == dataset.MeasureShareOfGovt:
 		return 4
-	case m == dataset.MeasureLocalCY:
+	case m == dataset.MeasureEquipment:
 		return 5
-	case m == dataset.MeasureLocalFY:
+	case m == dataset.MeasureLocalCY:
 		return 6
+	case m == dataset.MeasureLocalFY:
+		return 7
 	}
-	return 7
+	return 8
 }
 
 // measureLabel names a measure for a column header.
@@ -425,6 +427,8 @@ func measureLabel(m string) string {
 		return "Per person"
 	case dataset.MeasureShareOfGovt:
 		return "Share of government spending"
+	case dataset.MeasureEquipment:
+		return "Equipment share of defence spending"
 	case dataset.MeasureLocalCY:
 		return "Local currency, calendar year"
 	case dataset.MeasureLocalFY:

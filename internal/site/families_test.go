@@ -307,7 +307,7 @@ func TestFamilies(t *testing.T) {
 			t.Errorf("countries (-want +got):\n%s", diff)
 		}
 		nav := parseHTML(t, public, "index.html").Find("header nav a").Map(func(_ int, a *goquery.Selection) string { return a.Text() })
-		if diff := cmp.Diff([]string{"Countries", "Maps", "UN reporting", "Audits", "Rankings", "Datasets", "Changes", "Sources"}, nav); diff != "" {
+		if diff := cmp.Diff([]string{"Countries", "Maps", "UN reporting", "Audits", "Risk", "Rankings", "Datasets", "Changes", "Sources"}, nav); diff != "" {
 			t.Errorf("navigation (-want +got):\n%s", diff)
 		}
 	})

@@ -174,6 +174,16 @@ func (g *generator) generate() error {
 	if err != nil {
 		return err
 	}
+	if rp := g.riskOverviewOf(countryNames); rp != nil {
+		if err := writePage(filepath.Join(dir, "content", "risk.md"), rp); err != nil {
+			return err
+		}
+		title, err := g.words.get("riskpage_title", nil)
+		if err != nil {
+			return err
+		}
+		docs = append(docs, searchDoc{Kind: "page", Title: title, Path: g.urls.link("risk/")})
+	}
 	if ranked {
 		title, err := g.words.get("rank_title", nil)
 		if err != nil {
@@ -191,6 +201,7 @@ func (g *generator) generate() error {
 		home.Params.Participation = pub.cbm.participations(urls)
 		home.Params.TrackerPath = urls.link("cbm/")
 	}
+	home.Params.Figures = g.homeFiguresOf(countryNames, pub.audits, changes, ranked)
 	if pub.audits != nil {
 		home.Params.AuditsPath = urls.link("audits/")
 		home.Params.Reports, home.Params.Auditors = g.count(len(fam.audits)), g.count(len(pub.audits.auditors))
@@ -409,6 +420,7 @@ func (g *generator) writeConfig() error {
 	params["audits"] = len(g.fam.audits) > 0
 	params["maps"] = len(g.mapPages(nil)) > 0
 	params["rankings"] = len(g.pubRecs) > 0 || len(g.fam.cbm) > 0 || g.pubGPI()
+	params["risk"] = g.riskShown()
 	cfg["params"] = params
 	out, err := toml.Marshal(cfg)
 	if err != nil {

@@ -156,3 +156,63 @@ func TestSearchBrowser(t *testing.T) {
 		t.Errorf("Enter led to %s, want /countries/deu/", path)
 	}
 }
+
+// TestPortalPagesFit opens the new pages in Chromium at a phone's width and
+// at 1366 px: the page never scrolls sideways, a wide table scrolls in its
+// own box with its first column kept in view, and the tracker's matrix
+// opens on its latest year.
+func TestPortalPagesFit(t *testing.T) {
+	_, public := build(t, familiesInput(t))
+	srv := httptest.NewServer(http.FileServer(http.Dir(public)))
+	t.Cleanup(srv.Close)
+	for _, size := range []struct{ w, h int }{{360, 740}, {1366, 900}} {
+		ctx := startChromium(t, size.w, size.h)
+		step := func() context.Context {
+			c, cancel := context.WithTimeout(ctx, 20*time.Second)
+			t.Cleanup(cancel)
+			return c
+		}
+		for _, page := range []string{"/", "/rankings/", "/rankings/gpi/", "/risk/", "/cbm/unroca/"} {
+			if err := chromedp.Do(step(), chromedp.Navigate(srv.URL+page)); err != nil {
+				t.Fatal(err)
+			}
+			fits, err := chromedp.Run(step(), chromedp.Evaluate[bool](`document.documentElement.scrollWidth <= window.innerWidth`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !fits {
+				t.Errorf("%s at %d px: the page scrolls sideways", page, size.w)
+			}
+			// Scrolled to its far end, each table's first cell of a row
+			// stays at the left edge of its box.
+			stuck, err := chromedp.Run(step(), chromedp.Evaluate[[]string](`[...document.querySelectorAll('.scroll')].filter(b => b.scrollWidth > b.clientWidth).flatMap(b => {
+				b.scrollLeft = getComputedStyle(b).direction === 'rtl' ? 0 : b.scrollWidth;
+				const cell = b.querySelector('tbody tr > :first-child');
+				if (!cell) return [];
+				const off = Math.abs(cell.getBoundingClientRect().left - b.getBoundingClientRect().left);
+				return off > 2 ? [b.getAttribute('aria-labelledby') + ' ' + Math.round(off)] : [];
+			})`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range stuck {
+				t.Errorf("%s at %d px: first column scrolls away in %s px", page, size.w, s)
+			}
+		}
+		// The matrix shows its latest year without scrolling.
+		if err := chromedp.Do(step(), chromedp.Navigate(srv.URL+"/cbm/unroca/")); err != nil {
+			t.Fatal(err)
+		}
+		inView, err := chromedp.Run(step(), chromedp.Evaluate[bool](`(() => {
+			const box = document.querySelector('.scroll.matrix').getBoundingClientRect();
+			const last = [...document.querySelectorAll('.scroll.matrix thead th')].pop().getBoundingClientRect();
+			return last.right <= box.right + 1 && last.left >= box.left - 1;
+		})()`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !inView {
+			t.Errorf("tracker at %d px: the latest year is out of view", size.w)
+		}
+	}
+}

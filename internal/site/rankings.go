@@ -454,7 +454,13 @@ func (g *generator) recordColumns() []*rankValues {
 				src = r.Source
 			}
 			c := v.cells[r.Country]
-			c.has, c.Of = true, len(years)
+			// Counted against the years the state has a row for: the
+			// years it owed a report (an ATT State Party from its first
+			// full year, a UN member from its admission).
+			c.has = true
+			if years[r.Year] {
+				c.Of++
+			}
 			if submitted(r.Kind) {
 				c.N++
 			}

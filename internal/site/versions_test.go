@@ -147,7 +147,7 @@ func TestVersions(t *testing.T) {
 		if got := doc.Find("#changes-revised + p + div td.delta").Text(); got != "1.3% →changed to 1.34%" {
 			t.Errorf("revised share of GDP shown as %q", got)
 		}
-		if got := doc.Find("#changes-other + p + div td.delta").Text(); got != "SIPRI estimate: no →changed to yes" {
+		if got := doc.Find("#changes-other + p + div td.delta").Text(); got != "Estimate: no →changed to yes" {
 			t.Errorf("other change shown as %q", got)
 		}
 	})

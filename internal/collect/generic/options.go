@@ -60,6 +60,7 @@ type transformSpec struct {
 	Default       *string           `toml:"default"`        // map
 	KeepUnmatched bool              `toml:"keep_unmatched"` // map
 	Unknown       string            `toml:"unknown"`        // country, country_code: error or empty
+	Aggregates    string            `toml:"aggregates"`     // country: the publisher whose aggregate names it reads
 	Text          string            `toml:"text"`           // prefix, suffix
 	By            string            `toml:"by"`             // shift: the field or var giving the places
 }

@@ -345,3 +345,86 @@ func TestRealNATO(t *testing.T) {
 		t.Errorf("Collect(nato) = %d rows, %d estimates; want 31 allies x 11 years, 31 estimates", tab.Len(), estimates)
 	}
 }
+
+// TestRealNATOSourcesFile collects NATO's real Table 3 through the nato
+// source of the repository's sources file (its URL replaced by the local
+// file) and compares every row with the file as encoding/csv reads it: the
+// value is the cell's number, a year headed "2024e" is an estimate, every
+// ally maps to the code written out below, and NATO's two totals are
+// aggregates, not dropped.
+func TestRealNATOSourcesFile(t *testing.T) {
+	src := sourceNamed(t, readSources(t, sourcesFile), "nato")
+	src.URLs = []string{"file://" + realdata.Path(t, "nato", "defence_per.csv")}
+	tab, warns := collectReal(t, src)
+	if len(warns) != 0 {
+		t.Errorf("Collect(nato) warnings:\n%s", joinLines(warns))
+	}
+	// The codes of the file's names, written out by hand.
+	codes := map[string]string{
+		"Albania": "ALB", "Belgium": "BEL", "Bulgaria": "BGR", "Canada": "CAN", "Croatia": "HRV", "Czechia": "CZE",
+		"Denmark": "DNK", "Estonia": "EST", "Finland": "FIN", "France": "FRA", "Germany": "DEU", "Greece": "GRC",
+		"Hungary": "HUN", "Italy": "ITA", "Latvia": "LVA", "Lithuania": "LTU", "Luxembourg": "LUX", "Montenegro": "MNE",
+		"Netherlands": "NLD", "North Macedonia": "MKD", "Norway": "NOR", "Poland": "POL", "Portugal": "PRT",
+		"Romania": "ROU", "Slovak Republic": "SVK", "Slovenia": "SVN", "Spain": "ESP", "Sweden": "SWE",
+		"Türkiye": "TUR", "United Kingdom": "GBR", "United States": "USA",
+		"NATO Europe and Canada": "XNE", "NATO Total": "XNT",
+	}
+	f, err := os.Open(realdata.Path(t, "nato", "defence_per.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	type row struct {
+		Value               float64
+		HasValue            bool
+		Estimate, Aggregate bool
+	}
+	want := map[string]row{}
+	for _, r := range rows[1:] {
+		code, ok := codes[r[0]]
+		if !ok {
+			t.Fatalf("the file names %q, which the test does not know", r[0])
+		}
+		for i, h := range rows[0][1:] {
+			year, est := strings.CutSuffix(h, "e")
+			w := row{Estimate: est, Aggregate: strings.HasPrefix(code, "XN")}
+			if cell := r[i+1]; cell != "" && cell != ".." {
+				v, err := strconv.ParseFloat(cell, 64)
+				if err != nil {
+					t.Fatalf("%s %s: %v", r[0], h, err)
+				}
+				w.Value, w.HasValue = v, true
+			}
+			want[code+" "+year] = w
+		}
+	}
+	got := map[string]row{}
+	for _, r := range records(tab) {
+		var g row
+		if r["value"] != "" {
+			v, err := strconv.ParseFloat(r["value"], 64)
+			if err != nil {
+				t.Fatalf("row %v: %v", r, err)
+			}
+			g.Value, g.HasValue = v, true
+		}
+		g.Estimate, g.Aggregate = r["estimate"] == "true", r["aggregate"] == "true"
+		got[r["country_iso3"]+" "+r["year"]] = g
+		if r["measure"] != "share_of_gdp" || r["unit"] != "percent" || r["source_unit"] != "percent" || r["source"] != "nato" {
+			t.Errorf("row %v: want share_of_gdp in percent, published in percent, source nato", r)
+		}
+		if g.HasValue == (r["missing"] != "") {
+			t.Errorf("row %v: want missing set exactly when value is empty", r)
+		}
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("rows differ from the file (-file +table):\n%s", diff)
+	}
+	if tab.Len() != 33*11 {
+		t.Errorf("Collect(nato) = %d rows, want 31 allies and 2 totals x 11 years = %d", tab.Len(), 33*11)
+	}
+}

@@ -43,7 +43,7 @@ var transformParams = map[string][]string{
 	"excel_date":   nil,
 	"number":       {"decimal", "thousands"},
 	"map":          {"values", "default", "keep_unmatched"},
-	"country":      {"unknown"},
+	"country":      {"unknown", "aggregates"},
 	"country_code": {"unknown"},
 	"country_name": nil,
 	"url":          nil,
@@ -70,6 +70,7 @@ func paramsUsed(t *transformSpec) []string {
 	add(t.Default != nil, "default")
 	add(t.KeepUnmatched, "keep_unmatched")
 	add(t.Unknown != "", "unknown")
+	add(t.Aggregates != "", "aggregates")
 	add(t.Text != "", "text")
 	add(t.By != "", "by")
 	return p
@@ -205,8 +206,16 @@ func compileTransform(at string, t *transformSpec, num numberFormat) (*transform
 		if t.Unknown != "" && t.Unknown != "error" && t.Unknown != "empty" {
 			return nil, fmt.Errorf("%s: unknown: %q, want error or empty", at, t.Unknown)
 		}
-		byName, empty := t.Op == "country", t.Unknown == "empty"
+		byName, empty, publisher := t.Op == "country", t.Unknown == "empty", t.Aggregates
+		if publisher != "" && !country.HasAggregates(publisher) {
+			return nil, fmt.Errorf("%s: aggregates: %q names no publisher of internal/country/aggregates.csv", at, publisher)
+		}
 		tr.fn = func(ctx context.Context, r *row, v string) (string, error) {
+			if publisher != "" {
+				if c, ok := country.AggregateOf(publisher, squash(v)); ok {
+					return c.ISO3, nil
+				}
+			}
 			return countryCode(ctx, r, v, byName, empty)
 		}
 	case "country_name":

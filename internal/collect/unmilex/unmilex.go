@@ -77,7 +77,19 @@
 // years), states (a list of ISO3 codes to restrict to, each of which must be
 // on the index), max_pages (DefaultMaxPages). All pages of 193 states over 26
 // years are 5,018 requests; at the fetcher's default of one request per two
-// seconds per host a full run takes close to three hours. Unchanged pages
+// seconds per host a full run takes close to three hours.
+//
+// # Incremental runs
+//
+// Where the index dates a state's entry (a time element, or a date written
+// in the list item or table row of its link), a page of that state fetched
+// after that date is taken from the raw archive without a request
+// (collect.Request.Fresh), unless it was fetched longer ago than the refresh
+// option (default DefaultRefresh, a week): then it is asked for again,
+// conditionally. An unchanged day costs the index alone; a day with changes,
+// the index and the changed states' pages; the weekly full refresh, every
+// page, most of them answered 304. incremental = false asks for every page
+// every run. Unchanged pages
 // come back not modified (the archive keeps their bodies); Collect reports
 // collect.ErrUnchanged only when the index and every page are unchanged, and
 // otherwise parses every page, about a millisecond each.
@@ -135,6 +147,15 @@ func (c *Collector) Check(src collect.Source) error {
 		return fmt.Errorf("unmilex: source %q: %w", src.Name, err)
 	}
 	return nil
+}
+
+// pendingPage is an unchanged page whose reading waits until the source is
+// known to have changed.
+type pendingPage struct {
+	code    string
+	year    int
+	url     string
+	fetched time.Time
 }
 
 // page is a state's page for a year, read.
@@ -201,55 +222,90 @@ func (c *Collector) Collect(ctx context.Context, f collect.Fetcher, src collect.
 
 	var (
 		pages     []page
-		deferred  error // a parse error while every document so far was unchanged
+		pending   []pendingPage // unchanged pages not parsed yet
 		linkSite  = base.Scheme == "http" || base.Scheme == "https"
 		pageCount = 0
 	)
+	parse := func(d *collect.Document, code string, year int, u string) error {
+		r, err := Parse(d.Body)
+		if err != nil {
+			return fmt.Errorf("unmilex: parse %s: %w", u, err)
+		}
+		link := u
+		if !linkSite {
+			link = PageURL(code, year)
+		}
+		pages = append(pages, page{iso3: code, year: year, url: link, report: r})
+		return nil
+	}
+	now := time.Now
+	if c.Now != nil {
+		now = c.Now
+	}
 	for _, code := range states {
+		fresh := c.fresh(ix, opts, code, now())
 		for year := first; year <= last; year++ {
 			u := base.JoinPath(code, strconv.Itoa(year)).String()
 			pageCount++
-			d, err := fetched.Fetch(ctx, f, u)
+			d, err := fetched.Do(ctx, f, &collect.Request{URL: u, Fresh: fresh})
 			if err != nil {
 				return nil, fmt.Errorf("unmilex: fetch %s: %w", u, err)
 			}
 			if d == nil {
 				continue
 			}
-			if deferred != nil && !fetched.All() {
-				return nil, deferred
-			}
-			r, err := Parse(d.Body)
-			if err != nil {
-				err = fmt.Errorf("unmilex: parse %s: %w", u, err)
-				if !fetched.All() {
-					return nil, err
-				}
-				// Every document so far is unchanged: the source may
-				// be unchanged as a whole, and then this body is not
-				// read at all.
-				if deferred == nil {
-					deferred = err
-				}
+			if d.NotModified {
+				// Parsed only if something else changed: on a day
+				// without change no page is read at all.
+				pending = append(pending, pendingPage{code: code, year: year, url: u, fetched: d.Fetched})
 				continue
 			}
-			link := u
-			if !linkSite {
-				link = PageURL(code, year)
+			if err := parse(d, code, year, u); err != nil {
+				return nil, err
 			}
-			pages = append(pages, page{iso3: code, year: year, url: link, report: r})
 		}
 	}
 	if fetched.All() {
 		return nil, fmt.Errorf("unmilex: %d pages: %w", pageCount, collect.ErrUnchanged)
 	}
-	if deferred != nil {
-		return nil, deferred
-	}
 	if err := fetched.Missing(); err != nil {
 		return nil, fmt.Errorf("unmilex: %w", err)
 	}
+	// The source changed: read the unchanged pages too, from the archive
+	// (each was fetched or confirmed at its fetched time, so no request).
+	for _, p := range pending {
+		d, err := f.Fetch(ctx, &collect.Request{URL: p.url, Fresh: p.fetched})
+		if err != nil {
+			return nil, fmt.Errorf("unmilex: fetch %s: %w", p.url, err)
+		}
+		if err := parse(d, p.code, p.year, p.url); err != nil {
+			return nil, err
+		}
+	}
+	slices.SortFunc(pages, func(a, b page) int {
+		if c := strings.Compare(a.iso3, b.iso3); c != 0 {
+			return c
+		}
+		return a.year - b.year
+	})
 	return table(ctx, src, pages)
+}
+
+// fresh returns the time after which the archived copies of a state's pages
+// may be reused without asking the site: the index's date of the state's
+// last change, but no earlier than one refresh cycle ago, so that every
+// page is asked for again at least once a cycle. Zero (ask for every page,
+// conditionally) when the index gives the state no date or the source is
+// not incremental.
+func (c *Collector) fresh(ix index, opts options, code string, now time.Time) time.Time {
+	changed, ok := ix.changed[code]
+	if !opts.incremental || !ok {
+		return time.Time{}
+	}
+	if cycle := now.Add(-opts.refresh); cycle.After(changed) {
+		return cycle
+	}
+	return changed
 }
 
 // states returns the states to read: those of the index, else the UN
