@@ -77,6 +77,7 @@ func (e *env) build(ctx context.Context, drop []string) ([]pipeline.DatasetResul
 		Now:      e.m.now,
 		Log:      e.log,
 		Progress: e.progress,
+		Version:  binaryVersion(),
 		Repo:     repo,
 		Drop:     drop,
 	})

@@ -60,5 +60,6 @@ func (e *env) collect(ctx context.Context, only []string) (*pipeline.State, erro
 		Now:        e.m.now,
 		Log:        e.log,
 		Progress:   e.progress,
+		Version:    binaryVersion(),
 	})
 }

@@ -102,6 +102,28 @@ func (e *env) site(ctx context.Context, o siteOptions) error {
 		defer r.Close()
 		repo = r
 	}
+	dir := e.ws.SiteBuildDir()
+	abs, err := filepath.Abs(out)
+	if err != nil {
+		return err
+	}
+	// A site swap that a killed run left half done is finished or undone
+	// first, so that out is a whole site before it is compared.
+	if err := site.RecoverOut(abs); err != nil {
+		return err
+	}
+	// A site whose inputs are those of the site in out, which is as that
+	// build left it, is not built again: out is left untouched.
+	args := append(site.HugoArgs(dir, site.NewOut(abs)), "--base-url="+o.baseURL)
+	key, err := pipeline.SiteKey(e.ws, repo, e.cfg, definitions(), binaryVersion(), args...)
+	if err != nil {
+		return err
+	}
+	if pipeline.SiteUnchanged(e.ws, key, abs) {
+		e.log.Info("site unchanged: its inputs are those of the site in out", "out", abs)
+		fmt.Fprintf(e.m.Stdout, "site unchanged in %s\n", out)
+		return nil
+	}
 	in, err := pipeline.SiteInput(e.ws, repo, e.cfg, definitions(), e.m.now())
 	if err != nil {
 		return err
@@ -111,7 +133,6 @@ func (e *env) site(ctx context.Context, o siteOptions) error {
 		return &usageError{message: fmt.Sprintf("no dataset is published in %s: %v", e.ws.DataDir, errNothingPublished),
 			hint: `run "publish run" (or collect, build and commit) first`, cause: errNothingPublished}
 	}
-	dir := e.ws.SiteBuildDir()
 	if e.progress != nil {
 		e.progress("site: generating pages")
 	}
@@ -119,23 +140,19 @@ func (e *env) site(ctx context.Context, o siteOptions) error {
 		return err
 	}
 	crash.Point(crash.SiteGenerated)
-	abs, err := filepath.Abs(out)
-	if err != nil {
-		return err
-	}
 	if e.progress != nil {
 		e.progress("site: building with Hugo into " + out)
 	}
 	// Built beside --out, then swapped in whole (site.SwapIn): out holds
 	// the old site or the new one, never a mix, whenever the run stops.
-	if err := site.RecoverOut(abs); err != nil {
-		return err
-	}
 	if err := hugo(site.HugoArgs(dir, site.NewOut(abs))); err != nil {
 		return fmt.Errorf("site: hugo: %w", err)
 	}
 	crash.Point(crash.SiteBuilt)
 	if err := site.SwapIn(abs, func() { crash.Point(crash.SiteSwapped) }); err != nil {
+		return err
+	}
+	if err := pipeline.SiteBuilt(e.ws, key, abs); err != nil {
 		return err
 	}
 	e.log.Info("site built", "out", abs, "datasets", len(in.Datasets), "sources", len(in.Sources))

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -53,6 +54,24 @@ func readFiles(t *testing.T, dir string) map[string][]byte {
 		t.Fatal(err)
 	}
 	return files
+}
+
+// modTimes returns the modification time of every file under dir.
+func modTimes(t *testing.T, dir string) map[string]time.Time {
+	t.Helper()
+	times := map[string]time.Time{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		info, err := d.Info()
+		times[p] = info.ModTime()
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return times
 }
 
 func gitOut(t *testing.T, dir string, args ...string) string {
@@ -143,9 +162,50 @@ func TestRunTwiceOnTheBundledMirror(t *testing.T) {
 	// Second run, nothing changed upstream: no commit, identical bytes, and
 	// the documents were not parsed again.
 	head := gitOut(t, data, "rev-parse", "HEAD")
+	site, stamps := readFiles(t, public), modTimes(t, public)
 	second := run(t, day.Add(24*time.Hour), "run", "--sources", sourcesFile, "--data", data, "--out", public)
 	if second.code != exitOK {
 		t.Fatalf("second run: exit %d: %v\n%s", second.code, second.err, second.stderr)
+	}
+	// The site was not built again: public/ is as the first run left it,
+	// to the modification times.
+	if !strings.Contains(second.stdout, "site unchanged in "+public) {
+		t.Errorf("second run's output does not say the site is unchanged:\n%s", second.stdout)
+	}
+	if got := modTimes(t, public); !maps.Equal(got, stamps) {
+		t.Errorf("second run touched public/: %d files before, %d after, or their times changed", len(stamps), len(got))
+	}
+	// A site built a day later from the same data is the same site, to
+	// the byte: its pages carry the time of the data's version, not the
+	// run's.
+	later := filepath.Join(tmp, "later")
+	third := run(t, day.Add(48*time.Hour), "site", "--sources", sourcesFile, "--data", data, "--out", later)
+	if third.code != exitOK {
+		t.Fatalf("site a day later: exit %d: %v\n%s", third.code, third.err, third.stderr)
+	}
+	rebuilt := readFiles(t, later)
+	if len(rebuilt) != len(site) {
+		t.Errorf("site a day later has %d files, the first %d", len(rebuilt), len(site))
+	}
+	for name, b := range site {
+		rel, _ := filepath.Rel(public, name)
+		if !bytes.Equal(b, rebuilt[filepath.Join(later, rel)]) {
+			t.Errorf("site a day later: %s differs", rel)
+		}
+	}
+	if !strings.Contains(string(home), `datetime="2026-11-25T06:00:00Z"`) {
+		t.Errorf("home page is not dated by the version's commit (2026-11-25T06:00:00Z)")
+	}
+	// A site whose files were touched is built again.
+	if err := os.Remove(filepath.Join(public, "sources", "index.html")); err != nil {
+		t.Fatal(err)
+	}
+	fourth := run(t, day.Add(72*time.Hour), "site", "--sources", sourcesFile, "--data", data, "--out", public)
+	if fourth.code != exitOK || strings.Contains(fourth.stdout, "site unchanged") {
+		t.Fatalf("site after a page was removed: exit %d, output %q: %v", fourth.code, fourth.stdout, fourth.err)
+	}
+	if b, err := os.ReadFile(filepath.Join(public, "sources", "index.html")); err != nil || !bytes.Equal(b, sources) {
+		t.Errorf("the removed page was not built again as it was (err %v)", err)
 	}
 	if got := gitOut(t, data, "rev-parse", "HEAD"); got != head {
 		t.Errorf("second run committed %s; want no commit", got)
@@ -172,7 +232,7 @@ func TestRunTwiceOnTheBundledMirror(t *testing.T) {
 
 // permit writes into dir a copy of the sources file at path in which the
 // named source has a permission recorded, which publishes it in full.
-func permit(t *testing.T, dir, path, source string) string {
+func permit(t testing.TB, dir, path, source string) string {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {

@@ -81,7 +81,7 @@ func TestRealDataSiteGolden(t *testing.T) {
 // the sources' file URLs reach the committed descriptors, so the commits'
 // ids and everything named after them depend on it, and the golden hashes
 // must not depend on where a checkout keeps ../shared.
-func stableRealdata(t *testing.T, dir string) string {
+func stableRealdata(t testing.TB, dir string) string {
 	t.Helper()
 	link := filepath.Join(os.TempDir(), "publish-golden-realdata")
 	if target, err := os.Readlink(link); err == nil && target == dir {
@@ -99,7 +99,7 @@ func stableRealdata(t *testing.T, dir string) string {
 
 // someSources writes a sources file holding the named sources of the
 // repository's sources file, with their URLs replaced.
-func someSources(t *testing.T, dir, name string, urls map[string][]string) string {
+func someSources(t testing.TB, dir, name string, urls map[string][]string) string {
 	t.Helper()
 	b, err := os.ReadFile(sourcesFile)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -38,6 +39,13 @@ func Build(tb testing.TB) string {
 	return bin
 }
 
+// gnuTime is GNU time, which reports a command's peak resident size;
+// rssMark starts the line where it does.
+const (
+	gnuTime = "/usr/bin/time"
+	rssMark = "publish-bench-peak-rss-kb: "
+)
+
 // Stats is what one run cost.
 type Stats struct {
 	Wall, CPU time.Duration
@@ -46,9 +54,19 @@ type Stats struct {
 
 // Run runs bin with args and returns what it cost. A run that fails fails
 // the benchmark, with the command's standard error.
+//
+// The peak resident size comes from GNU time when /usr/bin/time is there:
+// Go starts a child with vfork, sharing the benchmark's memory until the
+// exec, and Linux then counts the benchmark's own peak (often a table of
+// millions of rows) in the child's. GNU time forks the command from a
+// small process of its own and reports the command's peak alone.
 func Run(tb testing.TB, bin string, args ...string) Stats {
 	tb.Helper()
 	cmd := exec.Command(bin, args...)
+	timed := false
+	if _, err := os.Stat(gnuTime); err == nil {
+		cmd, timed = exec.Command(gnuTime, append([]string{"-f", rssMark + "%M", bin}, args...)...), true
+	}
 	cmd.Stdout = io.Discard
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -57,6 +75,16 @@ func Run(tb testing.TB, bin string, args ...string) Stats {
 		tb.Fatalf("publish %s: %v\n%s", strings.Join(args, " "), err, stderr.Bytes())
 	}
 	s := Stats{Wall: time.Since(start), CPU: cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()}
+	if timed {
+		out := stderr.String()
+		i := strings.LastIndex(out, rssMark)
+		kb, err := strconv.ParseInt(strings.TrimSpace(out[max(i, 0)+len(rssMark):]), 10, 64)
+		if i < 0 || err != nil {
+			tb.Fatalf("publish %s: no peak resident size from %s: %v\n%s", strings.Join(args, " "), gnuTime, err, out)
+		}
+		s.MaxRSS = kb * 1024
+		return s
+	}
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		s.MaxRSS = int64(ru.Maxrss) * 1024 // kilobytes on Linux
 	}

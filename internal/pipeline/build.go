@@ -28,6 +28,10 @@ type BuildOptions struct {
 	Now      func() time.Time
 	Log      *slog.Logger
 	Progress func(msg string)
+	// Version names the build of publish (see CollectOptions.Version): a
+	// dataset whose inputs and files are as the same build left them is
+	// not built again.
+	Version string
 	// Drop names sources no longer in the sources file whose rows are
 	// removed from their datasets; the rows of any other such source are
 	// kept (vanished.go).
@@ -77,19 +81,47 @@ func Build(ctx context.Context, ws Workspace, o BuildOptions) ([]DatasetResult, 
 		return nil, err
 	}
 	errs := &SourceErrors{}
+	keys := ws.readReuse()
 	var results []DatasetResult
 	for _, def := range o.Datasets {
 		if err := ctx.Err(); err != nil {
 			return results, err
 		}
+		in, err := buildInputs(ws, o, st, def, sourcesOf(o.Config, def.Name))
+		if err != nil {
+			return results, fmt.Errorf("build %s: %w", def.Name, err)
+		}
+		// A run that drops sources' rows builds afresh.
+		if k := keys.Build[def.Name]; in != "" && len(o.Drop) == 0 && k != nil && k.Inputs == in {
+			if out, err := buildOutputs(ws, def, k.Version); err == nil && out == k.Outputs {
+				o.Log.Info("dataset unchanged: its inputs and files are as the last build left them", "dataset", def.Name, "version", k.Version)
+				results = append(results, DatasetResult{Name: def.Name, Rows: k.Rows, Version: k.Version,
+					Summary: &diff.Summary{}, Withheld: k.Withheld})
+				continue
+			}
+		}
 		progress(o.Progress, "build %s", def.Name)
+		failed := len(errs.Failed)
 		res, err := buildDataset(ws, o, st, def, errs)
 		if err != nil {
 			return results, fmt.Errorf("build %s: %w", def.Name, err)
 		}
 		results = append(results, *res)
+		delete(keys.Build, def.Name)
+		if in != "" && len(errs.Failed) == failed {
+			// The files were written and synced (WriteFileAtomic) before
+			// their key is kept.
+			out, err := buildOutputs(ws, def, res.Version)
+			if err != nil {
+				return results, fmt.Errorf("build %s: %w", def.Name, err)
+			}
+			keys.Build[def.Name] = &buildKey{Inputs: in, Outputs: out, Rows: res.Rows, Version: res.Version, Withheld: res.Withheld}
+		}
 	}
 	if err := ws.WriteState(st); err != nil {
+		return results, err
+	}
+	if err := ws.writeReuse(keys); err != nil {
 		return results, err
 	}
 	crash.Point(crash.BuildDone)

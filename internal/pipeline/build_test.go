@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -137,6 +138,70 @@ func TestBuildWritesNothingWhenNothingChanged(t *testing.T) {
 	after, _ := os.Stat(ws.DescriptorPath("military-expenditure"))
 	if res[0].Changed || res[0].Version != "2026-11-25" || !after.ModTime().Equal(before.ModTime()) {
 		t.Errorf("second build of the same records: changed %v, version %s; want no write and the first version", res[0].Changed, res[0].Version)
+	}
+}
+
+// A build whose inputs (the build of publish, the sources' configuration,
+// status and records) and whose dataset files are as the last build left
+// them does nothing; a file changed by hand, or another build of publish,
+// makes it run.
+func TestBuildSkipsWhatItBuiltBefore(t *testing.T) {
+	ws := NewWorkspace(t.TempDir(), "")
+	cfg := &collect.Config{Sources: []collect.Source{{Name: "a", Dataset: "military-expenditure", Collector: "x", URLs: []string{"file:///a"}, Terms: collect.TermsOpen}}}
+	st := &State{Sources: map[string]*SourceState{}}
+	collected(t, ws, st, "a", rows("a", 3))
+	if err := ws.WriteState(st); err != nil {
+		t.Fatal(err)
+	}
+	day := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
+	var log bytes.Buffer
+	o := BuildOptions{Config: cfg, Datasets: []*dataset.Definition{dataset.MilitaryExpenditure}, Now: func() time.Time { return day },
+		Log: slog.New(slog.NewTextHandler(&log, nil)), Version: "build-1"}
+	build := func(what string) (DatasetResult, bool) {
+		t.Helper()
+		log.Reset()
+		res, err := Build(context.Background(), ws, o)
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		return res[0], strings.Contains(log.String(), "dataset unchanged")
+	}
+	if _, skipped := build("first build"); skipped {
+		t.Fatalf("first build skipped the dataset")
+	}
+	res, skipped := build("second build")
+	if !skipped || res.Changed || res.Version != "2026-11-25" || res.Rows != 3 {
+		t.Errorf("second build: skipped %v, changed %v, version %s, %d rows; want it skipped, version 2026-11-25 of 3 rows",
+			skipped, res.Changed, res.Version, res.Rows)
+	}
+	path := ws.DescriptorPath("military-expenditure")
+	desc, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := bytes.Replace(desc, []byte(`"title": "`), []byte(`"title": "Edited: `), 1)
+	if bytes.Equal(edited, desc) {
+		t.Fatalf("descriptor has no title to edit:\n%s", desc)
+	}
+	if err := os.WriteFile(path, edited, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, skipped := build("build after an edit"); skipped {
+		t.Errorf("build after datapackage.json was edited skipped the dataset")
+	}
+	if got, _ := os.ReadFile(path); !bytes.Equal(got, desc) {
+		t.Errorf("build after an edit left datapackage.json as\n%s", got)
+	}
+	o.Version = "build-2"
+	if _, skipped := build("build by another publish"); skipped {
+		t.Errorf("another build of publish skipped the dataset")
+	}
+	collected(t, ws, st, "a", rows("a", 4))
+	if err := ws.WriteState(st); err != nil {
+		t.Fatal(err)
+	}
+	if res, skipped := build("build of new records"); skipped || !res.Changed || res.Rows != 4 {
+		t.Errorf("build of new records: skipped %v, changed %v, %d rows; want 4 rows written", skipped, res.Changed, res.Rows)
 	}
 }
 

@@ -46,6 +46,11 @@ type CollectOptions struct {
 	Now      func() time.Time
 	Log      *slog.Logger
 	Progress func(msg string)
+	// Version names the build of publish that parses (the CLI passes its
+	// Go build ID). Documents that did not change since the last run are
+	// parsed again only when the build that parsed them was another,
+	// which may parse them differently.
+	Version string
 }
 
 // Collect fetches and parses every source and keeps each one's records in
@@ -176,7 +181,7 @@ func collectSource(ctx context.Context, ws Workspace, o CollectOptions, def *dat
 	next := &SourceState{Name: src.Name, Dataset: src.Dataset, Status: dataset.SourceFailed, LastAttempt: now}
 	if prev != nil {
 		next.LastSuccess, next.Rows, next.Records, next.Documents = prev.LastSuccess, prev.Rows, prev.Records, prev.Documents
-		next.Sample, next.Warnings = prev.Sample, prev.Warnings
+		next.Sample, next.Warnings, next.Parser = prev.Sample, prev.Warnings, prev.Parser
 	}
 	fail := func(err error) (*SourceState, error) {
 		next.Status, next.Error = dataset.SourceFailed, err.Error()
@@ -194,7 +199,7 @@ func collectSource(ctx context.Context, ws Workspace, o CollectOptions, def *dat
 	// Conditional requests are safe only when the records parsed from the
 	// archived documents are still here, and came from the same kind of run.
 	sample := o.Bundled && !allFiles(src.URLs)
-	conditional := prev.Usable() && prev.Sample == sample && fileHasSum(recordsPath, prev.Records)
+	conditional := prev.Usable() && prev.Sample == sample && prev.Parser == o.Version && fileHasSum(recordsPath, prev.Records)
 	f, err := o.Fetchers.Fetcher(src, conditional)
 	if err != nil {
 		return fail(err)
@@ -261,7 +266,7 @@ func collectSource(ctx context.Context, ws Workspace, o CollectOptions, def *dat
 		return fail(fmt.Errorf("keep records: %w", err))
 	}
 	crash.Point(crash.CollectRecords)
-	next.Status, next.Error, next.LastSuccess = dataset.SourceOK, "", now
+	next.Status, next.Error, next.LastSuccess, next.Parser = dataset.SourceOK, "", now, o.Version
 	// Label by what was actually fetched: a file:// page may link to http
 	// documents, which the bundled mirror then served.
 	next.Rows, next.Records, next.Sample = t.Len(), collect.Sum(buf.Bytes()), o.Bundled && !allFiles(docURLs(rec.docs))

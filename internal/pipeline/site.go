@@ -15,13 +15,15 @@ import (
 // SiteInput reads the published datasets and the run status into the site
 // generator's input. Datasets with no published version are left out. The
 // versions come from repo, the data repository; with a nil repo (a data
-// directory that is not one) there is no history.
+// directory that is not one) there is no history. The site is dated by
+// when its data last changed (see changedAt); now only when no dataset
+// says.
 func SiteInput(ws Workspace, repo dataset.Repo, cfg *collect.Config, defs []*dataset.Definition, now time.Time) (*site.Input, error) {
 	st, err := ws.ReadState()
 	if err != nil {
 		return nil, err
 	}
-	in := &site.Input{Generated: now.UTC(), CacheDir: ws.SiteCacheDir()}
+	in := &site.Input{CacheDir: ws.SiteCacheDir()}
 	descs := map[string]*dataset.Descriptor{}
 	for _, def := range defs {
 		desc, err := readDescriptor(ws.DescriptorPath(def.Name))
@@ -47,7 +49,20 @@ func SiteInput(ws Workspace, repo dataset.Repo, cfg *collect.Config, defs []*dat
 			}
 		}
 		in.Datasets = append(in.Datasets, d)
+		in.Generated = later(in.Generated, changedAt(d.History, desc))
 	}
+	if in.Generated.IsZero() {
+		in.Generated = now.UTC()
+	}
+	in.Sources = siteSources(cfg, st, descs)
+	return in, nil
+}
+
+// siteSources returns the status of every source in the sources file as
+// the site shows it: nothing in it changes on a run that finds nothing
+// new.
+func siteSources(cfg *collect.Config, st *State, descs map[string]*dataset.Descriptor) []site.SourceStatus {
+	var out []site.SourceStatus
 	for _, src := range cfg.Sources {
 		s := site.SourceStatus{
 			Name: src.Name, Title: src.Title, Dataset: src.Dataset, Homepage: src.Homepage,
@@ -61,8 +76,14 @@ func SiteInput(ws Workspace, repo dataset.Repo, cfg *collect.Config, defs []*dat
 		}
 		if desc := descs[src.Dataset]; desc != nil {
 			for _, ref := range desc.Sources {
-				if ref.Name == src.Name && ref.Withheld != nil {
+				if ref.Name != src.Name {
+					continue
+				}
+				if ref.Withheld != nil {
 					s.Withheld = ref.Withheld.Rows
+				}
+				if t, err := time.Parse(time.RFC3339, ref.Updated); err == nil {
+					s.Changed = t.UTC()
 				}
 			}
 		}
@@ -70,10 +91,16 @@ func SiteInput(ws Workspace, repo dataset.Repo, cfg *collect.Config, defs []*dat
 			s.CountryPage = &site.CountryPage{Indicators: p.Indicators, Layout: p.Layout, Periods: p.Periods}
 		}
 		if ss := st.Sources[src.Name]; ss != nil {
-			s.Status, s.Error, s.LastAttempt, s.LastSuccess, s.Rows = ss.Status, ss.Error, ss.LastAttempt, ss.LastSuccess, ss.Rows
+			s.Status, s.Error, s.Rows = ss.Status, ss.Error, ss.Rows
+			if ss.Status == dataset.SourceFailed {
+				// When a source that works was last checked is the
+				// run's news, not the source's: the site shows when its
+				// data last changed (Changed).
+				s.LastAttempt, s.LastSuccess = ss.LastAttempt, ss.LastSuccess
+			}
 			s.Warnings = ss.Warnings
 		}
-		in.Sources = append(in.Sources, s)
+		out = append(out, s)
 	}
 	// A source removed from the sources file whose rows are kept is
 	// listed too, as removed, until the operator drops it.
@@ -94,9 +121,9 @@ func SiteInput(ws Workspace, repo dataset.Repo, cfg *collect.Config, defs []*dat
 				}
 			}
 		}
-		in.Sources = append(in.Sources, s)
+		out = append(out, s)
 	}
-	return in, nil
+	return out
 }
 
 // excerpts returns the rows of a dataset's version withheld from the
@@ -128,3 +155,25 @@ func excerpts(ws Workspace, cfg *collect.Config, def *dataset.Definition, desc *
 // from one build to the next (the diffs between versions, the CSV files of
 // earlier versions). It is beside SiteBuildDir, which every build empties.
 func (w Workspace) SiteCacheDir() string { return filepath.Join(w.CacheDir, "site-cache") }
+
+// changedAt returns when a dataset's data last changed: its latest
+// version's commit time, or without a history the time its descriptor
+// says the version was created; zero when neither is known.
+func changedAt(h *history.History, desc *dataset.Descriptor) time.Time {
+	if h != nil && len(h.Versions) > 0 {
+		return h.Versions[0].Time.UTC() // newest first
+	}
+	t, err := time.Parse(time.RFC3339, desc.Created)
+	if err != nil {
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
+// later returns the later of two times.
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}

@@ -85,6 +85,9 @@ type SourceState struct {
 	Rows        int       `json:"rows"`
 	// Records is the SHA-256 of the records file the last success wrote.
 	Records string `json:"records,omitempty"`
+	// Parser names the build of publish that parsed the records
+	// (CollectOptions.Version).
+	Parser string `json:"parser,omitempty"`
 	// Sample is set when the records came from the bundled offline mirror.
 	Sample    bool          `json:"sample"`
 	Documents []DocumentRef `json:"documents,omitempty"`

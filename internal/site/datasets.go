@@ -368,7 +368,7 @@ func (g *generator) datasetPage(d *Dataset, t *dataset.Table, downloads []downlo
 				Licence:     newLink(s.Licence, s.LicenceURL),
 				Attribution: s.Attribution,
 				Rows:        g.num.Int(int64(s.Rows)),
-				Updated:     machineTime(s.LastSuccess),
+				Updated:     machineTime(s.Changed),
 			})
 			if a := strings.TrimSuffix(strings.TrimSpace(s.Attribution), "."); a != "" {
 				attributions = append(attributions, a)

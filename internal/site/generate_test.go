@@ -347,7 +347,7 @@ func TestGenerate(t *testing.T) {
 		if got := src.Find("#source-sipri .badge").Text(); got != "Failed" {
 			t.Errorf("SIPRI status = %q, want Failed", got)
 		}
-		if got := src.Find("#source-worldbank .badge").Text(); got != "Collected: new data" {
+		if got := src.Find("#source-worldbank .badge").Text(); got != "Collected" {
 			t.Errorf("World Bank status = %q", got)
 		}
 		if src.Find(`#source-worldbank a[href="https://creativecommons.org/licenses/by/4.0/"]`).Length() != 1 {

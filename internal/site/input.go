@@ -37,7 +37,11 @@ import (
 
 // Input is everything the site shows.
 type Input struct {
-	Generated time.Time // time of the run, shown as "updated"
+	// Generated is when the data last changed (the latest version's
+	// commit time), shown as "updated" and as every page's lastmod: never
+	// the time of the run, so that a run that finds nothing new changes no
+	// byte of the site.
+	Generated time.Time
 	// Sample is set when the data came from the bundled offline mirror:
 	// every page then carries a banner saying so.
 	Sample bool
@@ -96,7 +100,10 @@ type SourceStatus struct {
 	Error       string // when failed: what went wrong (may quote the publisher's page)
 	LastAttempt time.Time
 	LastSuccess time.Time // zero: never collected successfully in this cache
-	Rows        int
+	// Changed is when the source's rows in the dataset last changed (its
+	// descriptor's x_updated); zero when no version holds them.
+	Changed time.Time
+	Rows    int
 	// Warnings are what the collector noticed in the publisher's files and
 	// left out rather than publish (a spreadsheet error value, say).
 	Warnings []string

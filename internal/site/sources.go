@@ -25,14 +25,19 @@ type sourceItem struct {
 	Title       link   `json:"title"`
 	Dataset     string `json:"dataset,omitempty"`
 	DatasetPath string `json:"datasetpath,omitempty"`
-	// Status is ok, unchanged, failed, not-run or, for a status the
-	// site does not know, other, with the status as recorded in Other.
+	// Status is ok (collected, whether or not anything changed), failed,
+	// not-run or, for a status the site does not know, other, with the
+	// status as recorded in Other. A source that is collected shows when
+	// its data last changed (Changed); one that failed, its last attempt
+	// and last success: the page carries no time of a run that found
+	// nothing new.
 	Status      string   `json:"status"`
 	Other       string   `json:"other,omitempty"`
 	Error       string   `json:"error,omitempty"`
 	Failure     *failure `json:"failure,omitempty"`
 	LastAttempt string   `json:"lastattempt,omitempty"`
 	LastSuccess string   `json:"lastsuccess,omitempty"`
+	Changed     string   `json:"changed,omitempty"`
 	Rows        string   `json:"rows"`
 	Licence     link     `json:"licence"`
 	Attribution string   `json:"attribution,omitempty"`
@@ -66,7 +71,11 @@ const (
 // statusCode returns the code of a source's status the templates know.
 func statusCode(s string) string {
 	switch s {
-	case dataset.SourceOK, dataset.SourceUnchanged, dataset.SourceFailed, dataset.SourceRemoved:
+	case dataset.SourceOK, dataset.SourceUnchanged:
+		// Whether this run found something new is the run's news, not
+		// the source's: the page says when its data last changed.
+		return dataset.SourceOK
+	case dataset.SourceFailed, dataset.SourceRemoved:
 		return s
 	case dataset.SourceNotRun, "":
 		return "not-run"
@@ -84,8 +93,7 @@ func (g *generator) sourcesPage(datasetTitles map[string]string) sourcesPage {
 			Title:         newLink(s.label(), s.Homepage),
 			Dataset:       datasetTitles[s.Dataset],
 			Status:        statusCode(s.Status),
-			LastAttempt:   machineTime(s.LastAttempt),
-			LastSuccess:   machineTime(s.LastSuccess),
+			Changed:       machineTime(s.Changed),
 			Rows:          g.num.Int(int64(s.Rows)),
 			Licence:       newLink(s.Licence, s.LicenceURL),
 			Attribution:   s.Attribution,
@@ -110,6 +118,7 @@ func (g *generator) sourcesPage(datasetTitles map[string]string) sourcesPage {
 			item.Dataset = s.Dataset
 		}
 		if s.Status == dataset.SourceFailed {
+			item.LastAttempt, item.LastSuccess = machineTime(s.LastAttempt), machineTime(s.LastSuccess)
 			item.Error = truncate(strings.TrimSpace(s.Error), pageErrorRunes)
 			f := failureOf(s)
 			item.Failure = &f
