@@ -73,8 +73,11 @@ const (
 	chartFont    = 14
 	chartCharW   = 8 // average advance of a character at chartFont, for layout
 	chartLegendH = 21
-	chartDotR    = 2.6
-	chartMarkR   = 3.8
+	// legendMaxLines is the most lines a series' name takes in a legend:
+	// enough for any source's title, so that no name is cut.
+	legendMaxLines = 5
+	chartDotR      = 2.6
+	chartMarkR     = 3.8
 )
 
 // seriesStyle gives each line a colour and a dash pattern, so lines differ
@@ -248,7 +251,7 @@ func (c *lineChart) svg() (template.HTML, error) {
 		anyGap = true
 	}
 
-	// The legend: a row per source (two if its name is long), then the
+	// The legend: a row per source (more if its name is long, never cut), then the
 	// marks in a row that wraps.
 	ly := bottom + 44
 	perLine := int((right - left - 32) / chartCharW)
@@ -258,7 +261,7 @@ func (c *lineChart) svg() (template.HTML, error) {
 			Kind: "series", X: coord(left), Y: coord(ly),
 			Colour: st.Colour, Dash: st.Dash, LineX2: "24",
 		}
-		for k, l := range wrapText(s.Label, perLine, 2) {
+		for k, l := range wrapText(s.Label, perLine, legendMaxLines) {
 			it.Lines = append(it.Lines, svgLine{X: "32", Y: strconv.Itoa(k * chartLegendH), Text: l})
 		}
 		d.Legend = append(d.Legend, it)

@@ -246,3 +246,23 @@ func TestWrapText(t *testing.T) {
 		}
 	}
 }
+
+// TestChartLegendNeverCut checks that a country chart's legend shows a
+// long source title whole.
+func TestChartLegendNeverCut(t *testing.T) {
+	label := "World Bank, World Development Indicators: military expenditure (% of GDP), from SIPRI"
+	c := lineChart{ID: "chart-gdp", Title: "t", Unit: "% of GDP", From: 2000, To: 2001,
+		Series: []chartSeries{{Label: label, Points: []chartPoint{{Year: 2000, Value: 1}, {Year: 2001, Value: 2}}}}}
+	out, err := c.svg()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(out), "…") {
+		t.Errorf("the legend is cut:\n%s", out)
+	}
+	for _, w := range strings.Fields(label) {
+		if !strings.Contains(string(out), w) {
+			t.Errorf("the legend lacks %q", w)
+		}
+	}
+}

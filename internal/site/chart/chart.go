@@ -19,15 +19,18 @@ import (
 // so that text keeps about its nominal size there and scales up on wider
 // screens. The templates use the same numbers for the legends they lay out.
 const (
-	Width    = 340
-	plotTop  = 28
-	plotH    = 160
-	right    = 20 // room for half of the last year's label
-	charW    = 8  // average advance of a character at the chart's font size, for layout
-	legendH  = 21
-	dotR     = 2.6
-	markR    = 3.8
-	legendDY = 44 // from the axis to the first row of the legend
+	Width   = 340
+	plotTop = 28
+	plotH   = 160
+	right   = 20 // room for half of the last year's label
+	charW   = 8  // average advance of a character at the chart's font size, for layout
+	legendH = 21
+	// legendMaxLines is the most lines a series' name takes in a legend:
+	// enough for any source's title, so that no name is cut.
+	legendMaxLines = 5
+	dotR           = 2.6
+	markR          = 3.8
+	legendDY       = 44 // from the axis to the first row of the legend
 )
 
 // Tick is a mark on an axis: its position and its label.

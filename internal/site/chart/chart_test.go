@@ -142,3 +142,20 @@ func TestBars(t *testing.T) {
 		t.Errorf("a chart with no state listed is drawn")
 	}
 }
+
+// TestLineLegendNeverCut checks that a long source title is shown whole
+// in the legend, over as many lines as it needs ("…military expenditu…"
+// was cut at two lines).
+func TestLineLegendNeverCut(t *testing.T) {
+	label := "World Bank, World Development Indicators: military expenditure (% of GDP), from SIPRI"
+	c := Line{ID: "c", Unit: "pct", From: 2000, To: 2001,
+		Series: []Series{{Label: label, Points: []Point{{Year: 2000, Value: 1}, {Year: 2001, Value: 2}}}}}
+	d := c.Layout(en)
+	got := strings.Join(d.Lines[0].Label, " ")
+	if got != label {
+		t.Errorf("legend = %q, want the whole title %q", got, label)
+	}
+	if n := len(d.Lines[0].Label); n < 3 {
+		t.Errorf("legend takes %d lines; the title needs 3 at the chart's width", n)
+	}
+}

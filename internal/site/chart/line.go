@@ -174,14 +174,14 @@ func (c *Line) Layout(num format.Numbers) *LineData {
 		d.Gap = true
 	}
 
-	// The legend: a row per source (two if its name is long); the template
+	// The legend: a row per source (more if its name is long, never cut); the template
 	// adds the marks in a row that wraps, below them.
 	ly := d.LegendY
 	perLine := int((rightX - left - 32) / charW)
 	for i := range d.Lines {
 		s := &d.Lines[i]
 		s.Y = coord(ly)
-		s.Label = wrapText(c.Series[i].Label, perLine, 2)
+		s.Label = wrapText(c.Series[i].Label, perLine, legendMaxLines)
 		ly += float64(len(s.Label)) * legendH
 		c.describe(s, c.Series[i].Points, div, num)
 	}
