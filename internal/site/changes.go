@@ -229,27 +229,9 @@ func countryInProse(code, fallback string) string {
 	return countryName(code, fallback)
 }
 
-// seriesLabel names a series in words.
-func seriesLabel(def *dataset.Definition, s string) string {
-	switch def.SeriesField {
-	case "measure":
-		return measureLabel(s)
-	case "instrument":
-		return map[string]string{dataset.InstrumentMilex: "UN Milex", dataset.InstrumentUNROCA: "UNROCA", dataset.InstrumentATT: "ATT"}[s] // TODO(siteshape): words to i18n with the changes pages
-	}
-	return s
-}
-
-// periodName is the word for a period ("Year").
-func periodName(def *dataset.Definition) string {
-	if i := def.Schema.Index(def.PeriodField); i >= 0 && def.Schema.Fields[i].Title != "" {
-		return def.Schema.Fields[i].Title
-	}
-	return "Period"
-}
-
 // display formats the values of a dataset's rows as the country pages do.
 type display struct {
+	w     *words
 	def   *dataset.Definition
 	f     fields
 	names *sourceNames
@@ -265,23 +247,23 @@ func (d *display) value(r diff.TextRow, i int) (text, exactValue string) {
 	switch {
 	case i == d.f.value && !ok:
 		m, _ := r.At(d.f.marker)
-		return missingText(m), ""
+		return d.w.missingText(m), ""
 	case i == d.f.marker:
 		if !ok {
-			return "no marker", ""
+			return d.w.say("value_no_marker", nil), ""
 		}
-		return missingText(v), ""
+		return d.w.missingText(v), ""
 	case !ok:
-		return "(empty)", ""
+		return d.w.say("value_empty", nil), ""
 	case field.Name == "report_kind" && d.def.Schema == dataset.CBMSchema:
-		return map[string]string{dataset.ReportFull: "full return", dataset.ReportSimplified: "simplified return", dataset.ReportFullOrSimplified: "return, form not stated", dataset.ReportSingleFigure: "single figure", dataset.ReportSubmitted: "report", dataset.ReportNil: "nil report", dataset.ReportNone: "no report"}[v], "" // TODO(siteshape): words to i18n with the changes pages
+		return d.w.code("report_kind_", v), ""
 	}
 	switch field.Type {
 	case dataset.Boolean:
 		if v == "true" {
-			return "yes", ""
+			return d.w.say("value_yes", nil), ""
 		}
-		return "no", ""
+		return d.w.say("value_no", nil), ""
 	case dataset.Number:
 		x, err := strconv.ParseFloat(v, 64)
 		if err != nil {
@@ -366,7 +348,7 @@ func (d *display) key(r diff.TextRow, skipCountry bool) []keyCell {
 			name, _ := r.At(d.f.schema.Index("country_name"))
 			out = append(out, d.country(v, name))
 		case d.f.series:
-			out = append(out, keyCell{Text: seriesLabel(d.def, v)})
+			out = append(out, keyCell{Text: d.w.seriesLabel(d.def, v)})
 		case d.f.source:
 			out = append(out, keyCell{Text: d.names.labelOf(v)})
 		default:
@@ -453,7 +435,7 @@ func (d *display) deltas(c *diff.Row) []fieldDelta {
 }
 
 func (cs *changeSite) display(def *dataset.Definition) *display {
-	return &display{def: def, f: fieldsOf(def), names: cs.names, urls: cs.urls, pages: cs.pages}
+	return &display{w: cs.g.words, def: def, f: fieldsOf(def), names: cs.names, urls: cs.urls, pages: cs.pages}
 }
 
 // feeds returns the feeds of the whole site and of one dataset.

@@ -52,7 +52,7 @@ func constantBases(c diff.SeriesChange) (from, to string, ok bool) {
 
 // seriesChange explains a series that replaced another, as a sentence.
 func (w *words) seriesChange(def *dataset.Definition, c diff.SeriesChange) string {
-	d := w.n(c.OldRows, "From", seriesLabel(def, c.From), "To", seriesLabel(def, c.To), "New", integer(int64(c.NewRows)), "Fewer", c.NewRows != c.OldRows)
+	d := w.n(c.OldRows, "From", w.seriesLabel(def, c.From), "To", w.seriesLabel(def, c.To), "New", integer(int64(c.NewRows)), "Fewer", c.NewRows != c.OldRows)
 	if from, to, ok := constantBases(c); ok {
 		d["From"], d["To"] = from, to
 		return w.say("change_constant_base", d)
@@ -63,7 +63,7 @@ func (w *words) seriesChange(def *dataset.Definition, c diff.SeriesChange) strin
 // unitChange explains a series whose unit changed: its figures are the
 // same figures, written in another unit.
 func (w *words) unitChange(def *dataset.Definition, u diff.UnitRows) string {
-	return w.say("change_unit", w.n(u.Rows, "Series", seriesLabel(def, u.Series), "Source", u.Source, "From", u.From, "To", u.To))
+	return w.say("change_unit", w.n(u.Rows, "Series", w.seriesLabel(def, u.Series), "Source", u.Source, "From", u.From, "To", u.To))
 }
 
 // periodName is the word for a period ("Year").
@@ -91,10 +91,10 @@ func (w *words) explanations(def *dataset.Definition, p *diff.Report) []string {
 		out = append(out, w.unitChange(def, u))
 	}
 	for _, x := range a.AddedSeries {
-		out = append(out, w.say("change_series_added", w.n(p.Series[x], "Series", seriesLabel(def, x))))
+		out = append(out, w.say("change_series_added", w.n(p.Series[x], "Series", w.seriesLabel(def, x))))
 	}
 	for _, x := range a.RemovedSeries {
-		out = append(out, w.say("change_series_removed", w.n(p.Series[x], "Series", seriesLabel(def, x))))
+		out = append(out, w.say("change_series_removed", w.n(p.Series[x], "Series", w.seriesLabel(def, x))))
 	}
 	return out
 }
@@ -123,7 +123,7 @@ func (w *words) summary(def *dataset.Definition, p *diff.Report) string {
 		}
 	}
 	for _, u := range p.Analysis.UnitChanges {
-		parts = append(parts, w.say("change_part_unit", w.n(u.Rows, "Series", seriesLabel(def, u.Series), "Source", u.Source, "To", u.To)))
+		parts = append(parts, w.say("change_part_unit", w.n(u.Rows, "Series", w.seriesLabel(def, u.Series), "Source", u.Source, "To", u.To)))
 	}
 	if c.Revisions > 0 {
 		parts = append(parts, w.say("change_part_revised", w.n(c.Revisions, "Material", materialText(c.Material))))
@@ -186,4 +186,45 @@ func (w *words) countryChange(def *dataset.Definition, p *diff.Report, cd *diff.
 		parts = append(parts, w.say("change_part_removed", w.n(n)))
 	}
 	return sentence(parts, "; ")
+}
+
+// has reports whether the i18n file has key.
+func (w *words) has(key string) bool { return w.msgs[key] != nil }
+
+// code gives the words of a code: the i18n key prefix+code, or the code
+// itself, spaced, for a code the file does not know.
+func (w *words) code(prefix, code string) string {
+	if w.has(prefix + code) {
+		return w.say(prefix+code, nil)
+	}
+	return strings.ReplaceAll(code, "_", " ")
+}
+
+// measureLabel names a measure for a column header.
+func (w *words) measureLabel(m string) string {
+	if base, ok := strings.CutPrefix(m, "constant_usd_"); ok {
+		return w.say("measure_constant_usd", map[string]any{"Base": base})
+	}
+	return w.code("measure_", m)
+}
+
+// missingText says why a cell has no value.
+func (w *words) missingText(kind string) string {
+	if kind == "" {
+		return w.say("missing_none", nil)
+	}
+	return w.code("missing_", kind)
+}
+
+// seriesLabel names a series in words.
+func (w *words) seriesLabel(def *dataset.Definition, s string) string {
+	switch def.SeriesField {
+	case "measure":
+		return w.measureLabel(s)
+	case "instrument":
+		if w.has("instrument_" + s + "_short") {
+			return w.say("instrument_"+s+"_short", nil)
+		}
+	}
+	return s
 }

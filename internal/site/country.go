@@ -422,43 +422,6 @@ func measureRank(m string) int {
 	return 8
 }
 
-// measureLabel names a measure for a column header.
-func measureLabel(m string) string {
-	switch m {
-	case dataset.MeasureCurrentUSD:
-		return "Current US$"
-	case dataset.MeasureShareOfGDP:
-		return "Share of GDP"
-	case dataset.MeasurePerCapita:
-		return "Per person"
-	case dataset.MeasureShareOfGovt:
-		return "Share of government spending"
-	case dataset.MeasureEquipment:
-		return "Equipment share of defence spending"
-	case dataset.MeasureLocalCY:
-		return "Local currency, calendar year"
-	case dataset.MeasureLocalFY:
-		return "Local currency, financial year"
-	}
-	if base, ok := strings.CutPrefix(m, "constant_usd_"); ok {
-		return "Constant (" + base + ") US$"
-	}
-	return strings.ReplaceAll(m, "_", " ")
-}
-
-// missingText says why a cell has no value.
-func missingText(kind string) string {
-	switch kind {
-	case dataset.MissingNotAvailable:
-		return "not available"
-	case dataset.MissingDidNotExist:
-		return "did not exist"
-	case "":
-		return "no figure"
-	}
-	return strings.ReplaceAll(kind, "_", " ")
-}
-
 // isPercentUnit reports whether figures in unit are shares shown as percent.
 func isPercentUnit(unit string) bool { return unit == "fraction" || unit == "percent" }
 
@@ -651,7 +614,7 @@ func sourceTable(w *words, src, label string, recs []dataset.Expenditure, rows [
 	}
 	for k, c := range order {
 		pos[c.measure] = k
-		col := columnParams{Label: measureLabel(c.measure)}
+		col := columnParams{Label: w.measureLabel(c.measure)}
 		if c.fy != "\x00" && c.fy != "" {
 			col.Label += " (" + c.fy + ")"
 		}
@@ -701,7 +664,7 @@ func sourceTable(w *words, src, label string, recs []dataset.Expenditure, rows [
 			cell.Value = exact(r.Value)
 			cell.Text = displayValue(r, c)
 		} else {
-			cell.Missing = missingText(r.Missing)
+			cell.Missing = w.missingText(r.Missing)
 		}
 		cp.Estimates = cp.Estimates || r.Estimate
 		cp.Uncertain = cp.Uncertain || r.Uncertain

@@ -58,7 +58,7 @@ func figureCell(tb testing.TB, doc *goquery.Document, r dataset.Expenditure) *go
 	}
 	col := -1
 	table.Find("thead th").Each(func(i int, th *goquery.Selection) {
-		if strings.HasPrefix(th.Text(), measureLabel(r.Measure)) {
+		if strings.HasPrefix(th.Text(), englishWords(tb).measureLabel(r.Measure)) {
 			col = i
 		}
 	})
@@ -149,7 +149,7 @@ func TestGenerate(t *testing.T) {
 				if data.Length() != 0 {
 					t.Errorf("%s %d %s: missing figure has a data element", r.Country, r.Year, r.Measure)
 				}
-				if got, want := cell.Find(".missing").Text(), missingText(r.Missing); got != want {
+				if got, want := cell.Find(".missing").Text(), englishWords(t).missingText(r.Missing); got != want {
 					t.Errorf("%s %d %s: missing cell says %q, want %q", r.Country, r.Year, r.Measure, got, want)
 				}
 			}

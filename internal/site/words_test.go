@@ -41,3 +41,13 @@ func testWords(t *testing.T) *words {
 	})
 	return w
 }
+
+// englishWords returns the English words for reading expectations.
+func englishWords(tb testing.TB) *words {
+	tb.Helper()
+	w, err := loadWords("en")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return w
+}
