@@ -1,6 +1,7 @@
 package site
 
 import (
+	_ "embed"
 	"fmt"
 	"html/template"
 	"math"
@@ -122,6 +123,8 @@ type svgLine struct {
 
 type svgData struct {
 	ID, Title, Desc, Unit string
+	Font                  int    // the font size, in viewBox units
+	MarkR                 string // the radius of a mark in the legend
 	W, H                  int
 	Left, Right           string
 	Top, Bottom           string
@@ -134,28 +137,13 @@ type svgData struct {
 
 // html/template escapes every value it inserts, including the labels that
 // come from the sources' configuration; the numbers are formatted here.
-var chartTemplate = template.Must(template.New("chart").Parse(
-	`<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {{.W}} {{.H}}" role="img" aria-label="{{.Title}}" aria-describedby="{{.ID}}-desc" font-family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif" font-size="` + strconv.Itoa(chartFont) + `">` +
-		`<title>{{.Title}}</title>` +
-		`<desc id="{{.ID}}-desc">{{.Desc}}</desc>` +
-		`<text x="{{.UnitX}}" y="{{.UnitY}}" fill="#333">{{.Unit}}</text>` +
-		`<g stroke="#d6d6d6" stroke-width="1">{{range .YTicks}}<line x1="{{$.Left}}" x2="{{$.Right}}" y1="{{.Pos}}" y2="{{.Pos}}"/>{{end}}</g>` +
-		`<g fill="#333" text-anchor="end">{{range .YTicks}}<text x="{{$.UnitX}}" y="{{.Pos}}" dx="-6" dy="0.32em">{{.Label}}</text>{{end}}</g>` +
-		`<g stroke="#595959" stroke-width="1"><line x1="{{.Left}}" x2="{{.Right}}" y1="{{.Bottom}}" y2="{{.Bottom}}"/>{{range .XTicks}}<line x1="{{.Pos}}" x2="{{.Pos}}" y1="{{$.Bottom}}" y2="{{$.XTickY2}}"/>{{end}}</g>` +
-		`<g fill="#333" text-anchor="middle">{{range .XTicks}}<text x="{{.Pos}}" y="{{$.XLabelY}}">{{.Label}}</text>{{end}}</g>` +
-		`{{range .Series}}<g stroke="{{.Colour}}">` +
-		`{{if .Line}}<path d="{{.Line}}" fill="none" stroke-width="2" stroke-dasharray="{{.Dash}}" stroke-linejoin="round"/>{{end}}` +
-		`{{if .Dots}}<path d="{{.Dots}}" fill="{{.Colour}}" stroke="none"/>{{end}}` +
-		`{{if .Marks}}<path d="{{.Marks}}" fill="#fff" stroke-width="1.5"/>{{end}}` +
-		`{{if .Crosses}}<path d="{{.Crosses}}" fill="none" stroke-width="1.5"/>{{end}}` +
-		`</g>{{end}}` +
-		`<g fill="#1a1a1a">{{range .Legend}}<g transform="translate({{.X}} {{.Y}})">` +
-		`{{if eq .Kind "series"}}<line x1="0" x2="{{.LineX2}}" y1="0" y2="0" stroke="{{.Colour}}" stroke-width="2" stroke-dasharray="{{.Dash}}"/>{{end}}` +
-		`{{if eq .Kind "estimate" "uncertain"}}<circle cx="{{.MarkX}}" cy="0" r="` + coord(chartMarkR) + `" fill="#fff" stroke="#333" stroke-width="1.5"/>{{end}}` +
-		`{{if eq .Kind "uncertain"}}<path d="{{.CrossPath}}" stroke="#333" stroke-width="1.5"/>{{end}}` +
-		`{{if eq .Kind "gap"}}<path d="M0 0h8M16 0h8" stroke="#333" stroke-width="2"/>{{end}}` +
-		`{{range .Lines}}<text x="{{.X}}" y="{{.Y}}" dy="0.32em">{{.Text}}</text>{{end}}</g>{{end}}</g>` +
-		`</svg>`))
+// chartMarkup is the SVG of a country chart, filled from svgData, an
+// element a line.
+//
+//go:embed chart.svg.tmpl
+var chartMarkup string
+
+var chartTemplate = template.Must(template.New("chart").Parse(strings.ReplaceAll(chartMarkup, "\n", "")))
 
 // svg draws c. It returns "" when c has no point at all.
 func (c *lineChart) svg() (template.HTML, error) {
@@ -197,7 +185,7 @@ func (c *lineChart) svg() (template.HTML, error) {
 	y := func(v float64) float64 { return bottom - v/div/top*(bottom-plotTop) }
 
 	d := svgData{
-		ID: c.ID, Title: c.Title, Unit: unit, W: chartWidth,
+		ID: c.ID, Title: c.Title, Unit: unit, W: chartWidth, Font: chartFont, MarkR: coord(chartMarkR),
 		Left: coord(left), Right: coord(right), Top: coord(plotTop), Bottom: coord(bottom),
 		UnitX: coord(left), UnitY: coord(plotTop - 13),
 		XTickY2: coord(bottom + 5), XLabelY: coord(bottom + 21),
