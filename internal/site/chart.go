@@ -146,7 +146,7 @@ var chartMarkup string
 var chartTemplate = template.Must(template.New("chart").Parse(strings.ReplaceAll(chartMarkup, "\n", "")))
 
 // svg draws c. It returns "" when c has no point at all.
-func (c *lineChart) svg() (template.HTML, error) {
+func (c *lineChart) svg(w *words) (template.HTML, error) {
 	var hi float64
 	var n int
 	for _, s := range c.Series {
@@ -276,19 +276,19 @@ func (c *lineChart) svg() (template.HTML, error) {
 		lx += w + 16
 	}
 	if anyEstimate {
-		place("estimate", "estimate")
+		place("estimate", w.say("chart_legend_estimate", nil))
 	}
 	if anyUncertain {
-		place("uncertain", "highly uncertain")
+		place("uncertain", w.say("chart_legend_uncertain", nil))
 	}
 	if anyGap {
-		place("gap", "gap: no figure")
+		place("gap", w.say("chart_legend_gap", nil))
 	}
 	if lx > left {
 		ly += chartLegendH
 	}
 	d.H = int(math.Ceil(ly - chartLegendH/2 + 4))
-	d.Desc = c.describe(div, unit, anyEstimate, anyUncertain, anyGap)
+	d.Desc = c.describe(w, div, unit, anyEstimate, anyUncertain, anyGap)
 
 	var b strings.Builder
 	if err := chartTemplate.Execute(&b, d); err != nil {
@@ -299,9 +299,8 @@ func (c *lineChart) svg() (template.HTML, error) {
 
 // describe returns the long description of the chart for people who cannot
 // see it: the span and the latest and highest figure of each line.
-func (c *lineChart) describe(div float64, unit string, est, unc, gap bool) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "Line chart, %s.", c.Title)
+func (c *lineChart) describe(w *words, div float64, unit string, est, unc, gap bool) string {
+	parts := []string{w.say("chart_desc", map[string]any{"Title": c.Title})}
 	for _, s := range c.Series {
 		if len(s.Points) == 0 {
 			continue
@@ -313,30 +312,22 @@ func (c *lineChart) describe(div float64, unit string, est, unc, gap bool) strin
 				hi = p
 			}
 		}
-		fmt.Fprintf(&b, " %s: %d figures from %d to %d; %d: %s %s", s.Label, len(s.Points), first.Year, last.Year,
-			last.Year, number(last.Value/div), unit)
-		if last.Estimate {
-			b.WriteString(" (estimate)")
-		}
-		if last.Uncertain {
-			b.WriteString(" (highly uncertain)")
-		}
+		d := w.n(len(s.Points), "Label", s.Label, "First", first.Year, "Last", last.Year, "Value", number(last.Value/div),
+			"Unit", unit, "Estimate", last.Estimate, "Uncertain", last.Uncertain)
 		if hi.Year != last.Year {
-			fmt.Fprintf(&b, "; highest %s %s in %d", number(hi.Value/div), unit, hi.Year)
+			d["High"], d["HighYear"] = number(hi.Value/div), hi.Year
 		}
-		b.WriteString(".")
+		parts = append(parts, w.say("chart_desc_series", d))
 	}
-	if est {
-		b.WriteString(" Hollow circles mark estimates.")
+	for _, k := range []struct {
+		on  bool
+		key string
+	}{{est, "chart_desc_estimates"}, {unc, "chart_desc_uncertain"}, {gap, "chart_desc_gaps"}, {true, "chart_desc_tables"}} {
+		if k.on {
+			parts = append(parts, w.say(k.key, nil))
+		}
 	}
-	if unc {
-		b.WriteString(" Crossed circles mark highly uncertain figures.")
-	}
-	if gap {
-		b.WriteString(" Gaps in a line are years without a figure.")
-	}
-	b.WriteString(" The figures are in the tables below.")
-	return b.String()
+	return strings.Join(parts, " ")
 }
 
 func firstYear(ss []chartSeries) int {

@@ -84,7 +84,7 @@ func TestChartSVG(t *testing.T) {
 			{Label: "World <Bank>", Points: []chartPoint{{Year: 2000, Value: 105}, {Year: 2001, Value: 118}}},
 		},
 	}
-	out, err := c.svg()
+	out, err := c.svg(englishWords(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +169,7 @@ func TestChartSVG(t *testing.T) {
 
 func TestChartEmpty(t *testing.T) {
 	c := lineChart{ID: "x", Title: "nothing", Unit: "US$ m", From: 2000, To: 2001, Series: nil}
-	out, err := c.svg()
+	out, err := c.svg(englishWords(t))
 	if err != nil || out != "" {
 		t.Errorf("svg() of a chart without points = %q, %v; want empty", out, err)
 	}
@@ -178,7 +178,7 @@ func TestChartEmpty(t *testing.T) {
 func TestChartOnePoint(t *testing.T) {
 	c := lineChart{ID: "x", Title: "one", Unit: "% of GDP", From: 2020, To: 2020,
 		Series: []chartSeries{{Label: "SIPRI", Points: []chartPoint{{Year: 2020, Value: 0}}}}}
-	out, err := c.svg()
+	out, err := c.svg(englishWords(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -253,7 +253,7 @@ func TestChartLegendNeverCut(t *testing.T) {
 	label := "World Bank, World Development Indicators: military expenditure (% of GDP), from SIPRI"
 	c := lineChart{ID: "chart-gdp", Title: "t", Unit: "% of GDP", From: 2000, To: 2001,
 		Series: []chartSeries{{Label: label, Points: []chartPoint{{Year: 2000, Value: 1}, {Year: 2001, Value: 2}}}}}
-	out, err := c.svg()
+	out, err := c.svg(englishWords(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -535,7 +535,7 @@ func buildCountry(w *words, code string, recs []dataset.Expenditure, idx []int, 
 		}
 		c.ch.Title = w.say("chart_title", map[string]any{"Country": p.Params.InProse, "What": w.say(whatKey, nil),
 			"Years": yearSpan(c.ch.From, c.ch.To)})
-		svg, err := c.ch.svg()
+		svg, err := c.ch.svg(w)
 		if err != nil {
 			return p, err
 		}
