@@ -103,7 +103,8 @@ type cellParams struct {
 	Value   string     `json:"v,omitempty"` // exact published value
 	Text    string     `json:"t,omitempty"` // rounded, for reading
 	Missing string     `json:"m,omitempty"` // "not available", "did not exist"
-	Class   string     `json:"k,omitempty"` // "est", "unc" or "est unc"
+	E       bool       `json:"e,omitempty"` // an estimate
+	U       bool       `json:"u,omitempty"` // highly uncertain
 	Marks   *cellMarks `json:"x,omitempty"`
 }
 
@@ -651,14 +652,7 @@ func sourceTable(w *words, src, label string, recs []dataset.Expenditure, rows [
 		if r.Estimate || r.Uncertain || r.Notes != "" || r.Footnotes != "" {
 			cell.Marks = &cellMarks{Estimate: r.Estimate, Uncertain: r.Uncertain, Notes: r.Notes, Footnotes: r.Footnotes}
 		}
-		switch {
-		case r.Estimate && r.Uncertain:
-			cell.Class = "est unc"
-		case r.Estimate:
-			cell.Class = "est"
-		case r.Uncertain:
-			cell.Class = "unc"
-		}
+		cell.E, cell.U = r.Estimate, r.Uncertain
 		filled++
 		if r.HasValue {
 			cell.Value = exact(r.Value)

@@ -109,7 +109,8 @@ type homeMove struct {
 	To   string `json:"to"`
 	Diff string `json:"diff"`
 	Sign int    `json:"sign"`
-	K    string `json:"k,omitempty"`
+	E    bool   `json:"e,omitempty"` // an estimate
+	U    bool   `json:"u,omitempty"` // highly uncertain
 	d    float64
 }
 
@@ -237,7 +238,7 @@ func (g *generator) homeMovesOf(pages map[string]string) *homeMoves {
 			d = (now.Value/then.Value - 1) * 100
 		}
 		mv := homeMove{Name: countryName(code, now.CountryName), From: number(then.Value), To: number(now.Value),
-			Diff: g.num.Fixed(math.Abs(d), 1), K: markClass(now.Estimate || then.Estimate, now.Uncertain || then.Uncertain), d: d}
+			Diff: g.num.Fixed(math.Abs(d), 1), E: now.Estimate || then.Estimate, U: now.Uncertain || then.Uncertain, d: d}
 		if name, ok := pages[code]; ok {
 			mv.Name, mv.Path = name, g.urls.link(countryPath(code))
 		}

@@ -69,7 +69,8 @@ type rankRow struct {
 type rankCell struct {
 	V  string `json:"v,omitempty"`
 	T  string `json:"t,omitempty"`
-	K  string `json:"k,omitempty"`
+	E  bool   `json:"e,omitempty"` // an estimate
+	U  bool   `json:"u,omitempty"` // highly uncertain
 	N  int    `json:"n,omitempty"`
 	Of int    `json:"of,omitempty"`
 	// Sign of a change: 1 a rise, -1 a fall.
@@ -161,8 +162,8 @@ func (g *generator) rankings(pages map[string]string) []rankingPage {
 		c.col.States = g.count(len(c.cells))
 		p.Columns = append(p.Columns, c.col)
 		for _, cell := range c.cells {
-			p.Estimates = p.Estimates || strings.Contains(cell.K, "est")
-			p.Uncertain = p.Uncertain || strings.Contains(cell.K, "unc")
+			p.Estimates = p.Estimates || cell.E
+			p.Uncertain = p.Uncertain || cell.U
 		}
 	}
 	if n := g.rankedAggregates(); n > 0 {
@@ -315,7 +316,7 @@ func (g *generator) changeColumn(col rankColumn, byYear map[string]map[int]*data
 		}
 		pct := (now.Value/then.Value - 1) * 100
 		cell := rankCell{V: format.Exact(pct), T: g.num.Fixed(math.Abs(pct), 1), has: true, val: pct,
-			K: markClass(now.Estimate || then.Estimate, now.Uncertain || then.Uncertain)}
+			E: now.Estimate || then.Estimate, U: now.Uncertain || then.Uncertain}
 		switch {
 		case pct > 0:
 			cell.Sign = 1
@@ -349,20 +350,7 @@ func rankYear(recs []dataset.Expenditure, rows []int) int {
 
 // rankCell is a figure of military expenditure in a ranking.
 func (g *generator) rankCell(r *dataset.Expenditure) rankCell {
-	return rankCell{V: exact(r.Value), T: number(r.Value), K: markClass(r.Estimate, r.Uncertain), has: true, val: r.Value}
-}
-
-// markClass returns the classes of a figure's marks.
-func markClass(estimate, uncertain bool) string {
-	switch {
-	case estimate && uncertain:
-		return "est unc"
-	case estimate:
-		return "est"
-	case uncertain:
-		return "unc"
-	}
-	return ""
+	return rankCell{V: exact(r.Value), T: number(r.Value), E: r.Estimate, U: r.Uncertain, has: true, val: r.Value}
 }
 
 // gpiIndicator is the Global Peace Index's overall score in risk-reports.
