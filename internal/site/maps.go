@@ -57,18 +57,20 @@ type mapParams struct {
 }
 
 type mapValue struct {
-	Class string `json:"c"`
-	Text  string `json:"t"`
-	Name  string `json:"n"`
+	Bin  int    `json:"b"`             // the legend's bin of a figure
+	Cat  string `json:"cat,omitempty"` // or its category's code
+	Text string `json:"t"`
+	Name string `json:"n"`
 }
 
 type mapRow struct {
 	ISO3      string `json:"iso3"`
 	Name      string `json:"name"`
 	Path      string `json:"path,omitempty"`
-	Value     string `json:"v,omitempty"` // exact
-	Text      string `json:"t"`           // rounded, or the category's code
-	Class     string `json:"c"`
+	Value     string `json:"v,omitempty"`   // exact
+	Text      string `json:"t"`             // rounded, or the category's code
+	Bin       int    `json:"b"`             // the legend's bin of a figure
+	Cat       string `json:"cat,omitempty"` // or its category's code
 	Drawn     bool   `json:"drawn"`
 	Estimate  bool   `json:"e,omitempty"`
 	Uncertain bool   `json:"u,omitempty"`
@@ -77,11 +79,11 @@ type mapRow struct {
 // mapBin is one class of a map: a range of a scale (From ≤ v < To, either
 // open) or a category.
 type mapBin struct {
-	Class string `json:"c"`
-	From  string `json:"from,omitempty"`
-	To    string `json:"to,omitempty"`
-	Cat   string `json:"cat,omitempty"`
-	N     int    `json:"n"` // countries in it
+	Bin  int    `json:"b"`
+	From string `json:"from,omitempty"`
+	To   string `json:"to,omitempty"`
+	Cat  string `json:"cat,omitempty"`
+	N    int    `json:"n"` // countries in it
 }
 
 // scale is a map's bins: the upper bounds of all but the last.
@@ -143,7 +145,7 @@ func (p *mapPage) add(w *atlas.Atlas, names map[string]string, g *generator, r m
 	}
 	if _, ok := w.Lookup(r.ISO3); ok {
 		r.Drawn = true
-		p.Params.Values[strings.ToLower(r.ISO3)] = mapValue{Class: r.Class, Text: r.Text, Name: r.Name}
+		p.Params.Values[strings.ToLower(r.ISO3)] = mapValue{Bin: r.Bin, Cat: r.Cat, Text: r.Text, Name: r.Name}
 	}
 	p.Params.Rows = append(p.Params.Rows, r)
 }
@@ -157,7 +159,7 @@ func (p *mapPage) finish(g *generator) {
 			n++
 		}
 		for i := range p.Params.Legend {
-			if p.Params.Legend[i].Class == r.Class {
+			if p.Params.Legend[i].Bin == r.Bin && p.Params.Legend[i].Cat == r.Cat {
 				p.Params.Legend[i].N++
 			}
 		}
@@ -178,13 +180,13 @@ func (g *generator) gdpMap(w *atlas.Atlas, names map[string]string) *mapPage {
 	p.Params.Year = strconv.Itoa(year)
 	p.Params.Source = g.names.linkOf(src)
 	bounds := scale{1, 2, 3, 5}
-	p.Params.Legend = []mapBin{{Class: "b0", To: "1"}, {Class: "b1", From: "1", To: "2"}, {Class: "b2", From: "2", To: "3"},
-		{Class: "b3", From: "3", To: "5"}, {Class: "b4", From: "5"}}
+	p.Params.Legend = []mapBin{{Bin: 0, To: "1"}, {Bin: 1, From: "1", To: "2"}, {Bin: 2, From: "2", To: "3"},
+		{Bin: 3, From: "3", To: "5"}, {Bin: 4, From: "5"}}
 	for _, r := range set.recs {
 		v := percent(r.Value, r.Unit)
 		p.Params.Estimates = p.Params.Estimates || r.Estimate
 		p.add(w, names, g, mapRow{ISO3: r.Country, Name: r.CountryName, Value: exact(v), Text: number(v) + "%",
-			Class: "b" + strconv.Itoa(bounds.class(v)), Estimate: r.Estimate, Uncertain: r.Uncertain})
+			Bin: bounds.class(v), Estimate: r.Estimate, Uncertain: r.Uncertain})
 	}
 	p.finish(g)
 	return p
@@ -223,7 +225,7 @@ func (g *generator) cbmMap(w *atlas.Atlas, names map[string]string, id, instrume
 	}
 	p := g.newMap(id)
 	p.Params.Year = strconv.Itoa(year)
-	p.Params.Legend = []mapBin{{Class: "k-report", Cat: "report"}, {Class: "k-nil", Cat: "nil"}, {Class: "k-none", Cat: "none"}}
+	p.Params.Legend = []mapBin{{Cat: "report"}, {Cat: "nil"}, {Cat: "none"}}
 	var srcs []string
 	for i := range g.fam.cbm {
 		r := &g.fam.cbm[i]
@@ -240,7 +242,7 @@ func (g *generator) cbmMap(w *atlas.Atlas, names map[string]string, id, instrume
 		if !slices.Contains(srcs, r.Source) {
 			srcs = append(srcs, r.Source)
 		}
-		p.add(w, names, g, mapRow{ISO3: r.Country, Name: r.CountryName, Text: cat, Class: "k-" + cat})
+		p.add(w, names, g, mapRow{ISO3: r.Country, Name: r.CountryName, Text: cat, Cat: cat})
 	}
 	if len(srcs) > 0 {
 		slices.SortFunc(srcs, g.names.compare)
@@ -276,15 +278,15 @@ func (g *generator) gpiMap(w *atlas.Atlas, names map[string]string) *mapPage {
 	}
 	p.Params.Year = period
 	bounds := scale{1.5, 2, 2.5, 3}
-	p.Params.Legend = []mapBin{{Class: "b0", To: "1.5"}, {Class: "b1", From: "1.5", To: "2"}, {Class: "b2", From: "2", To: "2.5"},
-		{Class: "b3", From: "2.5", To: "3"}, {Class: "b4", From: "3"}}
+	p.Params.Legend = []mapBin{{Bin: 0, To: "1.5"}, {Bin: 1, From: "1.5", To: "2"}, {Bin: 2, From: "2", To: "2.5"},
+		{Bin: 3, From: "2.5", To: "3"}, {Bin: 4, From: "3"}}
 	for i := range g.fam.risk {
 		r := &g.fam.risk[i]
 		if r.Publisher != dataset.PublisherGPI || r.Indicator != indicator || r.Period != period || !r.HasValue || !isState(r.Country) {
 			continue
 		}
 		p.add(w, names, g, mapRow{ISO3: r.Country, Name: r.CountryName, Value: exact(r.Value), Text: g.num.Fixed(r.Value, 3),
-			Class: "b" + strconv.Itoa(bounds.class(r.Value))})
+			Bin: bounds.class(r.Value)})
 	}
 	p.finish(g)
 	return p
