@@ -276,7 +276,7 @@ func (d *display) value(r diff.TextRow, i int) (text, exactValue string) {
 		switch {
 		case isPercentUnit(unit):
 			return number(percent(x, unit)) + "%", v
-		case unit == "local currency":
+		case unit == dataset.UnitLocal:
 			if cur, ok := r.At(d.f.currency); ok && cur != "" {
 				return number(x) + " " + cur, v
 			}

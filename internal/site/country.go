@@ -623,8 +623,8 @@ func sourceTable(w *words, src, label string, recs []dataset.Expenditure, rows [
 		case c.unit == "\x00":
 		case isPercentUnit(c.unit):
 			col.Unit = "%"
-		case c.unit == "local currency":
-			col.Unit = "local currency"
+		case c.unit == dataset.UnitLocal:
+			col.Unit = w.say("unit_local_currency", nil)
 			if c.currency != "\x00" && c.currency != "" {
 				col.Unit = c.currency
 			}
@@ -722,10 +722,10 @@ func displayValue(r *dataset.Expenditure, c *column) string {
 		return number(percent(r.Value, r.Unit)) + "%"
 	}
 	s := number(r.Value)
-	if c.unit == "\x00" && r.Unit != "local currency" {
+	if c.unit == "\x00" && r.Unit != dataset.UnitLocal {
 		s += " " + r.Unit
 	}
-	if r.Unit == "local currency" && (c.currency == "\x00" || c.unit == "\x00") && r.Currency != "" {
+	if r.Unit == dataset.UnitLocal && (c.currency == "\x00" || c.unit == "\x00") && r.Currency != "" {
 		s += " " + r.Currency
 	}
 	return s
