@@ -327,7 +327,7 @@ func (d *display) keyColumns(skipCountry bool) []string {
 		switch {
 		case i == d.f.country && skipCountry:
 		case i == d.f.country:
-			out = append(out, "Country")
+			out = append(out, d.w.say("changes_col_country", nil))
 		default:
 			out = append(out, d.label(i))
 		}
