@@ -89,12 +89,14 @@ func Parse(name string, body []byte) ([]dataset.Expenditure, Summary, error) {
 func parseLimit(name string, body []byte, limit int64) ([]dataset.Expenditure, Summary, error) {
 	recs, sum, err := parse(name, body, limit)
 	if err != nil {
-		return nil, Summary{}, fmt.Errorf("worldbank: parse %s: %w", name, err)
+		// Messages quote names and codes read from the document, which
+		// need not be valid UTF-8.
+		return nil, Summary{}, collect.Printable(fmt.Errorf("worldbank: parse %s: %w", name, err))
 	}
 	sum.Name = name
 	if want := nameIndicator(name); want != "" && want != sum.Indicator {
-		return nil, Summary{}, fmt.Errorf("worldbank: parse %s: the name says %s but the file holds %s: %w",
-			name, want, sum.Indicator, ErrIndicator)
+		return nil, Summary{}, collect.Printable(fmt.Errorf("worldbank: parse %s: the name says %s but the file holds %s: %w",
+			name, want, sum.Indicator, ErrIndicator))
 	}
 	return recs, sum, nil
 }
