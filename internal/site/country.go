@@ -222,7 +222,8 @@ func countryRows(recs []dataset.Expenditure) (map[string][]int, error) {
 // countryPages builds the page of every country that has rows in recs
 // (rows, by countryRows) or in the datasets of ex (which may be nil), and
 // the list that links to them.
-func countryPages(w *words, recs []dataset.Expenditure, rows map[string][]int, ex *countrySections, names *sourceNames, urls siteURLs, lastmod string, cs *changeSite) ([]countryPage, []letterGroup, error) {
+func (g *generator) countryPages(ex *countrySections, cs *changeSite) ([]countryPage, []letterGroup, error) {
+	rows, names, urls, lastmod := g.rows, g.names, g.urls, g.lastmod
 	all := map[string]bool{}
 	for c := range rows {
 		all[c] = true
@@ -239,7 +240,7 @@ func countryPages(w *words, recs []dataset.Expenditure, rows map[string][]int, e
 		var p countryPage
 		if idx := rows[code]; len(idx) > 0 {
 			var err error
-			if p, err = buildCountry(w, code, recs, idx, names, lastmod); err != nil {
+			if p, err = g.buildCountry(code, idx); err != nil {
 				return nil, nil, err
 			}
 		} else {
@@ -442,7 +443,8 @@ type column struct {
 	fy       string // the financial year of every row, or "" when rows differ
 }
 
-func buildCountry(w *words, code string, recs []dataset.Expenditure, idx []int, names *sourceNames, lastmod string) (countryPage, error) {
+func (g *generator) buildCountry(code string, idx []int) (countryPage, error) {
+	w, recs, names, lastmod := g.words, g.recs, g.names, g.lastmod
 	fallback := ""
 	for _, i := range idx {
 		if recs[i].CountryName != "" {
@@ -474,7 +476,7 @@ func buildCountry(w *words, code string, recs []dataset.Expenditure, idx []int, 
 	for _, src := range sources {
 		rows := bySource[src]
 		label := names.labelOf(src)
-		t := sourceTable(w, src, label, recs, rows, &p.Params, used)
+		t := g.sourceTable(src, label, rows, &p.Params, used)
 		p.Params.Tables = append(p.Params.Tables, t)
 
 		var usdPts, gdpPts []chartPoint
@@ -576,7 +578,8 @@ func yearSpan(from, to int) string {
 
 // sourceTable lays out one source's rows for a country: a row per year, a
 // column per measure.
-func sourceTable(w *words, src, label string, recs []dataset.Expenditure, rows []int, cp *countryParams, used map[string]bool) tableParams {
+func (g *generator) sourceTable(src, label string, rows []int, cp *countryParams, used map[string]bool) tableParams {
+	w, recs := g.words, g.recs
 	cols := map[string]*column{}
 	years := map[int]bool{}
 	for _, i := range rows {

@@ -24,7 +24,8 @@ func spendingPages(t *testing.T, recs []dataset.Expenditure, lastmod string) ([]
 	if err != nil {
 		t.Fatal(err)
 	}
-	pages, groups, err := countryPages(testWords(t), recs, rows, nil, testNames(), siteURLs{}, lastmod, nil)
+	g := &generator{words: testWords(t), recs: recs, rows: rows, names: testNames(), lastmod: lastmod}
+	pages, groups, err := g.countryPages(nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -98,7 +98,7 @@ func (g *generator) generate() error {
 	var pages []countryPage
 	var groups []letterGroup
 	if err == nil {
-		pages, groups, err = countryPages(g.words, g.recs, g.rows, ex, names, urls, lastmod, cs)
+		pages, groups, err = g.countryPages(ex, cs)
 	}
 	if err == nil {
 		reported := g.reportedRows(g.xs.fam.cbm, newReportedIndex(g.recs))
