@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"crypto/sha1"
+	_ "embed"
 	"encoding/xml"
 	"fmt"
 	"html/template"
@@ -102,10 +103,13 @@ func (cs *changeSite) feedHref(feedPath, target string) string {
 	return strings.Repeat("../", strings.Count(feedPath, "/")) + cs.urls.link(target)
 }
 
+// entryMarkup is the HTML of a feed entry's content, an element a line.
+//
+//go:embed entry.html.tmpl
+var entryMarkup string
+
 // entryContent is the HTML of an entry's content, escaped by html/template.
-var entryContent = template.Must(template.New("entry").Parse(
-	`<p>{{ .Summary }}</p>{{ with .Explained }}<ul>{{ range . }}<li>{{ . }}</li>{{ end }}</ul>{{ end }}` +
-		`{{ with .Rows }}<ul>{{ range . }}<li>{{ . }}</li>{{ end }}</ul>{{ end }}{{ with .More }}<p>{{ . }}</p>{{ end }}`))
+var entryContent = template.Must(template.New("entry").Parse(strings.ReplaceAll(entryMarkup, "\n", "")))
 
 func contentHTML(summary string, explained, rows []string, more string) (string, error) {
 	var b bytes.Buffer
