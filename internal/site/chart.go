@@ -3,6 +3,7 @@ package site
 import (
 	_ "embed"
 	"fmt"
+	"github.com/defence-transparency/publish/internal/site/chart"
 	"html/template"
 	"math"
 	"strconv"
@@ -163,7 +164,7 @@ func (c *lineChart) svg(w *words) (template.HTML, error) {
 	if top <= 0 {
 		top = 1
 	}
-	step := niceStep(top / 4)
+	step := chart.NiceStep(top / 4)
 	top = math.Ceil(top/step-1e-9) * step
 	var yLabels []string
 	for v := 0.0; v <= top+step/2; v += step {
@@ -185,20 +186,20 @@ func (c *lineChart) svg(w *words) (template.HTML, error) {
 	y := func(v float64) float64 { return bottom - v/div/top*(bottom-plotTop) }
 
 	d := svgData{
-		ID: c.ID, Title: c.Title, Unit: unit, W: chartWidth, Font: chartFont, MarkR: coord(chartMarkR),
-		Left: coord(left), Right: coord(right), Top: coord(plotTop), Bottom: coord(bottom),
-		UnitX: coord(left), UnitY: coord(plotTop - 13),
-		XTickY2: coord(bottom + 5), XLabelY: coord(bottom + 21),
+		ID: c.ID, Title: c.Title, Unit: unit, W: chartWidth, Font: chartFont, MarkR: chart.Coord(chartMarkR),
+		Left: chart.Coord(left), Right: chart.Coord(right), Top: chart.Coord(plotTop), Bottom: chart.Coord(bottom),
+		UnitX: chart.Coord(left), UnitY: chart.Coord(plotTop - 13),
+		XTickY2: chart.Coord(bottom + 5), XLabelY: chart.Coord(bottom + 21),
 	}
 	for i, l := range yLabels {
-		d.YTicks = append(d.YTicks, svgTick{Pos: coord(y(float64(i) * step * div)), Label: l})
+		d.YTicks = append(d.YTicks, svgTick{Pos: chart.Coord(y(float64(i) * step * div)), Label: l})
 	}
-	xs := yearStep(to - from)
+	xs := chart.YearStep(to - from)
 	for yr := (from + xs - 1) / xs * xs; yr <= to; yr += xs {
 		if yr < from {
 			continue
 		}
-		d.XTicks = append(d.XTicks, svgTick{Pos: coord(x(yr)), Label: strconv.Itoa(yr)})
+		d.XTicks = append(d.XTicks, svgTick{Pos: chart.Coord(x(yr)), Label: strconv.Itoa(yr)})
 	}
 
 	var anyEstimate, anyUncertain, anyGap bool
@@ -214,20 +215,20 @@ func (c *lineChart) svg(w *words) (template.HTML, error) {
 				anyGap = true
 			}
 			if prevAdj {
-				fmt.Fprintf(&line, "L%s %s", coord(px), coord(py))
+				fmt.Fprintf(&line, "L%s %s", chart.Coord(px), chart.Coord(py))
 			} else if nextAdj {
-				fmt.Fprintf(&line, "M%s %s", coord(px), coord(py))
+				fmt.Fprintf(&line, "M%s %s", chart.Coord(px), chart.Coord(py))
 			}
 			switch {
 			case p.Estimate || p.Uncertain:
-				circle(&marks, px, py, chartMarkR)
+				chart.Circle(&marks, px, py, chartMarkR)
 				anyEstimate = anyEstimate || p.Estimate
 				if p.Uncertain {
-					cross(&crosses, px, py, chartMarkR)
+					chart.Cross(&crosses, px, py, chartMarkR)
 					anyUncertain = true
 				}
 			case plainDots || (!prevAdj && !nextAdj):
-				circle(&dots, px, py, chartDotR)
+				chart.Circle(&dots, px, py, chartDotR)
 			}
 		}
 		d.Series = append(d.Series, svgSeries{
@@ -246,10 +247,10 @@ func (c *lineChart) svg(w *words) (template.HTML, error) {
 	for i, s := range c.Series {
 		st := seriesStyles[i%len(seriesStyles)]
 		it := svgLegendItem{
-			Kind: "series", X: coord(left), Y: coord(ly),
+			Kind: "series", X: chart.Coord(left), Y: chart.Coord(ly),
 			Colour: st.Colour, Dash: st.Dash, LineX2: "24",
 		}
-		for k, l := range wrapText(s.Label, perLine, legendMaxLines) {
+		for k, l := range chart.WrapText(s.Label, perLine, legendMaxLines) {
 			it.Lines = append(it.Lines, svgLine{X: "32", Y: strconv.Itoa(k * chartLegendH), Text: l})
 		}
 		d.Legend = append(d.Legend, it)
@@ -261,11 +262,11 @@ func (c *lineChart) svg(w *words) (template.HTML, error) {
 		if lx > left && lx+w > right {
 			lx, ly = left, ly+chartLegendH
 		}
-		it := svgLegendItem{Kind: kind, X: coord(lx), Y: coord(ly), MarkX: "4",
+		it := svgLegendItem{Kind: kind, X: chart.Coord(lx), Y: chart.Coord(ly), MarkX: "4",
 			Lines: []svgLine{{X: "12", Y: "0", Text: label}}}
 		if kind == "uncertain" {
 			var b strings.Builder
-			cross(&b, 4, 0, chartMarkR)
+			chart.Cross(&b, 4, 0, chartMarkR)
 			it.CrossPath = b.String()
 		}
 		if kind == "gap" {
@@ -350,85 +351,7 @@ func lastYear(ss []chartSeries) int {
 	return y
 }
 
-// coord formats a coordinate with one decimal, which is finer than a pixel
-// at any size the chart is shown.
-func coord(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) }
-
-// circle appends the path of a circle of radius r at (x, y).
-func circle(b *strings.Builder, x, y, r float64) {
-	fmt.Fprintf(b, "M%s %sa%s %s 0 1 0 %s 0a%s %s 0 1 0 -%s 0",
-		coord(x-r), coord(y), coord(r), coord(r), coord(2*r), coord(r), coord(r), coord(2*r))
-}
-
-// cross appends the path of a diagonal cross inscribed in a circle of
-// radius r at (x, y).
-func cross(b *strings.Builder, x, y, r float64) {
-	h := r * 0.7071
-	fmt.Fprintf(b, "M%s %sL%s %sM%s %sL%s %s",
-		coord(x-h), coord(y-h), coord(x+h), coord(y+h), coord(x-h), coord(y+h), coord(x+h), coord(y-h))
-}
-
-// niceStep returns the smallest of 1, 2, 2.5 and 5 times a power of ten
-// that is at least x (x > 0).
-func niceStep(x float64) float64 {
-	if x <= 0 || math.IsNaN(x) || math.IsInf(x, 0) {
-		return 1
-	}
-	p := math.Pow(10, math.Floor(math.Log10(x)))
-	for _, m := range []float64{1, 2, 2.5, 5, 10} {
-		if m*p >= x*(1-1e-9) {
-			return m * p
-		}
-	}
-	return 10 * p
-}
-
 // tickLabel formats an axis value with as many decimals as the step needs.
 func tickLabel(v, step float64) string {
-	dec := 0
-	for dec < 9 && math.Abs(step*math.Pow(10, float64(dec))-math.Round(step*math.Pow(10, float64(dec)))) > 1e-6 {
-		dec++
-	}
-	return groupDigits(strconv.FormatFloat(v, 'f', dec, 64))
-}
-
-// yearStep returns the distance between year ticks for a span of years:
-// at most six ticks, on round years.
-func yearStep(span int) int {
-	for _, s := range []int{1, 2, 5, 10, 20, 25, 50} {
-		if span/s <= 5 {
-			return s
-		}
-	}
-	return 100
-}
-
-// wrapText breaks s at spaces into at most max lines of at most n runes;
-// text that does not fit ends with an ellipsis.
-func wrapText(s string, n, max int) []string {
-	var lines []string
-	words := strings.Fields(s)
-	for len(words) > 0 && len(lines) < max {
-		line := words[0]
-		words = words[1:]
-		for len(words) > 0 && utf8.RuneCountInString(line)+1+utf8.RuneCountInString(words[0]) <= n {
-			line += " " + words[0]
-			words = words[1:]
-		}
-		lines = append(lines, truncate(line, n))
-	}
-	if len(words) > 0 {
-		last := lines[len(lines)-1]
-		lines[len(lines)-1] = truncate(last+" "+strings.Join(words, " "), n)
-	}
-	return lines
-}
-
-// truncate shortens s to n runes, ending with an ellipsis when cut.
-func truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return strings.TrimSpace(string(r[:n-1])) + "…"
+	return groupDigits(strconv.FormatFloat(v, 'f', chart.TickDecimals(step), 64))
 }

@@ -197,16 +197,6 @@ func TestChartOnePoint(t *testing.T) {
 	}
 }
 
-func TestNiceStep(t *testing.T) {
-	for _, tt := range []struct{ in, want float64 }{
-		{0.3, 0.5}, {1, 1}, {1.2, 2}, {2.2, 2.5}, {3, 5}, {7, 10}, {12.5, 20}, {24000, 25000}, {0, 1},
-	} {
-		if got := niceStep(tt.in); got != tt.want {
-			t.Errorf("niceStep(%v) = %v, want %v", tt.in, got, tt.want)
-		}
-	}
-}
-
 func TestTickLabel(t *testing.T) {
 	for _, tt := range []struct {
 		v, step float64
@@ -216,33 +206,6 @@ func TestTickLabel(t *testing.T) {
 	} {
 		if got := tickLabel(tt.v, tt.step); got != tt.want {
 			t.Errorf("tickLabel(%v, %v) = %q, want %q", tt.v, tt.step, got, tt.want)
-		}
-	}
-}
-
-func TestYearStep(t *testing.T) {
-	for _, tt := range []struct{ span, want int }{{0, 1}, {4, 1}, {9, 2}, {30, 10}, {75, 20}, {200, 50}} {
-		if got := yearStep(tt.span); got != tt.want {
-			t.Errorf("yearStep(%d) = %d, want %d", tt.span, got, tt.want)
-		}
-	}
-}
-
-func TestWrapText(t *testing.T) {
-	for _, tt := range []struct {
-		in   string
-		n    int
-		want []string
-	}{
-		{"SIPRI", 30, []string{"SIPRI"}},
-		{"World Bank, World Development Indicators: military expenditure", 30,
-			[]string{"World Bank, World Development", "Indicators: military expendit…"}},
-		{"Supercalifragilisticexpialidocious source", 10, []string{"Supercali…", "source"}},
-		{"a b c d e f g h", 3, []string{"a b", "c…"}},
-	} {
-		got := wrapText(tt.in, tt.n, 2)
-		if diff := cmp.Diff(tt.want, got); diff != "" {
-			t.Errorf("wrapText(%q, %d, 2) (-want +got):\n%s", tt.in, tt.n, diff)
 		}
 	}
 }

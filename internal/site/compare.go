@@ -2,6 +2,7 @@ package site
 
 import (
 	"cmp"
+	"github.com/defence-transparency/publish/internal/site/chart"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -124,7 +125,7 @@ func (g *generator) compareChart(s *shareSet, id string, codes []string, self st
 		c.Bars = append(c.Bars, compareBar{
 			ISO3: r.Country, Name: nameOf(r.Country, names), Path: pathOf(g, r.Country, names),
 			Value: exact(v), Text: number(v) + "%", Self: r.Country == self, Estimate: r.Estimate, Uncertain: r.Uncertain,
-			TextY: coord(top + 14), Y: coord(top + 19), W: coord(max(w, 1)), ValueX: coord(max(w, 1) + 6),
+			TextY: chart.Coord(top + 14), Y: chart.Coord(top + 19), W: chart.Coord(max(w, 1)), ValueX: chart.Coord(max(w, 1) + 6),
 		})
 	}
 	c.Height = len(with)*compareRow + 4

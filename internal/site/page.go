@@ -1,6 +1,7 @@
 package site
 
 import (
+	"github.com/defence-transparency/publish/internal/site/chart"
 	"net/url"
 	"strings"
 )
@@ -88,7 +89,7 @@ type failure struct {
 func failureOf(s *SourceStatus) failure {
 	f := failure{Source: s.label(), Attempt: machineTime(s.LastAttempt), Success: machineTime(s.LastSuccess)}
 	if e := oneLine(s.Error); e != "" {
-		f.Error = strings.TrimRight(truncate(e, noticeErrorRunes), ".")
+		f.Error = strings.TrimRight(chart.Truncate(e, noticeErrorRunes), ".")
 	}
 	return f
 }

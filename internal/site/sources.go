@@ -1,6 +1,7 @@
 package site
 
 import (
+	"github.com/defence-transparency/publish/internal/site/chart"
 	"strings"
 
 	"github.com/defence-transparency/publish/internal/dataset"
@@ -119,7 +120,7 @@ func (g *generator) sourcesPage(datasetTitles map[string]string) sourcesPage {
 		}
 		if s.Status == dataset.SourceFailed {
 			item.LastAttempt, item.LastSuccess = machineTime(s.LastAttempt), machineTime(s.LastSuccess)
-			item.Error = truncate(strings.TrimSpace(s.Error), pageErrorRunes)
+			item.Error = chart.Truncate(strings.TrimSpace(s.Error), pageErrorRunes)
 			f := failureOf(s)
 			item.Failure = &f
 		}
@@ -132,7 +133,7 @@ func (g *generator) sourcesPage(datasetTitles map[string]string) sourcesPage {
 				item.MoreWarnings = &more
 				break
 			}
-			item.Warnings = append(item.Warnings, truncate(strings.TrimSpace(w), noticeErrorRunes))
+			item.Warnings = append(item.Warnings, chart.Truncate(strings.TrimSpace(w), noticeErrorRunes))
 		}
 		p.Params.Sources = append(p.Params.Sources, item)
 	}

@@ -77,22 +77,22 @@ func (c *Bars) Layout() *BarsData {
 
 	d := &BarsData{Frame: frame(c.ID, left, bottom), From: from, To: to}
 	for v := 0; v <= 100; v += 25 {
-		d.YTicks = append(d.YTicks, Tick{Pos: coord(y(float64(v) / 100))}) // the template labels them v%
+		d.YTicks = append(d.YTicks, Tick{Pos: Coord(y(float64(v) / 100))}) // the template labels them v%
 	}
-	xs := yearStep(to - from)
+	xs := YearStep(to - from)
 	for yr := (from + xs - 1) / xs * xs; yr <= to; yr += xs {
-		d.XTicks = append(d.XTicks, Tick{Pos: coord(x(yr)), Label: strconv.Itoa(yr)})
+		d.XTicks = append(d.XTicks, Tick{Pos: Coord(x(yr)), Label: strconv.Itoa(yr)})
 	}
 	geom := func(b Bar) BarGeom {
 		g := BarGeom{Year: b.Year, States: b.States, Reported: b.Reported, Nil: b.Nil, Rate: Percent(b.Reported, b.States),
-			X: coord(x(b.Year) - barW/2), W: coord(barW)}
+			X: Coord(x(b.Year) - barW/2), W: Coord(barW)}
 		others := float64(b.Reported-b.Nil) / float64(b.States)
 		all := float64(b.Reported) / float64(b.States)
 		if b.Reported > b.Nil {
-			g.Y, g.H = coord(y(others)), coord(y(0)-y(others))
+			g.Y, g.H = Coord(y(others)), Coord(y(0)-y(others))
 		}
 		if b.Nil > 0 {
-			g.NilY, g.NilH = coord(y(all)), coord(y(others)-y(all))
+			g.NilY, g.NilH = Coord(y(all)), Coord(y(others)-y(all))
 		}
 		return g
 	}

@@ -1,9 +1,9 @@
-// Package chart lays out the site's charts: the line charts of a country's
-// spending and the bar chart of an instrument's reporting rate. It computes
-// the geometry (coordinates, path data, ticks) and the figures a long
-// description of the chart gives; the templates (site/layouts/_partials/
-// chart-line.html and chart-bars.html) draw the SVG with their colours and
-// words. A chart needs no script and no stylesheet: it scales through its
+// Package chart lays out the site's bar charts (an instrument's reporting
+// rate) and holds the geometry that every chart of the site shares: ticks,
+// coordinates, marks and legend text. It computes the geometry; the
+// templates (site/layouts/_partials/chart-bars.html, and
+// internal/site/chart.svg.tmpl for a country's line charts) draw the SVG
+// with their colours and words. A chart needs no script and no stylesheet: it scales through its
 // viewBox, and its text keeps about its nominal size on a phone.
 package chart
 
@@ -19,18 +19,12 @@ import (
 // so that text keeps about its nominal size there and scales up on wider
 // screens. The templates use the same numbers for the legends they lay out.
 const (
-	Width   = 340
-	plotTop = 28
-	plotH   = 160
-	right   = 20 // room for half of the last year's label
-	charW   = 8  // average advance of a character at the chart's font size, for layout
-	legendH = 21
-	// legendMaxLines is the most lines a series' name takes in a legend:
-	// enough for any source's title, so that no name is cut.
-	legendMaxLines = 5
-	dotR           = 2.6
-	markR          = 3.8
-	legendDY       = 44 // from the axis to the first row of the legend
+	Width    = 340
+	plotTop  = 28
+	plotH    = 160
+	right    = 20 // room for half of the last year's label
+	charW    = 8  // average advance of a character at the chart's font size, for layout
+	legendDY = 44 // from the axis to the first row of the legend
 )
 
 // Tick is a mark on an axis: its position and its label.
@@ -61,33 +55,33 @@ type Frame struct {
 
 func frame(id string, left, bottom float64) Frame {
 	return Frame{
-		ID: id, W: Width, Left: coord(left), Right: coord(Width - right), Bottom: coord(bottom),
-		UnitX: coord(left), UnitY: coord(plotTop - 13), XTickY2: coord(bottom + 5), XLabelY: coord(bottom + 21),
+		ID: id, W: Width, Left: Coord(left), Right: Coord(Width - right), Bottom: Coord(bottom),
+		UnitX: Coord(left), UnitY: Coord(plotTop - 13), XTickY2: Coord(bottom + 5), XLabelY: Coord(bottom + 21),
 		LegendX: left, LegendY: bottom + legendDY, LegendRight: Width - right,
 	}
 }
 
-// coord formats a coordinate with one decimal, which is finer than a pixel
+// Coord formats a coordinate with one decimal, which is finer than a pixel
 // at any size the chart is shown.
-func coord(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) }
+func Coord(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) }
 
-// circle appends the path of a circle of radius r at (x, y).
-func circle(b *strings.Builder, x, y, r float64) {
+// Circle appends the path of a circle of radius r at (x, y).
+func Circle(b *strings.Builder, x, y, r float64) {
 	fmt.Fprintf(b, "M%s %sa%s %s 0 1 0 %s 0a%s %s 0 1 0 -%s 0",
-		coord(x-r), coord(y), coord(r), coord(r), coord(2*r), coord(r), coord(r), coord(2*r))
+		Coord(x-r), Coord(y), Coord(r), Coord(r), Coord(2*r), Coord(r), Coord(r), Coord(2*r))
 }
 
-// cross appends the path of a diagonal cross inscribed in a circle of
+// Cross appends the path of a diagonal cross inscribed in a circle of
 // radius r at (x, y).
-func cross(b *strings.Builder, x, y, r float64) {
+func Cross(b *strings.Builder, x, y, r float64) {
 	h := r * 0.7071
 	fmt.Fprintf(b, "M%s %sL%s %sM%s %sL%s %s",
-		coord(x-h), coord(y-h), coord(x+h), coord(y+h), coord(x-h), coord(y+h), coord(x+h), coord(y-h))
+		Coord(x-h), Coord(y-h), Coord(x+h), Coord(y+h), Coord(x-h), Coord(y+h), Coord(x+h), Coord(y-h))
 }
 
-// niceStep returns the smallest of 1, 2, 2.5 and 5 times a power of ten
+// NiceStep returns the smallest of 1, 2, 2.5 and 5 times a power of ten
 // that is at least x (x > 0).
-func niceStep(x float64) float64 {
+func NiceStep(x float64) float64 {
 	if x <= 0 || math.IsNaN(x) || math.IsInf(x, 0) {
 		return 1
 	}
@@ -100,9 +94,9 @@ func niceStep(x float64) float64 {
 	return 10 * p
 }
 
-// tickDecimals returns how many decimals the labels of an axis with step
+// TickDecimals returns how many decimals the labels of an axis with step
 // need.
-func tickDecimals(step float64) int {
+func TickDecimals(step float64) int {
 	dec := 0
 	for dec < 9 && math.Abs(step*math.Pow(10, float64(dec))-math.Round(step*math.Pow(10, float64(dec)))) > 1e-6 {
 		dec++
@@ -110,9 +104,9 @@ func tickDecimals(step float64) int {
 	return dec
 }
 
-// yearStep returns the distance between year ticks for a span of years:
+// YearStep returns the distance between year ticks for a span of years:
 // at most six ticks, on round years.
-func yearStep(span int) int {
+func YearStep(span int) int {
 	for _, s := range []int{1, 2, 5, 10, 20, 25, 50} {
 		if span/s <= 5 {
 			return s
@@ -121,9 +115,9 @@ func yearStep(span int) int {
 	return 100
 }
 
-// wrapText breaks s at spaces into at most max lines of at most n runes;
+// WrapText breaks s at spaces into at most max lines of at most n runes;
 // text that does not fit ends with an ellipsis.
-func wrapText(s string, n, max int) []string {
+func WrapText(s string, n, max int) []string {
 	var lines []string
 	words := strings.Fields(s)
 	for len(words) > 0 && len(lines) < max {
