@@ -144,7 +144,7 @@ func benchSources(b *testing.B, dir string, rows int) string {
 					value, unit, currency, fy, missing := "", "US$ m", "", "", ""
 					switch {
 					case m == dataset.MeasureShareOfGDP || m == dataset.MeasureShareOfGovt:
-						unit = "fraction"
+						unit = "percent" // the dataset's one unit for shares
 					case m == dataset.MeasurePerCapita:
 						unit = "US$"
 					case m == dataset.MeasureLocalFY || m == dataset.MeasureLocalCY:
