@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/defence-transparency/publish/internal/collect"
@@ -227,6 +229,22 @@ func isHistoryLink(p *goquery.Selection, base *url.URL) bool {
 	return err == nil && strings.Contains(u.Path, "/crisiswatch/database")
 }
 
+// webURL resolves href against base: an http(s) address whose text holds
+// no space, control character or replacement character (the HTML parser
+// turns a NUL into U+FFFD, and url.Parse keeps a query's text as it is), so
+// that a link published in a row is one a reader can follow.
+func webURL(base *url.URL, href string) (*url.URL, bool) {
+	u, err := base.Parse(strings.TrimSpace(href))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		return nil, false
+	}
+	bad := func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) || r == utf8.RuneError }
+	if s := u.String(); !utf8.ValidString(s) || strings.ContainsFunc(s, bad) {
+		return nil, false
+	}
+	return u, true
+}
+
 // entryLink returns the page of an entry: the country's history in the
 // database when the entry links it, else the link of its heading, else
 // the month's edition with the entry's anchor
@@ -237,8 +255,8 @@ func entryLink(s *goquery.Selection, base *url.URL, e Entry) string {
 		if a.Closest(".o-state-entry").Length() > 0 {
 			return true // another month's edition
 		}
-		u, err := base.Parse(strings.TrimSpace(a.AttrOr("href", "")))
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		u, ok := webURL(base, a.AttrOr("href", ""))
+		if !ok {
 			return true
 		}
 		switch {
@@ -279,8 +297,8 @@ var pageOf = regexp.MustCompile(`(?i)(\d+)\s+of\s+(\d+)`)
 // showing "2 of 5" is page=1 and the next is page=2).
 func nextPage(doc *goquery.Document, base *url.URL) string {
 	resolve := func(href string) string {
-		u, err := base.Parse(strings.TrimSpace(href))
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		u, ok := webURL(base, href)
+		if !ok {
 			return ""
 		}
 		u.Fragment = ""

@@ -123,6 +123,16 @@ func TestParsePageVariants(t *testing.T) {
 				Summary: "Jihadist attacks continued.", Link: "https://www.crisisgroup.org/crisiswatch/november-2019"}},
 		},
 		{
+			// FuzzParsePage found it (testdata/fuzz/FuzzParsePage/34217b6ac0890bc2):
+			// a NUL in a history link's query became U+FFFD, and a space
+			// stayed, in a published link.
+			name: "a history link that is no address a reader can follow is not the entry's link",
+			url:  DatabaseURL,
+			body: "<div class=\"c-crisiswatch-entry\"><h3 title=\"Unchanged Situation\">Chad</h3><time datetime=\"2024-02-01T00:00:00Z\">Feb. 2024</time>" +
+				"<p><a href=\"/crisiswatch/database?location%5B%\x00 =21\">Chad's past entries</a></p></div>",
+			want: []Entry{{Name: "Chad", Month: "2024-02", Trends: []string{Unchanged}, Link: "https://www.crisisgroup.org/crisiswatch/february-2024"}},
+		},
+		{
 			name: "month from the datetime attribute",
 			url:  DatabaseURL,
 			body: `<div class="c-crisiswatch-entry"><h3 title="Unchanged Situation">Chad</h3><time datetime="2024-02-01T00:00:00Z">Feb. 2024</time></div>`,
