@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/defence-transparency/publish/internal/site/feed"
 )
 
 // The test's own reading of an Atom document: every element is a slice so
@@ -71,7 +73,7 @@ func validateAtom(b []byte) error {
 	}
 	var errs []error
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
-	if f.XMLName.Space != atomNS || f.XMLName.Local != "feed" {
+	if f.XMLName.Space != feed.NS || f.XMLName.Local != "feed" {
 		return fmt.Errorf("root element is {%s}%s, want atom:feed", f.XMLName.Space, f.XMLName.Local)
 	}
 	date := func(where string, ds []string, required bool) {
@@ -164,14 +166,14 @@ func validateAtom(b []byte) error {
 // TestValidateAtom checks that the validator finds each kind of breakage,
 // so that a feed passing it means something.
 func TestValidateAtom(t *testing.T) {
-	good := &atomFeed{
-		ID: "urn:uuid:6f1d2a8e-3c54-4b0e-9a77-215dc4108b39", Title: atomText{Text: "Changes"}, Updated: "2026-04-28T06:30:00Z",
-		Authors: []atomPerson{{Name: "Site"}},
-		Links:   []atomLink{{Rel: "self", Href: "changes.atom"}, {Rel: "alternate", Type: "text/html", Href: "changes/"}},
-		Entries: []atomEntry{{ID: "urn:uuid:1b4e28ba-2fa1-51d2-883f-0016d3cca427", Title: atomText{Text: "v1"}, Updated: "2026-04-28T06:30:00Z",
-			Links: []atomLink{{Rel: "alternate", Href: "v1/"}}}},
+	good := &feed.Feed{
+		ID: "urn:uuid:6f1d2a8e-3c54-4b0e-9a77-215dc4108b39", Title: feed.Text{Text: "Changes"}, Updated: "2026-04-28T06:30:00Z",
+		Authors: []feed.Person{{Name: "Site"}},
+		Links:   []feed.Link{{Rel: "self", Href: "changes.atom"}, {Rel: "alternate", Type: "text/html", Href: "changes/"}},
+		Entries: []feed.Entry{{ID: "urn:uuid:1b4e28ba-2fa1-51d2-883f-0016d3cca427", Title: feed.Text{Text: "v1"}, Updated: "2026-04-28T06:30:00Z",
+			Links: []feed.Link{{Rel: "alternate", Href: "v1/"}}}},
 	}
-	marshal := func(f *atomFeed) []byte {
+	marshal := func(f *feed.Feed) []byte {
 		b, err := xml.Marshal(f)
 		if err != nil {
 			t.Fatal(err)
@@ -183,29 +185,29 @@ func TestValidateAtom(t *testing.T) {
 	}
 	for _, tt := range []struct {
 		name string
-		edit func(f *atomFeed)
+		edit func(f *feed.Feed)
 		raw  func(b []byte) []byte
 	}{
-		{name: "no feed id", edit: func(f *atomFeed) { f.ID = "" }},
-		{name: "relative feed id", edit: func(f *atomFeed) { f.ID = "changes.atom" }},
+		{name: "no feed id", edit: func(f *feed.Feed) { f.ID = "" }},
+		{name: "relative feed id", edit: func(f *feed.Feed) { f.ID = "changes.atom" }},
 		{name: "no title", raw: func(b []byte) []byte { return bytes.Replace(b, []byte("<title>Changes</title>"), nil, 1) }},
-		{name: "date not RFC 3339", edit: func(f *atomFeed) { f.Updated = "28 April 2026" }},
-		{name: "entry date", edit: func(f *atomFeed) { f.Entries[0].Updated = "2026-04-28" }},
-		{name: "no author", edit: func(f *atomFeed) { f.Authors = nil }},
-		{name: "two self links", edit: func(f *atomFeed) { f.Links = append(f.Links, atomLink{Rel: "self", Href: "x.atom"}) }},
-		{name: "no self link", edit: func(f *atomFeed) { f.Links = f.Links[1:] }},
-		{name: "entry without id", edit: func(f *atomFeed) { f.Entries[0].ID = "" }},
-		{name: "entry ids repeated", edit: func(f *atomFeed) { f.Entries = append(f.Entries, f.Entries[0]) }},
-		{name: "entry without link or content", edit: func(f *atomFeed) { f.Entries[0].Links = nil }},
+		{name: "date not RFC 3339", edit: func(f *feed.Feed) { f.Updated = "28 April 2026" }},
+		{name: "entry date", edit: func(f *feed.Feed) { f.Entries[0].Updated = "2026-04-28" }},
+		{name: "no author", edit: func(f *feed.Feed) { f.Authors = nil }},
+		{name: "two self links", edit: func(f *feed.Feed) { f.Links = append(f.Links, feed.Link{Rel: "self", Href: "x.atom"}) }},
+		{name: "no self link", edit: func(f *feed.Feed) { f.Links = f.Links[1:] }},
+		{name: "entry without id", edit: func(f *feed.Feed) { f.Entries[0].ID = "" }},
+		{name: "entry ids repeated", edit: func(f *feed.Feed) { f.Entries = append(f.Entries, f.Entries[0]) }},
+		{name: "entry without link or content", edit: func(f *feed.Feed) { f.Entries[0].Links = nil }},
 		{name: "wrong namespace", raw: func(b []byte) []byte {
-			return bytes.Replace(b, []byte(atomNS), []byte("http://purl.org/atom/ns#"), 1)
+			return bytes.Replace(b, []byte(feed.NS), []byte("http://purl.org/atom/ns#"), 1)
 		}},
 		{name: "not XML", raw: func(b []byte) []byte { return b[:len(b)/2] }},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			f := *good
-			f.Links = append([]atomLink(nil), good.Links...)
-			f.Entries = append([]atomEntry(nil), good.Entries...)
+			f.Links = append([]feed.Link(nil), good.Links...)
+			f.Entries = append([]feed.Entry(nil), good.Entries...)
 			if tt.edit != nil {
 				tt.edit(&f)
 			}
@@ -221,8 +223,8 @@ func TestValidateAtom(t *testing.T) {
 }
 
 func TestUUIDURN(t *testing.T) {
-	a, b := uuidURN("entry/x/1"), uuidURN("entry/x/2")
-	if a == b || a != uuidURN("entry/x/1") {
+	a, b := feed.UUIDURN("entry/x/1"), feed.UUIDURN("entry/x/2")
+	if a == b || a != feed.UUIDURN("entry/x/1") {
 		t.Errorf("uuidURN is not a function of its name: %s, %s", a, b)
 	}
 	// Version 5, RFC 4122 variant: xxxxxxxx-xxxx-5xxx-[89ab]xxx-xxxxxxxxxxxx.

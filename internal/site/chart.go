@@ -3,12 +3,13 @@ package site
 import (
 	_ "embed"
 	"fmt"
-	"github.com/defence-transparency/publish/internal/site/chart"
 	"html/template"
 	"math"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/defence-transparency/publish/internal/site/chart"
 )
 
 // A chart is a line chart of one measure over the years, one line per

@@ -2,7 +2,6 @@ package site
 
 import (
 	"cmp"
-	"github.com/defence-transparency/publish/internal/site/chart"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -10,6 +9,7 @@ import (
 	"github.com/defence-transparency/publish/internal/atlas"
 	"github.com/defence-transparency/publish/internal/country"
 	"github.com/defence-transparency/publish/internal/dataset"
+	"github.com/defence-transparency/publish/internal/site/chart"
 )
 
 // Comparing countries: military spending as a share of GDP in one year,

@@ -1,9 +1,10 @@
 package site
 
 import (
-	"github.com/defence-transparency/publish/internal/site/chart"
 	"net/url"
 	"strings"
+
+	"github.com/defence-transparency/publish/internal/site/chart"
 )
 
 // The front matter of the pages holds data, never words: numbers, codes,

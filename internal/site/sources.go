@@ -1,10 +1,10 @@
 package site
 
 import (
-	"github.com/defence-transparency/publish/internal/site/chart"
 	"strings"
 
 	"github.com/defence-transparency/publish/internal/dataset"
+	"github.com/defence-transparency/publish/internal/site/chart"
 )
 
 // sourcesPage is the front matter of the sources page.

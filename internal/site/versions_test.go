@@ -18,6 +18,7 @@ import (
 
 	"github.com/defence-transparency/publish/internal/dataset"
 	"github.com/defence-transparency/publish/internal/dataset/history"
+	"github.com/defence-transparency/publish/internal/site/feed"
 )
 
 const versionsDir = "datasets/military-expenditure/versions/"
@@ -40,9 +41,9 @@ func feedFiles(tb testing.TB, public string) []string {
 	return out
 }
 
-func readFeed(tb testing.TB, public, name string) *atomFeed {
+func readFeed(tb testing.TB, public, name string) *feed.Feed {
 	tb.Helper()
-	var f atomFeed
+	var f feed.Feed
 	if err := xml.Unmarshal([]byte(readFile(tb, public, name)), &f); err != nil {
 		tb.Fatalf("%s: %v", name, err)
 	}
@@ -394,8 +395,8 @@ func TestVersionsRebuild(t *testing.T) {
 			t.Errorf("cached diff %s was computed again", k)
 		}
 	}
-	read := func(project, name string) *atomFeed {
-		var f atomFeed
+	read := func(project, name string) *feed.Feed {
+		var f feed.Feed
 		b, err := os.ReadFile(filepath.Join(project, "static", filepath.FromSlash(name)))
 		if err != nil {
 			t.Fatal(err)
