@@ -259,7 +259,11 @@ func noBaseURL(t *testing.T, stdout, public string) {
 	if !bytes.Contains(b, []byte(`id="relative-addresses"`)) {
 		t.Error("the sources page does not say that the addresses are relative")
 	}
-	if b, _ := os.ReadFile(filepath.Join(public, "index.html")); bytes.Contains(b, []byte(`rel="canonical"`)) {
+	home, err := os.ReadFile(filepath.Join(public, "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(home, []byte(`rel="canonical"`)) {
 		t.Error("a site without a base URL has canonical links")
 	}
 }

@@ -28,12 +28,12 @@ func BenchmarkRealSite(b *testing.B) {
 	dir := realdata.Dir(b)
 	tmp := b.TempDir()
 	file := func(elem ...string) string { return fileURL(filepath.Join(append([]string{dir}, elem...)...)) }
-	sources := replaceURLs(b, tmp, map[string]string{
-		"sipri":       file("sipri", "SIPRI-Milex-data-1948-2023.xlsx"),
-		"worldbank":   file("worldbank", "2026-02-24", "API_MS.MIL.XPND.GD.ZS_DS2_en_csv_v2_211.zip"),
-		"nato":        file("nato", "defence_per.csv"),
-		"gpi":         file("gpi", "GPI_public_release_2025.xlsx"),
-		"inform-risk": file("inform", "INFORM2024_TREND_2015_2024_v70_ALL.xlsx"),
+	sources := replaceURLs(b, tmp, "sources-all.toml", map[string][]string{
+		"sipri":       {file("sipri", "SIPRI-Milex-data-1948-2023.xlsx")},
+		"worldbank":   {file("worldbank", "2026-02-24", "API_MS.MIL.XPND.GD.ZS_DS2_en_csv_v2_211.zip")},
+		"nato":        {file("nato", "defence_per.csv")},
+		"gpi":         {file("gpi", "GPI_public_release_2025.xlsx")},
+		"inform-risk": {file("inform", "INFORM2024_TREND_2015_2024_v70_ALL.xlsx")},
 	})
 	sources = permit(b, tmp, permit(b, tmp, sources, "sipri"), "gpi")
 	bin := bench.Build(b)
@@ -70,34 +70,4 @@ func BenchmarkRealSite(b *testing.B) {
 	b.ReportMetric(float64(pages), "pages")
 	b.ReportMetric(float64(files), "files")
 	b.ReportMetric(float64(bytes)/1e6, "MB")
-}
-
-// replaceURLs writes a copy of the repository's sources file, every source
-// kept, with the URLs of the named sources replaced.
-func replaceURLs(tb testing.TB, dir string, urls map[string]string) string {
-	tb.Helper()
-	b, err := os.ReadFile(sourcesFile)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	parts := strings.Split(string(b), "\n[[source]]")
-	for k := 1; k < len(parts); k++ {
-		for name, u := range urls {
-			if !strings.Contains(parts[k], `name = "`+name+`"`) {
-				continue
-			}
-			i := strings.Index(parts[k], "urls = [")
-			j := i + strings.Index(parts[k][i:], "]")
-			parts[k] = parts[k][:i] + "urls = [" + strconv.Quote(u) + parts[k][j:]
-			delete(urls, name)
-		}
-	}
-	if len(urls) > 0 {
-		tb.Fatalf("no source %v in %s", urls, sourcesFile)
-	}
-	p := filepath.Join(dir, "sources-all.toml")
-	if err := os.WriteFile(p, []byte(strings.Join(parts, "\n[[source]]")), 0o644); err != nil {
-		tb.Fatal(err)
-	}
-	return p
 }

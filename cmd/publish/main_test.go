@@ -65,8 +65,11 @@ func modTimes(t *testing.T, dir string) map[string]time.Time {
 			return err
 		}
 		info, err := d.Info()
+		if err != nil {
+			return err
+		}
 		times[p] = info.ModTime()
-		return err
+		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -257,27 +260,42 @@ func permit(t testing.TB, dir, path, source string) string {
 
 // writeSources writes a copy of the repository's sources file with one
 // source's URLs replaced.
-func writeSources(t *testing.T, dir, source string, urls ...string) string {
+func writeSources(t testing.TB, dir, source string, urls ...string) string {
 	t.Helper()
+	return replaceURLs(t, dir, "sources.toml", map[string][]string{source: urls})
+}
+
+// replaceURLs writes a copy of the repository's sources file, every source
+// kept, into dir as file, with the URLs of the named sources replaced.
+func replaceURLs(tb testing.TB, dir, file string, urls map[string][]string) string {
+	tb.Helper()
 	b, err := os.ReadFile(sourcesFile)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	text := string(b)
-	start := strings.Index(text, "name = \""+source+"\"")
-	if start < 0 {
-		t.Fatalf("no source %s in %s", source, sourcesFile)
+	parts := strings.Split(string(b), "\n[[source]]")
+	left := len(urls)
+	for k := 1; k < len(parts); k++ {
+		for name, us := range urls {
+			if !strings.Contains(parts[k], `name = "`+name+`"`) {
+				continue
+			}
+			quoted := make([]string, len(us))
+			for q, u := range us {
+				quoted[q] = strconv.Quote(u)
+			}
+			i := strings.Index(parts[k], "urls = [")
+			j := i + strings.Index(parts[k][i:], "]")
+			parts[k] = parts[k][:i] + "urls = [" + strings.Join(quoted, ", ") + parts[k][j:]
+			left--
+		}
 	}
-	i := start + strings.Index(text[start:], "urls = [")
-	j := i + strings.Index(text[i:], "]")
-	quoted := make([]string, len(urls))
-	for k, u := range urls {
-		quoted[k] = `"` + u + `"`
+	if left > 0 {
+		tb.Fatalf("not every source of %v is in %s", urls, sourcesFile)
 	}
-	text = text[:i] + "urls = [" + strings.Join(quoted, ", ") + text[j:]
-	p := filepath.Join(dir, "sources.toml")
-	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
+	p := filepath.Join(dir, file)
+	if err := os.WriteFile(p, []byte(strings.Join(parts, "\n[[source]]")), 0o644); err != nil {
+		tb.Fatal(err)
 	}
 	return p
 }

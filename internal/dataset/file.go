@@ -66,12 +66,10 @@ func WriteFileAtomic(path string, write func(io.Writer) error) (err error) {
 	return syncDir(dir)
 }
 
-// TempPattern is the name, as a git exclude pattern, of the temporary
-// files WriteFileAtomic makes beside the file it replaces. A run killed
-// while one exists leaves it; git.Repo.Changes never reports one, so it is
-// never committed, and the repair at the next start removes it.
-const TempPattern = ".*.tmp-*"
-
+// A run killed while WriteFileAtomic's temporary file (".NAME.tmp-N")
+// exists leaves it; git.Repo.Changes never reports one, so it is never
+// committed, and the repair at the next start removes it.
+//
 // IsTemp reports whether a file's base name is that of a temporary file of
 // WriteFileAtomic.
 func IsTemp(base string) bool {
@@ -90,8 +88,17 @@ func IsTemp(base string) bool {
 	return len(base) > i+len(".tmp-")
 }
 
-// syncDir makes a rename in dir durable. Windows cannot sync a directory
-// and does not need to.
+// SyncDirs makes the renames in each of dirs durable. Windows cannot sync
+// a directory and does not need to.
+func SyncDirs(dirs ...string) error {
+	for _, dir := range dirs {
+		if err := syncDir(dir); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func syncDir(dir string) error {
 	if runtime.GOOS == "windows" {
 		return nil

@@ -152,12 +152,7 @@ func buildDataset(ws Workspace, o BuildOptions, st *State, def *dataset.Definiti
 			return nil, err
 		}
 	}
-	var sources []collect.Source
-	for _, s := range o.Config.Sources {
-		if s.Dataset == def.Name && !s.Retired {
-			sources = append(sources, s)
-		}
-	}
+	sources := sourcesOf(o.Config, def.Name)
 	removed, dropped := vanished(def, o.Config, sources, o.Drop, prevDesc, prev, prevHeld)
 	for name, n := range dropped {
 		o.Log.Warn("dropping the rows of a source retired or named by --drop", "dataset", def.Name, "source", name, "rows", n)

@@ -184,6 +184,9 @@ func collectSource(ctx context.Context, ws Workspace, o CollectOptions, def *dat
 		next.Sample, next.Warnings, next.Parser = prev.Sample, prev.Warnings, prev.Parser
 	}
 	fail := func(err error) (*SourceState, error) {
+		// A message may quote a damaged document: it is kept and shown
+		// with its invalid bytes written as \xNN.
+		err = collect.Printable(err)
 		next.Status, next.Error = dataset.SourceFailed, err.Error()
 		o.Log.Error("source failed", "source", src.Name, "err", err)
 		return next, err

@@ -47,7 +47,7 @@ func (w Workspace) writeUnit(name string, files []unitFile) error {
 		return fmt.Errorf("pipeline: journal: %w", err)
 	}
 	// The journal's folder outlives a power cut once its manifest does.
-	if err := syncDirs(filepath.Dir(dir), filepath.Dir(filepath.Dir(dir))); err != nil {
+	if err := dataset.SyncDirs(filepath.Dir(dir), filepath.Dir(filepath.Dir(dir))); err != nil {
 		return fmt.Errorf("pipeline: journal: %w", err)
 	}
 	var paths []string
@@ -102,7 +102,7 @@ func (w Workspace) playJournal(dir string) error {
 	if err := os.Remove(filepath.Join(dir, manifestFile)); err != nil {
 		return fmt.Errorf("pipeline: journal: %w", err)
 	}
-	if err := syncDirs(dir); err != nil {
+	if err := dataset.SyncDirs(dir); err != nil {
 		return fmt.Errorf("pipeline: journal: %w", err)
 	}
 	if err := os.RemoveAll(dir); err != nil {
@@ -137,23 +137,4 @@ func (w Workspace) recoverJournals() ([]string, error) {
 		}
 	}
 	return played, nil
-}
-
-// syncDirs syncs folders, so that the entries made in them survive a
-// power cut.
-func syncDirs(dirs ...string) error {
-	for _, dir := range dirs {
-		d, err := os.Open(dir)
-		if err != nil {
-			return err
-		}
-		err = d.Sync()
-		if cerr := d.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
 }

@@ -2,8 +2,6 @@ package pipeline
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -75,11 +73,11 @@ func Merge(ctx context.Context, ws Workspace, opts MergeOptions) (*State, error)
 		}
 		for name, s := range pst.Sources {
 			if s.Usable() {
-				sum, err := fileSum(pw.RecordsPath(name))
+				b, err := os.ReadFile(pw.RecordsPath(name))
 				if err != nil {
 					return nil, fmt.Errorf("pipeline: merge: part %s: records of %s: %v: %w", part, name, err, ErrStalePart)
 				}
-				if sum != s.Records {
+				if sum := collect.Sum(b); sum != s.Records {
 					return nil, fmt.Errorf("pipeline: merge: part %s: the records of %s are not those its status names (SHA-256 %s, want %s): %w",
 						part, name, sum, s.Records, ErrStalePart)
 				}
@@ -159,14 +157,4 @@ func Merge(ctx context.Context, ws Workspace, opts MergeOptions) (*State, error)
 		return nil, err
 	}
 	return st, nil
-}
-
-// fileSum returns the hex SHA-256 of a file.
-func fileSum(name string) (string, error) {
-	b, err := os.ReadFile(name)
-	if err != nil {
-		return "", err
-	}
-	s := sha256.Sum256(b)
-	return hex.EncodeToString(s[:]), nil
 }

@@ -247,11 +247,12 @@ func buildOutputs(ws Workspace, def *dataset.Definition, version string) (string
 	return s.sum(), nil
 }
 
-// sourcesOf returns the sources of a dataset, in the sources file's order.
+// sourcesOf returns the sources of a dataset that are not retired, in the
+// sources file's order.
 func sourcesOf(cfg *collect.Config, name string) []collect.Source {
 	var out []collect.Source
 	for _, s := range cfg.Sources {
-		if s.Dataset == name {
+		if s.Dataset == name && !s.Retired {
 			out = append(out, s)
 		}
 	}

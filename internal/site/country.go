@@ -522,7 +522,7 @@ func (g *generator) buildCountry(code string, idx []int) (countryPage, error) {
 
 	for _, c := range []struct {
 		ch  *lineChart
-		key string // of the chart's words: KEY_heading, KEY_none, KEY_what
+		key string // of the chart's words: KEY_heading, KEY_none, KEY_what (the US$ chart's from usdInWords)
 	}{
 		{&usd, "chart_usd"},
 		{&gdp, "chart_gdp"},
@@ -557,11 +557,11 @@ func (g *generator) buildCountry(code string, idx []int) (countryPage, error) {
 	return p, nil
 }
 
-// usdScale shows large amounts in billions.
 // usdInWords names the i18n keys of the units of usdScale in a chart's
 // title.
 var usdInWords = map[string]string{"US$ bn": "chart_usd_what_bn", "US$ m": "chart_usd_what_m"}
 
+// usdScale shows large amounts in billions.
 func usdScale(hi float64) (float64, string) {
 	if hi >= 10000 {
 		return 1000, "US$ bn"

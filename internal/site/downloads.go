@@ -97,42 +97,44 @@ func (g *generator) writeDownloads(dir string, d *Dataset, t *dataset.Table) ([]
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("site: downloads: %w", err)
 	}
-	var items []downloadItem
-	add := func(kind, file, format, media string, write func(io.Writer) error) error {
-		n, sum, err := writeFile(filepath.Join(dir, file), write)
-		if err != nil {
-			return fmt.Errorf("site: write %s: %w", file, err)
-		}
-		items = append(items, g.download(kind, file, format, media, n, sum))
-		return nil
-	}
-	// The CSV and the zstd Parquet file are derived from the dataset's
-	// Parquet file alone: kept in the cache under its hash, they are made
-	// again only when it changes.
-	derived := newDerivedCache(g.in.CacheDir, d)
-	defer derived.prune()
-	addDerived := func(kind, file, format, media string, write func(io.Writer) error) error {
-		n, sum, err := derived.file(filepath.Join(dir, file), write)
-		if err != nil {
-			return fmt.Errorf("site: write %s: %w", file, err)
-		}
-		items = append(items, g.download(kind, file, format, media, n, sum))
-		return nil
-	}
-	if err := addDerived(downloadCSV, name+".csv", "csv", dataset.CSVMediaType,
-		func(w io.Writer) error { return dataset.WriteCSV(w, t) }); err != nil {
-		return nil, err
-	}
+	// The dataset's Parquet file first: the CSV and the zstd Parquet file
+	// are derived from it alone, and are kept in the cache under its hash
+	// (made again only when it changes). Without a file (tests) they are
+	// written from the table every time.
 	parquet := func(w io.Writer) error { return dataset.WriteParquet(w, t) }
 	if d.ParquetPath != "" {
 		parquet = dataset.CopyFrom(d.ParquetPath)
 	}
-	if err := add(downloadParquet, name+".parquet", "parquet", dataset.ParquetMediaType, parquet); err != nil {
+	pqN, pqSum, err := writeFile(filepath.Join(dir, name+".parquet"), parquet)
+	if err != nil {
+		return nil, fmt.Errorf("site: write %s.parquet: %w", name, err)
+	}
+	files := g.files
+	if d.ParquetPath == "" {
+		files = newFileCache("")
+	}
+	derived := func(file string, write func(io.Writer) error) (int64, string, error) {
+		n, sum, err := files.file("downloads/"+name+"/"+pqSum+"-"+csvKey(d.Definition)+"-"+file, filepath.Join(dir, file), write)
+		if err != nil {
+			return 0, "", fmt.Errorf("site: write %s: %w", file, err)
+		}
+		return n, sum, nil
+	}
+	csvN, csvSum, err := derived(name+".csv", func(w io.Writer) error { return dataset.WriteCSV(w, t) })
+	if err != nil {
 		return nil, err
 	}
-	if err := addDerived(downloadZstd, name+".zstd.parquet", "parquet", dataset.ParquetMediaType,
-		func(w io.Writer) error { return dataset.WriteParquetCompressed(w, t) }); err != nil {
+	zN, zSum, err := derived(name+".zstd.parquet", func(w io.Writer) error { return dataset.WriteParquetCompressed(w, t) })
+	if err != nil {
 		return nil, err
+	}
+	if err := files.prune("downloads/" + name); err != nil {
+		return nil, err
+	}
+	items := []downloadItem{
+		g.download(downloadCSV, name+".csv", "csv", dataset.CSVMediaType, csvN, csvSum),
+		g.download(downloadParquet, name+".parquet", "parquet", dataset.ParquetMediaType, pqN, pqSum),
+		g.download(downloadZstd, name+".zstd.parquet", "parquet", dataset.ParquetMediaType, zN, zSum),
 	}
 	if d.Descriptor != nil {
 		desc := *d.Descriptor
@@ -161,10 +163,11 @@ func (g *generator) writeDownloads(dir string, d *Dataset, t *dataset.Table) ([]
 		if err != nil {
 			return nil, fmt.Errorf("site: %w", err)
 		}
-		if err := add(downloadDescriptor, dataset.DescriptorFile, "json", "application/json",
-			func(w io.Writer) error { _, err := w.Write(b); return err }); err != nil {
-			return nil, err
+		n, sum, err := writeFile(filepath.Join(dir, dataset.DescriptorFile), func(w io.Writer) error { _, err := w.Write(b); return err })
+		if err != nil {
+			return nil, fmt.Errorf("site: write %s: %w", dataset.DescriptorFile, err)
 		}
+		items = append(items, g.download(downloadDescriptor, dataset.DescriptorFile, "json", "application/json", n, sum))
 	}
 	return items, nil
 }
@@ -176,70 +179,4 @@ func hasResource(rs []dataset.Resource, path string) bool {
 		}
 	}
 	return false
-}
-
-// derivedCache keeps the downloads made from a dataset's Parquet file in
-// the site's cache, under CacheDir/downloads/NAME/, named by the file's
-// SHA-256 and the shape of its CSV (csvKey), each with its size and hash.
-// Without a cache directory or a Parquet file every file is written anew.
-type derivedCache struct {
-	dir, key string
-	used     map[string]bool
-}
-
-func newDerivedCache(cacheDir string, d *Dataset) *derivedCache {
-	c := &derivedCache{used: map[string]bool{}}
-	if cacheDir == "" || d.ParquetPath == "" {
-		return c
-	}
-	_, sum, err := hashFile(d.ParquetPath)
-	if err != nil {
-		return c // written anew; the build reads the file again and says why
-	}
-	c.dir, c.key = filepath.Join(cacheDir, "downloads", d.Definition.Name), sum+"-"+csvKey(d.Definition)
-	return c
-}
-
-// file makes dst: a link to or copy of the cached file when there is one,
-// else written by write and then kept. It returns dst's size and SHA-256.
-func (c *derivedCache) file(dst string, write func(io.Writer) error) (int64, string, error) {
-	if c.key == "" {
-		return writeFile(dst, write)
-	}
-	cached := filepath.Join(c.dir, c.key+"-"+filepath.Base(dst))
-	c.used[cached], c.used[cached+".sha256"] = true, true
-	if meta, err := os.ReadFile(cached + ".sha256"); err == nil {
-		var n int64
-		var sum string
-		if _, err := fmt.Sscanf(string(meta), "%d %s", &n, &sum); err == nil && len(sum) == 64 {
-			if err := dataset.LinkOrCopy(cached, dst); err == nil {
-				return n, sum, nil
-			}
-		}
-	}
-	n, sum, err := writeFile(dst, write)
-	if err != nil {
-		return 0, "", err
-	}
-	// A cache that cannot be written only costs the next build the work.
-	if os.MkdirAll(c.dir, 0o755) == nil && dataset.CopyFile(dst, cached) == nil {
-		_ = dataset.WriteFileAtomicBytes(cached+".sha256", fmt.Appendf(nil, "%d %s\n", n, sum))
-	}
-	return n, sum, nil
-}
-
-// prune removes the cached files of earlier versions of the dataset.
-func (c *derivedCache) prune() {
-	if c.key == "" {
-		return
-	}
-	entries, err := os.ReadDir(c.dir)
-	if err != nil {
-		return
-	}
-	for _, e := range entries {
-		if p := filepath.Join(c.dir, e.Name()); !c.used[p] {
-			os.Remove(p)
-		}
-	}
 }

@@ -23,6 +23,7 @@ type generator struct {
 	names *sourceNames   // the sources' labels, order and homepages
 	num   format.Numbers // numbers in the site's language
 	words *words         // words in the site's language, for what Go writes itself
+	files *fileCache     // files derived from others, kept between builds
 
 	// lastmod is when the data last changed (RFC 3339): every page's
 	// lastmod, so that a run that finds nothing new changes no page.
@@ -54,7 +55,8 @@ func newGenerator(dir string, in *Input) (*generator, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := &generator{in: in, dir: dir, urls: siteURLs{base: base}, lastmod: machineTime(in.Generated), sample: in.Sample}
+	g := &generator{in: in, dir: dir, urls: siteURLs{base: base}, lastmod: machineTime(in.Generated), sample: in.Sample,
+		files: newFileCache(in.CacheDir)}
 	if err := g.readConfig(); err != nil {
 		return nil, err
 	}

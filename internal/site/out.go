@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/defence-transparency/publish/internal/dataset"
 )
 
 // The site is never built into --out in place: a reader (or a run killed
@@ -58,11 +60,11 @@ func SwapIn(out string, swapped func()) error {
 			return fmt.Errorf("site: put %s in place: %w", out, err)
 		}
 		swapped()
-		return syncDir(filepath.Dir(out))
+		return dataset.SyncDirs(filepath.Dir(out))
 	}
 	if err := exchange(next, out); err == nil {
 		// next now holds the old site.
-		if err := syncDir(filepath.Dir(out)); err != nil {
+		if err := dataset.SyncDirs(filepath.Dir(out)); err != nil {
 			return fmt.Errorf("site: put %s in place: %w", out, err)
 		}
 		swapped()
@@ -81,7 +83,7 @@ func SwapIn(out string, swapped func()) error {
 	if err := os.Rename(next, out); err != nil {
 		return fmt.Errorf("site: put %s in place: %w", out, err)
 	}
-	if err := syncDir(filepath.Dir(out)); err != nil {
+	if err := dataset.SyncDirs(filepath.Dir(out)); err != nil {
 		return fmt.Errorf("site: put %s in place: %w", out, err)
 	}
 	swapped()
@@ -116,13 +118,4 @@ func keepDotDirs(from, out string) error {
 		}
 	}
 	return nil
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	return errors.Join(err, d.Close())
 }

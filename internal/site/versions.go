@@ -85,11 +85,9 @@ func (sv *siteVersion) dir(name string) string {
 type historyBuilder struct {
 	g         *generator
 	static    string // the build's static directory
-	cache     string // "" for no cache
 	pages     int
 	downloads int
 	diffs     *history.Diffs
-	used      map[string]bool // CSV files of versions this build read or wrote
 }
 
 // loadHistories computes the diffs of the newest versions of every dataset
@@ -97,8 +95,8 @@ type historyBuilder struct {
 // returns one entry per dataset, nil where it has no history.
 func (g *generator) loadHistories(static string) ([]*datasetHistory, error) {
 	in := g.in
-	hb := &historyBuilder{g: g, static: static, cache: in.CacheDir, pages: versionPagesOf(in), downloads: in.VersionDownloads,
-		diffs: &history.Diffs{Dir: in.CacheDir}, used: map[string]bool{}}
+	hb := &historyBuilder{g: g, static: static, pages: versionPagesOf(in), downloads: in.VersionDownloads,
+		diffs: &history.Diffs{Dir: in.CacheDir}}
 	if hb.downloads <= 0 {
 		hb.downloads = DefaultVersionDownloads
 	}
@@ -203,43 +201,17 @@ func (hb *historyBuilder) build(d *Dataset) (*datasetHistory, error) {
 func (hb *historyBuilder) versionFiles(def *dataset.Definition, dir, blob string, pq []byte) ([]downloadItem, error) {
 	name := def.Name
 	var items []downloadItem
-	csvPath := filepath.Join(dir, name+".csv")
-	var n int64
-	var sum string
-	cached := ""
-	if hb.cache != "" {
-		cached = filepath.Join(hb.cache, "csv", name, blob+"-"+csvKey(def)+".csv")
-	}
-	if cached != "" {
-		if meta, err := os.ReadFile(cached + ".sha256"); err == nil {
-			if err := dataset.LinkOrCopy(cached, csvPath); err == nil {
-				if _, err := fmt.Sscanf(string(meta), "%d %s", &n, &sum); err == nil {
-					hb.used[cached], hb.used[cached+".sha256"] = true, true
-				}
+	// A row group at a time: the version is never held whole.
+	n, sum, err := hb.g.files.file("csv/"+name+"/"+blob+"-"+csvKey(def)+".csv", filepath.Join(dir, name+".csv"),
+		func(w io.Writer) error {
+			r, err := dataset.NewParquetReader(bytes.NewReader(pq), def.Schema)
+			if err != nil {
+				return fmt.Errorf("site: history of %s: %w", name, err)
 			}
-		}
-	}
-	if sum == "" {
-		// A row group at a time: the version is never held whole.
-		r, err := dataset.NewParquetReader(bytes.NewReader(pq), def.Schema)
-		if err != nil {
-			return nil, fmt.Errorf("site: history of %s: %w", name, err)
-		}
-		if n, sum, err = writeFile(csvPath, func(w io.Writer) error { return dataset.WriteCSVFrom(w, r) }); err != nil {
-			return nil, fmt.Errorf("site: write %s: %w", csvPath, err)
-		}
-		if cached != "" {
-			if err := os.MkdirAll(filepath.Dir(cached), 0o755); err != nil {
-				return nil, fmt.Errorf("site: cache csv: %w", err)
-			}
-			if err := dataset.CopyFile(csvPath, cached); err != nil {
-				return nil, fmt.Errorf("site: cache csv: %w", err)
-			}
-			if err := dataset.WriteFileAtomicBytes(cached+".sha256", fmt.Appendf(nil, "%d %s\n", n, sum)); err != nil {
-				return nil, fmt.Errorf("site: cache csv: %w", err)
-			}
-			hb.used[cached], hb.used[cached+".sha256"] = true, true
-		}
+			return dataset.WriteCSVFrom(w, r)
+		})
+	if err != nil {
+		return nil, fmt.Errorf("site: write %s.csv: %w", name, err)
 	}
 	items = append(items, hb.g.download(downloadVersionCSV, name+".csv", "csv", dataset.CSVMediaType, n, sum))
 	pn, psum, err := writeFile(filepath.Join(dir, name+".parquet"), func(w io.Writer) error { _, err := w.Write(pq); return err })
@@ -253,7 +225,7 @@ func (hb *historyBuilder) versionFiles(def *dataset.Definition, dir, blob string
 // prune removes the cache entries this build did not use, so the cache
 // holds the diffs and files of the versions shown and no more.
 func (hb *historyBuilder) prune(in *Input) error {
-	if hb.cache == "" {
+	if hb.g.in.CacheDir == "" {
 		return nil
 	}
 	names := make([]string, len(in.Datasets))
@@ -264,18 +236,8 @@ func (hb *historyBuilder) prune(in *Input) error {
 		return fmt.Errorf("site: %w", err)
 	}
 	for _, name := range names {
-		dir := filepath.Join(hb.cache, "csv", name)
-		entries, err := os.ReadDir(dir)
-		if err != nil {
-			continue
-		}
-		for _, e := range entries {
-			p := filepath.Join(dir, e.Name())
-			if !hb.used[p] {
-				if err := os.RemoveAll(p); err != nil {
-					return fmt.Errorf("site: prune cache: %w", err)
-				}
-			}
+		if err := hb.g.files.prune("csv/" + name); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -92,21 +92,6 @@ func TestMirror(t *testing.T) {
 
 func itoa(n int) string { return time.Date(n, 1, 1, 0, 0, 0, 0, time.UTC).Format("2006") }
 
-// TestCollectTwiceWithArchive: the second run's conditional requests come
-// back 304 and Collect says the source is unchanged.
-func TestCollectTwiceWithArchive(t *testing.T) {
-	s := collecttest.Session(t, mirror.FS)
-	src := mirrorSource()
-	tab, err := new(Collector).Collect(t.Context(), collecttest.SessionFetcher(t, s, src, false), src)
-	if err != nil || tab.Len() == 0 {
-		t.Fatalf("Collect() first run = %v, %v; want rows", tab, err)
-	}
-	tab, err = new(Collector).Collect(t.Context(), collecttest.SessionFetcher(t, s, src, true), src)
-	if !errors.Is(err, collect.ErrUnchanged) || tab != nil {
-		t.Errorf("Collect() second run = %v, %v; want nil, ErrUnchanged", tab, err)
-	}
-}
-
 // TestSuite serves the collector the misbehaving publishers of the shared
 // conformance suite.
 func TestSuite(t *testing.T) {
@@ -117,6 +102,7 @@ func TestSuite(t *testing.T) {
 			src.URLs = urls
 			return &Collector{}, src
 		},
+		Mirror: func() (collect.Collector, collect.Source) { return &Collector{}, mirrorSource() },
 	})
 }
 

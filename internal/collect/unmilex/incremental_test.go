@@ -2,6 +2,7 @@ package unmilex
 
 import (
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -114,7 +115,7 @@ func (s *site) run(t testing.TB, sess *collect.Session, now time.Time) runResult
 	_, err := (&Collector{Now: func() time.Time { return now }}).Collect(ctx, f, src)
 	r := runResult{requests: s.hits.Load() - h, bodies: s.bodies.Load() - b, elapsed: time.Since(start)}
 	if err != nil {
-		if !strings.Contains(err.Error(), collect.ErrUnchanged.Error()) {
+		if !errors.Is(err, collect.ErrUnchanged) {
 			t.Fatalf("Collect() error = %v", err)
 		}
 		r.unchanged = true
@@ -166,8 +167,8 @@ func TestIncremental(t *testing.T) {
 	s2.run(t, sess2, t0)
 	h := s2.hits.Load()
 	f := collecttest.SessionFetcher(t, sess2, src, true)
-	if _, err := (&Collector{Now: func() time.Time { return t0.Add(24 * time.Hour) }}).Collect(t.Context(), f, src); err == nil {
-		t.Errorf("Collect(incremental = false, nothing changed) = nil error, want ErrUnchanged")
+	if _, err := (&Collector{Now: func() time.Time { return t0.Add(24 * time.Hour) }}).Collect(t.Context(), f, src); !errors.Is(err, collect.ErrUnchanged) {
+		t.Errorf("Collect(incremental = false, nothing changed) error = %v, want ErrUnchanged", err)
 	}
 	if n := s2.hits.Load() - h; n != 1+pages {
 		t.Errorf("incremental = false: %d requests on an unchanged day, want %d", n, 1+pages)

@@ -1,0 +1,93 @@
+package site
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/defence-transparency/publish/internal/dataset"
+)
+
+// fileCache keeps files the site derives from others (a version's CSV, a
+// dataset's CSV and zstd Parquet downloads) in the site's cache between
+// builds, each under a name that says what it was made from, beside its
+// size and SHA-256 (NAME.sha256, written after the file). The entries a
+// build does not use are pruned. With no directory every file is made
+// anew. The downloads and the versions' files are made at the same time,
+// so used is guarded.
+type fileCache struct {
+	dir  string
+	mu   sync.Mutex
+	used map[string]bool
+}
+
+func (c *fileCache) use(paths ...string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, p := range paths {
+		c.used[p] = true
+	}
+}
+
+func (c *fileCache) isUsed(p string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.used[p]
+}
+
+func newFileCache(dir string) *fileCache { return &fileCache{dir: dir, used: map[string]bool{}} }
+
+// file makes dst: a link to or a copy of the cache entry name (a slash path
+// under the cache) when there is one, else written by write and then kept.
+// It returns dst's size and SHA-256.
+func (c *fileCache) file(name, dst string, write func(io.Writer) error) (int64, string, error) {
+	if c.dir == "" {
+		return writeFile(dst, write)
+	}
+	cached := filepath.Join(c.dir, filepath.FromSlash(name))
+	c.use(cached, cached+".sha256")
+	if meta, err := os.ReadFile(cached + ".sha256"); err == nil {
+		var n int64
+		var sum string
+		if _, err := fmt.Sscanf(string(meta), "%d %s", &n, &sum); err == nil && dataset.LinkOrCopy(cached, dst) == nil {
+			return n, sum, nil
+		}
+	}
+	n, sum, err := writeFile(dst, write)
+	if err != nil {
+		return 0, "", err
+	}
+	if err := os.MkdirAll(filepath.Dir(cached), 0o755); err != nil {
+		return 0, "", fmt.Errorf("site: cache %s: %w", name, err)
+	}
+	if err := dataset.CopyFile(dst, cached); err != nil {
+		return 0, "", fmt.Errorf("site: cache %s: %w", name, err)
+	}
+	if err := dataset.WriteFileAtomicBytes(cached+".sha256", fmt.Appendf(nil, "%d %s\n", n, sum)); err != nil {
+		return 0, "", fmt.Errorf("site: cache %s: %w", name, err)
+	}
+	return n, sum, nil
+}
+
+// prune removes the entries under the cache folder sub (a slash path) that
+// this build did not use.
+func (c *fileCache) prune(sub string) error {
+	if c.dir == "" {
+		return nil
+	}
+	dir := filepath.Join(c.dir, filepath.FromSlash(sub))
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil // nothing cached there yet
+	}
+	for _, e := range entries {
+		if p := filepath.Join(dir, e.Name()); !c.isUsed(p) {
+			if err := os.RemoveAll(p); err != nil {
+				return fmt.Errorf("site: prune cache: %w", err)
+			}
+		}
+	}
+	return nil
+}
