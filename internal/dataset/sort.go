@@ -199,3 +199,7 @@ func (t *Table) permute(perm []int) {
 		t.Columns[col] = t.Columns[col].gather(perm)
 	}
 }
+
+// KeyOrder returns the row indexes in primary-key order, rows with equal
+// keys in their original order, leaving the table as it is.
+func (t *Table) KeyOrder() []int { return t.keyOrder() }

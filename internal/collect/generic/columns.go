@@ -225,48 +225,77 @@ type rawRow struct {
 // (names nil: without one), unpivoting it when up is set, after resolving
 // every column locs name in the header.
 func cellRecords(p *page, names []string, rows []rawRow, up *unpivot, locs []any, sheet bool) ([]record, error) {
+	t, err := newCellTable(p, names, up, locs, sheet)
+	if err != nil {
+		return nil, err
+	}
+	var recs []record
+	for _, r := range rows {
+		t.each(r.cells, r.at, func(rec record) error {
+			recs = append(recs, rec)
+			return nil
+		})
+	}
+	return recs, nil
+}
+
+// cellTable makes the records of the rows of one table of cells: a CSV
+// file or a sheet.
+type cellTable struct {
+	doc   *cellDoc
+	names []string // the header's texts; nil without a header
+	up    *unpivot
+	cols  []int // the columns to unpivot
+}
+
+// newCellTable resolves every column locs name in the header (names nil:
+// the table has none) and the columns up unpivots.
+func newCellTable(p *page, names []string, up *unpivot, locs []any, sheet bool) (*cellTable, error) {
+	t := &cellTable{names: names, up: up}
 	var h *header
-	var cols []int // the columns to unpivot
 	switch {
 	case up != nil:
 		for i, n := range names {
 			if up.re.MatchString(squash(n)) {
-				cols = append(cols, i)
+				t.cols = append(t.cols, i)
 			}
 		}
-		if len(cols) == 0 {
+		if len(t.cols) == 0 {
 			return nil, fmt.Errorf("options.unpivot.columns: no header text matches %s: %w", up.re, ErrFormat)
 		}
 		h = newHeader(append(slices.Clone(names), up.header, up.value))
 	case names != nil:
 		h = newHeader(names)
 	}
-	doc := &cellDoc{base: p.base(), source: p.source, sheet: sheet}
+	t.doc = &cellDoc{base: p.base(), source: p.source, sheet: sheet}
 	var err error
-	if doc.cols, err = resolveColumns(h, locs); err != nil {
+	if t.doc.cols, err = resolveColumns(h, locs); err != nil {
 		return nil, err
 	}
-	if up == nil {
-		recs := make([]record, len(rows))
-		for i, r := range rows {
-			recs[i] = &cellRecord{cells: r.cells, at: r.at, doc: doc}
-		}
-		return recs, nil
+	return t, nil
+}
+
+// each passes the record of one row of cells to yield, or with unpivot
+// one record for each unpivoted column. at says where the row is. The
+// records hold cells: a caller that reuses it must be done with them
+// before it does.
+func (t *cellTable) each(cells []string, at string, yield func(record) error) error {
+	if t.up == nil {
+		return yield(&cellRecord{cells: cells, at: at, doc: t.doc})
 	}
-	width := len(names)
-	var recs []record
-	for _, r := range rows {
-		for _, c := range cols {
-			cells := make([]string, width+2)
-			copy(cells, r.cells)
-			cells[width] = names[c]
-			if c < len(r.cells) {
-				cells[width+1] = r.cells[c]
-			}
-			recs = append(recs, &cellRecord{cells: cells, doc: doc, at: fmt.Sprintf("%s, column %q", r.at, squash(names[c]))})
+	width := len(t.names)
+	for _, c := range t.cols {
+		wide := make([]string, width+2)
+		copy(wide, cells)
+		wide[width] = t.names[c]
+		if c < len(cells) {
+			wide[width+1] = cells[c]
+		}
+		if err := yield(&cellRecord{cells: wide, doc: t.doc, at: fmt.Sprintf("%s, column %q", at, squash(t.names[c]))}); err != nil {
+			return err
 		}
 	}
-	return recs, nil
+	return nil
 }
 
 // resolveColumns resolves every column locator of locs named by header

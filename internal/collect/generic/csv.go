@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -82,20 +83,33 @@ func (f *csvFormat) bind(locs []any) error {
 	return nil
 }
 
-func (f *csvFormat) records(_ context.Context, p *page) ([]record, error) {
+func (f *csvFormat) records(ctx context.Context, p *page) ([]record, error) {
+	var recs []record
+	err := f.each(ctx, p, false, func(r record) error {
+		recs = append(recs, r)
+		return nil
+	})
+	return recs, err
+}
+
+// each reads the file's records one at a time and passes each to yield,
+// so that a file of millions of lines is never held as records. With
+// reuse set, a record's cells are overwritten by the next line's: yield
+// must be done with a record when it returns.
+func (f *csvFormat) each(_ context.Context, p *page, reuse bool, yield func(record) error) error {
 	text, err := decodeText(p.doc.Body, f.enc)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for i := range f.skip {
 		j := bytes.IndexByte(text, '\n')
 		if j < 0 {
-			return nil, fmt.Errorf("options.skip_lines: the file has %d lines, fewer than %d: %w", i, f.skip, ErrFormat)
+			return fmt.Errorf("options.skip_lines: the file has %d lines, fewer than %d: %w", i, f.skip, ErrFormat)
 		}
 		text = text[j+1:]
 	}
 	r := csv.NewReader(bytes.NewReader(text))
-	r.Comma, r.Comment, r.LazyQuotes = f.comma, f.comment, f.lazy
+	r.Comma, r.Comment, r.LazyQuotes, r.ReuseRecord = f.comma, f.comment, f.lazy, reuse
 	if f.ragged {
 		r.FieldsPerRecord = -1
 	}
@@ -104,31 +118,39 @@ func (f *csvFormat) records(_ context.Context, p *page) ([]record, error) {
 		var err error
 		names, err = r.Read()
 		if errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("no header row: %w", ErrNoRecords)
+			return fmt.Errorf("no header row: %w", ErrNoRecords)
 		}
 		if err != nil {
-			return nil, csvError(err, f.skip)
+			return csvError(err, f.skip)
 		}
+		names = slices.Clone(names) // the reader may reuse the slice
 	}
-	var rows []rawRow
+	t, err := newCellTable(p, names, f.unpivot, f.locs, false)
+	if err != nil {
+		return err
+	}
+	n := 0
 	for {
 		cells, err := r.Read()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			return nil, csvError(err, f.skip)
+			return csvError(err, f.skip)
 		}
 		if blank(cells) {
 			continue
 		}
 		line, _ := r.FieldPos(0)
-		rows = append(rows, rawRow{cells: cells, at: fmt.Sprintf("%s line %d", p.doc.URL, line+f.skip)})
+		n++
+		if err := t.each(cells, fmt.Sprintf("%s line %d", p.doc.URL, line+f.skip), yield); err != nil {
+			return err
+		}
 	}
-	if len(rows) == 0 {
-		return nil, fmt.Errorf("no rows after the header: %w", ErrNoRecords)
+	if n == 0 {
+		return fmt.Errorf("no rows after the header: %w", ErrNoRecords)
 	}
-	return cellRecords(p, names, rows, f.unpivot, f.locs, false)
+	return nil
 }
 
 // csvError reports a CSV syntax error with the line number in the file.

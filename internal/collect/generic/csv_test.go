@@ -111,6 +111,13 @@ func TestCSVCells(t *testing.T) {
 			wantRows: []string{"SWE 2023 no_report "}},
 		{name: "failed row left out with a warning", body: "iso3,year,scrape_status,report_kind,total\nSWE,2023,failed,none_found,\nNOR,2023,success,none_found,\n",
 			wantRows: []string{"NOR 2023 no_report "}, wantWarns: 1},
+		// A row read again (a listing that moved between pages) is left
+		// out with a warning; numbers count as equal by value, as the
+		// datasets compare them. Rows stay in the order they were read.
+		{name: "repeated row", body: "iso3,year,scrape_status,report_kind,total\nSWE,2023,success,none_found,1.5\nAND,2022,success,nil_report,\nSWE,2023,success,none_found,1.50\n",
+			wantRows: []string{"SWE 2023 no_report 1.5", "AND 2022 nil_report "}, wantWarns: 1},
+		{name: "one key, other values", body: "iso3,year,scrape_status,report_kind,total\nSWE,2023,success,none_found,1.5\nAND,2022,success,nil_report,\nSWE,2023,success,none_found,1.6\n",
+			wantErr: ErrValue, where: "milex.csv line 2 and file:///data/milex.csv line 4 both give"},
 		{name: "missing column", body: "iso3,yr,scrape_status,report_kind,total\nSWE,2023,success,none_found,\n", wantErr: ErrFormat, where: `"year"`},
 		{name: "html error page", body: "<!DOCTYPE html>\n<html><body>Maintenance</body></html>\n", wantErr: ErrFormat},
 		{name: "header only", body: "iso3,year,scrape_status,report_kind,total\n", wantErr: ErrNoRecords},

@@ -1,6 +1,7 @@
 package generic
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -127,55 +128,19 @@ func (cfg *config) fetchAll(ctx context.Context, f collect.Fetcher) ([]*page, er
 }
 
 // table reads the records of every page and makes the source's rows.
+// Records are mapped as they are read, and each row goes straight into the
+// table, so that a file of millions of lines is held once, as the table,
+// rather than also as records and rows.
 func (cfg *config) table(ctx context.Context, pages []*page) (*dataset.Table, error) {
 	name, shapeName := cfg.src.Name, cfg.shape
 	fail := func(err error) (*dataset.Table, error) {
 		return nil, fmt.Errorf("generic: %s: source %q: %w", shapeName, name, err)
 	}
-	var rows []*out
-	for _, p := range pages {
-		recs, err := cfg.form.records(ctx, p)
-		p.cache = nil // the records hold what they need
-		if err != nil {
-			return fail(fmt.Errorf("%s: %w", p.doc.URL, err))
-		}
-		for k, rec := range recs {
-			if err := ctx.Err(); err != nil {
-				return fail(err)
-			}
-			recs[k] = nil // what the row needs it keeps; the rest can go
-			r := newRow(cfg.m, name, rec)
-			skip, err := r.skipped(ctx)
-			if err != nil {
-				return fail(fmt.Errorf("%s: %w", rec.where(), err))
-			}
-			if skip {
-				continue
-			}
-			o, err := r.values(ctx)
-			if err != nil {
-				return fail(fmt.Errorf("%s: %w", rec.where(), err))
-			}
-			rows = append(rows, o)
-		}
-	}
-	if cfg.m.complete != nil {
-		var err error
-		if rows, err = cfg.m.completeRows(ctx, name, rows); err != nil {
-			return fail(err)
-		}
-	}
 	s := cfg.m.schema
-	rows, err := uniqueRows(ctx, s, rows)
-	if err != nil {
-		return fail(err)
-	}
 	src := s.Index(dataset.SourceField)
 	b := dataset.NewBuilder(s)
-	where := make([]string, len(rows)) // each row's place, to name in errors
-	for k, o := range rows {
-		rows[k] = nil // the builder keeps its own copy of the values
-		where[k] = o.where
+	var where []string // each row's place, to name in errors
+	add := func(o *out) error {
 		if src >= 0 {
 			o.vals[src] = name
 		}
@@ -183,11 +148,72 @@ func (cfg *config) table(ctx context.Context, pages []*page) (*dataset.Table, er
 			b.Text(f.Name, o.vals[i])
 		}
 		if err := b.Add(); err != nil {
-			return fail(fmt.Errorf("%s: %w: %w", o.where, err, ErrValue))
+			return fmt.Errorf("%s: %w: %w", o.where, err, ErrValue)
+		}
+		where = append(where, o.where)
+		return nil
+	}
+	var comp *completer
+	if cfg.m.complete != nil {
+		comp = cfg.m.completer(name)
+	}
+	r := newRow(cfg.m, name, nil)
+	each := func(rec record) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		r.reset(rec)
+		skip, err := r.skipped(ctx)
+		if err != nil {
+			return fmt.Errorf("%s: %w", rec.where(), err)
+		}
+		if skip {
+			return nil
+		}
+		o, err := r.values(ctx)
+		if err != nil {
+			return fmt.Errorf("%s: %w", rec.where(), err)
+		}
+		if comp != nil {
+			if keep, err := comp.add(o); !keep || err != nil {
+				return err
+			}
+		}
+		return add(o)
+	}
+	for k, p := range pages {
+		pages[k] = nil // its body can go once its rows are made
+		var err error
+		if st, ok := cfg.form.(streamer); ok {
+			// Each record is done with when each returns.
+			err = st.each(ctx, p, true, each)
+		} else {
+			var recs []record
+			recs, err = cfg.form.records(ctx, p)
+			for k := 0; err == nil && k < len(recs); k++ {
+				rec := recs[k]
+				recs[k] = nil // what the row needs it keeps; the rest can go
+				err = each(rec)
+			}
+		}
+		p.cache = nil // the rows hold what they need
+		if err != nil {
+			if ctx.Err() != nil {
+				return fail(ctx.Err())
+			}
+			return fail(fmt.Errorf("%s: %w", p.doc.URL, err))
+		}
+	}
+	if comp != nil {
+		if err := comp.rows(ctx, add); err != nil {
+			return fail(err)
 		}
 	}
 	tab, err := b.Table()
 	if err != nil {
+		return fail(err)
+	}
+	if tab, err = uniqueRows(ctx, tab, where); err != nil {
 		return fail(err)
 	}
 	// The pipeline validates the table too, but cannot say where in the
@@ -206,37 +232,63 @@ func (cfg *config) table(ctx context.Context, pages []*page) (*dataset.Table, er
 	return tab, nil
 }
 
-// uniqueRows returns rows with each primary key once. A listing read page by
-// page shows a record twice when a new one pushes it to the next page
-// between two fetches: a row equal to one before it is left out, with a
-// warning; a row whose key an earlier row of other values holds is an error
-// naming both, since which one is right cannot be told.
-func uniqueRows(ctx context.Context, s *dataset.Schema, rows []*out) ([]*out, error) {
-	key := s.KeyIndex()
-	if len(key) == 0 {
-		return rows, nil
+// streamer is a format that can pass a page's records one at a time
+// instead of returning them all (see csvFormat.each).
+type streamer interface {
+	each(ctx context.Context, p *page, reuse bool, yield func(record) error) error
+}
+
+// uniqueRows returns t with each primary key once; where says where each
+// row was read. A listing read page by page shows a record twice when a
+// new one pushes it to the next page between two fetches: a row equal to
+// one before it is left out, with a warning; a row whose key an earlier row
+// of other values holds is an error naming both, since which one is right
+// cannot be told. Rows are equal when every field's value is, as the
+// datasets compare them (numbers by value, not by how they were written).
+func uniqueRows(ctx context.Context, t *dataset.Table, where []string) (*dataset.Table, error) {
+	key := t.Schema.KeyIndex()
+	if len(key) == 0 || t.IsSorted() {
+		return t, nil
 	}
-	first := make(map[string]*out, len(rows))
-	kept := rows[:0:0]
-	for _, o := range rows {
+	order := t.KeyOrder() // rows of one key in the order they were read
+	type repeat struct{ first, row int }
+	var repeats []repeat
+	for k := 1; k < len(order); k++ {
+		i, j := order[k-1], order[k]
+		if dataset.CompareKey(t, i, t, j) == 0 {
+			repeats = append(repeats, repeat{i, j})
+			order[k] = i // a key's later rows all compare with its first
+		}
+	}
+	if len(repeats) == 0 {
+		return t, nil
+	}
+	// In the order they were read, as a reader of the documents meets them.
+	slices.SortFunc(repeats, func(a, b repeat) int { return cmp.Compare(a.row, b.row) })
+	drop := make([]bool, t.Len())
+	for _, r := range repeats {
 		parts := make([]string, len(key))
-		for i, k := range key {
-			parts[i] = o.vals[k]
+		for n, c := range key {
+			parts[n] = t.Text(r.row, c)
 		}
-		k := strings.Join(parts, "\x00")
-		prev, dup := first[k]
-		switch {
-		case !dup:
-			first[k] = o
-			kept = append(kept, o)
-		case slices.Equal(prev.vals, o.vals):
-			collect.Warn(ctx, "%s repeats %s (%s); left out", o.where, prev.where, strings.Join(parts, ", "))
-		default:
+		if !sameRow(t, r.first, r.row) {
 			return nil, fmt.Errorf("%s and %s both give %s = %s, with other values: %w",
-				prev.where, o.where, strings.Join(s.PrimaryKey, ", "), strings.Join(parts, ", "), ErrValue)
+				where[r.first], where[r.row], strings.Join(t.Schema.PrimaryKey, ", "), strings.Join(parts, ", "), ErrValue)
+		}
+		collect.Warn(ctx, "%s repeats %s (%s); left out", where[r.row], where[r.first], strings.Join(parts, ", "))
+		drop[r.row] = true
+	}
+	return t.Filter(func(i int) bool { return !drop[i] }), nil
+}
+
+// sameRow reports whether rows i and j of t hold the same values.
+func sameRow(t *dataset.Table, i, j int) bool {
+	for c := range t.Schema.Fields {
+		if dataset.CompareField(t, i, t, j, c) != 0 {
+			return false
 		}
 	}
-	return kept, nil
+	return true
 }
 
 // resolveNext resolves a next-page link against the page's URL. A link

@@ -200,6 +200,13 @@ func newRow(m *mapping, source string, rec record) *row {
 	return &row{m: m, source: source, rec: rec, vals: make(map[string]string, len(m.byName))}
 }
 
+// reset makes r the row of rec, keeping its storage: a source's rows
+// are made one after another with one row value.
+func (r *row) reset(rec record) {
+	r.rec, r.fixed = rec, nil
+	clear(r.vals)
+}
+
 func (r *row) where() string {
 	if r.rec == nil {
 		var kv []string
@@ -349,83 +356,103 @@ func integerText(v string) (string, error) {
 	return strconv.FormatInt(int64(f), 10), nil
 }
 
-// completeRows adds the rows the completion asks for. Rows whose completed
-// field is empty only declare their group and are dropped.
-func (m *mapping) completeRows(ctx context.Context, source string, rows []*out) ([]*out, error) {
-	c := m.complete
-	fi := m.schema.Index(c.field)
-	var byIdx []int
-	for _, b := range c.by {
-		byIdx = append(byIdx, m.schema.Index(b))
+// completer adds the rows the completion asks for, from the rows it is
+// shown one at a time: it keeps each group's values seen, not the rows.
+type completer struct {
+	m      *mapping
+	source string
+	fi     int   // the completed field
+	by     []int // the fields that make a group
+	groups map[string]*group
+	order  []string
+	lo, hi int
+}
+
+// group is one group of a completion: its values of the by fields and the
+// values of the completed field it has.
+type group struct {
+	vals []string
+	have map[int]bool
+}
+
+func (m *mapping) completer(source string) *completer {
+	c := &completer{m: m, source: source, fi: m.schema.Index(m.complete.field), groups: map[string]*group{},
+		lo: math.MaxInt, hi: math.MinInt}
+	for _, b := range m.complete.by {
+		c.by = append(c.by, m.schema.Index(b))
 	}
-	type group struct {
-		vals []string
-		have map[int]bool
+	return c
+}
+
+// add notes row o's group and value, and reports whether the row is kept:
+// rows whose completed field is empty only declare their group.
+func (c *completer) add(o *out) (bool, error) {
+	key := make([]string, len(c.by))
+	for k, i := range c.by {
+		key[k] = o.vals[i]
 	}
-	groups := map[string]*group{}
-	var order []string
-	lo, hi := math.MaxInt, math.MinInt
-	kept := rows[:0]
-	for _, o := range rows {
-		var key []string
-		for _, i := range byIdx {
-			key = append(key, o.vals[i])
-		}
-		k := strings.Join(key, "\x00")
-		g, ok := groups[k]
-		if !ok {
-			g = &group{vals: key, have: map[int]bool{}}
-			groups[k] = g
-			order = append(order, k)
-		}
-		if o.vals[fi] == "" {
-			continue
-		}
-		n, err := strconv.Atoi(o.vals[fi])
-		if err != nil {
-			return nil, fmt.Errorf("%s: options.complete.field: %q is not an integer: %w", o.where, o.vals[fi], ErrValue)
-		}
-		g.have[n] = true
-		lo, hi = min(lo, n), max(hi, n)
-		kept = append(kept, o)
+	k := strings.Join(key, "\x00")
+	g, ok := c.groups[k]
+	if !ok {
+		g = &group{vals: key, have: map[int]bool{}}
+		c.groups[k] = g
+		c.order = append(c.order, k)
 	}
-	from, to := c.from, c.to
+	if o.vals[c.fi] == "" {
+		return false, nil
+	}
+	n, err := strconv.Atoi(o.vals[c.fi])
+	if err != nil {
+		return false, fmt.Errorf("%s: options.complete.field: %q is not an integer: %w", o.where, o.vals[c.fi], ErrValue)
+	}
+	g.have[n] = true
+	c.lo, c.hi = min(c.lo, n), max(c.hi, n)
+	return true, nil
+}
+
+// rows passes to yield the rows the completion adds, after every row was
+// shown to add: group by group, in the order the groups first appeared.
+func (c *completer) rows(ctx context.Context, yield func(*out) error) error {
+	cm := c.m.complete
+	from, to := cm.from, cm.to
 	if from == 0 {
-		from = lo
+		from = c.lo
 	}
 	if to == 0 {
-		to = hi
+		to = c.hi
 	}
 	if from > to {
-		return kept, nil // no values found, and no range given
+		return nil // no values found, and no range given
 	}
 	if to-from > maxComplete {
-		return nil, fmt.Errorf("options.complete: values from %d to %d are more than %d: %w", from, to, maxComplete, ErrValue)
+		return fmt.Errorf("options.complete: values from %d to %d are more than %d: %w", from, to, maxComplete, ErrValue)
 	}
-	for _, k := range order {
-		g := groups[k]
+	for _, k := range c.order {
+		g := c.groups[k]
 		for n := from; n <= to; n++ {
 			if g.have[n] {
 				continue
 			}
-			fixed := map[string]string{c.field: strconv.Itoa(n)}
-			for i, b := range c.by {
+			fixed := map[string]string{cm.field: strconv.Itoa(n)}
+			for i, b := range cm.by {
 				fixed[b] = g.vals[i]
 			}
-			for f, v := range c.set {
+			for f, v := range cm.set {
 				fixed[f] = v
 			}
-			r := newRow(m, source, nil)
+			r := newRow(c.m, c.source, nil)
 			r.fixed = fixed
 			o, err := r.values(ctx)
 			if err != nil {
-				return nil, fmt.Errorf("%s: %w", r.where(), err)
+				return fmt.Errorf("%s: %w", r.where(), err)
 			}
 			for f, v := range fixed { // set may name fields the options do not configure
-				o.vals[m.schema.Index(f)] = v
+				o.vals[c.m.schema.Index(f)] = v
 			}
-			kept = append(kept, o)
+			if err := yield(o); err != nil {
+				return err
+			}
 		}
 	}
-	return kept, nil
+	return nil
 }
