@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -151,11 +152,11 @@ type cellDoc struct {
 // cellRecord is a row of cells: a CSV record or a sheet row.
 type cellRecord struct {
 	cells []string
-	at    string // where, for messages
+	at    place // where, for messages
 	doc   *cellDoc
 }
 
-func (r *cellRecord) where() string  { return r.at }
+func (r *cellRecord) where() string  { return r.at.String() }
 func (r *cellRecord) base() *url.URL { return r.doc.base }
 
 func (r *cellRecord) lookup(ctx context.Context, l any) (string, error) {
@@ -171,7 +172,7 @@ func (r *cellRecord) lookup(ctx context.Context, l any) (string, error) {
 	if r.doc.sheet && errorValues[strings.TrimSpace(v)] {
 		cell, _ := excelize.CoordinatesToCellName(i+1, 1)
 		collect.Warn(ctx, "%s: %s, column %s: the cell holds the error value %s: left empty",
-			r.doc.source, r.at, strings.TrimSuffix(cell, "1"), strings.TrimSpace(v))
+			r.doc.source, r.at.String(), strings.TrimSuffix(cell, "1"), strings.TrimSpace(v))
 		return "", nil
 	}
 	return v, nil
@@ -215,23 +216,23 @@ func compileUnpivot(u *unpivotSpec) (*unpivot, error) {
 	return up, nil
 }
 
-// rawRow is a row of cells and where it is.
+// rawRow is a row of cells and its line or row number.
 type rawRow struct {
 	cells []string
-	at    string
+	n     int
 }
 
 // cellRecords makes the records of a table of page p with a header row
 // (names nil: without one), unpivoting it when up is set, after resolving
 // every column locs name in the header.
-func cellRecords(p *page, names []string, rows []rawRow, up *unpivot, locs []any, sheet bool) ([]record, error) {
-	t, err := newCellTable(p, names, up, locs, sheet)
+func cellRecords(p *page, at string, names []string, rows []rawRow, up *unpivot, locs []any, sheet bool) ([]record, error) {
+	t, err := newCellTable(p, at, names, up, locs, sheet)
 	if err != nil {
 		return nil, err
 	}
 	var recs []record
 	for _, r := range rows {
-		t.each(r.cells, r.at, func(rec record) error {
+		t.each(r.cells, r.n, func(rec record) error {
 			recs = append(recs, rec)
 			return nil
 		})
@@ -243,15 +244,17 @@ func cellRecords(p *page, names []string, rows []rawRow, up *unpivot, locs []any
 // file or a sheet.
 type cellTable struct {
 	doc   *cellDoc
+	at    string   // where its rows are, before their number: "URL line "
 	names []string // the header's texts; nil without a header
 	up    *unpivot
 	cols  []int // the columns to unpivot
 }
 
 // newCellTable resolves every column locs name in the header (names nil:
-// the table has none) and the columns up unpivots.
-func newCellTable(p *page, names []string, up *unpivot, locs []any, sheet bool) (*cellTable, error) {
-	t := &cellTable{names: names, up: up}
+// the table has none) and the columns up unpivots. at says where the
+// table's rows are, before a row's number.
+func newCellTable(p *page, at string, names []string, up *unpivot, locs []any, sheet bool) (*cellTable, error) {
+	t := &cellTable{at: at, names: names, up: up}
 	var h *header
 	switch {
 	case up != nil:
@@ -276,12 +279,12 @@ func newCellTable(p *page, names []string, up *unpivot, locs []any, sheet bool) 
 }
 
 // each passes the record of one row of cells to yield, or with unpivot
-// one record for each unpivoted column. at says where the row is. The
-// records hold cells: a caller that reuses it must be done with them
+// one record for each unpivoted column. n is the row's line or row number.
+// The records hold cells: a caller that reuses it must be done with them
 // before it does.
-func (t *cellTable) each(cells []string, at string, yield func(record) error) error {
+func (t *cellTable) each(cells []string, n int, yield func(record) error) error {
 	if t.up == nil {
-		return yield(&cellRecord{cells: cells, at: at, doc: t.doc})
+		return yield(&cellRecord{cells: cells, at: place{t: t, n: int32(n), col: -1}, doc: t.doc})
 	}
 	width := len(t.names)
 	for _, c := range t.cols {
@@ -291,11 +294,42 @@ func (t *cellTable) each(cells []string, at string, yield func(record) error) er
 		if c < len(cells) {
 			wide[width+1] = cells[c]
 		}
-		if err := yield(&cellRecord{cells: wide, doc: t.doc, at: fmt.Sprintf("%s, column %q", at, squash(t.names[c]))}); err != nil {
+		if err := yield(&cellRecord{cells: wide, doc: t.doc, at: place{t: t, n: int32(n), col: int32(c)}}); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// place is where a row was read, for messages, in 16 bytes: a source's
+// table keeps one for each of its rows (which may be millions), so it is
+// not a string. It is a row of a table of cells, and with unpivot a column
+// of it, or, with t nil, the text text holds.
+type place struct {
+	t      *cellTable
+	n, col int32
+	text   *string
+}
+
+func (p place) String() string {
+	switch {
+	case p.t == nil && p.text == nil:
+		return ""
+	case p.t == nil:
+		return *p.text
+	case p.col < 0:
+		return p.t.at + strconv.Itoa(int(p.n))
+	}
+	return fmt.Sprintf("%s%d, column %q", p.t.at, p.n, squash(p.t.names[p.col]))
+}
+
+// placeOf returns where rec is.
+func placeOf(rec record) place {
+	if c, ok := rec.(*cellRecord); ok {
+		return c.at
+	}
+	w := rec.where()
+	return place{text: &w}
 }
 
 // resolveColumns resolves every column locator of locs named by header

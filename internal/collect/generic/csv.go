@@ -125,7 +125,7 @@ func (f *csvFormat) each(_ context.Context, p *page, reuse bool, yield func(reco
 		}
 		names = slices.Clone(names) // the reader may reuse the slice
 	}
-	t, err := newCellTable(p, names, f.unpivot, f.locs, false)
+	t, err := newCellTable(p, p.doc.URL+" line ", names, f.unpivot, f.locs, false)
 	if err != nil {
 		return err
 	}
@@ -143,7 +143,7 @@ func (f *csvFormat) each(_ context.Context, p *page, reuse bool, yield func(reco
 		}
 		line, _ := r.FieldPos(0)
 		n++
-		if err := t.each(cells, fmt.Sprintf("%s line %d", p.doc.URL, line+f.skip), yield); err != nil {
+		if err := t.each(cells, line+f.skip, yield); err != nil {
 			return err
 		}
 	}

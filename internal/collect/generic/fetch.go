@@ -139,7 +139,7 @@ func (cfg *config) table(ctx context.Context, pages []*page) (*dataset.Table, er
 	s := cfg.m.schema
 	src := s.Index(dataset.SourceField)
 	b := dataset.NewBuilder(s)
-	var where []string // each row's place, to name in errors
+	var where []place // each row's, to name in errors
 	add := func(o *out) error {
 		if src >= 0 {
 			o.vals[src] = name
@@ -148,9 +148,9 @@ func (cfg *config) table(ctx context.Context, pages []*page) (*dataset.Table, er
 			b.Text(f.Name, o.vals[i])
 		}
 		if err := b.Add(); err != nil {
-			return fmt.Errorf("%s: %w: %w", o.where, err, ErrValue)
+			return fmt.Errorf("%s: %w: %w", o.at, err, ErrValue)
 		}
-		where = append(where, o.where)
+		where = append(where, o.at)
 		return nil
 	}
 	var comp *completer
@@ -245,7 +245,7 @@ type streamer interface {
 // of other values holds is an error naming both, since which one is right
 // cannot be told. Rows are equal when every field's value is, as the
 // datasets compare them (numbers by value, not by how they were written).
-func uniqueRows(ctx context.Context, t *dataset.Table, where []string) (*dataset.Table, error) {
+func uniqueRows(ctx context.Context, t *dataset.Table, where []place) (*dataset.Table, error) {
 	key := t.Schema.KeyIndex()
 	if len(key) == 0 || t.IsSorted() {
 		return t, nil

@@ -321,13 +321,19 @@ func (r *row) skipped(ctx context.Context) (bool, error) {
 
 // out is one finished row: a value per schema field ("" is null).
 type out struct {
-	vals  []string
-	where string
+	vals []string
+	at   place
 }
 
 // values evaluates every configured field of the row.
 func (r *row) values(ctx context.Context) (*out, error) {
-	o := &out{vals: make([]string, len(r.m.schema.Fields)), where: r.where()}
+	o := &out{vals: make([]string, len(r.m.schema.Fields))}
+	if r.rec != nil {
+		o.at = placeOf(r.rec)
+	} else {
+		w := r.where()
+		o.at = place{text: &w}
+	}
 	for _, f := range r.m.fields {
 		v, err := r.get(ctx, f.name)
 		if err != nil {
@@ -403,7 +409,7 @@ func (c *completer) add(o *out) (bool, error) {
 	}
 	n, err := strconv.Atoi(o.vals[c.fi])
 	if err != nil {
-		return false, fmt.Errorf("%s: options.complete.field: %q is not an integer: %w", o.where, o.vals[c.fi], ErrValue)
+		return false, fmt.Errorf("%s: options.complete.field: %q is not an integer: %w", o.at, o.vals[c.fi], ErrValue)
 	}
 	g.have[n] = true
 	c.lo, c.hi = min(c.lo, n), max(c.hi, n)

@@ -111,12 +111,12 @@ func (f *xlsxFormat) records(_ context.Context, p *page) ([]record, error) {
 		if blank(rows[i]) {
 			continue
 		}
-		data = append(data, rawRow{cells: rows[i], at: fmt.Sprintf("%s sheet %q row %d", p.doc.URL, sheet, i+1)})
+		data = append(data, rawRow{cells: rows[i], n: i + 1})
 	}
 	if len(data) == 0 {
 		return nil, fmt.Errorf("sheet %q: no rows after the header: %w", sheet, ErrNoRecords)
 	}
-	recs, err := cellRecords(p, rows[hr], data, f.unpivot, f.locs, true)
+	recs, err := cellRecords(p, fmt.Sprintf("%s sheet %q row ", p.doc.URL, sheet), rows[hr], data, f.unpivot, f.locs, true)
 	if err != nil {
 		return nil, fmt.Errorf("sheet %q: %w", sheet, err)
 	}
