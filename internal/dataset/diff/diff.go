@@ -1,7 +1,8 @@
 // Package diff compares two versions of a dataset row by row. Both versions
 // are read in primary-key order, a batch at a time, and merged like two
 // sorted lists, so memory stays bounded by the batch size rather than the
-// dataset's size. The CLI, the commit messages, the descriptors and the
+// dataset's size. Each version is read (and its order checked) in a
+// goroutine of its own, one batch ahead of the merge. The CLI, the commit messages, the descriptors and the
 // site all use it, and Grouper sorts a comparison into what people read,
 // for publish diff and the site's version pages alike.
 //
@@ -22,6 +23,7 @@ import (
 	"math/big"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/defence-transparency/publish/internal/dataset"
 )
@@ -329,9 +331,11 @@ func OptionsFor(def *dataset.Definition) Options {
 }
 
 // Batches yields a version's rows in primary-key order, one table at a time.
-// *dataset.ParquetReader is one. Compare uses no more than the last two
-// batches of each version (it copies what it keeps longer), so a reader
-// may reuse the memory of older ones (dataset.ParquetReader.ReuseTables).
+// *dataset.ParquetReader is one. Compare calls Next from a goroutine of its
+// own (never two calls at once, and none after Compare returns) and uses
+// no more than the last two batches of each version (it copies what it
+// keeps longer), so a reader may reuse the memory of older ones
+// (dataset.ParquetReader.ReuseTables).
 type Batches interface {
 	// Next returns the next batch, or io.EOF after the last. Batches share
 	// one schema and follow each other in key order.
@@ -355,37 +359,202 @@ func (b *tableBatches) Next() (*dataset.Table, error) {
 	return nil, io.EOF
 }
 
+// cursor is the merge's place in one version: the batch it is in, which a
+// reader goroutine (see read) handed it.
 type cursor struct {
-	b    Batches
+	in   <-chan batch
 	t    *dataset.Table
 	i    int
 	n    int // rows consumed
 	done bool
-	// The previous row, for the order check: kept by reference, which
-	// keeps its batch alive only until the next row is checked.
-	prevT *dataset.Table
-	prevI int
 }
 
 func (c *cursor) fill() error {
 	for !c.done && (c.t == nil || c.i >= c.t.Len()) {
-		t, err := c.b.Next()
-		if errors.Is(err, io.EOF) {
+		b, ok := <-c.in
+		if !ok {
 			c.done, c.t = true, nil
 			return nil
 		}
-		if err != nil {
-			return err
+		if b.err != nil {
+			return b.err
 		}
-		c.t, c.i = t, 0
+		c.t, c.i = b.t, 0
 	}
 	return nil
+}
+
+// batch is what a reader goroutine hands the merge: a batch whose order
+// was checked and whose rows were counted, or the error that ended the
+// version.
+type batch struct {
+	t   *dataset.Table
+	err error
+}
+
+// read reads one version's batches in a goroutine of its own, ahead of
+// the merge, so that reading (decoding Parquet) and matching rows share
+// the machine's cores. On the way it checks that the rows are in strictly
+// increasing key order and counts them per period and series (either
+// counter may be nil), which concerns each version alone. It sends every
+// batch, empty ones too, on an unbuffered channel: when it reads the next
+// one the merge has taken the one before, so it is one batch ahead at
+// most and the merge uses only the batch it was given last, which a reader
+// that reuses its tables allows (dataset.ReusedTables). It ends at the
+// version's end, at an error (sent), or when stop is closed.
+func (c *comparer) read(which string, b Batches, periods, series *counter, out chan<- batch, stop <-chan struct{}) {
+	defer close(out)
+	var last dataset.Row // the key of the last row of the batches before, copied: a reused table may be refilled
+	n := 0               // rows before this batch
+	for {
+		t, err := b.Next()
+		if errors.Is(err, io.EOF) {
+			return
+		}
+		if err != nil {
+			err = fmt.Errorf("diff: read %s version: %w", which, err)
+		} else if err = c.checkOrder(last, t, n); err != nil {
+			err = fmt.Errorf("diff: %s version: %w", which, err)
+		} else if t.Len() > 0 {
+			periods.addBatch(t)
+			series.addBatch(t)
+			n += t.Len()
+			last = c.keyOf(t, t.Len()-1)
+		}
+		select {
+		case out <- batch{t: t, err: err}:
+		case <-stop:
+			return
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// checkOrder fails unless the rows of t come in strictly increasing key
+// order after the row whose key is last (nil before the first batch);
+// n rows came before t. Rows out of order would make the merge report
+// nonsense.
+func (c *comparer) checkOrder(last dataset.Row, t *dataset.Table, n int) error {
+	if t.Len() == 0 {
+		return nil
+	}
+	if last != nil && c.compareKeyRow(last, t, 0) >= 0 {
+		return fmt.Errorf("rows are not in strictly increasing key order at row %d", n+1)
+	}
+	for i := 1; i < t.Len(); i++ {
+		if c.compareKey(t, i-1, t, i) >= 0 {
+			return fmt.Errorf("rows are not in strictly increasing key order at row %d", n+i+1)
+		}
+	}
+	return nil
+}
+
+// keyOf returns a copy of the key fields of row i of t, in a row of the
+// schema's width.
+func (c *comparer) keyOf(t *dataset.Table, i int) dataset.Row {
+	r := make(dataset.Row, len(c.s.Fields))
+	for _, k := range c.key {
+		r[k] = t.Value(i, k)
+	}
+	return r
+}
+
+// compareKeyRow orders the key in row r against row j of u.
+func (c *comparer) compareKeyRow(r dataset.Row, u *dataset.Table, j int) int {
+	for _, k := range c.key {
+		if d := dataset.CompareValues(c.s.Fields[k].Type, r[k], u.Value(j, k)); d != 0 {
+			return d
+		}
+	}
+	return 0
+}
+
+// compareKey orders row i of t against row j of u by primary key, as
+// dataset.CompareKey does. It runs for every row of both versions, so it
+// reads the typed columns directly and compares strings for equality
+// before order: keys share most of their fields with the row before.
+func (c *comparer) compareKey(t *dataset.Table, i int, u *dataset.Table, j int) int {
+	for _, k := range c.key {
+		if d := c.compareField(t, i, u, j, k); d != 0 {
+			return d
+		}
+	}
+	return 0
+}
+
+// compareField orders field col of row i of t against row j of u, nulls
+// first, as dataset.CompareField does.
+func (c *comparer) compareField(t *dataset.Table, i int, u *dataset.Table, j int, col int) int {
+	tc, uc := &t.Columns[col], &u.Columns[col]
+	if tc.Valid != nil || uc.Valid != nil {
+		return dataset.CompareField(t, i, u, j, col)
+	}
+	switch c.s.Fields[col].Type {
+	case dataset.String, dataset.Date:
+		a, b := tc.Strings[i], uc.Strings[j]
+		switch {
+		case a == b:
+			return 0
+		case a < b:
+			return -1
+		}
+		return 1
+	case dataset.Integer:
+		return cmp.Compare(tc.Ints[i], uc.Ints[j])
+	case dataset.Number:
+		if a, b := tc.Numbers[i], uc.Numbers[j]; a != b {
+			return cmp.Compare(a, b)
+		}
+		return 0
+	}
+	return dataset.CompareField(t, i, u, j, col)
+}
+
+// same reports whether row i of old and row j of cur, whose keys are
+// equal, have every other field equal too (dataset.CompareField), which
+// is what most rows of two versions have; classify tells the others apart.
+func (c *comparer) same(old *dataset.Table, i int, cur *dataset.Table, j int) bool {
+	for _, col := range c.nonKey {
+		oc, cc := &old.Columns[col], &cur.Columns[col]
+		if oc.Valid != nil || cc.Valid != nil {
+			if dataset.CompareField(old, i, cur, j, col) != 0 {
+				return false
+			}
+			continue
+		}
+		switch c.s.Fields[col].Type {
+		case dataset.String, dataset.Date:
+			if oc.Strings[i] != cc.Strings[j] {
+				return false
+			}
+		case dataset.Integer:
+			if oc.Ints[i] != cc.Ints[j] {
+				return false
+			}
+		case dataset.Number:
+			if a, b := oc.Numbers[i], cc.Numbers[j]; a != b && !(math.IsNaN(a) && math.IsNaN(b)) {
+				return false
+			}
+		case dataset.Boolean:
+			if oc.Bools[i] != cc.Bools[j] {
+				return false
+			}
+		default:
+			if dataset.CompareField(old, i, cur, j, col) != 0 {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // comparer holds what one comparison needs, resolved from the schema once.
 type comparer struct {
 	s        *dataset.Schema
 	key      []int
+	nonKey   []int // the fields not in the key
 	isKey    []bool
 	revision []bool
 	marker   int
@@ -402,6 +571,11 @@ func newComparer(s *dataset.Schema, opts Options) (*comparer, error) {
 		source: s.Index(dataset.SourceField), sum: &Summary{BySource: map[string]*Counts{}}}
 	for _, k := range c.key {
 		c.isKey[k] = true
+	}
+	for col := range s.Fields {
+		if !c.isKey[col] {
+			c.nonKey = append(c.nonKey, col)
+		}
 	}
 	for _, name := range opts.RevisionFields {
 		i := s.Index(name)
@@ -469,6 +643,40 @@ func (k *counter) add(t *dataset.Table, i int) {
 	}
 	k.flush()
 	k.last, k.run = v, 1
+}
+
+// addBatch counts every row of t; a nil counter counts nothing. Columns
+// without nulls of integers or text, which periods and series are, are
+// read directly.
+func (k *counter) addBatch(t *dataset.Table) {
+	if k == nil {
+		return
+	}
+	c := &t.Columns[k.col]
+	switch {
+	case c.Valid == nil && k.typ == dataset.Integer:
+		for _, v := range c.Ints[:t.Len()] {
+			if k.run > 0 && !k.last.Null && k.last.Int == v {
+				k.run++
+				continue
+			}
+			k.flush()
+			k.last, k.run = dataset.Value{Int: v}, 1
+		}
+	case c.Valid == nil && (k.typ == dataset.String || k.typ == dataset.Date):
+		for _, v := range c.Strings[:t.Len()] {
+			if k.run > 0 && !k.last.Null && k.last.Str == v {
+				k.run++
+				continue
+			}
+			k.flush()
+			k.last, k.run = dataset.Value{Str: v}, 1
+		}
+	default:
+		for i := range t.Len() {
+			k.add(t, i)
+		}
+	}
 }
 
 // flush adds the run of equal values seen last to the counts.
@@ -577,6 +785,10 @@ func (c *comparer) bySource(t *dataset.Table, i int) *Counts {
 // Compare walks both versions in key order and calls fn, when not nil, for
 // every row that differs, in key order. It fails if either version is not
 // strictly sorted by key. fn may keep a Change and its rows.
+//
+// Each version is read in a goroutine of its own (see read), one batch
+// ahead of the merge; Compare returns once both have stopped, so old and
+// new are not read after it returns.
 func Compare(s *dataset.Schema, old, new Batches, opts Options, fn func(*Change) error) (*Summary, error) {
 	c, err := newComparer(s, opts)
 	if err != nil {
@@ -589,14 +801,19 @@ func Compare(s *dataset.Schema, old, new Batches, opts Options, fn func(*Change)
 	if c.series >= 0 {
 		oldSeries, newSeries = newCounter(s, c.series), newCounter(s, c.series)
 	}
-	tally := func(t *dataset.Table, i int, periods, series *counter) {
-		if periods != nil {
-			periods.add(t, i)
-		}
-		if series != nil {
-			series.add(t, i)
-		}
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	start := func(which string, b Batches, periods, series *counter) <-chan batch {
+		ch := make(chan batch)
+		wg.Go(func() { c.read(which, b, periods, series, ch, stop) })
+		return ch
 	}
+	a := &cursor{in: start("old", old, oldPeriods, oldSeries)}
+	b := &cursor{in: start("new", new, newPeriods, newSeries)}
+	defer func() {
+		close(stop)
+		wg.Wait()
+	}()
 	emit := func(ch *Change, t *dataset.Table, i int) error {
 		c.sum.count(ch)
 		c.bySource(t, i).count(ch)
@@ -612,13 +829,12 @@ func Compare(s *dataset.Schema, old, new Batches, opts Options, fn func(*Change)
 		}
 		return fn(ch)
 	}
-	a, b := &cursor{b: old}, &cursor{b: new}
 	for {
 		if err := a.fill(); err != nil {
-			return nil, fmt.Errorf("diff: read old version: %w", err)
+			return nil, err
 		}
 		if err := b.fill(); err != nil {
-			return nil, fmt.Errorf("diff: read new version: %w", err)
+			return nil, err
 		}
 		if a.done && b.done {
 			break
@@ -630,19 +846,7 @@ func Compare(s *dataset.Schema, old, new Batches, opts Options, fn func(*Change)
 		case b.done:
 			order = -1
 		default:
-			order = dataset.CompareKey(a.t, a.i, b.t, b.i)
-		}
-		if order <= 0 {
-			if err := checkOrder(a); err != nil {
-				return nil, fmt.Errorf("diff: old version: %w", err)
-			}
-			tally(a.t, a.i, oldPeriods, oldSeries)
-		}
-		if order >= 0 {
-			if err := checkOrder(b); err != nil {
-				return nil, fmt.Errorf("diff: new version: %w", err)
-			}
-			tally(b.t, b.i, newPeriods, newSeries)
+			order = c.compareKey(a.t, a.i, b.t, b.i)
 		}
 		switch {
 		case order < 0:
@@ -653,6 +857,7 @@ func Compare(s *dataset.Schema, old, new Batches, opts Options, fn func(*Change)
 			if err := emit(&Change{Kind: Added, Class: ClassAdded}, b.t, b.i); err != nil {
 				return nil, err
 			}
+		case c.same(a.t, a.i, b.t, b.i):
 		default:
 			class, fields, size, same := c.classify(a.t, a.i, b.t, b.i)
 			if class == "" && same {
@@ -680,6 +885,7 @@ func Compare(s *dataset.Schema, old, new Batches, opts Options, fn func(*Change)
 			b.n++
 		}
 	}
+	// Both readers have closed their channels: their counts are complete.
 	c.sum.OldRows, c.sum.NewRows = a.n, b.n
 	if c.period >= 0 {
 		c.sum.OldPeriods, c.sum.NewPeriods = oldPeriods.text(), newPeriods.text()
@@ -703,14 +909,4 @@ func (c *comparer) unitChange(old *dataset.Table, i int, cur *dataset.Table, j i
 	}
 	c.sum.UnitChanges[UnitChange{Source: text(cur, j, c.source), Series: text(cur, j, c.series),
 		From: text(old, i, c.unit), To: text(cur, j, c.unit)}]++
-}
-
-// checkOrder fails when the cursor's current row does not come strictly
-// after the previous one, which would make the merge report nonsense.
-func checkOrder(c *cursor) error {
-	if c.prevT != nil && dataset.CompareKey(c.prevT, c.prevI, c.t, c.i) >= 0 {
-		return fmt.Errorf("rows are not in strictly increasing key order at row %d", c.n+1)
-	}
-	c.prevT, c.prevI = c.t, c.i
-	return nil
 }

@@ -1,9 +1,12 @@
 package diff
 
 import (
+	"errors"
 	"math"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -85,6 +88,60 @@ func TestCompareRejectsUnsorted(t *testing.T) {
 	unsorted := dataset.ExpenditureTable([]dataset.Expenditure{exp("FRA", 2020, "sipri", 1, ""), exp("DEU", 2020, "sipri", 1, "")})
 	if _, err := Compare(dataset.ExpenditureSchema, Tables(nil), Tables(unsorted), Options{}, nil); err == nil {
 		t.Error("Compare(unsorted) succeeded, want an error")
+	}
+}
+
+// Order is checked across batches too, and the error says which version
+// and which row.
+func TestCompareRejectsUnsortedBatches(t *testing.T) {
+	deu := sorted(exp("DEU", 2020, "sipri", 1, ""), exp("DEU", 2021, "sipri", 1, ""))
+	fra := sorted(exp("FRA", 2020, "sipri", 1, ""))
+	for _, c := range []struct {
+		name     string
+		old, new Batches
+		want     string
+	}{
+		{"new out of order", Tables(deu), Tables(fra, deu), "diff: new version: rows are not in strictly increasing key order at row 2"},
+		{"old repeats a key", Tables(deu, sorted(exp("DEU", 2021, "sipri", 1, ""))), Tables(deu),
+			"diff: old version: rows are not in strictly increasing key order at row 3"},
+	} {
+		_, err := Compare(dataset.ExpenditureSchema, c.old, c.new, Options{}, nil)
+		if err == nil || err.Error() != c.want {
+			t.Errorf("%s: Compare error = %v, want %q", c.name, err, c.want)
+		}
+	}
+}
+
+// slowBatches counts the calls of Next that started and ended; each call
+// takes a while, so that one is likely under way when Compare stops.
+type slowBatches struct {
+	b              Batches
+	started, ended atomic.Int32
+}
+
+func (s *slowBatches) Next() (*dataset.Table, error) {
+	s.started.Add(1)
+	defer s.ended.Add(1)
+	time.Sleep(5 * time.Millisecond)
+	return s.b.Next()
+}
+
+// Compare reads each version ahead in a goroutine of its own; when fn
+// fails, Compare returns its error, and only once neither version is
+// being read any more (the caller may then close the files).
+func TestCompareStopsReading(t *testing.T) {
+	old, cur := versionPair(2*dataset.ParquetRowGroupRows + 99)
+	a := &slowBatches{b: parquetBatches(t, old, true)}
+	b := &slowBatches{b: parquetBatches(t, cur, true)}
+	stop := errors.New("enough")
+	_, err := Compare(dataset.ExpenditureSchema, a, b, OptionsFor(dataset.MilitaryExpenditure), func(*Change) error { return stop })
+	if !errors.Is(err, stop) {
+		t.Fatalf("Compare error = %v, want fn's", err)
+	}
+	for _, s := range []*slowBatches{a, b} {
+		if started, ended := s.started.Load(), s.ended.Load(); started != ended || started > 3 {
+			t.Errorf("after Compare returned: %d reads started, %d ended; want equal, and at most 3 (one batch ahead)", started, ended)
+		}
 	}
 }
 
