@@ -79,7 +79,8 @@ type tableParams struct {
 	Source  string         `json:"source"`
 	Caption string         `json:"caption"`
 	Columns []columnParams `json:"columns"`
-	Rows    []rowParams    `json:"rows"`
+	// Body is the table's rows, drawn by figuresBody (figures.go).
+	Body template.HTML `json:"body"`
 }
 
 type columnParams struct {
@@ -91,29 +92,28 @@ type columnParams struct {
 	Footnotes string `json:"footnotes,omitempty"`
 }
 
-type rowParams struct {
-	Year  int          `json:"y"`
-	Cells []cellParams `json:"c"`
+// figureRow is one year's figures: a cell per column.
+type figureRow struct {
+	Year  int
+	Cells []cellParams
 }
 
-// cellParams is one figure. Keys are short, and the rare marks are kept
-// apart, because a large country's page holds a few thousand cells and the
-// template looks up each key of each cell.
+// cellParams is one figure.
 type cellParams struct {
-	Value   string     `json:"v,omitempty"` // exact published value
-	Text    string     `json:"t,omitempty"` // rounded, for reading
-	Missing string     `json:"m,omitempty"` // "not available", "did not exist"
-	E       bool       `json:"e,omitempty"` // an estimate
-	U       bool       `json:"u,omitempty"` // highly uncertain
-	Marks   *cellMarks `json:"x,omitempty"`
+	Value   string     // exact published value
+	Text    string     // rounded, for reading
+	Missing string     // "not available", "did not exist"
+	E       bool       // an estimate
+	U       bool       // highly uncertain
+	Marks   *cellMarks // the source's marks, when it has any
 }
 
 // cellMarks are the source's marks on a figure.
 type cellMarks struct {
-	Estimate  bool   `json:"e,omitempty"`
-	Uncertain bool   `json:"u,omitempty"`
-	Notes     string `json:"n,omitempty"`
-	Footnotes string `json:"f,omitempty"`
+	Estimate  bool
+	Uncertain bool
+	Notes     string
+	Footnotes string
 }
 
 type symbolNote struct {
@@ -476,7 +476,10 @@ func (g *generator) buildCountry(code string, idx []int) (countryPage, error) {
 	for _, src := range sources {
 		rows := bySource[src]
 		label := names.labelOf(src)
-		t := g.sourceTable(src, label, rows, &p.Params, used)
+		t, err := g.sourceTable(src, label, rows, &p.Params, used)
+		if err != nil {
+			return p, err
+		}
 		p.Params.Tables = append(p.Params.Tables, t)
 
 		var usdPts, gdpPts []chartPoint
@@ -578,7 +581,7 @@ func yearSpan(from, to int) string {
 
 // sourceTable lays out one source's rows for a country: a row per year, a
 // column per measure.
-func (g *generator) sourceTable(src, label string, rows []int, cp *countryParams, used map[string]bool) tableParams {
+func (g *generator) sourceTable(src, label string, rows []int, cp *countryParams, used map[string]bool) (tableParams, error) {
 	w, recs := g.words, g.recs
 	cols := map[string]*column{}
 	years := map[int]bool{}
@@ -642,15 +645,16 @@ func (g *generator) sourceTable(src, label string, rows []int, cp *countryParams
 	}
 	slices.Sort(ys)
 	rowOf := make(map[int]int, len(ys))
+	figures := make([]figureRow, len(ys))
 	for k, y := range ys {
 		rowOf[y] = k
-		t.Rows = append(t.Rows, rowParams{Year: y, Cells: make([]cellParams, len(order))})
+		figures[k] = figureRow{Year: y, Cells: make([]cellParams, len(order))}
 	}
 	filled := 0
 	for _, i := range rows {
 		r := &recs[i]
 		c := cols[r.Measure]
-		cell := &t.Rows[rowOf[r.Year]].Cells[pos[r.Measure]]
+		cell := &figures[rowOf[r.Year]].Cells[pos[r.Measure]]
 		*cell = cellParams{}
 		if r.Estimate || r.Uncertain || r.Notes != "" || r.Footnotes != "" {
 			cell.Marks = &cellMarks{Estimate: r.Estimate, Uncertain: r.Uncertain, Notes: r.Notes, Footnotes: r.Footnotes}
@@ -673,19 +677,20 @@ func (g *generator) sourceTable(src, label string, rows []int, cp *countryParams
 	if filled < len(ys)*len(order) {
 		cp.Blanks = true
 	}
-	hoistNotes(&t)
-	return t
+	hoistNotes(t.Columns, figures)
+	t.Body = figuresBody(figures)
+	return t, nil
 }
 
 // hoistNotes moves the notes that every figure of a column carries into the
 // column's heading: SIPRI repeats a country's notes on each year.
-func hoistNotes(t *tableParams) {
-	for k := range t.Columns {
+func hoistNotes(columns []columnParams, figures []figureRow) {
+	for k := range columns {
 		var notes, fns string
 		n := 0
 		same := true
-		for _, r := range t.Rows {
-			c := &r.Cells[k]
+		for _, row := range figures {
+			c := &row.Cells[k]
 			if c.Value == "" && c.Missing == "" {
 				continue // no row for this year
 			}
@@ -704,9 +709,9 @@ func hoistNotes(t *tableParams) {
 		if !same || n < 2 || (notes == "" && fns == "") {
 			continue
 		}
-		t.Columns[k].Notes, t.Columns[k].Footnotes = notes, fns
-		for _, r := range t.Rows {
-			c := &r.Cells[k]
+		columns[k].Notes, columns[k].Footnotes = notes, fns
+		for _, row := range figures {
+			c := &row.Cells[k]
 			if c.Marks == nil {
 				continue
 			}
