@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -544,7 +546,13 @@ func newParquetReader(r parquet.ReaderAtSeeker, s *Schema) (pr *ParquetReader, e
 			err = fmt.Errorf("%v", p)
 		}
 	}()
-	f, err := file.NewParquetReader(r)
+	// Column chunks are read through a small buffer (parquet.DefaultBufSize;
+	// pages larger than it go straight into their page buffer), not each
+	// copied whole into a new slice first, which is arrow-go's default;
+	// page buffers come from a pool (see bufferPool).
+	props := parquet.NewReaderProperties(&bufferPool{})
+	props.BufferedStreamEnabled = true
+	f, err := file.NewParquetReader(r, file.WithReadProps(props))
 	if err != nil {
 		return nil, err
 	}
@@ -1042,4 +1050,71 @@ func copyStrings(dst []string, src []parquet.ByteArray, intern map[string]string
 		dst[k] = all[pos : pos+len(b)]
 		pos += len(b)
 	}
+}
+
+// bufferPool is the memory.Allocator of a ParquetReader. arrow-go takes
+// a page buffer or two for every column chunk it reads and frees them
+// when the chunk's reader is closed; Go's allocator would leave each to
+// the garbage collector, which for a large file means a collection every
+// few row groups, each scanning the tables of rows being compared. The
+// pool hands freed buffers out again, zeroed as Go's are, so that reading
+// a file allocates a few pages' worth rather than the file's worth. It
+// keeps at most poolBytes, and buffers arrow-go reallocates are left to
+// the collector.
+type bufferPool struct {
+	mu   sync.Mutex
+	free [64][][]byte // by log2 of capacity
+	held int          // bytes in free
+}
+
+const (
+	poolMin   = 1 << 12 // smaller buffers come from the Go allocator
+	poolBytes = 32 << 20
+)
+
+// class returns the power of two a buffer of n bytes is made with.
+func poolClass(n int) int { return bits.Len(uint(n - 1)) }
+
+func (p *bufferPool) Allocate(n int) []byte {
+	if n < poolMin {
+		// 64-byte aligned as arrow-go wants: a Go allocation of a power
+		// of two is aligned to it.
+		return make([]byte, n, max(64, 1<<poolClass(n)))
+	}
+	c := poolClass(n)
+	p.mu.Lock()
+	if l := p.free[c]; len(l) > 0 {
+		b := l[len(l)-1]
+		p.free[c] = l[:len(l)-1]
+		p.held -= cap(b)
+		p.mu.Unlock()
+		b = b[:n]
+		clear(b)
+		return b
+	}
+	p.mu.Unlock()
+	return make([]byte, n, 1<<c)
+}
+
+func (p *bufferPool) Reallocate(n int, b []byte) []byte {
+	if cap(b) >= n {
+		return b[:n]
+	}
+	nb := p.Allocate(n)
+	copy(nb, b)
+	return nb
+}
+
+func (p *bufferPool) Free(b []byte) {
+	c := cap(b)
+	if c < poolMin || c&(c-1) != 0 {
+		return // not one of the pool's
+	}
+	p.mu.Lock()
+	if p.held+c <= poolBytes {
+		k := poolClass(c)
+		p.free[k] = append(p.free[k], b[:0])
+		p.held += c
+	}
+	p.mu.Unlock()
 }

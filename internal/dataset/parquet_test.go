@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -690,5 +691,43 @@ func TestWriteParquetBytesPinned(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// The pool gives a freed buffer out again, zeroed and 64-byte aligned as
+// arrow-go's own allocator gives them, and keeps no more than poolBytes.
+func TestBufferPool(t *testing.T) {
+	var p bufferPool
+	aligned := func(b []byte) bool { return uintptr(unsafe.Pointer(unsafe.SliceData(b)))%64 == 0 }
+	for _, n := range []int{1, 100, poolMin - 1, poolMin, 5000, 1 << 20} {
+		b := p.Allocate(n)
+		if len(b) != n || !aligned(b) {
+			t.Errorf("Allocate(%d): length %d, aligned %v", n, len(b), aligned(b))
+		}
+		for i := range b {
+			b[i] = 0xff
+		}
+		p.Free(b)
+		c := p.Allocate(n)
+		if n >= poolMin && unsafe.SliceData(c) != unsafe.SliceData(b) {
+			t.Errorf("Allocate(%d) after Free: a new buffer, want the freed one", n)
+		}
+		if len(c) != n || !aligned(c) || slices.ContainsFunc(c, func(x byte) bool { return x != 0 }) {
+			t.Errorf("Allocate(%d) after Free: length %d, aligned %v, zeroed %v", n, len(c), aligned(c), !slices.Contains(c, 0xff))
+		}
+		p.Free(c)
+	}
+	if r := p.Reallocate(10, p.Allocate(poolMin)); len(r) != 10 {
+		t.Errorf("Reallocate to fewer bytes: length %d", len(r))
+	}
+	big := p.Reallocate(3*poolMin, make([]byte, 2, poolMin))
+	if len(big) != 3*poolMin || !aligned(big) {
+		t.Errorf("Reallocate to more bytes: length %d, aligned %v", len(big), aligned(big))
+	}
+	for range 2 * poolBytes / (1 << 20) {
+		p.Free(make([]byte, 0, 1<<20))
+	}
+	if p.held > poolBytes {
+		t.Errorf("pool holds %d bytes, want at most %d", p.held, poolBytes)
 	}
 }
