@@ -81,14 +81,33 @@ func WriteParquetCompressed(w io.Writer, t *Table) error {
 }
 
 func writeParquet(w io.Writer, t *Table, codec compress.Compression) (err error) {
-	s := t.Schema
-	if err := s.Check(); err != nil {
+	if err := t.Schema.Check(); err != nil {
 		return err // says "dataset: schema: ..."
 	}
+	if err := checkWritable(t); err != nil {
+		return err
+	}
+	f, err := newParquetFile(w, t.Schema, codec)
+	if err != nil {
+		return err
+	}
+	for start := 0; start < t.Len(); start += ParquetRowGroupRows {
+		if err := f.rowGroup(t, start, min(start+ParquetRowGroupRows, t.Len())); err != nil {
+			f.fw.Close()
+			return err
+		}
+	}
+	return f.close()
+}
+
+// checkWritable returns an error unless t can be written: its columns
+// complete, no null in a required field, rows in strictly increasing key
+// order.
+func checkWritable(t *Table) error {
 	if err := t.Check(); err != nil {
 		return err // says "dataset: column ..."
 	}
-	for col, f := range s.Fields {
+	for col, f := range t.Schema.Fields {
 		if !f.Required || t.Columns[col].Valid == nil {
 			continue
 		}
@@ -101,11 +120,74 @@ func writeParquet(w io.Writer, t *Table, codec compress.Compression) (err error)
 	if !t.IsSorted() {
 		return fmt.Errorf("dataset: write parquet: rows are not in strictly increasing primary-key order (sort them with SortByKey; equal keys are duplicates)")
 	}
+	return nil
+}
+
+// WriteParquetBatches writes the tables that next returns, until io.EOF,
+// as WriteParquet writes the table of all their rows, to the byte, without
+// that table: each batch is one row group, so each but the last must hold
+// ParquetRowGroupRows rows (as a Merge or a ParquetReader of a published
+// file gives them), and the rows must be in strictly increasing key order
+// across batches. The batches must have schema s.
+func WriteParquetBatches(w io.Writer, s *Schema, next func() (*Table, error)) error {
+	if err := s.Check(); err != nil {
+		return err
+	}
+	f, err := newParquetFile(w, s, compress.Codecs.Uncompressed)
+	if err != nil {
+		return err
+	}
+	var last *Table // the previous batch's last row, a copy: the caller may reuse the batch
+	rows, lastLen := 0, 0
+	for {
+		t, err := next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err == nil && t.Schema != s && !t.Schema.SameFields(s) {
+			err = fmt.Errorf("dataset: write parquet: a batch has another schema")
+		}
+		if err == nil && last != nil && lastLen < ParquetRowGroupRows {
+			err = fmt.Errorf("dataset: write parquet: a batch of %d rows before the last, want %d", lastLen, ParquetRowGroupRows)
+		}
+		if err == nil && t.Len() > ParquetRowGroupRows {
+			err = fmt.Errorf("dataset: write parquet: a batch of %d rows, want at most %d", t.Len(), ParquetRowGroupRows)
+		}
+		if err == nil {
+			err = checkWritable(t)
+		}
+		if err == nil && last != nil && t.Len() > 0 && CompareKey(last, 0, t, 0) >= 0 {
+			err = fmt.Errorf("dataset: write parquet: rows are not in strictly increasing primary-key order after row %d", rows)
+		}
+		if err == nil && t.Len() > 0 {
+			err = f.rowGroup(t, 0, t.Len())
+		}
+		if err != nil {
+			f.fw.Close()
+			return err
+		}
+		if t.Len() > 0 {
+			last, lastLen = t.Select([]int{t.Len() - 1}), t.Len()
+			rows += t.Len()
+		}
+	}
+	return f.close()
+}
+
+// parquetFile is a published Parquet file being written, a row group at a
+// time.
+type parquetFile struct {
+	s   *Schema
+	fw  *file.Writer
+	bw  *bufio.Writer
+	enc columnEncoder
+}
+
+func newParquetFile(w io.Writer, s *Schema, codec compress.Compression) (*parquetFile, error) {
 	root, err := parquetSchema(s)
 	if err != nil {
-		return fmt.Errorf("dataset: write parquet: %w", err)
+		return nil, fmt.Errorf("dataset: write parquet: %w", err)
 	}
-
 	// The buffer turns the writer's many small writes (page headers,
 	// levels) into few large ones; hiding Close stops arrow-go from closing
 	// the caller's writer.
@@ -113,35 +195,36 @@ func writeParquet(w io.Writer, t *Table, codec compress.Compression) (err error)
 	fw, err := file.NewParquetWriterWithError(struct{ io.Writer }{bw}, root,
 		file.WithWriterProps(writerProperties(s, codec)))
 	if err != nil {
+		return nil, fmt.Errorf("dataset: write parquet: %w", err)
+	}
+	return &parquetFile{s: s, fw: fw, bw: bw}, nil
+}
+
+// rowGroup writes rows start..end of t as one row group.
+func (f *parquetFile) rowGroup(t *Table, start, end int) error {
+	rg, err := f.fw.AppendRowGroupChecked()
+	if err != nil {
 		return fmt.Errorf("dataset: write parquet: %w", err)
 	}
-	defer func() {
-		if cerr := fw.Close(); cerr != nil && err == nil {
-			err = fmt.Errorf("dataset: write parquet: %w", cerr)
-		}
-		if err == nil {
-			if ferr := bw.Flush(); ferr != nil {
-				err = fmt.Errorf("dataset: write parquet: %w", ferr)
-			}
-		}
-	}()
-
-	var enc columnEncoder
-	for start := 0; start < t.Len(); start += ParquetRowGroupRows {
-		end := min(start+ParquetRowGroupRows, t.Len())
-		rg, err := fw.AppendRowGroupChecked()
+	for col := range f.s.Fields {
+		cw, err := rg.NextColumn()
 		if err != nil {
 			return fmt.Errorf("dataset: write parquet: %w", err)
 		}
-		for col := range s.Fields {
-			cw, err := rg.NextColumn()
-			if err != nil {
-				return fmt.Errorf("dataset: write parquet: %w", err)
-			}
-			if err := enc.write(cw, t, col, start, end); err != nil {
-				return fmt.Errorf("dataset: write parquet: field %q: %w", s.Fields[col].Name, err)
-			}
+		if err := f.enc.write(cw, t, col, start, end); err != nil {
+			return fmt.Errorf("dataset: write parquet: field %q: %w", f.s.Fields[col].Name, err)
 		}
+	}
+	return nil
+}
+
+// close writes the footer and flushes the buffer.
+func (f *parquetFile) close() error {
+	if err := f.fw.Close(); err != nil {
+		return fmt.Errorf("dataset: write parquet: %w", err)
+	}
+	if err := f.bw.Flush(); err != nil {
+		return fmt.Errorf("dataset: write parquet: %w", err)
 	}
 	return nil
 }

@@ -731,3 +731,62 @@ func TestBufferPool(t *testing.T) {
 		t.Errorf("pool holds %d bytes, want at most %d", p.held, poolBytes)
 	}
 }
+
+func TestWriteParquetBatches(t *testing.T) {
+	tab := syntheticTable(2*ParquetRowGroupRows + 1000)
+	tab.SortByKey()
+	want := writeParquetBytes(t, tab)
+	// By source, as a dataset's records come, merged back in key order.
+	col := tab.Schema.Index(SourceField)
+	var parts []*Table
+	for _, name := range []string{SourceWorldBank, SourceSIPRI, SourceNATO} {
+		parts = append(parts, tab.Filter(func(i int) bool { return tab.Columns[col].Strings[i] == name }))
+	}
+	m, err := NewMerge(tab.Schema, parts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got bytes.Buffer
+	if err := WriteParquetBatches(&got, tab.Schema, m.Next); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Bytes(), want) {
+		t.Errorf("WriteParquetBatches wrote %d bytes that differ from WriteParquet's %d", got.Len(), len(want))
+	}
+
+	batches := func(ts ...*Table) func() (*Table, error) {
+		return func() (*Table, error) {
+			if len(ts) == 0 {
+				return nil, io.EOF
+			}
+			t := ts[0]
+			ts = ts[1:]
+			return t, nil
+		}
+	}
+	rows := func(from, to int) *Table { return tab.Select(identity(tab.Len())[from:to]) }
+	n := ParquetRowGroupRows
+	for _, tt := range []struct {
+		name    string
+		batches func() (*Table, error)
+		want    string
+	}{
+		{"a short batch before the last", batches(rows(0, 10), rows(10, 20)), "a batch of 10 rows before the last"},
+		{"a batch too long", batches(rows(0, n+1)), "want at most"},
+		{"rows out of order across batches", batches(rows(1, n+1), rows(0, 1)), "not in strictly increasing primary-key order"},
+		{"a batch out of order", batches(rows(0, n), tab.Select([]int{n + 1, n})), "not in strictly increasing primary-key order"},
+		{"a failing batch", func() (*Table, error) { return nil, errors.New("read failed") }, "read failed"},
+	} {
+		err := WriteParquetBatches(io.Discard, tab.Schema, tt.batches)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: WriteParquetBatches() = %v, want an error containing %q", tt.name, err, tt.want)
+		}
+	}
+	var empty bytes.Buffer
+	if err := WriteParquetBatches(&empty, tab.Schema, batches()); err != nil {
+		t.Fatal(err)
+	}
+	if want := writeParquetBytes(t, NewTable(tab.Schema, 0)); !bytes.Equal(empty.Bytes(), want) {
+		t.Error("WriteParquetBatches of no batch differs from WriteParquet of an empty table")
+	}
+}

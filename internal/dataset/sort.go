@@ -2,6 +2,8 @@ package dataset
 
 import (
 	"cmp"
+	"fmt"
+	"io"
 	"math"
 	"math/bits"
 	"slices"
@@ -203,3 +205,149 @@ func (t *Table) permute(perm []int) {
 // KeyOrder returns the row indexes in primary-key order, rows with equal
 // keys in their original order, leaving the table as it is.
 func (t *Table) KeyOrder() []int { return t.keyOrder() }
+
+// Merge reads the rows of several tables in primary-key order, rows with
+// equal keys in the order of the tables and then of their rows (what
+// Concat followed by SortByKey gives), a batch at a time, without copying
+// them into one table: a dataset built from its sources' records is
+// written and compared from them, and never held twice.
+type Merge struct {
+	ts     []*Table
+	offset []int // of each table's rows in the tables' concatenation
+	order  []int // rows in key order, as indexes in the concatenation
+	pos    int
+	batch  int
+	tables [ReusedTables]*Table
+	next   int // of tables, the one Next fills
+}
+
+// NewMerge returns the rows of tables, which must share a schema, in key
+// order, ParquetRowGroupRows at a time. Tables not sorted by key are
+// sorted (SortByKey); nil tables are skipped. The tables must not change
+// while the Merge is in use.
+func NewMerge(s *Schema, tables ...*Table) (*Merge, error) {
+	m := &Merge{offset: []int{0}, batch: ParquetRowGroupRows}
+	for _, u := range tables {
+		if u == nil {
+			continue
+		}
+		if u.Schema != s && !u.Schema.SameFields(s) {
+			return nil, fmt.Errorf("dataset: merge: tables have different schemas")
+		}
+		if err := u.Check(); err != nil {
+			return nil, err
+		}
+		u.SortByKey() // stable: equal keys keep their order
+		m.ts = append(m.ts, u)
+		m.offset = append(m.offset, m.offset[len(m.offset)-1]+u.n)
+	}
+	m.order = mergeOrder(m.ts, m.offset)
+	for k := range m.tables {
+		m.tables[k] = NewTable(s, 0)
+	}
+	return m, nil
+}
+
+// mergeOrder returns the rows of the sorted tables ts in key order, each as
+// its index in the tables' concatenation (offset holds where each table's
+// rows start); of equal keys, the earlier table's row comes first.
+func mergeOrder(ts []*Table, offset []int) []int {
+	total := offset[len(offset)-1]
+	if len(ts) <= 1 {
+		return identity(total)
+	}
+	order := make([]int, 0, total)
+	next := make([]int, len(ts)) // each table's next row
+	for len(order) < total {
+		best := -1
+		for k, u := range ts {
+			if next[k] == u.n {
+				continue
+			}
+			if best < 0 || CompareKey(u, next[k], ts[best], next[best]) < 0 {
+				best = k
+			}
+		}
+		order = append(order, offset[best]+next[best])
+		next[best]++
+	}
+	return order
+}
+
+// Len returns the number of rows.
+func (m *Merge) Len() int { return len(m.order) }
+
+// Reset makes Next start again from the first row.
+func (m *Merge) Reset() { m.pos = 0 }
+
+// Next returns the next ParquetRowGroupRows rows (the last batch may hold
+// fewer) as a table, or io.EOF after the last. It fills the table it
+// returned ReusedTables calls before, as a ParquetReader that reuses its
+// tables does: a caller may use the table it returns and the one before.
+func (m *Merge) Next() (*Table, error) {
+	if m.pos >= len(m.order) {
+		return nil, io.EOF
+	}
+	rows := m.order[m.pos:min(m.pos+m.batch, len(m.order))]
+	m.pos += len(rows)
+	t := m.tables[m.next]
+	m.next = (m.next + 1) % len(m.tables)
+	for col, f := range t.Schema.Fields {
+		c := &t.Columns[col]
+		switch f.Type {
+		case String, Date:
+			c.Strings = mergeValues(c.Strings[:0], m, rows, column(m.ts, col, func(c *Column) []string { return c.Strings }), "")
+		case Integer:
+			c.Ints = mergeValues(c.Ints[:0], m, rows, column(m.ts, col, func(c *Column) []int64 { return c.Ints }), 0)
+		case Number:
+			c.Numbers = mergeValues(c.Numbers[:0], m, rows, column(m.ts, col, func(c *Column) []float64 { return c.Numbers }), 0)
+		case Boolean:
+			c.Bools = mergeValues(c.Bools[:0], m, rows, column(m.ts, col, func(c *Column) []bool { return c.Bools }), false)
+		}
+		valid := column(m.ts, col, func(c *Column) []bool { return c.Valid })
+		if slices.ContainsFunc(valid, func(v []bool) bool { return v != nil }) {
+			// A table without a validity slice has no null.
+			c.Valid = mergeValues(c.Valid[:0], m, rows, valid, true)
+			if !slices.Contains(c.Valid, false) {
+				c.Valid = c.Valid[:0:0]
+			}
+		}
+		if len(c.Valid) == 0 {
+			c.Valid = nil
+		}
+	}
+	t.n = len(rows)
+	return t, nil
+}
+
+// column returns one column's slice of values of each table.
+func column[T any](ts []*Table, col int, values func(*Column) []T) [][]T {
+	all := make([][]T, len(ts))
+	for k, u := range ts {
+		all[k] = values(&u.Columns[col])
+	}
+	return all
+}
+
+// mergeValues appends to dst the values of the given rows of the merge's
+// tables, whose values of the column are all; a table's nil slice stands
+// for fill in every row.
+func mergeValues[T any](dst []T, m *Merge, rows []int, all [][]T, fill T) []T {
+	k := 0
+	for _, i := range rows {
+		// The tables' rows interleave in runs: look at the table of the
+		// previous row first.
+		if i < m.offset[k] || i >= m.offset[k+1] {
+			k = 0
+			for i >= m.offset[k+1] {
+				k++
+			}
+		}
+		if all[k] == nil {
+			dst = append(dst, fill)
+			continue
+		}
+		dst = append(dst, all[k][i-m.offset[k]])
+	}
+	return dst
+}

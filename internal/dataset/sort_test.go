@@ -1,6 +1,8 @@
 package dataset
 
 import (
+	"errors"
+	"io"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -94,5 +96,90 @@ func TestSortByKey(t *testing.T) {
 		if c := CompareKey(tab, i-1, tab, i); c > 0 || (c == 0 && tab.Columns[0].Ints[i-1] > tab.Columns[0].Ints[i]) {
 			t.Fatalf("rows %d and %d out of order after SortByKey (or equal keys reordered)", i-1, i)
 		}
+	}
+}
+
+func TestMerge(t *testing.T) {
+	split := func(tab *Table, cuts ...int) []*Table {
+		var parts []*Table
+		from := 0
+		for _, to := range append(cuts, tab.Len()) {
+			parts = append(parts, tab.Select(identity(tab.Len())[from:to]))
+			from = to
+		}
+		return parts
+	}
+	tests := []struct {
+		name   string
+		tables func() []*Table
+	}{
+		{"sorted parts with equal keys across them", func() []*Table {
+			parts := split(randomKeyTable(t, 3000, 20, true, 3), 1000, 2500)
+			for _, p := range parts {
+				p.SortByKey()
+			}
+			return []*Table{parts[0], nil, parts[1], parts[2]}
+		}},
+		{"unsorted parts", func() []*Table { return split(randomKeyTable(t, 2000, 50, false, 4), 700) }},
+		{"one table", func() []*Table { return split(randomKeyTable(t, 500, 30, false, 5)) }},
+		{"empty tables", func() []*Table { return split(randomKeyTable(t, 100, 30, false, 6), 0, 100) }},
+		{"nulls in some parts only", func() []*Table {
+			rows := allTypesRows()
+			return []*Table{tableOf(t, allTypes, rows[4:]), tableOf(t, allTypes, rows[:1]), tableOf(t, allTypes, rows[2:4])}
+		}},
+		{"no table", func() []*Table { return nil }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := tt.tables()
+			s := keyTypes
+			for _, u := range in {
+				if u != nil {
+					s = u.Schema
+				}
+			}
+			want, err := Concat(s, in...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want.SortByKey()
+			m, err := NewMerge(s, in...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m.batch = 128
+			if m.Len() != want.Len() {
+				t.Errorf("Len() = %d, want %d", m.Len(), want.Len())
+			}
+			for pass := range 2 {
+				got := NewTable(s, 0)
+				for {
+					b, err := m.Next()
+					if errors.Is(err, io.EOF) {
+						break
+					}
+					if err != nil {
+						t.Fatal(err)
+					}
+					if err := b.Check(); err != nil {
+						t.Fatal(err)
+					}
+					if b.Len() != min(m.batch, want.Len()-got.Len()) {
+						t.Errorf("a batch of %d rows after %d of %d, want %d", b.Len(), got.Len(), want.Len(), m.batch)
+					}
+					if got, err = Concat(s, got, b); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if diff := tableDiff(want, got); diff != "" {
+					t.Errorf("pass %d: the merged rows differ from Concat and SortByKey (-want +got):\n%s", pass, diff)
+				}
+				m.Reset()
+			}
+		})
+	}
+	tab := randomKeyTable(t, 10, 5, false, 7)
+	if _, err := NewMerge(keyTypes, tab, tableOf(t, allTypes, nil)); err == nil {
+		t.Error("NewMerge() of two schemas succeeded, want an error")
 	}
 }
