@@ -165,16 +165,24 @@ func buildDataset(ws Workspace, o BuildOptions, st *State, def *dataset.Definiti
 	if err != nil {
 		return nil, fmt.Errorf("read the recent versions: %w", err)
 	}
+	// Each source's rows in the previous version are copied out only for
+	// a source that falls back to them: a copy of every source's would be
+	// a second copy of the version.
+	previous := previousCounts(prev, prevHeld)
+	last := func(source string) (*dataset.Table, error) { return previousRows(prev, prevHeld, source), nil }
 	parts := make([]*part, len(sources))
 	for i, src := range sources {
-		p := &part{src: src}
-		if prev != nil || prevHeld != nil {
-			p.kept = previousRows(prev, prevHeld, src.Name)
-		}
+		p := &part{src: src, keptRows: previous[src.Name], last: last}
+		var err error
 		if i >= len(sources)-len(removed) {
-			p.err = errRemoved
+			err = errRemoved
 		} else {
-			p.fresh, p.err = sourceRecords(ws, def.Schema, src, st.Sources[src.Name], p.kept, peaks[src.Name])
+			p.fresh, err = sourceRecords(ws, def.Schema, src, st.Sources[src.Name], p.keptRows, peaks[src.Name])
+		}
+		if err != nil {
+			if err := p.reject(err); err != nil {
+				return nil, err
+			}
 		}
 		parts[i] = p
 	}
@@ -185,7 +193,7 @@ func buildDataset(ws Workspace, o BuildOptions, st *State, def *dataset.Definiti
 	}
 	sample := false
 	var tables, heldTables []*dataset.Table
-	rows := map[string]int{}
+	rows, removedRows := map[string]int{}, map[string]int{}
 	for _, p := range parts {
 		if r := p.rows(); !p.src.Publishes() {
 			heldTables = append(heldTables, r)
@@ -207,7 +215,8 @@ func buildDataset(ws Workspace, o BuildOptions, st *State, def *dataset.Definiti
 		if errors.Is(p.err, errRemoved) {
 			// Not a failure: the operator's word is awaited. The status
 			// file carries it to the sources page.
-			st.Sources[p.src.Name] = &SourceState{Name: p.src.Name, Dataset: def.Name, Status: dataset.SourceRemoved, Rows: p.kept.Len()}
+			st.Sources[p.src.Name] = &SourceState{Name: p.src.Name, Dataset: def.Name, Status: dataset.SourceRemoved, Rows: p.keptRows}
+			removedRows[p.src.Name] = p.keptRows
 			if prevDesc != nil && prevDesc.Sample {
 				sample = true
 			}
@@ -222,15 +231,23 @@ func buildDataset(ws Workspace, o BuildOptions, st *State, def *dataset.Definiti
 	if prevDesc != nil && !prevDesc.Sample && sample {
 		return nil, fmt.Errorf("%w in %s: run with --live, or choose another --data repository", ErrSampleOverLive, ws.DataDir)
 	}
-	t, err := dataset.Concat(def.Schema, tables...)
-	if err != nil {
-		return nil, err
-	}
-	t.SortByKey()
 	// A figure printed again beyond the publishers' precision is the
 	// same number: it keeps the published value, and makes no version.
-	if n := dataset.KeepSameNumbers(prev, t); n > 0 {
-		o.Log.Info("figures equal at 15 significant digits keep their published value", "dataset", def.Name, "figures", n)
+	// Each source's rows are sorted, and no two sources give one key, so
+	// this is as if done on the dataset's rows.
+	kept := 0
+	for _, u := range tables {
+		u.SortByKey()
+		kept += dataset.KeepSameNumbers(prev, u)
+	}
+	if kept > 0 {
+		o.Log.Info("figures equal at 15 significant digits keep their published value", "dataset", def.Name, "figures", kept)
+	}
+	// The dataset's rows, in key order, read from the sources' tables a
+	// row group at a time: never copied into a table of their own.
+	t, err := dataset.NewMerge(def.Schema, tables...)
+	if err != nil {
+		return nil, err
 	}
 	held, err := dataset.Concat(def.Schema, heldTables...)
 	if err != nil {
@@ -260,20 +277,16 @@ func buildDataset(ws Workspace, o BuildOptions, st *State, def *dataset.Definiti
 		return &DatasetResult{Name: def.Name}, nil
 	}
 	var pq bytes.Buffer
-	if err := dataset.WriteParquet(&pq, t); err != nil {
+	if err := dataset.WriteParquetBatches(&pq, def.Schema, t.Next); err != nil {
 		return nil, err
 	}
-	sum, err := diff.Compare(def.Schema, diff.Tables(prev), diff.Tables(t), diff.OptionsFor(def), nil)
+	t.Reset()
+	sum, err := diff.Compare(def.Schema, diff.Tables(prev), t, diff.OptionsFor(def), nil)
 	if err != nil {
 		return nil, err
 	}
 	res := &DatasetResult{Name: def.Name, Rows: t.Len(), Summary: sum, Withheld: map[string]int{},
-		Removed: map[string]int{}, Dropped: dropped}
-	for _, p := range parts {
-		if errors.Is(p.err, errRemoved) && p.kept != nil {
-			res.Removed[p.src.Name] = p.kept.Len()
-		}
-	}
+		Removed: removedRows, Dropped: dropped}
 	same, err := dataset.SameContent(ws.ParquetPath(def.Name), pq.Bytes())
 	if err != nil {
 		return nil, err
@@ -381,6 +394,10 @@ type part struct {
 	fresh *dataset.Table
 	kept  *dataset.Table
 	err   error
+	// keptRows counts the source's rows in the previous version, which
+	// last reads when the fresh records are rejected.
+	keptRows int
+	last     func(source string) (*dataset.Table, error)
 }
 
 // rows returns the rows the source publishes: fresh or kept.
@@ -392,7 +409,18 @@ func (p *part) rows() *dataset.Table {
 }
 
 // reject falls back to the source's kept rows for err.
-func (p *part) reject(err error) { p.fresh, p.err = nil, err }
+func (p *part) reject(err error) error {
+	p.fresh, p.err = nil, err
+	if p.kept != nil || p.keptRows == 0 {
+		return nil
+	}
+	kept, rerr := p.last(p.src.Name)
+	if rerr != nil {
+		return fmt.Errorf("read the last good rows of source %s: %w", p.src.Name, rerr)
+	}
+	p.kept = kept
+	return nil
+}
 
 // markFailed records a source's failure in the status file: a source whose
 // records were usable becomes failed, with err as its error; one that has
@@ -437,7 +465,9 @@ func rejectSharedKeys(parts []*part) error {
 				if loser.err != nil {
 					return fmt.Errorf("the published rows of sources %s and %s: %w", a.src.Name, b.src.Name, verr)
 				}
-				loser.reject(fmt.Errorf("records rejected: %w", verr))
+				if err := loser.reject(fmt.Errorf("records rejected: %w", verr)); err != nil {
+					return err
+				}
 				changed = true
 			}
 		}
@@ -495,7 +525,7 @@ func keyText(t *dataset.Table, i int) string {
 
 // sourceRecords returns a source's freshly collected records after checking
 // them, or an error saying why the previous rows (kept) stay.
-func sourceRecords(ws Workspace, schema *dataset.Schema, src collect.Source, s *SourceState, kept *dataset.Table, recent peak) (*dataset.Table, error) {
+func sourceRecords(ws Workspace, schema *dataset.Schema, src collect.Source, s *SourceState, previous int, recent peak) (*dataset.Table, error) {
 	switch {
 	case s == nil || s.Status == dataset.SourceNotRun:
 		return nil, errors.New("not collected yet")
@@ -517,10 +547,6 @@ func sourceRecords(ws Workspace, schema *dataset.Schema, src collect.Source, s *
 	}
 	if err := dataset.Validate(t); err != nil {
 		return nil, fmt.Errorf("records rejected: %w", err)
-	}
-	previous := 0
-	if kept != nil {
-		previous = kept.Len()
 	}
 	// min_rows describes the publisher's real files; the bundled mirror holds
 	// small samples, where only an empty result is refused.

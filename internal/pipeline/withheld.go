@@ -115,6 +115,28 @@ func previousRows(prev, held *dataset.Table, source string) *dataset.Table {
 	return sourceRows(held, source)
 }
 
+// previousCounts counts the rows each source had in the previous version,
+// as previousRows finds them: in the published file, or else in the
+// withheld file.
+func previousCounts(prev, held *dataset.Table) map[string]int {
+	counts := map[string]int{}
+	for _, t := range []*dataset.Table{prev, held} {
+		if t == nil {
+			continue
+		}
+		in := map[string]int{}
+		for _, name := range t.Columns[t.Schema.Index(dataset.SourceField)].Strings[:t.Len()] {
+			in[name]++
+		}
+		for name, n := range in {
+			if counts[name] == 0 {
+				counts[name] = n
+			}
+		}
+	}
+	return counts
+}
+
 // withholding is what build withholds of one source in a version.
 type withholding struct {
 	src     collect.Source
