@@ -199,8 +199,17 @@ func (u *Units) Of(series string) (string, bool) {
 // be made, for it. Both tables must share a schema and be sorted by key;
 // prev may be nil. It returns how many numbers it kept.
 func KeepSameNumbers(prev, t *Table) int {
+	kept, _ := KeepSameNumbersFrom(prev, t, 0)
+	return kept
+}
+
+// KeepSameNumbersFrom does what KeepSameNumbers does for the rows of t
+// from row j on, and returns, with how many numbers it kept, the row of t
+// to go on from with prev's next rows: so prev may come a row group at a
+// time, each batch following the one before in key order.
+func KeepSameNumbersFrom(prev, t *Table, j int) (kept, next int) {
 	if prev == nil || t == nil {
-		return 0
+		return 0, j
 	}
 	var numbers []int
 	for col, f := range t.Schema.Fields {
@@ -208,8 +217,7 @@ func KeepSameNumbers(prev, t *Table) int {
 			numbers = append(numbers, col)
 		}
 	}
-	kept := 0
-	for i, j := 0, 0; i < prev.Len() && j < t.Len(); {
+	for i := 0; i < prev.Len() && j < t.Len(); {
 		switch c := CompareKey(prev, i, t, j); {
 		case c < 0:
 			i++
@@ -230,5 +238,5 @@ func KeepSameNumbers(prev, t *Table) int {
 			j++
 		}
 	}
-	return kept
+	return kept, j
 }

@@ -267,3 +267,53 @@ func TestKeepSameNumbers(t *testing.T) {
 		t.Errorf("KeepSameNumbers(nil, t) = %d", n)
 	}
 }
+
+// KeepSameNumbersFrom over the previous version a batch at a time, and the
+// new rows a source at a time, keeps what KeepSameNumbers keeps on whole
+// tables.
+func TestKeepSameNumbersFrom(t *testing.T) {
+	prev := syntheticTable(3000)
+	prev.SortByKey()
+	cur := prev.Select(identity(prev.Len()))
+	value := cur.Schema.Index("value")
+	for i := 0; i < cur.Len(); i += 7 {
+		if !cur.IsNull(i, value) {
+			x := cur.Columns[value].Numbers[i]
+			cur.Columns[value].Numbers[i] = math.Nextafter(x, math.Inf(1)) // the same figure
+		}
+		if i%5 == 0 {
+			cur.Columns[value].Numbers[i] += 1 // another figure
+		}
+	}
+	want := cur.Select(identity(cur.Len()))
+	wantKept := KeepSameNumbers(prev, want)
+	if wantKept == 0 {
+		t.Fatal("the test keeps no number")
+	}
+	col := cur.Schema.Index(SourceField)
+	kept := 0
+	var parts []*Table
+	for _, name := range []string{SourceSIPRI, SourceWorldBank, SourceNATO} {
+		parts = append(parts, cur.Filter(func(i int) bool { return cur.Columns[col].Strings[i] == name }))
+	}
+	next := make([]int, len(parts))
+	for from := 0; from < prev.Len(); from += 250 {
+		batch := prev.Select(identity(prev.Len())[from:min(from+250, prev.Len())])
+		for k, p := range parts {
+			var n int
+			n, next[k] = KeepSameNumbersFrom(batch, p, next[k])
+			kept += n
+		}
+	}
+	if kept != wantKept {
+		t.Errorf("kept %d numbers a batch at a time, want %d", kept, wantKept)
+	}
+	got, err := Concat(cur.Schema, parts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got.SortByKey()
+	if diff := tableDiff(want, got); diff != "" {
+		t.Errorf("rows differ (-whole tables +batches):\n%s", diff)
+	}
+}

@@ -129,7 +129,8 @@ func Build(ctx context.Context, ws Workspace, o BuildOptions) ([]DatasetResult, 
 }
 
 func buildDataset(ws Workspace, o BuildOptions, st *State, def *dataset.Definition, errs *SourceErrors) (*DatasetResult, error) {
-	prev, err := readTable(ws.ParquetPath(def.Name), def.Schema)
+	// The published version, read a row group at a time when needed.
+	prev, err := readLastVersion(ws.ParquetPath(def.Name), def.Schema)
 	if err != nil {
 		return nil, fmt.Errorf("read the published version: %w", err)
 	}
@@ -139,7 +140,7 @@ func buildDataset(ws Workspace, o BuildOptions, st *State, def *dataset.Definiti
 	}
 	// A Parquet file that its descriptor does not describe is no
 	// published version (versions.go): what is built now is a new one.
-	stale, prev, err := checkVersion(ws, o, def, prevDesc, prev)
+	stale, prev, err := checkVersion(o, def, prevDesc, prev)
 	if err != nil {
 		return nil, err
 	}
@@ -153,7 +154,8 @@ func buildDataset(ws Workspace, o BuildOptions, st *State, def *dataset.Definiti
 		}
 	}
 	sources := sourcesOf(o.Config, def.Name)
-	removed, dropped := vanished(def, o.Config, sources, o.Drop, prevDesc, prev, prevHeld)
+	heldCounts := countSources(prevHeld)
+	removed, dropped := vanished(def, o.Config, sources, o.Drop, prevDesc, prev, heldCounts)
 	for name, n := range dropped {
 		o.Log.Warn("dropping the rows of a source retired or named by --drop", "dataset", def.Name, "source", name, "rows", n)
 		if s := st.Sources[name]; s != nil && s.Status == dataset.SourceRemoved {
@@ -168,8 +170,8 @@ func buildDataset(ws Workspace, o BuildOptions, st *State, def *dataset.Definiti
 	// Each source's rows in the previous version are copied out only for
 	// a source that falls back to them: a copy of every source's would be
 	// a second copy of the version.
-	previous := previousCounts(prev, prevHeld)
-	last := func(source string) (*dataset.Table, error) { return previousRows(prev, prevHeld, source), nil }
+	previous := previousCounts(prev, heldCounts)
+	last := func(source string) (*dataset.Table, error) { return previousRows(prev, prevHeld, source) }
 	parts := make([]*part, len(sources))
 	for i, src := range sources {
 		p := &part{src: src, keptRows: previous[src.Name], last: last}
@@ -235,10 +237,12 @@ func buildDataset(ws Workspace, o BuildOptions, st *State, def *dataset.Definiti
 	// same number: it keeps the published value, and makes no version.
 	// Each source's rows are sorted, and no two sources give one key, so
 	// this is as if done on the dataset's rows.
-	kept := 0
 	for _, u := range tables {
 		u.SortByKey()
-		kept += dataset.KeepSameNumbers(prev, u)
+	}
+	kept, err := prev.keepSameNumbers(tables)
+	if err != nil {
+		return nil, fmt.Errorf("read the published version: %w", err)
 	}
 	if kept > 0 {
 		o.Log.Info("figures equal at 15 significant digits keep their published value", "dataset", def.Name, "figures", kept)
@@ -260,12 +264,16 @@ func buildDataset(ws Workspace, o BuildOptions, st *State, def *dataset.Definiti
 		if p.src.Publishes() {
 			continue
 		}
-		w, err := withhold(def, p.src, sourceRows(held, p.src.Name), prevDesc, prev, prevHeld, heldKnown)
+		old, err := prev.sourceRows(p.src.Name)
+		if err != nil {
+			return nil, fmt.Errorf("read the published version: %w", err)
+		}
+		w, err := withhold(def, p.src, sourceRows(held, p.src.Name), prevDesc, old, prevHeld, heldKnown)
 		if err != nil {
 			return nil, err
 		}
 		withheld = append(withheld, w)
-		if old := sourceRows(prev, p.src.Name); old != nil && old.Len() > 0 {
+		if old != nil && old.Len() > 0 {
 			o.Log.Warn("the published version held rows of a source whose terms withhold them: this version removes them, "+
 				"but earlier commits of the data repository still hold them; remove them from its history before pushing it",
 				"dataset", def.Name, "source", p.src.Name, "rows", old.Len(), "terms", string(p.src.Terms))
@@ -281,7 +289,11 @@ func buildDataset(ws Workspace, o BuildOptions, st *State, def *dataset.Definiti
 		return nil, err
 	}
 	t.Reset()
-	sum, err := diff.Compare(def.Schema, diff.Tables(prev), t, diff.OptionsFor(def), nil)
+	old, err := prev.batches()
+	if err != nil {
+		return nil, fmt.Errorf("read the published version: %w", err)
+	}
+	sum, err := diff.Compare(def.Schema, old, t, diff.OptionsFor(def), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -566,14 +578,6 @@ func sourceRecords(ws Workspace, schema *dataset.Schema, src collect.Source, s *
 		}
 	}
 	return t, nil
-}
-
-func readTable(path string, s *dataset.Schema) (*dataset.Table, error) {
-	t, err := dataset.ReadParquetFile(path, s)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
-	return t, err
 }
 
 func readDescriptor(path string) (*dataset.Descriptor, error) {

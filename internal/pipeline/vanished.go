@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"slices"
 
@@ -41,7 +42,7 @@ func checkDrops(cfg *collect.Config, drop []string) error {
 // their rows stay, under an entry rebuilt from the previous descriptor),
 // and the rows of those dropped on purpose (retired, or named by --drop),
 // by source.
-func vanished(def *dataset.Definition, cfg *collect.Config, active []collect.Source, drop []string, prevDesc *dataset.Descriptor, prev, prevHeld *dataset.Table) (kept []collect.Source, dropped map[string]int) {
+func vanished(def *dataset.Definition, cfg *collect.Config, active []collect.Source, drop []string, prevDesc *dataset.Descriptor, prev *lastVersion, held map[string]int) (kept []collect.Source, dropped map[string]int) {
 	listed := map[string]bool{}
 	for _, s := range active {
 		listed[s.Name] = true
@@ -53,13 +54,10 @@ func vanished(def *dataset.Definition, cfg *collect.Config, active []collect.Sou
 		}
 	}
 	counts := map[string]int{}
-	for _, t := range []*dataset.Table{prev, prevHeld} {
-		if t == nil {
-			continue
-		}
-		col := t.Schema.Index(dataset.SourceField)
-		for _, name := range t.Columns[col].Strings {
-			counts[name]++
+	maps.Copy(counts, held)
+	if prev != nil {
+		for name, n := range prev.counts {
+			counts[name] += n
 		}
 	}
 	dropped = map[string]int{}

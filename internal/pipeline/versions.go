@@ -1,32 +1,31 @@
 package pipeline
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
 	"github.com/defence-transparency/publish/internal/dataset"
+	"github.com/defence-transparency/publish/internal/dataset/diff"
 )
 
 // checkVersion reports whether the dataset's Parquet file in the working
-// tree is not the one its descriptor describes (stale): left by a run
-// killed between writing the two before they were written as one unit, or
-// by a descriptor restored by hand. Such a file is no published version, so
-// what the build writes is a new version, never the old number over new
-// rows. The rows to compare the new version with are then those of the
-// version the descriptor names, read from the repository's HEAD when it
-// holds them; otherwise the working tree's file stays the comparison.
-func checkVersion(ws Workspace, o BuildOptions, def *dataset.Definition, desc *dataset.Descriptor, prev *dataset.Table) (bool, *dataset.Table, error) {
+// tree (prev) is not the one its descriptor describes (stale): left by a
+// run killed between writing the two before they were written as one
+// unit, or by a descriptor restored by hand. Such a file is no published
+// version, so what the build writes is a new version, never the old number
+// over new rows. The version to compare the new one with is then the one
+// the descriptor names, read from the repository's HEAD when it holds it;
+// otherwise the working tree's file stays the comparison.
+func checkVersion(o BuildOptions, def *dataset.Definition, desc *dataset.Descriptor, prev *lastVersion) (bool, *lastVersion, error) {
 	want := parquetHash(desc)
 	if desc == nil || prev == nil || want == "" {
 		return false, prev, nil
 	}
-	b, err := os.ReadFile(ws.ParquetPath(def.Name))
-	if err != nil {
-		return false, nil, err
-	}
-	if dataset.ContentHash(b) == want {
+	if dataset.ContentHash(prev.file) == want {
 		return false, prev, nil
 	}
 	o.Log.Warn("the dataset's Parquet file is not the one its descriptor describes: building a new version",
@@ -45,11 +44,122 @@ func checkVersion(ws Workspace, o BuildOptions, def *dataset.Definition, desc *d
 	if err != nil {
 		return true, nil, err
 	}
-	t, err := dataset.ReadParquetBytes(committed, def.Schema)
+	v, err := newLastVersion(committed, def.Schema)
 	if err != nil {
 		return true, nil, fmt.Errorf("read the committed version %s: %w", desc.Version, err)
 	}
-	return true, t, nil
+	return true, v, nil
+}
+
+// lastVersion is the version a build compares the new one with: its
+// Parquet file, read a row group at a time whenever it is needed. Held as
+// a table, it would be a second copy of the dataset beside the new rows.
+type lastVersion struct {
+	schema *dataset.Schema
+	file   []byte
+	counts map[string]int // rows by source
+}
+
+// readLastVersion reads the Parquet file at path, or returns nil when
+// there is none.
+func readLastVersion(path string, s *dataset.Schema) (*lastVersion, error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return newLastVersion(b, s)
+}
+
+// newLastVersion reads the Parquet file b through once, counting its rows
+// by source; a damaged file fails here.
+func newLastVersion(b []byte, s *dataset.Schema) (*lastVersion, error) {
+	v := &lastVersion{schema: s, file: b, counts: map[string]int{}}
+	col := s.Index(dataset.SourceField)
+	err := v.each(func(t *dataset.Table) error {
+		if col >= 0 {
+			for _, name := range t.Columns[col].Strings[:t.Len()] {
+				v.counts[name]++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// batches returns the version's rows a row group at a time, as diff.Compare
+// takes them; an absent version (nil) has none.
+func (v *lastVersion) batches() (diff.Batches, error) {
+	if v == nil {
+		return diff.Tables(), nil
+	}
+	pr, err := dataset.NewParquetReader(bytes.NewReader(v.file), v.schema)
+	if err != nil {
+		return nil, err
+	}
+	pr.ReuseTables() // its users keep no more than two batches
+	return pr, nil
+}
+
+// each calls fn with each row group in turn.
+func (v *lastVersion) each(fn func(*dataset.Table) error) error {
+	b, err := v.batches()
+	if err != nil {
+		return err
+	}
+	for {
+		t, err := b.Next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := fn(t); err != nil {
+			return err
+		}
+	}
+}
+
+// sourceRows returns a copy of the version's rows of source, or nil when
+// it has none.
+func (v *lastVersion) sourceRows(source string) (*dataset.Table, error) {
+	if v == nil || v.counts[source] == 0 {
+		return nil, nil
+	}
+	var parts []*dataset.Table
+	err := v.each(func(t *dataset.Table) error {
+		parts = append(parts, sourceRows(t, source)) // a copy: t is reused
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return dataset.Concat(v.schema, parts...)
+}
+
+// keepSameNumbers does dataset.KeepSameNumbers for each of tables, all
+// sorted by key, against the version, in one pass over it.
+func (v *lastVersion) keepSameNumbers(tables []*dataset.Table) (int, error) {
+	if v == nil {
+		return 0, nil
+	}
+	kept := 0
+	next := make([]int, len(tables))
+	err := v.each(func(t *dataset.Table) error {
+		for k, u := range tables {
+			var n int
+			n, next[k] = dataset.KeepSameNumbersFrom(t, u, next[k])
+			kept += n
+		}
+		return nil
+	})
+	return kept, err
 }
 
 // parquetHash returns the hash the descriptor gives its Parquet resource.

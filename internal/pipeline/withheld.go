@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -106,32 +107,37 @@ func sourceRows(t *dataset.Table, source string) *dataset.Table {
 }
 
 // previousRows returns the rows a source had in the previous version: in
-// the published file, or in the withheld file of that version (held,
-// whose presence heldKnown tells).
-func previousRows(prev, held *dataset.Table, source string) *dataset.Table {
-	if rows := sourceRows(prev, source); rows != nil && rows.Len() > 0 {
-		return rows
+// the published file, or in the withheld file of that version (held).
+func previousRows(prev *lastVersion, held *dataset.Table, source string) (*dataset.Table, error) {
+	rows, err := prev.sourceRows(source)
+	if err != nil || rows != nil && rows.Len() > 0 {
+		return rows, err
 	}
-	return sourceRows(held, source)
+	return sourceRows(held, source), nil
 }
 
 // previousCounts counts the rows each source had in the previous version,
 // as previousRows finds them: in the published file, or else in the
-// withheld file.
-func previousCounts(prev, held *dataset.Table) map[string]int {
+// withheld file (whose counts are held).
+func previousCounts(prev *lastVersion, held map[string]int) map[string]int {
 	counts := map[string]int{}
-	for _, t := range []*dataset.Table{prev, held} {
-		if t == nil {
-			continue
+	if prev != nil {
+		maps.Copy(counts, prev.counts)
+	}
+	for name, n := range held {
+		if counts[name] == 0 {
+			counts[name] = n
 		}
-		in := map[string]int{}
+	}
+	return counts
+}
+
+// countSources counts the rows of t by source; nil t has none.
+func countSources(t *dataset.Table) map[string]int {
+	counts := map[string]int{}
+	if t != nil {
 		for _, name := range t.Columns[t.Schema.Index(dataset.SourceField)].Strings[:t.Len()] {
-			in[name]++
-		}
-		for name, n := range in {
-			if counts[name] == 0 {
-				counts[name] = n
-			}
+			counts[name]++
 		}
 	}
 	return counts
@@ -146,8 +152,8 @@ type withholding struct {
 
 // withhold describes the withheld rows of src (rows, never nil) against
 // the previous version: prevDesc (nil for the first version), its
-// published rows of the source (prevPublic) and its withheld rows (held,
-// known when the cache holds them).
+// published rows of the source (prevPublic, nil for none) and its withheld
+// rows (held, known when the cache holds them).
 func withhold(def *dataset.Definition, src collect.Source, rows *dataset.Table, prevDesc *dataset.Descriptor,
 	prevPublic, held *dataset.Table, heldKnown bool) (*withholding, error) {
 	var b bytes.Buffer
@@ -173,7 +179,7 @@ func withhold(def *dataset.Definition, src collect.Source, rows *dataset.Table, 
 		old, known = sourceRows(held, src.Name), heldKnown
 	default:
 		// Published in full before (its terms or a permission changed).
-		old = sourceRows(prevPublic, src.Name)
+		old = prevPublic
 	}
 	if before != nil {
 		w.changed = before.Hash != w.entry.Hash
