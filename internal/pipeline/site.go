@@ -34,12 +34,10 @@ func SiteInput(ws Workspace, repo dataset.Repo, cfg *collect.Config, defs []*dat
 			continue
 		}
 		descs[def.Name] = desc
-		t, err := dataset.ReadParquetFile(ws.ParquetPath(def.Name), def.Schema)
-		if err != nil {
-			return nil, err
-		}
 		in.Sample = in.Sample || desc.Sample
-		d := site.Dataset{Definition: def, Descriptor: desc, Table: t, ParquetPath: ws.ParquetPath(def.Name)}
+		// The site reads the rows from the file itself, a large dataset a
+		// row group at a time.
+		d := site.Dataset{Definition: def, Descriptor: desc, ParquetPath: ws.ParquetPath(def.Name)}
 		if d.Excerpts, err = excerpts(ws, cfg, def, desc); err != nil {
 			return nil, err
 		}

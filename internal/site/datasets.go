@@ -176,58 +176,95 @@ func fieldRows(s *dataset.Schema) []fieldParams {
 	return out
 }
 
-// coverage returns the first and last year a table covers and the number
-// of countries it names (country_iso3). The years come from an integer
-// field named year, else from the definition's period field (a year or a
-// month, as text), else from its first required date; ok is false when
-// the table has none of these or no row.
-func coverageOf(t *dataset.Table, def *dataset.Definition) (from, to, countries int, ok bool) {
-	if t.Len() == 0 {
-		return 0, 0, 0, false
-	}
-	s := t.Schema
-	var yearOf func(i int) (int, bool)
+// tableSum is what the pages need of a dataset's whole table: its
+// schema, its rows and what they cover. A large dataset's table is not
+// kept (its rows are read a row group at a time), its sum is.
+type tableSum struct {
+	schema *dataset.Schema
+	rows   int
+	cover  coverCounter
+}
+
+// sumOf returns the sum of a whole table.
+func sumOf(t *dataset.Table, def *dataset.Definition) tableSum {
+	s := tableSum{schema: t.Schema, cover: newCoverCounter(t.Schema, def)}
+	s.add(t)
+	return s
+}
+
+// add counts the rows of t, a part of the table.
+func (s *tableSum) add(t *dataset.Table) {
+	s.rows += t.Len()
+	s.cover.add(t)
+}
+
+// coverCounter counts the years and the countries a table covers, one part
+// of it at a time. The years come from an integer field named year, else
+// from the definition's period field (a year or a month, as text), else
+// from its first required date.
+type coverCounter struct {
+	yearCol  int // the integer year field, or -1
+	textCol  int // else the field whose text starts with the year, or -1
+	ci, ai   int // country_iso3 and the aggregate flag, or -1
+	from, to int // the years seen
+	seen     map[string]bool
+}
+
+func newCoverCounter(s *dataset.Schema, def *dataset.Definition) coverCounter {
+	c := coverCounter{yearCol: -1, textCol: -1, ci: s.Index("country_iso3"), ai: s.Index(dataset.AggregateField),
+		from: 1 << 30, to: -1 << 30, seen: map[string]bool{}}
 	if yi := s.Index("year"); yi >= 0 && s.Fields[yi].Type == dataset.Integer {
-		yearOf = func(i int) (int, bool) { return int(t.Columns[yi].Ints[i]), !t.IsNull(i, yi) }
-	} else {
-		col := -1
-		if def != nil && def.PeriodField != "" {
-			if pi := s.Index(def.PeriodField); pi >= 0 && s.Fields[pi].Type == dataset.String {
-				col = pi
-			}
-		}
-		for i, f := range s.Fields {
-			if col < 0 && f.Type == dataset.Date && f.Required {
-				col = i
-			}
-		}
-		if col < 0 {
-			return 0, 0, 0, false
-		}
-		yearOf = func(i int) (int, bool) {
-			v := t.Columns[col].Strings[i]
-			if t.IsNull(i, col) || len(v) < 4 {
-				return 0, false
-			}
-			y, err := strconv.Atoi(v[:4])
-			return y, err == nil
+		c.yearCol = yi
+		return c
+	}
+	if def != nil && def.PeriodField != "" {
+		if pi := s.Index(def.PeriodField); pi >= 0 && s.Fields[pi].Type == dataset.String {
+			c.textCol = pi
 		}
 	}
-	ci, ai := s.Index("country_iso3"), s.Index(dataset.AggregateField)
-	seen := map[string]bool{}
-	from, to = 1<<30, -1<<30
+	for i, f := range s.Fields {
+		if c.textCol < 0 && f.Type == dataset.Date && f.Required {
+			c.textCol = i
+		}
+	}
+	return c
+}
+
+// add counts the rows of t.
+func (c *coverCounter) add(t *dataset.Table) {
+	if c.yearCol < 0 && c.textCol < 0 {
+		return
+	}
 	for i := range t.Len() {
-		y, ok := yearOf(i)
-		if !ok {
-			continue
+		var y int
+		if c.yearCol >= 0 {
+			if t.IsNull(i, c.yearCol) {
+				continue
+			}
+			y = int(t.Columns[c.yearCol].Ints[i])
+		} else {
+			v := t.Columns[c.textCol].Strings[i]
+			if t.IsNull(i, c.textCol) || len(v) < 4 {
+				continue
+			}
+			var err error
+			if y, err = strconv.Atoi(v[:4]); err != nil {
+				continue
+			}
 		}
-		from, to = min(from, y), max(to, y)
+		c.from, c.to = min(c.from, y), max(c.to, y)
 		// Aggregates are not countries: they are never counted as one.
-		if ci >= 0 && !t.IsNull(i, ci) && (ai < 0 || !t.Columns[ai].Bools[i]) {
-			seen[t.Columns[ci].Strings[i]] = true
+		if c.ci >= 0 && !t.IsNull(i, c.ci) && (c.ai < 0 || !t.Columns[c.ai].Bools[i]) {
+			c.seen[t.Columns[c.ci].Strings[i]] = true
 		}
 	}
-	return from, to, len(seen), from <= to
+}
+
+// coverage returns the first and last year counted and the number of
+// countries named (country_iso3); ok is false when the table has no year
+// field or no row with a year.
+func (c *coverCounter) coverage() (from, to, countries int, ok bool) {
+	return c.from, c.to, len(c.seen), c.from <= c.to
 }
 
 // siteURLs makes the URLs of published files: absolute under the base URL
@@ -266,7 +303,7 @@ func (u siteURLs) file(path, rel string) string {
 
 // datasetPage builds the page of one dataset and its description for the
 // catalogue.
-func (g *generator) datasetPage(d *Dataset, t *dataset.Table, downloads []downloadItem, weight int) (datasetPage, *catalog.Dataset, error) {
+func (g *generator) datasetPage(d *Dataset, t *tableSum, downloads []downloadItem, weight int) (datasetPage, *catalog.Dataset, error) {
 	def, desc := d.Definition, d.Descriptor
 	dir := datasetPath(def.Name)
 	p := datasetPage{
@@ -276,16 +313,16 @@ func (g *generator) datasetPage(d *Dataset, t *dataset.Table, downloads []downlo
 		Weight:      weight,
 		Params: datasetParams{
 			Name:       def.Name,
-			Rows:       g.count(t.Len()),
+			Rows:       g.count(t.rows),
 			Method:     def.Method,
-			PrimaryKey: t.Schema.PrimaryKey,
-			Fields:     fieldRows(t.Schema),
+			PrimaryKey: t.schema.PrimaryKey,
+			Fields:     fieldRows(t.schema),
 			Downloads:  downloads,
 			Notices:    g.failures(def.Name),
 		},
 	}
 	cd := &catalog.Dataset{Name: def.Name, Title: def.Title, Description: def.Description, Keywords: def.Keywords, Publisher: g.title}
-	if from, to, n, ok := coverageOf(t, def); ok {
+	if from, to, n, ok := t.cover.coverage(); ok {
 		c := &coverage{Years: span{from, to}}
 		if n > 0 {
 			nc := g.count(n)
@@ -294,7 +331,7 @@ func (g *generator) datasetPage(d *Dataset, t *dataset.Table, downloads []downlo
 		p.Params.Coverage = c
 		cd.From, cd.To, cd.Covered = from, to, true
 	}
-	for _, f := range t.Schema.Fields {
+	for _, f := range t.schema.Fields {
 		cd.Fields = append(cd.Fields, catalog.Field{Name: f.Name, Description: f.Description, Unit: f.Unit})
 	}
 	for _, dl := range downloads {

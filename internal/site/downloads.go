@@ -91,8 +91,11 @@ func writeFile(path string, write func(io.Writer) error) (int64, string, error) 
 
 // writeDownloads writes the files of one dataset into dir: the committed
 // Parquet file as it is, a CSV and a zstd-compressed Parquet copy made
-// from t, and the descriptor with the copies added as resources.
-func (g *generator) writeDownloads(dir string, d *Dataset, t *dataset.Table) ([]downloadItem, error) {
+// from t, and the descriptor with the copies added as resources. A nil t
+// (a dataset whose table is not kept, see loadTables) is read from its
+// Parquet file, and only when the copies are not in the cache: the CSV a
+// row group at a time.
+func (g *generator) writeDownloads(dir string, d *Dataset, t *dataset.Table, sum *tableSum) ([]downloadItem, error) {
 	name := d.Definition.Name
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("site: downloads: %w", err)
@@ -120,11 +123,30 @@ func (g *generator) writeDownloads(dir string, d *Dataset, t *dataset.Table) ([]
 		}
 		return n, sum, nil
 	}
-	csvN, csvSum, err := derived(name+".csv", func(w io.Writer) error { return dataset.WriteCSV(w, t) })
+	writeCSV := func(w io.Writer) error { return dataset.WriteCSV(w, t) }
+	writeZstd := func(w io.Writer) error { return dataset.WriteParquetCompressed(w, t) }
+	if t == nil {
+		writeCSV = func(w io.Writer) error {
+			r, err := dataset.OpenParquet(d.ParquetPath, sum.schema)
+			if err != nil {
+				return err
+			}
+			defer r.Close()
+			return dataset.WriteCSVFrom(w, r)
+		}
+		writeZstd = func(w io.Writer) error {
+			t, err := dataset.ReadParquetFile(d.ParquetPath, sum.schema)
+			if err != nil {
+				return err
+			}
+			return dataset.WriteParquetCompressed(w, t)
+		}
+	}
+	csvN, csvSum, err := derived(name+".csv", writeCSV)
 	if err != nil {
 		return nil, err
 	}
-	zN, zSum, err := derived(name+".zstd.parquet", func(w io.Writer) error { return dataset.WriteParquetCompressed(w, t) })
+	zN, zSum, err := derived(name+".zstd.parquet", writeZstd)
 	if err != nil {
 		return nil, err
 	}
@@ -151,8 +173,8 @@ func (g *generator) writeDownloads(dir string, d *Dataset, t *dataset.Table) ([]
 				MediaType: it.MediaType,
 				Bytes:     it.Bytes,
 				Hash:      "sha256:" + it.SHA256,
-				Rows:      t.Len(),
-				Schema:    dataset.TableSchemaOf(t.Schema),
+				Rows:      sum.rows,
+				Schema:    dataset.TableSchemaOf(sum.schema),
 			}
 			if it.Format == "csv" {
 				r.Encoding = "utf-8"

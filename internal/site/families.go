@@ -25,7 +25,7 @@ type families struct {
 // is reports whether a dataset has the schema s, in its definition or in
 // the table read for it.
 func is(d *Dataset, t *dataset.Table, s *dataset.Schema) bool {
-	return d.Definition.Schema == s || t.Schema == s
+	return d.Definition.Schema == s || (t != nil && t.Schema == s)
 }
 
 // readFamilies reads the rows of the cbm-reports, audit-outcomes and

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"maps"
 	"net/url"
@@ -59,7 +60,7 @@ func (g *generator) generate() error {
 	go func() {
 		for i := range in.Datasets {
 			d := &in.Datasets[i]
-			items, err := g.writeDownloads(filepath.Join(dir, "static", "datasets", d.Definition.Name), d, g.tables[i])
+			items, err := g.writeDownloads(filepath.Join(dir, "static", "datasets", d.Definition.Name), d, g.tables[i], &g.sums[i])
 			if err != nil {
 				dlErr <- err
 				return
@@ -137,7 +138,7 @@ func (g *generator) generate() error {
 	for i := range in.Datasets {
 		d := &in.Datasets[i]
 		name := d.Definition.Name
-		page, cd, err := g.datasetPage(d, g.tables[i], downloads[i], i+1)
+		page, cd, err := g.datasetPage(d, &g.sums[i], downloads[i], i+1)
 		if err != nil {
 			return err
 		}
@@ -281,36 +282,54 @@ func (g *generator) writeSections(ex *countrySections, countryNames map[string]s
 }
 
 // loadTables checks the datasets' names and returns their rows, read from
-// the Parquet file where the input holds none, and the rows of the
-// military-expenditure datasets as records for the country pages.
-func loadTables(in *Input) ([]*dataset.Table, []dataset.Expenditure, error) {
+// the Parquet file where the input holds none, what the pages need of each
+// table, and the rows of the military-expenditure datasets as records for
+// the country pages. The records are all the pages need of such a dataset
+// read from its file, so its table is read a row group at a time and not
+// kept: its entry in tables is nil (a table and the records of 2M rows
+// would take 800 MB).
+func loadTables(in *Input) ([]*dataset.Table, []tableSum, []dataset.Expenditure, error) {
 	tables := make([]*dataset.Table, len(in.Datasets))
+	sums := make([]tableSum, len(in.Datasets))
 	var recs []dataset.Expenditure
 	seen := map[string]bool{}
 	for i := range in.Datasets {
 		d := &in.Datasets[i]
 		if d.Definition == nil {
-			return nil, nil, fmt.Errorf("site: generate: dataset %d has no definition", i)
+			return nil, nil, nil, fmt.Errorf("site: generate: dataset %d has no definition", i)
 		}
 		name := d.Definition.Name
 		if !datasetName.MatchString(name) {
-			return nil, nil, fmt.Errorf("site: generate: dataset name %q is not lower-case letters, digits and hyphens", name)
+			return nil, nil, nil, fmt.Errorf("site: generate: dataset name %q is not lower-case letters, digits and hyphens", name)
 		}
 		if seen[name] {
-			return nil, nil, fmt.Errorf("site: generate: dataset name %q appears twice", name)
+			return nil, nil, nil, fmt.Errorf("site: generate: dataset name %q appears twice", name)
 		}
 		seen[name] = true
 		t := d.Table
-		if t == nil {
-			if d.ParquetPath == "" {
-				return nil, nil, fmt.Errorf("site: generate: dataset %s has neither rows nor a file", name)
+		if t == nil && d.ParquetPath == "" {
+			return nil, nil, nil, fmt.Errorf("site: generate: dataset %s has neither rows nor a file", name)
+		}
+		if t == nil && d.Definition.Schema == dataset.ExpenditureSchema {
+			rs, sum, err := readExpenditures(d)
+			if err != nil {
+				return nil, nil, nil, fmt.Errorf("site: generate: %w", err)
 			}
+			if recs == nil {
+				recs = rs
+			} else {
+				recs = append(recs, rs...)
+			}
+			sums[i] = sum
+			continue
+		}
+		if t == nil {
 			var err error
 			if t, err = dataset.ReadParquetFile(d.ParquetPath, d.Definition.Schema); err != nil {
-				return nil, nil, fmt.Errorf("site: generate: %w", err)
+				return nil, nil, nil, fmt.Errorf("site: generate: %w", err)
 			}
 		}
-		tables[i] = t
+		tables[i], sums[i] = t, sumOf(t, d.Definition)
 		if is(d, t, dataset.ExpenditureSchema) {
 			// Usually the only such dataset: its records are kept, not
 			// copied.
@@ -322,7 +341,31 @@ func loadTables(in *Input) ([]*dataset.Table, []dataset.Expenditure, error) {
 			}
 		}
 	}
-	return tables, recs, nil
+	return tables, sums, recs, nil
+}
+
+// readExpenditures reads the records of a military-expenditure dataset
+// from its Parquet file a row group at a time, and the sum of its table.
+func readExpenditures(d *Dataset) ([]dataset.Expenditure, tableSum, error) {
+	r, err := dataset.OpenParquet(d.ParquetPath, d.Definition.Schema)
+	if err != nil {
+		return nil, tableSum{}, err
+	}
+	defer r.Close()
+	r.ReuseTables() // each row group is made records before the next is read
+	sum := tableSum{schema: d.Definition.Schema, cover: newCoverCounter(d.Definition.Schema, d.Definition)}
+	recs := make([]dataset.Expenditure, 0, r.Rows())
+	for {
+		t, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			return recs, sum, nil
+		}
+		if err != nil {
+			return nil, tableSum{}, err
+		}
+		sum.add(t)
+		recs = append(recs, dataset.Expenditures(t)...)
+	}
 }
 
 // BaseURL checks that s, the address the site is served from, is an

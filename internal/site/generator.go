@@ -34,8 +34,12 @@ type generator struct {
 	config, params     map[string]any
 	sample             bool // the data comes from the bundled mirror
 
-	tables []*dataset.Table // each dataset's rows, as in.Datasets
-	fam    *families        // the published rows of the other datasets
+	// tables holds each dataset's rows, as in.Datasets, except a
+	// military-expenditure dataset read from its file (nil: recs hold its
+	// rows); sums, what the pages need of each.
+	tables []*dataset.Table
+	sums   []tableSum
+	fam    *families // the published rows of the other datasets
 	// xs adds the excerpts of sources whose terms allow no more to the
 	// published rows, for the country pages alone (excerpts.go).
 	xs   *excerpts
@@ -69,7 +73,7 @@ func newGenerator(dir string, in *Input) (*generator, error) {
 		return nil, err
 	}
 	var recs []dataset.Expenditure
-	if g.tables, recs, err = loadTables(in); err != nil {
+	if g.tables, g.sums, recs, err = loadTables(in); err != nil {
 		return nil, err
 	}
 	if g.fam, err = readFamilies(in, g.tables); err != nil {
