@@ -117,7 +117,7 @@ func (g *generator) writeDownloads(dir string, d *Dataset, t *dataset.Table, sum
 		files = newFileCache("")
 	}
 	derived := func(file string, write func(io.Writer) error) (int64, string, error) {
-		n, sum, err := files.file("downloads/"+name+"/"+pqSum+"-"+csvKey(d.Definition)+"-"+file, filepath.Join(dir, file), write)
+		n, sum, err := files.file(downloadName(d, pqSum, file), filepath.Join(dir, file), write)
 		if err != nil {
 			return 0, "", fmt.Errorf("site: write %s: %w", file, err)
 		}
@@ -192,6 +192,63 @@ func (g *generator) writeDownloads(dir string, d *Dataset, t *dataset.Table, sum
 		items = append(items, g.download(downloadDescriptor, dataset.DescriptorFile, "json", "application/json", n, sum))
 	}
 	return items, nil
+}
+
+// downloadName is the name in the site cache of the download file derived
+// from a dataset's Parquet file whose SHA-256 is pqSum.
+func downloadName(d *Dataset, pqSum, file string) string {
+	return "downloads/" + d.Definition.Name + "/" + pqSum + "-" + csvKey(d.Definition) + "-" + file
+}
+
+// deriveDownloads makes the CSV and the zstd Parquet copy of a dataset
+// whose table is not kept (see loadTables) into the site cache, where it
+// does not hold them yet, from the table read for them and then dropped.
+// loadTables calls it before it reads the dataset's records, so that the
+// table and the records are never in memory together (800 MB for 2M
+// rows); writeDownloads then finds the copies in the cache.
+func (g *generator) deriveDownloads(d *Dataset) error {
+	if g.files.dir == "" {
+		return nil // writeDownloads makes them
+	}
+	f, err := os.Open(d.ParquetPath)
+	if err != nil {
+		return fmt.Errorf("site: downloads: %w", err)
+	}
+	h := sha256.New()
+	_, err = io.Copy(h, f)
+	f.Close()
+	if err != nil {
+		return fmt.Errorf("site: downloads: %w", err)
+	}
+	pqSum := hex.EncodeToString(h.Sum(nil))
+	var t *dataset.Table
+	table := func() (*dataset.Table, error) {
+		var err error
+		if t == nil {
+			t, err = dataset.ReadParquetFile(d.ParquetPath, d.Definition.Schema)
+		}
+		return t, err
+	}
+	name := d.Definition.Name
+	for _, c := range []struct {
+		file  string
+		write func(io.Writer, *dataset.Table) error
+	}{
+		{name + ".csv", dataset.WriteCSV},
+		{name + ".zstd.parquet", dataset.WriteParquetCompressed},
+	} {
+		err := g.files.ensure(downloadName(d, pqSum, c.file), func(w io.Writer) error {
+			t, err := table()
+			if err != nil {
+				return err
+			}
+			return c.write(w, t)
+		})
+		if err != nil {
+			return fmt.Errorf("site: write %s: %w", c.file, err)
+		}
+	}
+	return nil
 }
 
 func hasResource(rs []dataset.Resource, path string) bool {

@@ -71,6 +71,32 @@ func (c *fileCache) file(name, dst string, write func(io.Writer) error) (int64, 
 	return n, sum, nil
 }
 
+// ensure makes the cache entry name with write unless the cache holds it.
+// The entry counts as made once its NAME.sha256 is written, after it.
+func (c *fileCache) ensure(name string, write func(io.Writer) error) error {
+	cached := filepath.Join(c.dir, filepath.FromSlash(name))
+	if _, err := os.Stat(cached + ".sha256"); err == nil {
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Dir(cached), 0o755); err != nil {
+		return fmt.Errorf("site: cache %s: %w", name, err)
+	}
+	// Written beside it and renamed: an entry may be linked into a site
+	// built earlier, whose file must not change.
+	n, sum, err := writeFile(cached+".tmp", write)
+	if err == nil {
+		err = os.Rename(cached+".tmp", cached)
+	}
+	if err != nil {
+		os.Remove(cached + ".tmp")
+		return err
+	}
+	if err := dataset.WriteFileAtomicBytes(cached+".sha256", fmt.Appendf(nil, "%d %s\n", n, sum)); err != nil {
+		return fmt.Errorf("site: cache %s: %w", name, err)
+	}
+	return nil
+}
+
 // prune removes the entries under the cache folder sub (a slash path) that
 // this build did not use.
 func (c *fileCache) prune(sub string) error {

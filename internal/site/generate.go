@@ -288,7 +288,8 @@ func (g *generator) writeSections(ex *countrySections, countryNames map[string]s
 // read from its file, so its table is read a row group at a time and not
 // kept: its entry in tables is nil (a table and the records of 2M rows
 // would take 800 MB).
-func loadTables(in *Input) ([]*dataset.Table, []tableSum, []dataset.Expenditure, error) {
+func (g *generator) loadTables() ([]*dataset.Table, []tableSum, []dataset.Expenditure, error) {
+	in := g.in
 	tables := make([]*dataset.Table, len(in.Datasets))
 	sums := make([]tableSum, len(in.Datasets))
 	var recs []dataset.Expenditure
@@ -311,6 +312,9 @@ func loadTables(in *Input) ([]*dataset.Table, []tableSum, []dataset.Expenditure,
 			return nil, nil, nil, fmt.Errorf("site: generate: dataset %s has neither rows nor a file", name)
 		}
 		if t == nil && d.Definition.Schema == dataset.ExpenditureSchema {
+			if err := g.deriveDownloads(d); err != nil {
+				return nil, nil, nil, err
+			}
 			rs, sum, err := readExpenditures(d)
 			if err != nil {
 				return nil, nil, nil, fmt.Errorf("site: generate: %w", err)

@@ -73,7 +73,7 @@ func newGenerator(dir string, in *Input) (*generator, error) {
 		return nil, err
 	}
 	var recs []dataset.Expenditure
-	if g.tables, g.sums, recs, err = loadTables(in); err != nil {
+	if g.tables, g.sums, recs, err = g.loadTables(); err != nil {
 		return nil, err
 	}
 	if g.fam, err = readFamilies(in, g.tables); err != nil {
