@@ -519,10 +519,14 @@ func (c *comparer) same(old *dataset.Table, i int, cur *dataset.Table, j int) bo
 	for _, col := range c.nonKey {
 		oc, cc := &old.Columns[col], &cur.Columns[col]
 		if oc.Valid != nil || cc.Valid != nil {
-			if dataset.CompareField(old, i, cur, j, col) != 0 {
+			// Two nulls are equal, a null and a value are not.
+			on, cn := oc.Valid != nil && !oc.Valid[i], cc.Valid != nil && !cc.Valid[j]
+			if on != cn {
 				return false
 			}
-			continue
+			if on {
+				continue
+			}
 		}
 		switch c.s.Fields[col].Type {
 		case dataset.String, dataset.Date:
