@@ -738,14 +738,11 @@ func TestWriteParquetBatches(t *testing.T) {
 	want := writeParquetBytes(t, tab)
 	// By source, as a dataset's records come, merged back in key order.
 	col := tab.Schema.Index(SourceField)
-	var parts []*Table
+	var parts []Batches
 	for _, name := range []string{SourceWorldBank, SourceSIPRI, SourceNATO} {
-		parts = append(parts, tab.Filter(func(i int) bool { return tab.Columns[col].Strings[i] == name }))
+		parts = append(parts, batchesOf(tab.Filter(func(i int) bool { return tab.Columns[col].Strings[i] == name }), 5000))
 	}
-	m, err := NewMerge(tab.Schema, parts...)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := NewMerge(tab.Schema, parts...)
 	var got bytes.Buffer
 	if err := WriteParquetBatches(&got, tab.Schema, m.Next); err != nil {
 		t.Fatal(err)

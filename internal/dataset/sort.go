@@ -2,6 +2,7 @@ package dataset
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -206,148 +207,128 @@ func (t *Table) permute(perm []int) {
 // keys in their original order, leaving the table as it is.
 func (t *Table) KeyOrder() []int { return t.keyOrder() }
 
-// Merge reads the rows of several tables in primary-key order, rows with
-// equal keys in the order of the tables and then of their rows (what
-// Concat followed by SortByKey gives), a batch at a time, without copying
-// them into one table: a dataset built from its sources' records is
-// written and compared from them, and never held twice.
-type Merge struct {
-	ts     []*Table
-	offset []int // of each table's rows in the tables' concatenation
-	order  []int // rows in key order, as indexes in the concatenation
-	pos    int
-	batch  int
-	tables [ReusedTables]*Table
-	next   int // of tables, the one Next fills
+// Batches is a table read a batch at a time in key order, as a
+// ParquetReader reads a file's row groups. Next returns the next batch, or
+// io.EOF after the last.
+type Batches interface {
+	Next() (*Table, error)
 }
 
-// NewMerge returns the rows of tables, which must share a schema, in key
-// order, ParquetRowGroupRows at a time. Tables not sorted by key are
-// sorted (SortByKey); nil tables are skipped. The tables must not change
-// while the Merge is in use.
-func NewMerge(s *Schema, tables ...*Table) (*Merge, error) {
-	m := &Merge{offset: []int{0}, batch: ParquetRowGroupRows}
-	for _, u := range tables {
-		if u == nil {
-			continue
-		}
-		if u.Schema != s && !u.Schema.SameFields(s) {
-			return nil, fmt.Errorf("dataset: merge: tables have different schemas")
-		}
-		if err := u.Check(); err != nil {
-			return nil, err
-		}
-		u.SortByKey() // stable: equal keys keep their order
-		m.ts = append(m.ts, u)
-		m.offset = append(m.offset, m.offset[len(m.offset)-1]+u.n)
+// Whole returns Batches of one batch, t (none when t is nil or empty).
+func Whole(t *Table) Batches { return &whole{t} }
+
+type whole struct{ t *Table }
+
+func (w *whole) Next() (*Table, error) {
+	t := w.t
+	w.t = nil
+	if t == nil || t.n == 0 {
+		return nil, io.EOF
 	}
-	m.order = mergeOrder(m.ts, m.offset)
+	return t, nil
+}
+
+// Merge reads the rows of several inputs in primary-key order, a batch of
+// ParquetRowGroupRows rows at a time; of rows with equal keys, the earlier
+// input's comes first. Each input must be sorted by key: a dataset built
+// from its sources' records is merged from them, each read a row group at
+// a time, and never held whole.
+type Merge struct {
+	in     []*mergeInput
+	tables [ReusedTables]*Table
+	next   int // of tables, the one Next fills
+	batch  int
+}
+
+type mergeInput struct {
+	b    Batches
+	t    *Table
+	i    int
+	done bool
+}
+
+// fill makes row i of t the input's next row, reading the next batch when
+// the last one is used up.
+func (in *mergeInput) fill() error {
+	for !in.done && (in.t == nil || in.i >= in.t.n) {
+		t, err := in.b.Next()
+		if errors.Is(err, io.EOF) {
+			in.done, in.t = true, nil
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		in.t, in.i = t, 0
+	}
+	return nil
+}
+
+// NewMerge returns the rows of the inputs, whose batches have schema s, in
+// key order.
+func NewMerge(s *Schema, inputs ...Batches) *Merge {
+	m := &Merge{batch: ParquetRowGroupRows}
+	for _, b := range inputs {
+		m.in = append(m.in, &mergeInput{b: b})
+	}
 	for k := range m.tables {
 		m.tables[k] = NewTable(s, 0)
 	}
-	return m, nil
+	return m
 }
-
-// mergeOrder returns the rows of the sorted tables ts in key order, each as
-// its index in the tables' concatenation (offset holds where each table's
-// rows start); of equal keys, the earlier table's row comes first.
-func mergeOrder(ts []*Table, offset []int) []int {
-	total := offset[len(offset)-1]
-	if len(ts) <= 1 {
-		return identity(total)
-	}
-	order := make([]int, 0, total)
-	next := make([]int, len(ts)) // each table's next row
-	for len(order) < total {
-		best := -1
-		for k, u := range ts {
-			if next[k] == u.n {
-				continue
-			}
-			if best < 0 || CompareKey(u, next[k], ts[best], next[best]) < 0 {
-				best = k
-			}
-		}
-		order = append(order, offset[best]+next[best])
-		next[best]++
-	}
-	return order
-}
-
-// Len returns the number of rows.
-func (m *Merge) Len() int { return len(m.order) }
-
-// Reset makes Next start again from the first row.
-func (m *Merge) Reset() { m.pos = 0 }
 
 // Next returns the next ParquetRowGroupRows rows (the last batch may hold
 // fewer) as a table, or io.EOF after the last. It fills the table it
 // returned ReusedTables calls before, as a ParquetReader that reuses its
 // tables does: a caller may use the table it returns and the one before.
 func (m *Merge) Next() (*Table, error) {
-	if m.pos >= len(m.order) {
-		return nil, io.EOF
-	}
-	rows := m.order[m.pos:min(m.pos+m.batch, len(m.order))]
-	m.pos += len(rows)
 	t := m.tables[m.next]
-	m.next = (m.next + 1) % len(m.tables)
-	for col, f := range t.Schema.Fields {
+	for col := range t.Columns {
 		c := &t.Columns[col]
-		switch f.Type {
-		case String, Date:
-			c.Strings = mergeValues(c.Strings[:0], m, rows, column(m.ts, col, func(c *Column) []string { return c.Strings }), "")
-		case Integer:
-			c.Ints = mergeValues(c.Ints[:0], m, rows, column(m.ts, col, func(c *Column) []int64 { return c.Ints }), 0)
-		case Number:
-			c.Numbers = mergeValues(c.Numbers[:0], m, rows, column(m.ts, col, func(c *Column) []float64 { return c.Numbers }), 0)
-		case Boolean:
-			c.Bools = mergeValues(c.Bools[:0], m, rows, column(m.ts, col, func(c *Column) []bool { return c.Bools }), false)
-		}
-		valid := column(m.ts, col, func(c *Column) []bool { return c.Valid })
-		if slices.ContainsFunc(valid, func(v []bool) bool { return v != nil }) {
-			// A table without a validity slice has no null.
-			c.Valid = mergeValues(c.Valid[:0], m, rows, valid, true)
-			if !slices.Contains(c.Valid, false) {
-				c.Valid = c.Valid[:0:0]
+		c.Strings, c.Ints, c.Numbers, c.Bools, c.Valid = c.Strings[:0], c.Ints[:0], c.Numbers[:0], c.Bools[:0], nil
+	}
+	t.n = 0
+	for t.n < m.batch {
+		var best *mergeInput
+		for _, in := range m.in {
+			if err := in.fill(); err != nil {
+				return nil, err
+			}
+			if !in.done && t.Schema != in.t.Schema && !t.Schema.SameFields(in.t.Schema) {
+				return nil, fmt.Errorf("dataset: merge: tables have different schemas")
+			}
+			if !in.done && (best == nil || CompareKey(in.t, in.i, best.t, best.i) < 0) {
+				best = in
 			}
 		}
-		if len(c.Valid) == 0 {
-			c.Valid = nil
+		if best == nil {
+			break
 		}
+		t.appendFrom(best.t, best.i)
+		best.i++
 	}
-	t.n = len(rows)
+	if t.n == 0 {
+		return nil, io.EOF
+	}
+	m.next = (m.next + 1) % len(m.tables)
 	return t, nil
 }
 
-// column returns one column's slice of values of each table.
-func column[T any](ts []*Table, col int, values func(*Column) []T) [][]T {
-	all := make([][]T, len(ts))
-	for k, u := range ts {
-		all[k] = values(&u.Columns[col])
-	}
-	return all
-}
-
-// mergeValues appends to dst the values of the given rows of the merge's
-// tables, whose values of the column are all; a table's nil slice stands
-// for fill in every row.
-func mergeValues[T any](dst []T, m *Merge, rows []int, all [][]T, fill T) []T {
-	k := 0
-	for _, i := range rows {
-		// The tables' rows interleave in runs: look at the table of the
-		// previous row first.
-		if i < m.offset[k] || i >= m.offset[k+1] {
-			k = 0
-			for i >= m.offset[k+1] {
-				k++
-			}
+// appendFrom appends row i of u, which has t's fields.
+func (t *Table) appendFrom(u *Table, i int) {
+	for col, k := range t.Schema.fieldKinds() {
+		c, uc := &t.Columns[col], &u.Columns[col]
+		switch k {
+		case kindString:
+			c.Strings = append(c.Strings, uc.Strings[i])
+		case kindInteger:
+			c.Ints = append(c.Ints, uc.Ints[i])
+		case kindNumber:
+			c.Numbers = append(c.Numbers, uc.Numbers[i])
+		default:
+			c.Bools = append(c.Bools, uc.Bools[i])
 		}
-		if all[k] == nil {
-			dst = append(dst, fill)
-			continue
-		}
-		dst = append(dst, all[k][i-m.offset[k]])
+		c.appendValid(t.n, uc.Valid == nil || uc.Valid[i])
 	}
-	return dst
+	t.n++
 }

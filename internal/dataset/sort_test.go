@@ -99,12 +99,34 @@ func TestSortByKey(t *testing.T) {
 	}
 }
 
+// batchesOf returns t's rows in batches of n.
+func batchesOf(t *Table, n int) Batches {
+	var ts []*Table
+	for from := 0; from < t.Len(); from += n {
+		ts = append(ts, t.Select(identity(t.Len())[from:min(from+n, t.Len())]))
+	}
+	return &tableList{ts}
+}
+
+type tableList struct{ ts []*Table }
+
+func (l *tableList) Next() (*Table, error) {
+	if len(l.ts) == 0 {
+		return nil, io.EOF
+	}
+	t := l.ts[0]
+	l.ts = l.ts[1:]
+	return t, nil
+}
+
 func TestMerge(t *testing.T) {
 	split := func(tab *Table, cuts ...int) []*Table {
 		var parts []*Table
 		from := 0
 		for _, to := range append(cuts, tab.Len()) {
-			parts = append(parts, tab.Select(identity(tab.Len())[from:to]))
+			part := tab.Select(identity(tab.Len())[from:to])
+			part.SortByKey()
+			parts = append(parts, part)
 			from = to
 		}
 		return parts
@@ -113,73 +135,64 @@ func TestMerge(t *testing.T) {
 		name   string
 		tables func() []*Table
 	}{
-		{"sorted parts with equal keys across them", func() []*Table {
-			parts := split(randomKeyTable(t, 3000, 20, true, 3), 1000, 2500)
-			for _, p := range parts {
-				p.SortByKey()
-			}
-			return []*Table{parts[0], nil, parts[1], parts[2]}
-		}},
-		{"unsorted parts", func() []*Table { return split(randomKeyTable(t, 2000, 50, false, 4), 700) }},
-		{"one table", func() []*Table { return split(randomKeyTable(t, 500, 30, false, 5)) }},
-		{"empty tables", func() []*Table { return split(randomKeyTable(t, 100, 30, false, 6), 0, 100) }},
-		{"nulls in some parts only", func() []*Table {
+		{"equal keys across inputs", func() []*Table { return split(randomKeyTable(t, 3000, 20, true, 3), 1000, 2500) }},
+		{"many distinct keys", func() []*Table { return split(randomKeyTable(t, 2000, 5000, false, 4), 700) }},
+		{"one input", func() []*Table { return split(randomKeyTable(t, 500, 30, false, 5)) }},
+		{"empty inputs", func() []*Table { return split(randomKeyTable(t, 100, 30, false, 6), 0, 100) }},
+		{"nulls in some inputs only", func() []*Table {
 			rows := allTypesRows()
 			return []*Table{tableOf(t, allTypes, rows[4:]), tableOf(t, allTypes, rows[:1]), tableOf(t, allTypes, rows[2:4])}
 		}},
-		{"no table", func() []*Table { return nil }},
+		{"no input", func() []*Table { return nil }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			in := tt.tables()
 			s := keyTypes
 			for _, u := range in {
-				if u != nil {
-					s = u.Schema
-				}
+				s = u.Schema
 			}
 			want, err := Concat(s, in...)
 			if err != nil {
 				t.Fatal(err)
 			}
 			want.SortByKey()
-			m, err := NewMerge(s, in...)
-			if err != nil {
-				t.Fatal(err)
+			var inputs []Batches
+			for k, u := range in {
+				if k%2 == 0 {
+					inputs = append(inputs, Whole(u))
+				} else {
+					inputs = append(inputs, batchesOf(u, 100))
+				}
 			}
+			m := NewMerge(s, inputs...)
 			m.batch = 128
-			if m.Len() != want.Len() {
-				t.Errorf("Len() = %d, want %d", m.Len(), want.Len())
+			got := NewTable(s, 0)
+			for {
+				b, err := m.Next()
+				if errors.Is(err, io.EOF) {
+					break
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := b.Check(); err != nil {
+					t.Fatal(err)
+				}
+				if b.Len() != min(m.batch, want.Len()-got.Len()) {
+					t.Errorf("a batch of %d rows after %d of %d, want %d", b.Len(), got.Len(), want.Len(), m.batch)
+				}
+				if got, err = Concat(s, got, b); err != nil {
+					t.Fatal(err)
+				}
 			}
-			for pass := range 2 {
-				got := NewTable(s, 0)
-				for {
-					b, err := m.Next()
-					if errors.Is(err, io.EOF) {
-						break
-					}
-					if err != nil {
-						t.Fatal(err)
-					}
-					if err := b.Check(); err != nil {
-						t.Fatal(err)
-					}
-					if b.Len() != min(m.batch, want.Len()-got.Len()) {
-						t.Errorf("a batch of %d rows after %d of %d, want %d", b.Len(), got.Len(), want.Len(), m.batch)
-					}
-					if got, err = Concat(s, got, b); err != nil {
-						t.Fatal(err)
-					}
-				}
-				if diff := tableDiff(want, got); diff != "" {
-					t.Errorf("pass %d: the merged rows differ from Concat and SortByKey (-want +got):\n%s", pass, diff)
-				}
-				m.Reset()
+			if diff := tableDiff(want, got); diff != "" {
+				t.Errorf("the merged rows differ from Concat and SortByKey (-want +got):\n%s", diff)
 			}
 		})
 	}
-	tab := randomKeyTable(t, 10, 5, false, 7)
-	if _, err := NewMerge(keyTypes, tab, tableOf(t, allTypes, nil)); err == nil {
-		t.Error("NewMerge() of two schemas succeeded, want an error")
+	m := NewMerge(keyTypes, Whole(randomKeyTable(t, 10, 5, false, 7)), Whole(tableOf(t, allTypes, allTypesRows())))
+	if _, err := m.Next(); err == nil {
+		t.Error("Merge of two schemas succeeded, want an error")
 	}
 }

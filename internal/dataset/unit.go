@@ -199,17 +199,18 @@ func (u *Units) Of(series string) (string, bool) {
 // be made, for it. Both tables must share a schema and be sorted by key;
 // prev may be nil. It returns how many numbers it kept.
 func KeepSameNumbers(prev, t *Table) int {
-	kept, _ := KeepSameNumbersFrom(prev, t, 0)
+	kept, _, _ := KeepSameNumbersFrom(prev, 0, t, 0)
 	return kept
 }
 
-// KeepSameNumbersFrom does what KeepSameNumbers does for the rows of t
-// from row j on, and returns, with how many numbers it kept, the row of t
-// to go on from with prev's next rows: so prev may come a row group at a
-// time, each batch following the one before in key order.
-func KeepSameNumbersFrom(prev, t *Table, j int) (kept, next int) {
+// KeepSameNumbersFrom does what KeepSameNumbers does for the rows of prev
+// from row i on and those of t from row j on, until either ends, and
+// returns, with how many numbers it kept, the rows of each to go on from:
+// so both may come a batch at a time, each following the one before in
+// key order.
+func KeepSameNumbersFrom(prev *Table, i int, t *Table, j int) (kept, nextI, nextJ int) {
 	if prev == nil || t == nil {
-		return 0, j
+		return 0, i, j
 	}
 	var numbers []int
 	for col, f := range t.Schema.Fields {
@@ -217,7 +218,7 @@ func KeepSameNumbersFrom(prev, t *Table, j int) (kept, next int) {
 			numbers = append(numbers, col)
 		}
 	}
-	for i := 0; i < prev.Len() && j < t.Len(); {
+	for i < prev.Len() && j < t.Len() {
 		switch c := CompareKey(prev, i, t, j); {
 		case c < 0:
 			i++
@@ -238,5 +239,5 @@ func KeepSameNumbersFrom(prev, t *Table, j int) (kept, next int) {
 			j++
 		}
 	}
-	return kept, j
+	return kept, i, j
 }

@@ -290,25 +290,32 @@ func TestKeepSameNumbersFrom(t *testing.T) {
 	if wantKept == 0 {
 		t.Fatal("the test keeps no number")
 	}
+	// Each source's rows in batches of 100 against the previous version in
+	// batches of 250, as build reads them.
 	col := cur.Schema.Index(SourceField)
 	kept := 0
-	var parts []*Table
+	var done []*Table
 	for _, name := range []string{SourceSIPRI, SourceWorldBank, SourceNATO} {
-		parts = append(parts, cur.Filter(func(i int) bool { return cur.Columns[col].Strings[i] == name }))
-	}
-	next := make([]int, len(parts))
-	for from := 0; from < prev.Len(); from += 250 {
-		batch := prev.Select(identity(prev.Len())[from:min(from+250, prev.Len())])
-		for k, p := range parts {
+		p := cur.Filter(func(i int) bool { return cur.Columns[col].Strings[i] == name })
+		olds, news := batchesOf(prev, 250).(*tableList).ts, batchesOf(p, 100).(*tableList).ts
+		done = append(done, news...)
+		var i, j int
+		for len(olds) > 0 && len(news) > 0 {
 			var n int
-			n, next[k] = KeepSameNumbersFrom(batch, p, next[k])
+			n, i, j = KeepSameNumbersFrom(olds[0], i, news[0], j)
 			kept += n
+			if i == olds[0].Len() {
+				olds, i = olds[1:], 0
+			}
+			if j == news[0].Len() {
+				news, j = news[1:], 0
+			}
 		}
 	}
 	if kept != wantKept {
 		t.Errorf("kept %d numbers a batch at a time, want %d", kept, wantKept)
 	}
-	got, err := Concat(cur.Schema, parts...)
+	got, err := Concat(cur.Schema, done...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"strconv"
@@ -174,7 +175,7 @@ func buildDataset(ws Workspace, o BuildOptions, st *State, def *dataset.Definiti
 	last := func(source string) (*dataset.Table, error) { return previousRows(prev, prevHeld, source) }
 	parts := make([]*part, len(sources))
 	for i, src := range sources {
-		p := &part{src: src, keptRows: previous[src.Name], last: last}
+		p := &part{src: src, schema: def.Schema, keptRows: previous[src.Name], last: last}
 		var err error
 		if i >= len(sources)-len(removed) {
 			err = errRemoved
@@ -194,14 +195,23 @@ func buildDataset(ws Workspace, o BuildOptions, st *State, def *dataset.Definiti
 		return nil, err
 	}
 	sample := false
-	var tables, heldTables []*dataset.Table
+	var inputs []dataset.Batches
+	var heldTables []*dataset.Table
 	rows, removedRows := map[string]int{}, map[string]int{}
 	for _, p := range parts {
-		if r := p.rows(); !p.src.Publishes() {
+		if !p.src.Publishes() {
+			r, err := p.table()
+			if err != nil {
+				return nil, err
+			}
 			heldTables = append(heldTables, r)
-		} else if r != nil {
-			tables = append(tables, r)
-			rows[p.src.Name] = r.Len()
+		} else if p.err == nil || p.kept != nil {
+			b, err := p.batches()
+			if err != nil {
+				return nil, err
+			}
+			inputs = append(inputs, b)
+			rows[p.src.Name] = p.len()
 		}
 		if p.err == nil {
 			sample = sample || st.Sources[p.src.Name].Sample
@@ -233,26 +243,6 @@ func buildDataset(ws Workspace, o BuildOptions, st *State, def *dataset.Definiti
 	if prevDesc != nil && !prevDesc.Sample && sample {
 		return nil, fmt.Errorf("%w in %s: run with --live, or choose another --data repository", ErrSampleOverLive, ws.DataDir)
 	}
-	// A figure printed again beyond the publishers' precision is the
-	// same number: it keeps the published value, and makes no version.
-	// Each source's rows are sorted, and no two sources give one key, so
-	// this is as if done on the dataset's rows.
-	for _, u := range tables {
-		u.SortByKey()
-	}
-	kept, err := prev.keepSameNumbers(tables)
-	if err != nil {
-		return nil, fmt.Errorf("read the published version: %w", err)
-	}
-	if kept > 0 {
-		o.Log.Info("figures equal at 15 significant digits keep their published value", "dataset", def.Name, "figures", kept)
-	}
-	// The dataset's rows, in key order, read from the sources' tables a
-	// row group at a time: never copied into a table of their own.
-	t, err := dataset.NewMerge(def.Schema, tables...)
-	if err != nil {
-		return nil, err
-	}
 	held, err := dataset.Concat(def.Schema, heldTables...)
 	if err != nil {
 		return nil, err
@@ -279,25 +269,57 @@ func buildDataset(ws Workspace, o BuildOptions, st *State, def *dataset.Definiti
 				"dataset", def.Name, "source", p.src.Name, "rows", old.Len(), "terms", string(p.src.Terms))
 		}
 	}
-	if prev == nil && t.Len() == 0 && held.Len() == 0 {
+	n := 0
+	for _, p := range parts {
+		if p.src.Publishes() {
+			n += p.len()
+		}
+	}
+	if prev == nil && n == 0 && held.Len() == 0 {
 		// No source has yielded anything yet: there is nothing to publish,
 		// and an empty first version would only mislead.
 		return &DatasetResult{Name: def.Name}, nil
 	}
+	// The dataset's rows are merged in key order from the sources' records
+	// (or kept rows), read a row group at a time, and written as they
+	// come: never held whole.
 	var pq bytes.Buffer
-	if err := dataset.WriteParquetBatches(&pq, def.Schema, t.Next); err != nil {
+	keep, err := newKeeper(prev)
+	if err != nil {
+		return nil, fmt.Errorf("read the published version: %w", err)
+	}
+	merged := dataset.NewMerge(def.Schema, inputs...)
+	err = dataset.WriteParquetBatches(&pq, def.Schema, func() (*dataset.Table, error) {
+		t, err := merged.Next()
+		if err == nil {
+			// A figure printed again beyond the publishers' precision is
+			// the same number: it keeps the published value, and makes
+			// no version.
+			err = keep.apply(t)
+		}
+		return t, err
+	})
+	if err != nil {
 		return nil, err
 	}
-	t.Reset()
+	if keep.kept > 0 {
+		o.Log.Info("figures equal at 15 significant digits keep their published value", "dataset", def.Name, "figures", keep.kept)
+	}
+	// What is compared with the published version is what was written.
 	old, err := prev.batches()
 	if err != nil {
 		return nil, fmt.Errorf("read the published version: %w", err)
 	}
-	sum, err := diff.Compare(def.Schema, old, t, diff.OptionsFor(def), nil)
+	cur, err := dataset.NewParquetReader(bytes.NewReader(pq.Bytes()), def.Schema)
 	if err != nil {
 		return nil, err
 	}
-	res := &DatasetResult{Name: def.Name, Rows: t.Len(), Summary: sum, Withheld: map[string]int{},
+	cur.ReuseTables() // diff.Compare holds two batches at most
+	sum, err := diff.Compare(def.Schema, old, cur, diff.OptionsFor(def), nil)
+	if err != nil {
+		return nil, err
+	}
+	res := &DatasetResult{Name: def.Name, Rows: n, Summary: sum, Withheld: map[string]int{},
 		Removed: removedRows, Dropped: dropped}
 	same, err := dataset.SameContent(ws.ParquetPath(def.Name), pq.Bytes())
 	if err != nil {
@@ -326,7 +348,7 @@ func buildDataset(ws Workspace, o BuildOptions, st *State, def *dataset.Definiti
 			leftOut[src.Name] = s.Warnings
 		}
 	}
-	desc := describe(def, rows, withheld, leftOut, sources, prevDesc, pq.Bytes(), t.Len(), sample)
+	desc := describe(def, rows, withheld, leftOut, sources, prevDesc, pq.Bytes(), n, sample)
 	if prevDesc != nil {
 		desc.Version, desc.Created, desc.Changes = prevDesc.Version, prevDesc.Created, prevDesc.Changes
 	}
@@ -393,7 +415,7 @@ func buildDataset(ws Workspace, o BuildOptions, st *State, def *dataset.Definiti
 		return nil, fmt.Errorf("remove the withheld rows of earlier versions: %w", err)
 	}
 	res.Changed, res.Version = true, desc.Version
-	o.Log.Info("dataset written", "dataset", def.Name, "version", desc.Version, "rows", t.Len(),
+	o.Log.Info("dataset written", "dataset", def.Name, "version", desc.Version, "rows", n,
 		"added", sum.Added, "removed", sum.Removed, "changed", sum.Changed)
 	return res, nil
 }
@@ -402,22 +424,72 @@ func buildDataset(ws Workspace, o BuildOptions, st *State, def *dataset.Definiti
 // they are missing or rejected (err says why), its rows in the previous
 // version (kept; nil when there is none).
 type part struct {
-	src   collect.Source
-	fresh *dataset.Table
-	kept  *dataset.Table
-	err   error
+	src    collect.Source
+	schema *dataset.Schema
+	fresh  *records
+	kept   *dataset.Table
+	err    error
 	// keptRows counts the source's rows in the previous version, which
 	// last reads when the fresh records are rejected.
 	keptRows int
 	last     func(source string) (*dataset.Table, error)
 }
 
-// rows returns the rows the source publishes: fresh or kept.
-func (p *part) rows() *dataset.Table {
-	if p.err == nil {
-		return p.fresh
+// records are a source's checked records: the bytes of its records file,
+// read again a row group at a time whenever they are needed, so that
+// build holds no more than one source's table at a time; or, for records
+// not sorted by key (collect writes them sorted), the sorted table.
+type records struct {
+	file  []byte
+	table *dataset.Table
+	rows  int
+}
+
+// len returns the number of rows the source publishes: fresh or kept.
+func (p *part) len() int {
+	switch {
+	case p.err == nil:
+		return p.fresh.rows
+	case p.kept != nil:
+		return p.kept.Len()
 	}
-	return p.kept
+	return 0
+}
+
+// batches returns the rows the source publishes, fresh or kept, a row
+// group at a time in key order.
+func (p *part) batches() (dataset.Batches, error) {
+	switch {
+	case p.err != nil:
+		if p.kept != nil {
+			p.kept.SortByKey() // as versions are written: a no-op
+		}
+		return dataset.Whole(p.kept), nil
+	case p.fresh.table != nil:
+		return dataset.Whole(p.fresh.table), nil
+	}
+	pr, err := dataset.NewParquetReader(bytes.NewReader(p.fresh.file), p.schema)
+	if err != nil {
+		return nil, fmt.Errorf("read the records of source %s: %w", p.src.Name, err)
+	}
+	pr.ReuseTables() // its users hold no more than two batches
+	return pr, nil
+}
+
+// table returns the rows the source publishes, fresh or kept, as one
+// table (nil for none).
+func (p *part) table() (*dataset.Table, error) {
+	switch {
+	case p.err != nil:
+		return p.kept, nil
+	case p.fresh.table != nil:
+		return p.fresh.table, nil
+	}
+	t, err := dataset.ReadParquetBytes(p.fresh.file, p.schema)
+	if err != nil {
+		return nil, fmt.Errorf("read the records of source %s: %w", p.src.Name, err)
+	}
+	return t, nil
 }
 
 // reject falls back to the source's kept rows for err.
@@ -470,7 +542,10 @@ func rejectSharedKeys(parts []*part) error {
 				if b.err != nil {
 					loser, other = a, b
 				}
-				verr := sharedKeys(loser.rows(), other.rows(), other.src.Name)
+				verr, err := sharedKeys(loser, other)
+				if err != nil {
+					return err
+				}
 				if verr == nil {
 					continue
 				}
@@ -491,37 +566,114 @@ func rejectSharedKeys(parts []*part) error {
 // dataset.Validate bounds its own.
 const maxSharedKeys = 100
 
-// sharedKeys returns a *dataset.ValidationError listing the rows of t
-// whose primary key a row of u has, or nil when there is none. Both must
-// be sorted by key, as collect writes records and build writes versions;
-// either may be nil. (Should one not be, diff.Compare still refuses the
-// built table if a key is in it twice.)
-func sharedKeys(t, u *dataset.Table, uName string) error {
-	if t == nil || u == nil {
-		return nil
+// sharedKeys returns a ValidationError listing the rows that a
+// publishes whose primary key a row that b publishes has, or nil when
+// there is none. It reads both a row group at a time. Both must be sorted
+// by key, as collect writes records and build writes versions. (Should
+// one not be, writing the dataset still fails if a key is in it twice.)
+func sharedKeys(a, b *part) (*dataset.ValidationError, error) {
+	ta, err := a.batches()
+	if err != nil {
+		return nil, err
+	}
+	tb, err := b.batches()
+	if err != nil {
+		return nil, err
 	}
 	var verr dataset.ValidationError
-	keyName := strings.Join(t.Schema.PrimaryKey, ",")
-	for i, j := 0, 0; i < t.Len() && j < u.Len(); {
-		switch c := dataset.CompareKey(t, i, u, j); {
+	keyName := strings.Join(a.schema.PrimaryKey, ",")
+	t, u := &cursor{b: ta}, &cursor{b: tb}
+	for {
+		if err := t.fill(); err != nil {
+			return nil, fmt.Errorf("read the rows of source %s: %w", a.src.Name, err)
+		}
+		if err := u.fill(); err != nil {
+			return nil, fmt.Errorf("read the rows of source %s: %w", b.src.Name, err)
+		}
+		if t.done || u.done {
+			break
+		}
+		switch c := dataset.CompareKey(t.t, t.i, u.t, u.i); {
 		case c < 0:
-			i++
+			t.next()
 		case c > 0:
-			j++
+			u.next()
 		default:
 			verr.Count++
 			if len(verr.Problems) < maxSharedKeys {
-				verr.Problems = append(verr.Problems, dataset.Problem{Row: i, Field: keyName, Value: keyText(t, i),
-					Message: "primary key also given by source " + uName})
+				verr.Problems = append(verr.Problems, dataset.Problem{Row: t.n, Field: keyName, Value: keyText(t.t, t.i),
+					Message: "primary key also given by source " + b.src.Name})
 			}
-			i++
-			j++
+			t.next()
+			u.next()
 		}
 	}
 	if verr.Count == 0 {
-		return nil
+		return nil, nil
 	}
-	return &verr
+	return &verr, nil
+}
+
+// cursor walks rows read a batch at a time.
+type cursor struct {
+	b    dataset.Batches
+	t    *dataset.Table
+	i    int // row of t
+	n    int // rows before it
+	done bool
+}
+
+// fill makes row i of t the next row, reading the next batch when the
+// last one is used up; done is set after the last row.
+func (c *cursor) fill() error {
+	for !c.done && (c.t == nil || c.i >= c.t.Len()) {
+		t, err := c.b.Next()
+		if errors.Is(err, io.EOF) {
+			c.done, c.t = true, nil
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		c.t, c.i = t, 0
+	}
+	return nil
+}
+
+func (c *cursor) next() { c.i, c.n = c.i+1, c.n+1 }
+
+// keeper gives the rows of a new version, a batch at a time in key order,
+// the published value of each figure that is the same figure at the
+// publishers' precision (dataset.KeepSameNumbers), reading the last
+// version alongside.
+type keeper struct {
+	last *cursor
+	kept int
+}
+
+func newKeeper(v *lastVersion) (*keeper, error) {
+	b, err := v.batches()
+	if err != nil {
+		return nil, err
+	}
+	return &keeper{last: &cursor{b: b}}, nil
+}
+
+// apply keeps the published values in t, whose rows follow those of the
+// batches before.
+func (k *keeper) apply(t *dataset.Table) error {
+	for j := 0; j < t.Len(); {
+		if err := k.last.fill(); err != nil {
+			return fmt.Errorf("read the published version: %w", err)
+		}
+		if k.last.done {
+			return nil
+		}
+		var n int
+		n, k.last.i, j = dataset.KeepSameNumbersFrom(k.last.t, k.last.i, t, j)
+		k.kept += n
+	}
+	return nil
 }
 
 // keyText returns row i's primary key as its values joined by "|", as
@@ -537,7 +689,7 @@ func keyText(t *dataset.Table, i int) string {
 
 // sourceRecords returns a source's freshly collected records after checking
 // them, or an error saying why the previous rows (kept) stay.
-func sourceRecords(ws Workspace, schema *dataset.Schema, src collect.Source, s *SourceState, previous int, recent peak) (*dataset.Table, error) {
+func sourceRecords(ws Workspace, schema *dataset.Schema, src collect.Source, s *SourceState, previous int, recent peak) (*records, error) {
 	switch {
 	case s == nil || s.Status == dataset.SourceNotRun:
 		return nil, errors.New("not collected yet")
@@ -577,7 +729,12 @@ func sourceRecords(ws Workspace, schema *dataset.Schema, src collect.Source, s *
 			return nil, fmt.Errorf("records rejected: %w, against version %s, the largest of the last %d", err, recent.version, recentVersions)
 		}
 	}
-	return t, nil
+	if !t.IsSorted() {
+		t.SortByKey()
+		return &records{table: t, rows: t.Len()}, nil
+	}
+	// The table goes: the file is read again, a row group at a time.
+	return &records{file: b, rows: t.Len()}, nil
 }
 
 func readDescriptor(path string) (*dataset.Descriptor, error) {

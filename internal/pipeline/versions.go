@@ -143,25 +143,6 @@ func (v *lastVersion) sourceRows(source string) (*dataset.Table, error) {
 	return dataset.Concat(v.schema, parts...)
 }
 
-// keepSameNumbers does dataset.KeepSameNumbers for each of tables, all
-// sorted by key, against the version, in one pass over it.
-func (v *lastVersion) keepSameNumbers(tables []*dataset.Table) (int, error) {
-	if v == nil {
-		return 0, nil
-	}
-	kept := 0
-	next := make([]int, len(tables))
-	err := v.each(func(t *dataset.Table) error {
-		for k, u := range tables {
-			var n int
-			n, next[k] = dataset.KeepSameNumbersFrom(t, u, next[k])
-			kept += n
-		}
-		return nil
-	})
-	return kept, err
-}
-
 // parquetHash returns the hash the descriptor gives its Parquet resource.
 func parquetHash(desc *dataset.Descriptor) string {
 	if desc == nil {
