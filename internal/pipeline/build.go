@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -443,6 +444,7 @@ type records struct {
 	file  []byte
 	table *dataset.Table
 	rows  int
+	own   bool // every row names the source itself in the source field
 }
 
 // len returns the number of rows the source publishes: fresh or kept.
@@ -455,6 +457,10 @@ func (p *part) len() int {
 	}
 	return 0
 }
+
+// own reports whether every row the source publishes names the source in
+// its source field: kept rows were picked by it.
+func (p *part) own() bool { return p.err != nil || p.fresh.own }
 
 // batches returns the rows the source publishes, fresh or kept, a row
 // group at a time in key order.
@@ -571,7 +577,12 @@ const maxSharedKeys = 100
 // there is none. It reads both a row group at a time. Both must be sorted
 // by key, as collect writes records and build writes versions. (Should
 // one not be, writing the dataset still fails if a key is in it twice.)
+// Where the key holds the source and each row names its own source, no
+// key can be shared, and nothing is read.
 func sharedKeys(a, b *part) (*dataset.ValidationError, error) {
+	if a.own() && b.own() && a.src.Name != b.src.Name && slices.Contains(a.schema.PrimaryKey, dataset.SourceField) {
+		return nil, nil // each key names its own source
+	}
 	ta, err := a.batches()
 	if err != nil {
 		return nil, err
@@ -729,12 +740,16 @@ func sourceRecords(ws Workspace, schema *dataset.Schema, src collect.Source, s *
 			return nil, fmt.Errorf("records rejected: %w, against version %s, the largest of the last %d", err, recent.version, recentVersions)
 		}
 	}
+	own := false
+	if col := schema.Index(dataset.SourceField); col >= 0 && t.Columns[col].Valid == nil {
+		own = !slices.ContainsFunc(t.Columns[col].Strings, func(name string) bool { return name != src.Name })
+	}
 	if !t.IsSorted() {
 		t.SortByKey()
-		return &records{table: t, rows: t.Len()}, nil
+		return &records{table: t, rows: t.Len(), own: own}, nil
 	}
 	// The table goes: the file is read again, a row group at a time.
-	return &records{file: b, rows: t.Len()}, nil
+	return &records{file: b, rows: t.Len(), own: own}, nil
 }
 
 func readDescriptor(path string) (*dataset.Descriptor, error) {

@@ -392,3 +392,39 @@ func TestBuildRejectsASourceGivingAnotherSourcesKey(t *testing.T) {
 		})
 	}
 }
+
+// Where the key holds the source, two sources' rows cannot share a key
+// unless a row names another source: such a row is still found.
+func TestBuildRejectsARowNamingAnotherSource(t *testing.T) {
+	ws := NewWorkspace(t.TempDir(), "")
+	cfg := &collect.Config{Sources: []collect.Source{
+		{Name: "a", Dataset: "military-expenditure", Collector: "x", URLs: []string{"file:///a"}, Terms: collect.TermsOpen},
+		{Name: "b", Dataset: "military-expenditure", Collector: "x", URLs: []string{"file:///b"}, Terms: collect.TermsOpen},
+	}}
+	o := BuildOptions{Config: cfg, Datasets: []*dataset.Definition{dataset.MilitaryExpenditure},
+		Now: func() time.Time { return time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC) }}
+	st := &State{Sources: map[string]*SourceState{}}
+	a, err := dataset.Concat(dataset.ExpenditureSchema, rows("a", 5), rows("b", 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.SortByKey()
+	collected(t, ws, st, "a", a)
+	collected(t, ws, st, "b", rows("b", 5))
+	if err := ws.WriteState(st); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Build(context.Background(), ws, o)
+	var se *SourceErrors
+	if !errors.As(err, &se) || len(se.Failed) != 1 || se.Failed[0].Source != "b" ||
+		!strings.Contains(se.Failed[0].Err.Error(), "primary key also given by source a") {
+		t.Fatalf("Build() = %v, want source b rejected for a key source a gives", err)
+	}
+	tbl, err := dataset.ReadParquetFile(ws.ParquetPath("military-expenditure"), dataset.ExpenditureSchema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tbl.Len() != 6 {
+		t.Errorf("published %d rows, want source a's 6", tbl.Len())
+	}
+}
