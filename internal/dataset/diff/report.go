@@ -246,6 +246,21 @@ func (g *Grouper) Add(c *Change) error {
 			g.countries[code] = cd
 		}
 	}
+	if c.Kind != Changed && g.first {
+		// Every row is added, and no period or series explains any: the
+		// rows listed are the first in key order, so only those are kept
+		// (a first version of millions of rows is not held as text).
+		p := g.sections[c.Class]
+		if p == nil {
+			p = &pending{}
+			g.sections[c.Class] = p
+		}
+		p.n++
+		if !full(len(p.rows), g.cap) {
+			p.rows = append(p.rows, keep())
+		}
+		return nil
+	}
 	if c.Kind != Changed {
 		k := bucket{c.Class, text(g.period), text(g.series)}
 		b := g.buckets[k]

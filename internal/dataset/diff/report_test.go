@@ -163,6 +163,31 @@ func TestGrouperFirst(t *testing.T) {
 	}
 }
 
+// A first version of many years lists its first rows in key order across
+// years, and keeps only those while it runs.
+func TestGrouperFirstAcrossPeriods(t *testing.T) {
+	var cur []dataset.Expenditure
+	for _, c := range []string{"FRA", "DEU"} {
+		for y := 2024; y >= 2000; y-- {
+			cur = append(cur, exp(c, y, "sipri", float64(y), ""))
+		}
+	}
+	r := report(t, nil, cur, true, 3, 3)
+	if len(r.Sections) != 1 || r.Sections[0].N != 50 || r.Sections[0].Listed != 3 {
+		t.Fatalf("first version report = %+v", r)
+	}
+	var got []string
+	for _, g := range r.Sections[0].Groups {
+		for _, row := range g.Rows {
+			got = append(got, key(row))
+		}
+	}
+	want := []string{"DEU 2000 current_usd sipri", "DEU 2001 current_usd sipri", "DEU 2002 current_usd sipri"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("listed rows (-want +got):\n%s", diff)
+	}
+}
+
 // Without caps every row is listed.
 func TestGrouperNoCap(t *testing.T) {
 	var old, cur []dataset.Expenditure
