@@ -130,49 +130,80 @@ func checkWritable(t *Table) error {
 // file gives them), and the rows must be in strictly increasing key order
 // across batches. The batches must have schema s.
 func WriteParquetBatches(w io.Writer, s *Schema, next func() (*Table, error)) error {
-	if err := s.Check(); err != nil {
-		return err
-	}
-	f, err := newParquetFile(w, s, compress.Codecs.Uncompressed)
+	pw, err := NewParquetBatchWriter(w, s)
 	if err != nil {
 		return err
 	}
-	var last *Table // the previous batch's last row, a copy: the caller may reuse the batch
-	rows, lastLen := 0, 0
 	for {
 		t, err := next()
 		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err == nil && t.Schema != s && !t.Schema.SameFields(s) {
-			err = fmt.Errorf("dataset: write parquet: a batch has another schema")
-		}
-		if err == nil && last != nil && lastLen < ParquetRowGroupRows {
-			err = fmt.Errorf("dataset: write parquet: a batch of %d rows before the last, want %d", lastLen, ParquetRowGroupRows)
-		}
-		if err == nil && t.Len() > ParquetRowGroupRows {
-			err = fmt.Errorf("dataset: write parquet: a batch of %d rows, want at most %d", t.Len(), ParquetRowGroupRows)
+			return pw.Close()
 		}
 		if err == nil {
-			err = checkWritable(t)
-		}
-		if err == nil && last != nil && t.Len() > 0 && CompareKey(last, 0, t, 0) >= 0 {
-			err = fmt.Errorf("dataset: write parquet: rows are not in strictly increasing primary-key order after row %d", rows)
-		}
-		if err == nil && t.Len() > 0 {
-			err = f.rowGroup(t, 0, t.Len())
+			err = pw.Write(t)
 		}
 		if err != nil {
-			f.fw.Close()
+			pw.Abort()
 			return err
 		}
-		if t.Len() > 0 {
-			last, lastLen = t.Select([]int{t.Len() - 1}), t.Len()
-			rows += t.Len()
-		}
 	}
-	return f.close()
 }
+
+// ParquetBatchWriter writes batches as WriteParquetBatches does, each as
+// it is given: for a caller that reads the batches for something else too.
+type ParquetBatchWriter struct {
+	s             *Schema
+	f             *parquetFile
+	last          *Table // the previous batch's last row, a copy: the caller may reuse the batch
+	lastLen, rows int
+}
+
+// NewParquetBatchWriter starts a Parquet file of schema s. The caller must
+// Close it, or Abort it after an error.
+func NewParquetBatchWriter(w io.Writer, s *Schema) (*ParquetBatchWriter, error) {
+	if err := s.Check(); err != nil {
+		return nil, err
+	}
+	f, err := newParquetFile(w, s, compress.Codecs.Uncompressed)
+	if err != nil {
+		return nil, err
+	}
+	return &ParquetBatchWriter{s: s, f: f}, nil
+}
+
+// Write writes t as the next row group (see WriteParquetBatches).
+func (pw *ParquetBatchWriter) Write(t *Table) error {
+	if t.Schema != pw.s && !t.Schema.SameFields(pw.s) {
+		return fmt.Errorf("dataset: write parquet: a batch has another schema")
+	}
+	if pw.last != nil && pw.lastLen < ParquetRowGroupRows {
+		return fmt.Errorf("dataset: write parquet: a batch of %d rows before the last, want %d", pw.lastLen, ParquetRowGroupRows)
+	}
+	if t.Len() > ParquetRowGroupRows {
+		return fmt.Errorf("dataset: write parquet: a batch of %d rows, want at most %d", t.Len(), ParquetRowGroupRows)
+	}
+	if err := checkWritable(t); err != nil {
+		return err
+	}
+	if pw.last != nil && t.Len() > 0 && CompareKey(pw.last, 0, t, 0) >= 0 {
+		return fmt.Errorf("dataset: write parquet: rows are not in strictly increasing primary-key order after row %d", pw.rows)
+	}
+	if t.Len() == 0 {
+		return nil
+	}
+	if err := pw.f.rowGroup(t, 0, t.Len()); err != nil {
+		return err
+	}
+	pw.last, pw.lastLen = t.Select([]int{t.Len() - 1}), t.Len()
+	pw.rows += t.Len()
+	return nil
+}
+
+// Close writes the file's footer.
+func (pw *ParquetBatchWriter) Close() error { return pw.f.close() }
+
+// Abort ends a file that failed: what was written is no Parquet file.
+func (pw *ParquetBatchWriter) Abort() { pw.f.fw.Close() }
 
 // parquetFile is a published Parquet file being written, a row group at a
 // time.

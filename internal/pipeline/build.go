@@ -282,15 +282,23 @@ func buildDataset(ws Workspace, o BuildOptions, st *State, def *dataset.Definiti
 		return &DatasetResult{Name: def.Name}, nil
 	}
 	// The dataset's rows are merged in key order from the sources' records
-	// (or kept rows), read a row group at a time, and written as they
-	// come: never held whole.
+	// (or kept rows), read a row group at a time, and written and compared
+	// with the published version as they come: never held whole.
 	var pq bytes.Buffer
 	keep, err := newKeeper(prev)
 	if err != nil {
 		return nil, fmt.Errorf("read the published version: %w", err)
 	}
+	old, err := prev.batches()
+	if err != nil {
+		return nil, fmt.Errorf("read the published version: %w", err)
+	}
+	pw, err := dataset.NewParquetBatchWriter(&pq, def.Schema)
+	if err != nil {
+		return nil, err
+	}
 	merged := dataset.NewMerge(def.Schema, inputs...)
-	err = dataset.WriteParquetBatches(&pq, def.Schema, func() (*dataset.Table, error) {
+	written := batchFunc(func() (*dataset.Table, error) {
 		t, err := merged.Next()
 		if err == nil {
 			// A figure printed again beyond the publishers' precision is
@@ -298,27 +306,21 @@ func buildDataset(ws Workspace, o BuildOptions, st *State, def *dataset.Definiti
 			// no version.
 			err = keep.apply(t)
 		}
+		if err == nil {
+			err = pw.Write(t)
+		}
 		return t, err
 	})
+	sum, err := diff.Compare(def.Schema, old, written, diff.OptionsFor(def), nil)
 	if err != nil {
+		pw.Abort()
+		return nil, err
+	}
+	if err := pw.Close(); err != nil {
 		return nil, err
 	}
 	if keep.kept > 0 {
 		o.Log.Info("figures equal at 15 significant digits keep their published value", "dataset", def.Name, "figures", keep.kept)
-	}
-	// What is compared with the published version is what was written.
-	old, err := prev.batches()
-	if err != nil {
-		return nil, fmt.Errorf("read the published version: %w", err)
-	}
-	cur, err := dataset.NewParquetReader(bytes.NewReader(pq.Bytes()), def.Schema)
-	if err != nil {
-		return nil, err
-	}
-	cur.ReuseTables() // diff.Compare holds two batches at most
-	sum, err := diff.Compare(def.Schema, old, cur, diff.OptionsFor(def), nil)
-	if err != nil {
-		return nil, err
 	}
 	res := &DatasetResult{Name: def.Name, Rows: n, Summary: sum, Withheld: map[string]int{},
 		Removed: removedRows, Dropped: dropped}
@@ -652,6 +654,11 @@ func (c *cursor) fill() error {
 }
 
 func (c *cursor) next() { c.i, c.n = c.i+1, c.n+1 }
+
+// batchFunc is a function read as dataset.Batches.
+type batchFunc func() (*dataset.Table, error)
+
+func (f batchFunc) Next() (*dataset.Table, error) { return f() }
 
 // keeper gives the rows of a new version, a batch at a time in key order,
 // the published value of each figure that is the same figure at the
