@@ -8,6 +8,7 @@ import (
 
 	"github.com/defence-transparency/publish/internal/atlas"
 	"github.com/defence-transparency/publish/internal/country"
+	"github.com/defence-transparency/publish/internal/dataset"
 )
 
 // The static API: api/countries/ISO3.json for every country with a page,
@@ -73,45 +74,55 @@ type apiRisk struct {
 	Source    string   `json:"source"`
 }
 
-// writeAPI writes the file of every country in names into dir.
+// writeAPI writes the file of every country in names into dir, one at a
+// time: all the files together hold every published figure (220 MB of
+// points for 2M rows).
 func (g *generator) writeAPI(dir string, names map[string]string) error {
-	files := map[string]*apiCountry{}
+	cbm := map[string][]*dataset.CBMReport{}
+	for i := range g.fam.cbm {
+		r := &g.fam.cbm[i]
+		cbm[r.Country] = append(cbm[r.Country], r)
+	}
+	risk := map[string][]*dataset.RiskReport{}
+	for i := range g.fam.risk {
+		r := &g.fam.risk[i]
+		risk[r.Country] = append(risk[r.Country], r)
+	}
+	world, worldErr := atlas.World()
 	for code, name := range names {
 		f := &apiCountry{Format: apiFormat, ISO3: code, Name: name, Page: countryPath(code), Sample: g.sample,
 			Neighbours: []string{}, Spending: []apiSeries{}, CBM: []apiCBM{}, Risk: []apiRisk{}}
 		if r, ok := country.SIPRIRegion(code); ok {
 			f.Region = r
 		}
-		if w, err := atlas.World(); err == nil {
-			f.Neighbours = append(f.Neighbours, w.Neighbours(code)...)
+		if worldErr == nil {
+			f.Neighbours = append(f.Neighbours, world.Neighbours(code)...)
 		}
-		files[code] = f
-	}
-	series := map[[3]string]int{} // index in its file's Spending
-	for i := range g.pubRecs {
-		r := &g.pubRecs[i]
-		f := files[r.Country]
-		if f == nil || r.Aggregate {
-			continue
+		series := map[[2]string]int{} // index in Spending
+		// The country's rows of recs, in order (countryRows); the
+		// published ones are the first len(pubRecs) of recs (readExcerpts
+		// adds the excerpts after them).
+		for _, i := range g.rows[code] {
+			if i >= len(g.pubRecs) {
+				continue
+			}
+			r := &g.pubRecs[i]
+			k := [2]string{r.Source, r.Measure}
+			at, ok := series[k]
+			if !ok {
+				f.Spending = append(f.Spending, apiSeries{Source: r.Source, Measure: r.Measure, Unit: r.Unit, Currency: r.Currency, FiscalYear: r.FiscalYear})
+				at = len(f.Spending) - 1
+				series[k] = at
+			}
+			s := &f.Spending[at]
+			p := apiPoint{Year: r.Year, Missing: r.Missing, Estimate: r.Estimate, Uncertain: r.Uncertain, Notes: r.Notes}
+			if r.HasValue {
+				v := r.Value
+				p.Value = &v
+			}
+			s.Points = append(s.Points, p)
 		}
-		k := [3]string{r.Country, r.Source, r.Measure}
-		at, ok := series[k]
-		if !ok {
-			f.Spending = append(f.Spending, apiSeries{Source: r.Source, Measure: r.Measure, Unit: r.Unit, Currency: r.Currency, FiscalYear: r.FiscalYear})
-			at = len(f.Spending) - 1
-			series[k] = at
-		}
-		s := &f.Spending[at]
-		p := apiPoint{Year: r.Year, Missing: r.Missing, Estimate: r.Estimate, Uncertain: r.Uncertain, Notes: r.Notes}
-		if r.HasValue {
-			v := r.Value
-			p.Value = &v
-		}
-		s.Points = append(s.Points, p)
-	}
-	for i := range g.fam.cbm {
-		r := &g.fam.cbm[i]
-		if f := files[r.Country]; f != nil {
+		for _, r := range cbm[code] {
 			c := apiCBM{Instrument: r.Instrument, Year: r.Year, Kind: r.Kind, Currency: r.Currency, Link: webURL(r.Link), Source: r.Source}
 			if r.HasTotal {
 				v := r.Total
@@ -119,10 +130,7 @@ func (g *generator) writeAPI(dir string, names map[string]string) error {
 			}
 			f.CBM = append(f.CBM, c)
 		}
-	}
-	for i := range g.fam.risk {
-		r := &g.fam.risk[i]
-		if f := files[r.Country]; f != nil {
+		for _, r := range risk[code] {
 			x := apiRisk{Publisher: r.Publisher, Indicator: r.Indicator, Period: r.Period, Unit: r.Unit, Category: r.Category, Source: r.Source}
 			if r.HasValue {
 				v := r.Value
@@ -130,8 +138,6 @@ func (g *generator) writeAPI(dir string, names map[string]string) error {
 			}
 			f.Risk = append(f.Risk, x)
 		}
-	}
-	for code, f := range files {
 		for i := range f.Spending {
 			slices.SortFunc(f.Spending[i].Points, func(a, b apiPoint) int { return cmp.Compare(a.Year, b.Year) })
 		}
