@@ -315,6 +315,9 @@ func (g *generator) loadTables() ([]*dataset.Table, []tableSum, []dataset.Expend
 			if err := g.deriveDownloads(d); err != nil {
 				return nil, nil, nil, err
 			}
+			if err := g.warmDiffs(d); err != nil {
+				return nil, nil, nil, err
+			}
 			rs, sum, err := readExpenditures(d)
 			if err != nil {
 				return nil, nil, nil, fmt.Errorf("site: generate: %w", err)

@@ -118,6 +118,36 @@ func (g *generator) loadHistories(static string) ([]*datasetHistory, error) {
 	return out, nil
 }
 
+// warmDiffs computes the diffs of the versions of d that get a page into
+// the cache, where it does not hold them. loadTables calls it before it
+// reads a large dataset's records: a diff of millions of rows takes
+// hundreds of MB while it is made (its report is small), which the
+// records need not sit beside; loadHistories then finds it in the cache.
+func (g *generator) warmDiffs(d *Dataset) error {
+	h := d.History
+	if g.in.CacheDir == "" || h == nil {
+		return nil
+	}
+	diffs := &history.Diffs{Dir: g.in.CacheDir}
+	tmp, err := os.CreateTemp(g.in.CacheDir, "changes-*.csv")
+	if err != nil {
+		return fmt.Errorf("site: history: %w", err)
+	}
+	tmp.Close()
+	defer os.Remove(tmp.Name())
+	// As build walks them: from the oldest version with a page.
+	for i := min(versionPagesOf(g.in), len(h.Versions)) - 1; i >= 0; i-- {
+		var prev *history.Version
+		if i+1 < len(h.Versions) {
+			prev = &h.Versions[i+1]
+		}
+		if _, _, err := diffs.Report(h, prev, &h.Versions[i], tmp.Name()); err != nil {
+			return fmt.Errorf("site: history of %s: %w", d.Definition.Name, err)
+		}
+	}
+	return nil
+}
+
 // blobOf returns the id of the dataset's Parquet blob at version v, or
 // "none" where the version has no file; the CSV cache is keyed by it.
 func blobOf(v *history.Version) string {
