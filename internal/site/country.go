@@ -678,7 +678,11 @@ func (g *generator) sourceTable(src, label string, rows []int, cp *countryParams
 		cp.Blanks = true
 	}
 	hoistNotes(t.Columns, figures)
-	t.Body = figuresBody(figures)
+	body, err := figuresBody(figures)
+	if err != nil {
+		return t, err
+	}
+	t.Body = body
 	return t, nil
 }
 

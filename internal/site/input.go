@@ -19,9 +19,9 @@
 // templates escape it; links from sources become links only when they are
 // http(s) (webURL). The exceptions are the charts, which Generate draws as
 // SVG with html/template, which escapes every piece of text it inserts, and
-// the rows of the country pages' figures tables, which it draws escaping
-// every text as html/template does (figures.go): as data, their thousands
-// of cells took Hugo ten times the memory.
+// the rows of the country pages' figures tables, which it draws the same
+// way from figures.html.tmpl (figures.go): as data, their thousands of
+// cells took Hugo ten times the memory.
 //
 // When a dataset has a History, Generate also makes the pages about its
 // versions: the changes page, a page per version with its diff against the
