@@ -10,6 +10,7 @@ import (
 
 	"github.com/defence-transparency/publish/internal/bench"
 	"github.com/defence-transparency/publish/internal/realdata"
+	"github.com/defence-transparency/publish/internal/site"
 )
 
 // BenchmarkRealSite builds the whole site on the real published files with
@@ -40,11 +41,21 @@ func BenchmarkRealSite(b *testing.B) {
 	data := filepath.Join(tmp, "data")
 	bench.Run(b, bin, "run", "-q", "--sources", sources, "--data", data, "--out", filepath.Join(tmp, "public-setup"))
 
-	var runs []bench.Stats
+	// PUBLISH_HUGO names a standalone hugo of the version go.mod pins:
+	// after each publish site it builds the project publish generated
+	// (DATA/.publish/site), alternating, so that what publish adds to
+	// Hugo's own time shows (issue 8).
+	hugo := os.Getenv("PUBLISH_HUGO")
+	var runs, hugoRuns []bench.Stats
 	var pages, files, bytes int64
 	for i := 0; b.Loop(); i++ {
 		out := filepath.Join(tmp, "public"+strconv.Itoa(i))
 		runs = append(runs, bench.Run(b, bin, "site", "-q", "--sources", sources, "--data", data, "--out", out))
+		if hugo != "" {
+			hugoOut := filepath.Join(tmp, "hugo"+strconv.Itoa(i))
+			hugoRuns = append(hugoRuns, bench.Run(b, hugo, site.HugoArgs(filepath.Join(data, ".publish", "site"), hugoOut)...))
+			os.RemoveAll(hugoOut)
+		}
 		pages, files, bytes = 0, 0, 0
 		err := filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() {
@@ -66,7 +77,15 @@ func BenchmarkRealSite(b *testing.B) {
 		}
 		os.RemoveAll(out)
 	}
-	bench.Report(b, "site", bench.Summarize(runs))
+	sum := bench.Summarize(runs)
+	bench.Report(b, "site", sum)
+	b.ReportMetric(float64(pages)/sum.Wall.Seconds(), "pages/s")
+	if hugo != "" {
+		h := bench.Summarize(hugoRuns)
+		bench.Report(b, "hugo", h)
+		b.ReportMetric(float64(pages)/h.Wall.Seconds(), "hugo-pages/s")
+		b.ReportMetric(sum.Wall.Seconds()/h.Wall.Seconds(), "site/hugo")
+	}
 	b.ReportMetric(float64(pages), "pages")
 	b.ReportMetric(float64(files), "files")
 	b.ReportMetric(float64(bytes)/1e6, "MB")
