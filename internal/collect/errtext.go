@@ -20,10 +20,15 @@ func Printable(err error) error {
 
 type printable struct{ err error }
 
-func (p printable) Error() string { return escapeInvalid(p.err.Error()) }
+func (p printable) Error() string { return PrintableText(p.err.Error()) }
 func (p printable) Unwrap() error { return p.err }
 
-func escapeInvalid(s string) string {
+// PrintableText returns s with every byte that is not valid UTF-8 written
+// as \xNN.
+func PrintableText(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
 	var b strings.Builder
 	for i := 0; i < len(s); {
 		r, n := utf8.DecodeRuneInString(s[i:])

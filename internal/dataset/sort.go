@@ -234,42 +234,47 @@ func (w *whole) Next() (*Table, error) {
 // from its sources' records is merged from them, each read a row group at
 // a time, and never held whole.
 type Merge struct {
-	in     []*mergeInput
+	in     []*Cursor
 	tables [ReusedTables]*Table
 	next   int // of tables, the one Next fills
 	batch  int
 }
 
-type mergeInput struct {
-	b    Batches
-	t    *Table
-	i    int
-	done bool
+// Cursor walks the rows of Batches one at a time: row I of T is the
+// current row, N rows came before it, and Done is set after the last.
+type Cursor struct {
+	B    Batches
+	T    *Table
+	I, N int
+	Done bool
 }
 
-// fill makes row i of t the input's next row, reading the next batch when
-// the last one is used up.
-func (in *mergeInput) fill() error {
-	for !in.done && (in.t == nil || in.i >= in.t.n) {
-		t, err := in.b.Next()
+// Fill makes row I of T the next row, reading the next batch when the last
+// one is used up; Done is set after the last row.
+func (c *Cursor) Fill() error {
+	for !c.Done && (c.T == nil || c.I >= c.T.n) {
+		t, err := c.B.Next()
 		if errors.Is(err, io.EOF) {
-			in.done, in.t = true, nil
+			c.Done, c.T = true, nil
 			return nil
 		}
 		if err != nil {
 			return err
 		}
-		in.t, in.i = t, 0
+		c.T, c.I = t, 0
 	}
 	return nil
 }
+
+// Advance moves past the current row.
+func (c *Cursor) Advance() { c.I, c.N = c.I+1, c.N+1 }
 
 // NewMerge returns the rows of the inputs, whose batches have schema s, in
 // key order.
 func NewMerge(s *Schema, inputs ...Batches) *Merge {
 	m := &Merge{batch: ParquetRowGroupRows}
 	for _, b := range inputs {
-		m.in = append(m.in, &mergeInput{b: b})
+		m.in = append(m.in, &Cursor{B: b})
 	}
 	for k := range m.tables {
 		m.tables[k] = NewTable(s, 0)
@@ -289,23 +294,23 @@ func (m *Merge) Next() (*Table, error) {
 	}
 	t.n = 0
 	for t.n < m.batch {
-		var best *mergeInput
+		var best *Cursor
 		for _, in := range m.in {
-			if err := in.fill(); err != nil {
+			if err := in.Fill(); err != nil {
 				return nil, err
 			}
-			if !in.done && t.Schema != in.t.Schema && !t.Schema.SameFields(in.t.Schema) {
+			if !in.Done && t.Schema != in.T.Schema && !t.Schema.SameFields(in.T.Schema) {
 				return nil, fmt.Errorf("dataset: merge: tables have different schemas")
 			}
-			if !in.done && (best == nil || CompareKey(in.t, in.i, best.t, best.i) < 0) {
+			if !in.Done && (best == nil || CompareKey(in.T, in.I, best.T, best.I) < 0) {
 				best = in
 			}
 		}
 		if best == nil {
 			break
 		}
-		t.appendFrom(best.t, best.i)
-		best.i++
+		t.appendFrom(best.T, best.I)
+		best.Advance()
 	}
 	if t.n == 0 {
 		return nil, io.EOF

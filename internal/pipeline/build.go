@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"slices"
@@ -595,30 +594,30 @@ func sharedKeys(a, b *part) (*dataset.ValidationError, error) {
 	}
 	var verr dataset.ValidationError
 	keyName := strings.Join(a.schema.PrimaryKey, ",")
-	t, u := &cursor{b: ta}, &cursor{b: tb}
+	t, u := &dataset.Cursor{B: ta}, &dataset.Cursor{B: tb}
 	for {
-		if err := t.fill(); err != nil {
+		if err := t.Fill(); err != nil {
 			return nil, fmt.Errorf("read the rows of source %s: %w", a.src.Name, err)
 		}
-		if err := u.fill(); err != nil {
+		if err := u.Fill(); err != nil {
 			return nil, fmt.Errorf("read the rows of source %s: %w", b.src.Name, err)
 		}
-		if t.done || u.done {
+		if t.Done || u.Done {
 			break
 		}
-		switch c := dataset.CompareKey(t.t, t.i, u.t, u.i); {
+		switch c := dataset.CompareKey(t.T, t.I, u.T, u.I); {
 		case c < 0:
-			t.next()
+			t.Advance()
 		case c > 0:
-			u.next()
+			u.Advance()
 		default:
 			verr.Count++
 			if len(verr.Problems) < maxSharedKeys {
-				verr.Problems = append(verr.Problems, dataset.Problem{Row: t.n, Field: keyName, Value: keyText(t.t, t.i),
+				verr.Problems = append(verr.Problems, dataset.Problem{Row: t.N, Field: keyName, Value: keyText(t.T, t.I),
 					Message: "primary key also given by source " + b.src.Name})
 			}
-			t.next()
-			u.next()
+			t.Advance()
+			u.Advance()
 		}
 	}
 	if verr.Count == 0 {
@@ -626,34 +625,6 @@ func sharedKeys(a, b *part) (*dataset.ValidationError, error) {
 	}
 	return &verr, nil
 }
-
-// cursor walks rows read a batch at a time.
-type cursor struct {
-	b    dataset.Batches
-	t    *dataset.Table
-	i    int // row of t
-	n    int // rows before it
-	done bool
-}
-
-// fill makes row i of t the next row, reading the next batch when the
-// last one is used up; done is set after the last row.
-func (c *cursor) fill() error {
-	for !c.done && (c.t == nil || c.i >= c.t.Len()) {
-		t, err := c.b.Next()
-		if errors.Is(err, io.EOF) {
-			c.done, c.t = true, nil
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		c.t, c.i = t, 0
-	}
-	return nil
-}
-
-func (c *cursor) next() { c.i, c.n = c.i+1, c.n+1 }
 
 // batchFunc is a function read as dataset.Batches.
 type batchFunc func() (*dataset.Table, error)
@@ -665,7 +636,7 @@ func (f batchFunc) Next() (*dataset.Table, error) { return f() }
 // publishers' precision (dataset.KeepSameNumbers), reading the last
 // version alongside.
 type keeper struct {
-	last *cursor
+	last *dataset.Cursor
 	kept int
 }
 
@@ -674,21 +645,21 @@ func newKeeper(v *lastVersion) (*keeper, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &keeper{last: &cursor{b: b}}, nil
+	return &keeper{last: &dataset.Cursor{B: b}}, nil
 }
 
 // apply keeps the published values in t, whose rows follow those of the
 // batches before.
 func (k *keeper) apply(t *dataset.Table) error {
 	for j := 0; j < t.Len(); {
-		if err := k.last.fill(); err != nil {
+		if err := k.last.Fill(); err != nil {
 			return fmt.Errorf("read the published version: %w", err)
 		}
-		if k.last.done {
+		if k.last.Done {
 			return nil
 		}
 		var n int
-		n, k.last.i, j = dataset.KeepSameNumbersFrom(k.last.t, k.last.i, t, j)
+		n, k.last.I, j = dataset.KeepSameNumbersFrom(k.last.T, k.last.I, t, j)
 		k.kept += n
 	}
 	return nil

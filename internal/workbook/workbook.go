@@ -33,7 +33,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -131,23 +130,7 @@ func (f *File) BaseColor(hex string, indexed int, theme *int) string {
 // readable returns v as text with each byte that is not UTF-8 written
 // \xNN: errors of encoding/xml and excelize quote the workbook's bytes, and
 // error messages reach the sources page.
-func readable(v any) string {
-	s := fmt.Sprint(v)
-	if utf8.ValidString(s) {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && n == 1 {
-			fmt.Fprintf(&b, `\x%02x`, s[i])
-		} else {
-			b.WriteString(s[i : i+n])
-		}
-		i += n
-	}
-	return b.String()
-}
+func readable(v any) string { return collect.PrintableText(fmt.Sprint(v)) }
 
 // recoverInto turns a panic of excelize on a malformed workbook into an
 // error, so that a publisher's file cannot stop the run.
