@@ -114,34 +114,20 @@ func (e *env) site(ctx context.Context, o siteOptions) error {
 	}
 	// A site whose inputs are those of the site in out, which is as that
 	// build left it, is not built again: out is left untouched.
-	args := append(site.HugoArgs(dir, site.NewOut(abs)), "--base-url="+o.baseURL)
-	key, err := pipeline.SiteKey(e.ws, repo, e.cfg, definitions(), binaryVersion(), args...)
+	project, err := pipeline.SiteKey(e.ws, repo, e.cfg, definitions(), binaryVersion(), "--base-url="+o.baseURL)
 	if err != nil {
 		return err
 	}
+	key := pipeline.SiteOutKey(project, site.HugoArgs(dir, site.NewOut(abs))...)
 	if pipeline.SiteUnchanged(e.ws, key, abs) {
 		e.log.Info("site unchanged: its inputs are those of the site in out", "out", abs)
 		fmt.Fprintf(e.m.Stdout, "site unchanged in %s\n", out)
 		return nil
 	}
-	in, err := pipeline.SiteInput(e.ws, repo, e.cfg, definitions(), e.m.now())
+	datasets, sources, err := e.generate(repo, dir, project, o.baseURL)
 	if err != nil {
 		return err
 	}
-	in.BaseURL = o.baseURL
-	if len(in.Datasets) == 0 {
-		return &usageError{message: fmt.Sprintf("no dataset is published in %s: %v", e.ws.DataDir, errNothingPublished),
-			hint: `run "publish run" (or collect, build and commit) first`, cause: errNothingPublished}
-	}
-	if e.progress != nil {
-		e.progress("site: generating pages")
-	}
-	if err := site.Generate(dir, in); err != nil {
-		return err
-	}
-	// Nothing below uses in, so that Hugo runs without the datasets' rows
-	// in memory (hundreds of MB for millions of rows).
-	datasets, sources := len(in.Datasets), len(in.Sources)
 	crash.Point(crash.SiteGenerated)
 	if e.progress != nil {
 		e.progress("site: building with Hugo into " + out)
@@ -166,6 +152,35 @@ func (e *env) site(ctx context.Context, o siteOptions) error {
 		fmt.Fprintf(e.m.Stdout, "site addresses are absolute under %s\n", o.baseURL)
 	}
 	return nil
+}
+
+// generate writes the Hugo project of the site into dir, unless dir holds
+// the project of the same inputs (project) as the last generate left it:
+// a site built again into another folder, or after a failed Hugo build,
+// costs Hugo's build alone. It returns the numbers of datasets and sources
+// the site shows.
+func (e *env) generate(repo dataset.Repo, dir, project, baseURL string) (datasets, sources int, err error) {
+	in, err := pipeline.SiteInput(e.ws, repo, e.cfg, definitions(), e.m.now())
+	if err != nil {
+		return 0, 0, err
+	}
+	in.BaseURL = baseURL
+	if len(in.Datasets) == 0 {
+		return 0, 0, &usageError{message: fmt.Sprintf("no dataset is published in %s: %v", e.ws.DataDir, errNothingPublished),
+			hint: `run "publish run" (or collect, build and commit) first`, cause: errNothingPublished}
+	}
+	datasets, sources = len(in.Datasets), len(in.Sources)
+	if pipeline.ProjectUnchanged(e.ws, project, dir) {
+		e.log.Info("site project unchanged: its inputs are those of the project in the cache", "dir", dir)
+		return datasets, sources, nil
+	}
+	if e.progress != nil {
+		e.progress("site: generating pages")
+	}
+	if err := site.Generate(dir, in); err != nil {
+		return 0, 0, err
+	}
+	return datasets, sources, pipeline.ProjectGenerated(e.ws, project, dir)
 }
 
 // errNothingPublished is why there is no site to build.

@@ -27,10 +27,12 @@ import (
 // and anything missing, unreadable or different makes the stage run: the
 // keys can only save work, never skip work that was not done.
 
-// reuse is the keys of the last build of each dataset and of the last site.
+// reuse is the keys of the last build of each dataset, of the last Hugo
+// project generated and of the last site.
 type reuse struct {
-	Build map[string]*buildKey `json:"build,omitempty"`
-	Site  *siteKey             `json:"site,omitempty"`
+	Build   map[string]*buildKey `json:"build,omitempty"`
+	Project *siteKey             `json:"project,omitempty"`
+	Site    *siteKey             `json:"site,omitempty"`
 }
 
 // buildKey is the last build of one dataset: the sum of what it read
@@ -43,8 +45,9 @@ type buildKey struct {
 	Withheld map[string]int `json:"withheld,omitempty"`
 }
 
-// siteKey is the last site built: the sum of its inputs, the directory it
-// was built into and the sum of that directory's files as they were left.
+// siteKey is the last site built (or Hugo project generated): the sum of
+// its inputs, the directory it was written into and the sum of that
+// directory's files as they were left.
 type siteKey struct {
 	Inputs string `json:"inputs"`
 	Out    string `json:"out"`
@@ -173,8 +176,12 @@ func treeStamp(dir string) (string, error) {
 }
 
 // syncTree flushes every file under dir to stable storage, so that a key
-// that says they are there is never saved before they are.
+// that says they are there is never saved before they are: the whole file
+// system at once where the system can, else file by file.
 func syncTree(dir string) error {
+	if err := dataset.SyncFS(dir); !errors.Is(err, errors.ErrUnsupported) {
+		return err
+	}
 	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -321,25 +328,68 @@ func SiteKey(ws Workspace, repo dataset.Repo, cfg *collect.Config, defs []*datas
 // SiteUnchanged reports whether out holds the site that key describes,
 // file for file as its build left it.
 func SiteUnchanged(ws Workspace, key, out string) bool {
-	k := ws.readReuse().Site
-	if k == nil || k.Inputs != key || k.Out != out {
-		return false
-	}
-	files, err := treeStamp(out)
-	return err == nil && files != "" && files == k.Files
+	return ws.readReuse().Site.holds(key, out)
 }
 
 // SiteBuilt records that out holds the site that key describes, once
 // its files are on stable storage.
 func SiteBuilt(ws Workspace, key, out string) error {
-	if err := syncTree(out); err != nil {
-		return fmt.Errorf("pipeline: sync the site: %w", err)
-	}
-	files, err := treeStamp(out)
+	k, err := keepTree(key, out)
 	if err != nil {
-		return fmt.Errorf("pipeline: sum the site: %w", err)
+		return fmt.Errorf("pipeline: the site: %w", err)
 	}
 	r := ws.readReuse()
-	r.Site = &siteKey{Inputs: key, Out: out, Files: files}
+	r.Site = k
 	return ws.writeReuse(r)
+}
+
+// ProjectUnchanged reports whether dir holds the Hugo project that key
+// describes, file for file as site.Generate left it: the site is then
+// built from it again (into another folder, or with the same inputs after
+// a failed Hugo build) without generating it again.
+func ProjectUnchanged(ws Workspace, key, dir string) bool {
+	return ws.readReuse().Project.holds(key, dir)
+}
+
+// ProjectGenerated records that dir holds the Hugo project that key
+// describes, once its files are on stable storage.
+func ProjectGenerated(ws Workspace, key, dir string) error {
+	k, err := keepTree(key, dir)
+	if err != nil {
+		return fmt.Errorf("pipeline: the generated site project: %w", err)
+	}
+	r := ws.readReuse()
+	r.Project = k
+	return ws.writeReuse(r)
+}
+
+// SiteOutKey is the key of a site built from the project of key project
+// with Hugo's arguments args (which name the folder it is built into).
+func SiteOutKey(project string, args ...string) string {
+	s := newSummer("site-out")
+	s.add(project)
+	s.add(args...)
+	return s.sum()
+}
+
+// holds reports whether dir holds, file for file, what k says it does.
+func (k *siteKey) holds(key, dir string) bool {
+	if k == nil || k.Inputs != key || k.Out != dir {
+		return false
+	}
+	files, err := treeStamp(dir)
+	return err == nil && files != "" && files == k.Files
+}
+
+// keepTree syncs dir to stable storage and returns the key that says dir
+// holds what key describes.
+func keepTree(key, dir string) (*siteKey, error) {
+	if err := syncTree(dir); err != nil {
+		return nil, fmt.Errorf("sync: %w", err)
+	}
+	files, err := treeStamp(dir)
+	if err != nil {
+		return nil, fmt.Errorf("sum: %w", err)
+	}
+	return &siteKey{Inputs: key, Out: dir, Files: files}, nil
 }
