@@ -16,10 +16,21 @@ import (
 // pieces, and a missing key is a defect the tests find.
 func (w *words) say(key string, data map[string]any) string {
 	s, err := w.get(key, data)
-	if err != nil && w.err == nil {
-		w.err = err
+	if err != nil {
+		w.mu.Lock()
+		if w.err == nil {
+			w.err = err
+		}
+		w.mu.Unlock()
 	}
 	return s
+}
+
+// failed returns the first error of say, if any.
+func (w *words) failed() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.err
 }
 
 // n is the data of a count: Count picks the plural form, N is the count

@@ -94,7 +94,7 @@ type columnParams struct {
 
 // figureRow is one year's figures: a cell per column.
 type figureRow struct {
-	Year  int
+	Year  string
 	Cells []cellParams
 }
 
@@ -234,20 +234,22 @@ func (g *generator) countryPages(ex *countrySections, cs *changeSite) ([]country
 		}
 	}
 	codes := sortedKeys(all)
-	pages := make([]countryPage, 0, len(codes))
-	var entries []countryEntry
-	for _, code := range codes {
-		var p countryPage
+	// The pages are drawn on every core: each reads only what the
+	// generator holds and writes its own page.
+	pages := make([]countryPage, len(codes))
+	err := parallel(len(codes), func(k int) error {
+		code := codes[k]
+		p := &pages[k]
 		if idx := rows[code]; len(idx) > 0 {
 			var err error
-			if p, err = g.buildCountry(code, idx); err != nil {
-				return nil, nil, err
+			if *p, err = g.buildCountry(code, idx); err != nil {
+				return err
 			}
 		} else {
-			p = emptyCountry(code, ex.names[code], lastmod)
+			*p = emptyCountry(code, ex.names[code], lastmod)
 		}
 		if ex != nil {
-			ex.add(&p, names, urls)
+			ex.add(p, names, urls)
 		}
 		if cs != nil {
 			p.Params.Revisions = cs.countryRevisions(code)
@@ -258,9 +260,16 @@ func (g *generator) countryPages(ex *countrySections, cs *changeSite) ([]country
 		p.Params.ShowRevisions = hasRevisions(&p.Params)
 		p.Params.SeveralRevisions = len(p.Params.Revisions) > 1
 		p.Params.Contents = contentsOf(&p.Params)
-		pages = append(pages, p)
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	entries := make([]countryEntry, 0, len(pages))
+	for k := range pages {
+		p := &pages[k]
 		entries = append(entries, countryEntry{
-			Name: p.Title, Path: urls.link(countryPath(code)), Former: p.Params.Former != nil,
+			Name: p.Title, Path: urls.link(countryPath(p.Params.ISO3)), Former: p.Params.Former != nil,
 			key: sortKey(p.Title),
 		})
 	}
@@ -648,7 +657,7 @@ func (g *generator) sourceTable(src, label string, rows []int, cp *countryParams
 	figures := make([]figureRow, len(ys))
 	for k, y := range ys {
 		rowOf[y] = k
-		figures[k] = figureRow{Year: y, Cells: make([]cellParams, len(order))}
+		figures[k] = figureRow{Year: strconv.Itoa(y), Cells: make([]cellParams, len(order))}
 	}
 	filled := 0
 	for _, i := range rows {

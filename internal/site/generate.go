@@ -11,7 +11,10 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/pelletier/go-toml/v2"
 
@@ -118,11 +121,9 @@ func (g *generator) generate() error {
 				pages[i].Params.Contents = contentsOf(&pages[i].Params)
 			}
 		}
-		for _, p := range pages {
-			if err = writePage(filepath.Join(dir, "content", "countries", strings.ToLower(p.Params.ISO3)+".md"), p); err != nil {
-				break
-			}
-		}
+		err = parallel(len(pages), func(k int) error {
+			return writePage(filepath.Join(dir, "content", "countries", strings.ToLower(pages[k].Params.ISO3)+".md"), pages[k])
+		})
 	}
 	if derr := <-dlErr; err == nil {
 		err = derr
@@ -246,9 +247,9 @@ func (g *generator) generate() error {
 	if err := g.writeCompare(shares, countryNames); err != nil {
 		return err
 	}
-	if g.words.err != nil {
+	if err := g.words.failed(); err != nil {
 		// A sentence Go wrote lacked its words.
-		return g.words.err
+		return err
 	}
 	return cat.Write(filepath.Join(dir, "static", "catalog.json"))
 }
@@ -512,6 +513,29 @@ func sourceNamesOf(in *Input) *sourceNames {
 		}
 	}
 	return n
+}
+
+// parallel calls f(0) to f(n-1) on as many goroutines as there are cores
+// and returns the error of the lowest k that failed, so that a failing
+// build reports the same error every time.
+func parallel(n int, f func(k int) error) error {
+	errs := make([]error, n)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(n, runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for k := int(next.Add(1)) - 1; k < n; k = int(next.Add(1)) - 1 {
+				errs[k] = f(k)
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // writePage writes a content file whose front matter is v as JSON, which

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"io/fs"
+	"strings"
+	"sync"
 	"text/template"
 
 	"github.com/pelletier/go-toml/v2"
@@ -18,10 +20,13 @@ import (
 // come from the same i18n file as the pages' words, in the site's language,
 // so that the two never disagree.
 type words struct {
-	lang string
-	tag  language.Tag
-	msgs map[string]map[string]string // key -> plural form -> text
-	err  error                        // the first error of say
+	lang   string
+	tag    language.Tag
+	msgs   map[string]map[string]string // key -> plural form -> text
+	parsed sync.Map                     // text -> *template.Template, each text parsed once
+
+	mu  sync.Mutex // country pages are drawn concurrently
+	err error      // the first error of say
 }
 
 // loadWords reads the i18n file of lang from the embedded project.
@@ -55,13 +60,30 @@ func (w *words) get(key string, data map[string]any) (string, error) {
 	if form == "" {
 		return "", fmt.Errorf("site: words: i18n/%s.toml has no %s", w.lang, key)
 	}
-	t, err := template.New(key).Parse(form)
+	if !strings.Contains(form, "{{") {
+		return form, nil // what the template would write
+	}
+	t, err := w.template(key, form)
 	if err != nil {
-		return "", fmt.Errorf("site: words: %s: %w", key, err)
+		return "", err
 	}
 	var b bytes.Buffer
 	if err := t.Execute(&b, data); err != nil {
 		return "", fmt.Errorf("site: words: %s: %w", key, err)
 	}
 	return b.String(), nil
+}
+
+// template returns form parsed: a sentence a site says thousands of times
+// (a cell's missing figure, a column's unit) is parsed once.
+func (w *words) template(key, form string) (*template.Template, error) {
+	if t, ok := w.parsed.Load(form); ok {
+		return t.(*template.Template), nil
+	}
+	t, err := template.New(key).Parse(form)
+	if err != nil {
+		return nil, fmt.Errorf("site: words: %s: %w", key, err)
+	}
+	w.parsed.Store(form, t)
+	return t, nil
 }
