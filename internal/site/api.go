@@ -2,6 +2,7 @@ package site
 
 import (
 	"cmp"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -89,7 +90,10 @@ func (g *generator) writeAPI(dir string, names map[string]string) error {
 		risk[r.Country] = append(risk[r.Country], r)
 	}
 	world, worldErr := atlas.World()
-	for code, name := range names {
+	// A file per country, on every core.
+	codes := slices.Sorted(maps.Keys(names))
+	return parallel(len(codes), func(k int) error {
+		code, name := codes[k], names[codes[k]]
 		f := &apiCountry{Format: apiFormat, ISO3: code, Name: name, Page: countryPath(code), Sample: g.sample,
 			Neighbours: []string{}, Spending: []apiSeries{}, CBM: []apiCBM{}, Risk: []apiRisk{}}
 		if r, ok := country.SIPRIRegion(code); ok {
@@ -150,9 +154,6 @@ func (g *generator) writeAPI(dir string, names map[string]string) error {
 		slices.SortFunc(f.Risk, func(a, b apiRisk) int {
 			return cmp.Or(cmp.Compare(a.Publisher, b.Publisher), cmp.Compare(a.Indicator, b.Indicator), cmp.Compare(a.Period, b.Period))
 		})
-		if err := writePage(filepath.Join(dir, strings.ToUpper(code)+".json"), f); err != nil {
-			return err
-		}
-	}
-	return nil
+		return writePage(filepath.Join(dir, strings.ToUpper(code)+".json"), f)
+	})
 }
