@@ -24,7 +24,19 @@ import (
 // process, and reports its wall and CPU time, peak memory, pages and bytes
 // (issue 11: under 10 s on this 2-core machine).
 //
-//	go test -run XXX -bench RealSite -benchtime 3x ./cmd/publish/
+// Two cases (issue 8 §5):
+//   - generate: each build has another --base-url than the last, so the
+//     site's Hugo project is generated from the datasets every time, as
+//     after new data;
+//   - rebuild: the same inputs as the last build, into a new folder, so
+//     the project generated last time is built by Hugo again.
+//
+// PUBLISH_HUGO names a standalone hugo of the version go.mod pins: after
+// each publish site it builds the project publish generated
+// (DATA/.publish/site), alternating, and the ratio of the two times is
+// reported, so that what publish adds to Hugo's own time shows.
+//
+//	PUBLISH_HUGO=/path/to/hugo go test -run XXX -bench RealSite -benchtime 3x ./cmd/publish/
 func BenchmarkRealSite(b *testing.B) {
 	dir := realdata.Dir(b)
 	tmp := b.TempDir()
@@ -40,53 +52,59 @@ func BenchmarkRealSite(b *testing.B) {
 	bin := bench.Build(b)
 	data := filepath.Join(tmp, "data")
 	bench.Run(b, bin, "run", "-q", "--sources", sources, "--data", data, "--out", filepath.Join(tmp, "public-setup"))
-
-	// PUBLISH_HUGO names a standalone hugo of the version go.mod pins:
-	// after each publish site it builds the project publish generated
-	// (DATA/.publish/site), alternating, so that what publish adds to
-	// Hugo's own time shows (issue 8).
 	hugo := os.Getenv("PUBLISH_HUGO")
-	var runs, hugoRuns []bench.Stats
-	var pages, files, bytes int64
-	for i := 0; b.Loop(); i++ {
-		out := filepath.Join(tmp, "public"+strconv.Itoa(i))
-		runs = append(runs, bench.Run(b, bin, "site", "-q", "--sources", sources, "--data", data, "--out", out))
-		if hugo != "" {
-			hugoOut := filepath.Join(tmp, "hugo"+strconv.Itoa(i))
-			hugoRuns = append(hugoRuns, bench.Run(b, hugo, site.HugoArgs(filepath.Join(data, ".publish", "site"), hugoOut)...))
-			os.RemoveAll(hugoOut)
-		}
-		pages, files, bytes = 0, 0, 0
-		err := filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				return err
+	for _, c := range []struct {
+		name     string
+		generate bool
+	}{{"generate", true}, {"rebuild", false}} {
+		b.Run(c.name, func(b *testing.B) {
+			var runs, hugoRuns []bench.Stats
+			var pages, files, bytes int64
+			for i := 0; b.Loop(); i++ {
+				out := filepath.Join(tmp, c.name+strconv.Itoa(i))
+				args := []string{"site", "-q", "--sources", sources, "--data", data, "--out", out}
+				if c.generate {
+					args = append(args, "--base-url", "https://example.org/"+strconv.Itoa(i%2)+"/")
+				}
+				runs = append(runs, bench.Run(b, bin, args...))
+				if hugo != "" {
+					hugoOut := filepath.Join(tmp, "hugo"+strconv.Itoa(i))
+					hugoRuns = append(hugoRuns, bench.Run(b, hugo, site.HugoArgs(filepath.Join(data, ".publish", "site"), hugoOut)...))
+					os.RemoveAll(hugoOut)
+				}
+				pages, files, bytes = 0, 0, 0
+				err := filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+					if err != nil || d.IsDir() {
+						return err
+					}
+					info, err := d.Info()
+					if err != nil {
+						return err
+					}
+					files++
+					bytes += info.Size()
+					if strings.HasSuffix(p, ".html") {
+						pages++
+					}
+					return nil
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+				os.RemoveAll(out)
 			}
-			info, err := d.Info()
-			if err != nil {
-				return err
+			sum := bench.Summarize(runs)
+			bench.Report(b, "site", sum)
+			b.ReportMetric(float64(pages)/sum.Wall.Seconds(), "pages/s")
+			if hugo != "" {
+				h := bench.Summarize(hugoRuns)
+				bench.Report(b, "hugo", h)
+				b.ReportMetric(float64(pages)/h.Wall.Seconds(), "hugo-pages/s")
+				b.ReportMetric(sum.Wall.Seconds()/h.Wall.Seconds(), "site/hugo")
 			}
-			files++
-			bytes += info.Size()
-			if strings.HasSuffix(p, ".html") {
-				pages++
-			}
-			return nil
+			b.ReportMetric(float64(pages), "pages")
+			b.ReportMetric(float64(files), "files")
+			b.ReportMetric(float64(bytes)/1e6, "MB")
 		})
-		if err != nil {
-			b.Fatal(err)
-		}
-		os.RemoveAll(out)
 	}
-	sum := bench.Summarize(runs)
-	bench.Report(b, "site", sum)
-	b.ReportMetric(float64(pages)/sum.Wall.Seconds(), "pages/s")
-	if hugo != "" {
-		h := bench.Summarize(hugoRuns)
-		bench.Report(b, "hugo", h)
-		b.ReportMetric(float64(pages)/h.Wall.Seconds(), "hugo-pages/s")
-		b.ReportMetric(sum.Wall.Seconds()/h.Wall.Seconds(), "site/hugo")
-	}
-	b.ReportMetric(float64(pages), "pages")
-	b.ReportMetric(float64(files), "files")
-	b.ReportMetric(float64(bytes)/1e6, "MB")
 }
