@@ -311,7 +311,6 @@ func (g *generator) loadTables() ([]*dataset.Table, []tableSum, []dataset.Expend
 	in := g.in
 	tables := make([]*dataset.Table, len(in.Datasets))
 	sums := make([]tableSum, len(in.Datasets))
-	var recs []dataset.Expenditure
 	seen := map[string]bool{}
 	for i := range in.Datasets {
 		d := &in.Datasets[i]
@@ -326,45 +325,57 @@ func (g *generator) loadTables() ([]*dataset.Table, []tableSum, []dataset.Expend
 			return nil, nil, nil, fmt.Errorf("site: generate: dataset name %q appears twice", name)
 		}
 		seen[name] = true
-		t := d.Table
-		if t == nil && d.ParquetPath == "" {
+		if d.Table == nil && d.ParquetPath == "" {
 			return nil, nil, nil, fmt.Errorf("site: generate: dataset %s has neither rows nor a file", name)
 		}
+	}
+	// The datasets are read on every core: each reads its own files. The
+	// data repository's history is read by one at a time.
+	recsOf := make([][]dataset.Expenditure, len(in.Datasets))
+	var history sync.Mutex
+	err := parallel(len(in.Datasets), func(i int) error {
+		d := &in.Datasets[i]
+		t := d.Table
 		if t == nil && d.Definition.Schema == dataset.ExpenditureSchema {
 			if err := g.deriveDownloads(d); err != nil {
-				return nil, nil, nil, err
+				return err
 			}
-			if err := g.warmDiffs(d); err != nil {
-				return nil, nil, nil, err
+			history.Lock()
+			err := g.warmDiffs(d)
+			history.Unlock()
+			if err != nil {
+				return err
 			}
 			rs, sum, err := readExpenditures(d)
 			if err != nil {
-				return nil, nil, nil, fmt.Errorf("site: generate: %w", err)
+				return fmt.Errorf("site: generate: %w", err)
 			}
-			if recs == nil {
-				recs = rs
-			} else {
-				recs = append(recs, rs...)
-			}
-			sums[i] = sum
-			continue
+			recsOf[i], sums[i] = rs, sum
+			return nil
 		}
 		if t == nil {
 			var err error
 			if t, err = dataset.ReadParquetFile(d.ParquetPath, d.Definition.Schema); err != nil {
-				return nil, nil, nil, fmt.Errorf("site: generate: %w", err)
+				return fmt.Errorf("site: generate: %w", err)
 			}
 		}
 		tables[i], sums[i] = t, sumOf(t, d.Definition)
 		if is(d, t, dataset.ExpenditureSchema) {
-			// Usually the only such dataset: its records are kept, not
-			// copied.
-			rs := dataset.Expenditures(t)
-			if recs == nil {
-				recs = rs
-			} else {
-				recs = append(recs, rs...)
-			}
+			recsOf[i] = dataset.Expenditures(t)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	// Usually one dataset has expenditure records: they are kept, not
+	// copied.
+	var recs []dataset.Expenditure
+	for _, rs := range recsOf {
+		if recs == nil {
+			recs = rs
+		} else {
+			recs = append(recs, rs...)
 		}
 	}
 	return tables, sums, recs, nil
