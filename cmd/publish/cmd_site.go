@@ -8,6 +8,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"sync"
 
 	hugocmd "github.com/gohugoio/hugo/commands"
 
@@ -124,7 +125,7 @@ func (e *env) site(ctx context.Context, o siteOptions) error {
 		fmt.Fprintf(e.m.Stdout, "site unchanged in %s\n", out)
 		return nil
 	}
-	datasets, sources, err := e.generate(repo, dir, project, o.baseURL)
+	datasets, sources, keep, err := e.generate(repo, dir, project, o.baseURL)
 	if err != nil {
 		return err
 	}
@@ -135,10 +136,20 @@ func (e *env) site(ctx context.Context, o siteOptions) error {
 	// Built beside --out, then swapped in whole (site.SwapIn): out holds
 	// the old site or the new one, never a mix, whenever the run stops.
 	if err := hugo(site.HugoArgs(dir, site.NewOut(abs))); err != nil {
+		// The project is whole: the next build reuses it.
+		if kerr := keep(); kerr != nil {
+			e.log.Warn("keeping the key of the generated site project", "err", kerr)
+		}
 		return fmt.Errorf("site: hugo: %w", err)
 	}
 	crash.Point(crash.SiteBuilt)
 	if err := site.SwapIn(abs, func() { crash.Point(crash.SiteSwapped) }); err != nil {
+		return err
+	}
+	// The project's key and the site's are kept once both are on stable
+	// storage: one sync of the file system, after Hugo, rather than a
+	// wait for the project's files before Hugo starts.
+	if err := keep(); err != nil {
 		return err
 	}
 	if err := pipeline.SiteBuilt(e.ws, key, abs); err != nil {
@@ -158,29 +169,30 @@ func (e *env) site(ctx context.Context, o siteOptions) error {
 // the project of the same inputs (project) as the last generate left it:
 // a site built again into another folder, or after a failed Hugo build,
 // costs Hugo's build alone. It returns the numbers of datasets and sources
-// the site shows.
-func (e *env) generate(repo dataset.Repo, dir, project, baseURL string) (datasets, sources int, err error) {
+// the site shows, and keep, which records that dir holds the project once
+// its files are on stable storage.
+func (e *env) generate(repo dataset.Repo, dir, project, baseURL string) (datasets, sources int, keep func() error, err error) {
 	in, err := pipeline.SiteInput(e.ws, repo, e.cfg, definitions(), e.m.now())
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, nil, err
 	}
 	in.BaseURL = baseURL
 	if len(in.Datasets) == 0 {
-		return 0, 0, &usageError{message: fmt.Sprintf("no dataset is published in %s: %v", e.ws.DataDir, errNothingPublished),
+		return 0, 0, nil, &usageError{message: fmt.Sprintf("no dataset is published in %s: %v", e.ws.DataDir, errNothingPublished),
 			hint: `run "publish run" (or collect, build and commit) first`, cause: errNothingPublished}
 	}
 	datasets, sources = len(in.Datasets), len(in.Sources)
 	if pipeline.ProjectUnchanged(e.ws, project, dir) {
 		e.log.Info("site project unchanged: its inputs are those of the project in the cache", "dir", dir)
-		return datasets, sources, nil
+		return datasets, sources, func() error { return nil }, nil
 	}
 	if e.progress != nil {
 		e.progress("site: generating pages")
 	}
 	if err := site.Generate(dir, in); err != nil {
-		return 0, 0, err
+		return 0, 0, nil, err
 	}
-	return datasets, sources, pipeline.ProjectGenerated(e.ws, project, dir)
+	return datasets, sources, sync.OnceValue(func() error { return pipeline.ProjectGenerated(e.ws, project, dir) }), nil
 }
 
 // errNothingPublished is why there is no site to build.
