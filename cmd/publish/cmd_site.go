@@ -192,7 +192,17 @@ func (e *env) generate(repo dataset.Repo, dir, project, baseURL string) (dataset
 	if err := site.Generate(dir, in); err != nil {
 		return 0, 0, nil, err
 	}
-	return datasets, sources, sync.OnceValue(func() error { return pipeline.ProjectGenerated(e.ws, project, dir) }), nil
+	// The project's files start on their way to the disk while Hugo
+	// builds, so that keeping its key later waits for little.
+	flushed := make(chan struct{})
+	go func() {
+		dataset.SyncFS(dir) // keep syncs again, and reports its errors
+		close(flushed)
+	}()
+	return datasets, sources, sync.OnceValue(func() error {
+		<-flushed
+		return pipeline.ProjectGenerated(e.ws, project, dir)
+	}), nil
 }
 
 // errNothingPublished is why there is no site to build.
