@@ -33,18 +33,10 @@ func WriteCSV(w io.Writer, t *Table) error {
 func WriteCSVFrom(w io.Writer, r *ParquetReader) error {
 	r.ReuseTables() // each row group is written before the next is read
 	cw := newCSVWriter(w, r.schema)
-	for {
-		t, err := r.Next()
-		if errors.Is(err, io.EOF) {
-			return cw.flush()
-		}
-		if err != nil {
-			return err
-		}
-		if err := cw.rows(t); err != nil {
-			return err
-		}
+	if err := EachBatch(r, cw.rows); err != nil {
+		return err
 	}
+	return cw.flush()
 }
 
 // csvWriter writes the header, then the rows of tables.

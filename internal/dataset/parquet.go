@@ -123,34 +123,12 @@ func checkWritable(t *Table) error {
 	return nil
 }
 
-// WriteParquetBatches writes the tables that next returns, until io.EOF,
-// as WriteParquet writes the table of all their rows, to the byte, without
-// that table: each batch is one row group, so each but the last must hold
+// ParquetBatchWriter writes tables given a batch at a time as WriteParquet
+// writes the table of all their rows, to the byte, without that table:
+// each batch is one row group, so each but the last must hold
 // ParquetRowGroupRows rows (as a Merge or a ParquetReader of a published
 // file gives them), and the rows must be in strictly increasing key order
-// across batches. The batches must have schema s.
-func WriteParquetBatches(w io.Writer, s *Schema, next func() (*Table, error)) error {
-	pw, err := NewParquetBatchWriter(w, s)
-	if err != nil {
-		return err
-	}
-	for {
-		t, err := next()
-		if errors.Is(err, io.EOF) {
-			return pw.Close()
-		}
-		if err == nil {
-			err = pw.Write(t)
-		}
-		if err != nil {
-			pw.Abort()
-			return err
-		}
-	}
-}
-
-// ParquetBatchWriter writes batches as WriteParquetBatches does, each as
-// it is given: for a caller that reads the batches for something else too.
+// across batches.
 type ParquetBatchWriter struct {
 	s             *Schema
 	f             *parquetFile
@@ -171,7 +149,7 @@ func NewParquetBatchWriter(w io.Writer, s *Schema) (*ParquetBatchWriter, error) 
 	return &ParquetBatchWriter{s: s, f: f}, nil
 }
 
-// Write writes t as the next row group (see WriteParquetBatches).
+// Write writes t, of the writer's schema, as the next row group.
 func (pw *ParquetBatchWriter) Write(t *Table) error {
 	if t.Schema != pw.s && !t.Schema.SameFields(pw.s) {
 		return fmt.Errorf("dataset: write parquet: a batch has another schema")
@@ -751,15 +729,11 @@ func (r *ParquetReader) recycle() *Table {
 	t := r.reuse[0]
 	copy(r.reuse, r.reuse[1:])
 	r.reuse[len(r.reuse)-1] = t
-	for i := range t.Columns {
-		c := &t.Columns[i]
-		if c.Valid != nil {
-			r.dec.spareValid[i] = c.Valid
-			c.Valid = nil
+	for i, v := range t.emptyRows() {
+		if v != nil {
+			r.dec.spareValid[i] = v
 		}
-		c.Strings, c.Ints, c.Numbers, c.Bools = c.Strings[:0], c.Ints[:0], c.Numbers[:0], c.Bools[:0]
 	}
-	t.n = 0
 	return t
 }
 

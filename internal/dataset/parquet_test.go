@@ -732,7 +732,21 @@ func TestBufferPool(t *testing.T) {
 	}
 }
 
-func TestWriteParquetBatches(t *testing.T) {
+// writeBatches writes the batches of b with a ParquetBatchWriter, as
+// build writes a dataset merged from its sources.
+func writeBatches(w io.Writer, s *Schema, b Batches) error {
+	pw, err := NewParquetBatchWriter(w, s)
+	if err != nil {
+		return err
+	}
+	if err := EachBatch(b, pw.Write); err != nil {
+		pw.Abort()
+		return err
+	}
+	return pw.Close()
+}
+
+func TestParquetBatchWriter(t *testing.T) {
 	tab := syntheticTable(2*ParquetRowGroupRows + 1000)
 	tab.SortByKey()
 	want := writeParquetBytes(t, tab)
@@ -744,11 +758,11 @@ func TestWriteParquetBatches(t *testing.T) {
 	}
 	m := NewMerge(tab.Schema, parts...)
 	var got bytes.Buffer
-	if err := WriteParquetBatches(&got, tab.Schema, m.Next); err != nil {
+	if err := writeBatches(&got, tab.Schema, m); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(got.Bytes(), want) {
-		t.Errorf("WriteParquetBatches wrote %d bytes that differ from WriteParquet's %d", got.Len(), len(want))
+		t.Errorf("the batch writer wrote %d bytes that differ from WriteParquet's %d", got.Len(), len(want))
 	}
 
 	batches := func(ts ...*Table) func() (*Table, error) {
@@ -774,16 +788,16 @@ func TestWriteParquetBatches(t *testing.T) {
 		{"a batch out of order", batches(rows(0, n), tab.Select([]int{n + 1, n})), "not in strictly increasing primary-key order"},
 		{"a failing batch", func() (*Table, error) { return nil, errors.New("read failed") }, "read failed"},
 	} {
-		err := WriteParquetBatches(io.Discard, tab.Schema, tt.batches)
+		err := writeBatches(io.Discard, tab.Schema, BatchFunc(tt.batches))
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
-			t.Errorf("%s: WriteParquetBatches() = %v, want an error containing %q", tt.name, err, tt.want)
+			t.Errorf("%s: the batch writer's error = %v, want an error containing %q", tt.name, err, tt.want)
 		}
 	}
 	var empty bytes.Buffer
-	if err := WriteParquetBatches(&empty, tab.Schema, batches()); err != nil {
+	if err := writeBatches(&empty, tab.Schema, BatchFunc(batches())); err != nil {
 		t.Fatal(err)
 	}
 	if want := writeParquetBytes(t, NewTable(tab.Schema, 0)); !bytes.Equal(empty.Bytes(), want) {
-		t.Error("WriteParquetBatches of no batch differs from WriteParquet of an empty table")
+		t.Error("the batch writer's file of no batch differs from WriteParquet of an empty table")
 	}
 }

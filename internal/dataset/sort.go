@@ -214,6 +214,29 @@ type Batches interface {
 	Next() (*Table, error)
 }
 
+// BatchFunc is a function read as Batches.
+type BatchFunc func() (*Table, error)
+
+// Next implements Batches.
+func (f BatchFunc) Next() (*Table, error) { return f() }
+
+// EachBatch calls fn with each batch of b in turn, until b's io.EOF or an
+// error of either.
+func EachBatch(b Batches, fn func(*Table) error) error {
+	for {
+		t, err := b.Next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := fn(t); err != nil {
+			return err
+		}
+	}
+}
+
 // Whole returns Batches of one batch, t (none when t is nil or empty).
 func Whole(t *Table) Batches { return &whole{t} }
 
@@ -288,11 +311,7 @@ func NewMerge(s *Schema, inputs ...Batches) *Merge {
 // tables does: a caller may use the table it returns and the one before.
 func (m *Merge) Next() (*Table, error) {
 	t := m.tables[m.next]
-	for col := range t.Columns {
-		c := &t.Columns[col]
-		c.Strings, c.Ints, c.Numbers, c.Bools, c.Valid = c.Strings[:0], c.Ints[:0], c.Numbers[:0], c.Bools[:0], nil
-	}
-	t.n = 0
+	t.emptyRows()
 	for t.n < m.batch {
 		var best *Cursor
 		for _, in := range m.in {

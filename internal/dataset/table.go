@@ -272,6 +272,20 @@ func (t *Table) SortByKey() {
 	t.permute(t.keyOrder())
 }
 
+// emptyRows empties t, keeping its columns' capacity for the rows that
+// fill it next, and returns the columns' Valid slices (nil where a column
+// had none), which the caller may reuse.
+func (t *Table) emptyRows() [][]bool {
+	valid := make([][]bool, len(t.Columns))
+	for i := range t.Columns {
+		c := &t.Columns[i]
+		valid[i], c.Valid = c.Valid, nil
+		c.Strings, c.Ints, c.Numbers, c.Bools = c.Strings[:0], c.Ints[:0], c.Numbers[:0], c.Bools[:0]
+	}
+	t.n = 0
+	return valid
+}
+
 // Select returns a new table holding the given rows of t, in that order.
 func (t *Table) Select(rows []int) *Table {
 	u := &Table{Schema: t.Schema, Columns: make([]Column, len(t.Columns)), n: len(rows)}

@@ -297,7 +297,7 @@ func buildDataset(ws Workspace, o BuildOptions, st *State, def *dataset.Definiti
 		return nil, err
 	}
 	merged := dataset.NewMerge(def.Schema, inputs...)
-	written := batchFunc(func() (*dataset.Table, error) {
+	written := dataset.BatchFunc(func() (*dataset.Table, error) {
 		t, err := merged.Next()
 		if err == nil {
 			// A figure printed again beyond the publishers' precision is
@@ -625,11 +625,6 @@ func sharedKeys(a, b *part) (*dataset.ValidationError, error) {
 	}
 	return &verr, nil
 }
-
-// batchFunc is a function read as dataset.Batches.
-type batchFunc func() (*dataset.Table, error)
-
-func (f batchFunc) Next() (*dataset.Table, error) { return f() }
 
 // keeper gives the rows of a new version, a batch at a time in key order,
 // the published value of each figure that is the same figure at the

@@ -334,13 +334,7 @@ func SiteUnchanged(ws Workspace, key, out string) bool {
 // SiteBuilt records that out holds the site that key describes, once
 // its files are on stable storage.
 func SiteBuilt(ws Workspace, key, out string) error {
-	k, err := keepTree(key, out)
-	if err != nil {
-		return fmt.Errorf("pipeline: the site: %w", err)
-	}
-	r := ws.readReuse()
-	r.Site = k
-	return ws.writeReuse(r)
+	return ws.keepTree(key, out, "the site", func(r *reuse) **siteKey { return &r.Site })
 }
 
 // ProjectUnchanged reports whether dir holds the Hugo project that key
@@ -354,13 +348,7 @@ func ProjectUnchanged(ws Workspace, key, dir string) bool {
 // ProjectGenerated records that dir holds the Hugo project that key
 // describes, once its files are on stable storage.
 func ProjectGenerated(ws Workspace, key, dir string) error {
-	k, err := keepTree(key, dir)
-	if err != nil {
-		return fmt.Errorf("pipeline: the generated site project: %w", err)
-	}
-	r := ws.readReuse()
-	r.Project = k
-	return ws.writeReuse(r)
+	return ws.keepTree(key, dir, "the generated site project", func(r *reuse) **siteKey { return &r.Project })
 }
 
 // SiteOutKey is the key of a site built from the project of key project
@@ -381,15 +369,18 @@ func (k *siteKey) holds(key, dir string) bool {
 	return err == nil && files != "" && files == k.Files
 }
 
-// keepTree syncs dir to stable storage and returns the key that says dir
-// holds what key describes.
-func keepTree(key, dir string) (*siteKey, error) {
+// keepTree syncs dir to stable storage, then keeps in the field of the
+// keys that field picks that dir holds what key describes; what names
+// dir in an error.
+func (w Workspace) keepTree(key, dir, what string, field func(*reuse) **siteKey) error {
 	if err := syncTree(dir); err != nil {
-		return nil, fmt.Errorf("sync: %w", err)
+		return fmt.Errorf("pipeline: sync %s: %w", what, err)
 	}
 	files, err := treeStamp(dir)
 	if err != nil {
-		return nil, fmt.Errorf("sum: %w", err)
+		return fmt.Errorf("pipeline: sum %s: %w", what, err)
 	}
-	return &siteKey{Inputs: key, Out: dir, Files: files}, nil
+	r := w.readReuse()
+	*field(r) = &siteKey{Inputs: key, Out: dir, Files: files}
+	return w.writeReuse(r)
 }

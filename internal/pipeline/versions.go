@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"time"
 
@@ -77,16 +76,7 @@ func readLastVersion(path string, s *dataset.Schema) (*lastVersion, error) {
 // by source; a damaged file fails here.
 func newLastVersion(b []byte, s *dataset.Schema) (*lastVersion, error) {
 	v := &lastVersion{schema: s, file: b, counts: map[string]int{}}
-	col := s.Index(dataset.SourceField)
-	err := v.each(func(t *dataset.Table) error {
-		if col >= 0 {
-			for _, name := range t.Columns[col].Strings[:t.Len()] {
-				v.counts[name]++
-			}
-		}
-		return nil
-	})
-	if err != nil {
+	if err := v.each(func(t *dataset.Table) error { addSourceCounts(v.counts, t); return nil }); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -112,18 +102,7 @@ func (v *lastVersion) each(fn func(*dataset.Table) error) error {
 	if err != nil {
 		return err
 	}
-	for {
-		t, err := b.Next()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if err := fn(t); err != nil {
-			return err
-		}
-	}
+	return dataset.EachBatch(b, fn)
 }
 
 // sourceRows returns a copy of the version's rows of source, or nil when

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -136,11 +135,20 @@ func previousCounts(prev *lastVersion, held map[string]int) map[string]int {
 func countSources(t *dataset.Table) map[string]int {
 	counts := map[string]int{}
 	if t != nil {
-		for _, name := range t.Columns[t.Schema.Index(dataset.SourceField)].Strings[:t.Len()] {
-			counts[name]++
-		}
+		addSourceCounts(counts, t)
 	}
 	return counts
+}
+
+// addSourceCounts adds the rows of t to counts, by source.
+func addSourceCounts(counts map[string]int, t *dataset.Table) {
+	col := t.Schema.Index(dataset.SourceField)
+	if col < 0 {
+		return
+	}
+	for _, name := range t.Columns[col].Strings[:t.Len()] {
+		counts[name]++
+	}
 }
 
 // withholding is what build withholds of one source in a version.
@@ -218,17 +226,8 @@ func checkPublishable(path string, def *dataset.Definition, cfg *collect.Config)
 	}
 	defer pr.Close()
 	counts := map[string]int{}
-	for {
-		t, err := pr.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return err
-		}
-		for _, s := range t.Columns[col].Strings[:t.Len()] {
-			counts[s]++
-		}
+	if err := dataset.EachBatch(pr, func(t *dataset.Table) error { addSourceCounts(counts, t); return nil }); err != nil {
+		return err
 	}
 	for _, src := range cfg.Sources {
 		if n := counts[src.Name]; n > 0 && !src.Publishes() {

@@ -123,25 +123,7 @@ func (g *generator) writeDownloads(dir string, d *Dataset, t *dataset.Table, sum
 		}
 		return n, sum, nil
 	}
-	writeCSV := func(w io.Writer) error { return dataset.WriteCSV(w, t) }
-	writeZstd := func(w io.Writer) error { return dataset.WriteParquetCompressed(w, t) }
-	if t == nil {
-		writeCSV = func(w io.Writer) error {
-			r, err := dataset.OpenParquet(d.ParquetPath, sum.schema)
-			if err != nil {
-				return err
-			}
-			defer r.Close()
-			return dataset.WriteCSVFrom(w, r)
-		}
-		writeZstd = func(w io.Writer) error {
-			t, err := dataset.ReadParquetFile(d.ParquetPath, sum.schema)
-			if err != nil {
-				return err
-			}
-			return dataset.WriteParquetCompressed(w, t)
-		}
-	}
+	writeCSV, writeZstd := downloadWriters(d, t)
 	csvN, csvSum, err := derived(name+".csv", writeCSV)
 	if err != nil {
 		return nil, err
@@ -200,12 +182,39 @@ func downloadName(d *Dataset, pqSum, file string) string {
 	return "downloads/" + d.Definition.Name + "/" + pqSum + "-" + csvKey(d.Definition) + "-" + file
 }
 
+// downloadWriters returns what writes a dataset's CSV and zstd Parquet
+// downloads: from t, or, for a dataset whose table is not kept (nil t),
+// from its Parquet file, the CSV a row group at a time.
+func downloadWriters(d *Dataset, t *dataset.Table) (writeCSV, writeZstd func(io.Writer) error) {
+	if t != nil {
+		return func(w io.Writer) error { return dataset.WriteCSV(w, t) },
+			func(w io.Writer) error { return dataset.WriteParquetCompressed(w, t) }
+	}
+	s := d.Definition.Schema
+	writeCSV = func(w io.Writer) error {
+		r, err := dataset.OpenParquet(d.ParquetPath, s)
+		if err != nil {
+			return err
+		}
+		defer r.Close()
+		return dataset.WriteCSVFrom(w, r)
+	}
+	writeZstd = func(w io.Writer) error {
+		t, err := dataset.ReadParquetFile(d.ParquetPath, s)
+		if err != nil {
+			return err
+		}
+		return dataset.WriteParquetCompressed(w, t)
+	}
+	return writeCSV, writeZstd
+}
+
 // deriveDownloads makes the CSV and the zstd Parquet copy of a dataset
 // whose table is not kept (see loadTables) into the site cache, where it
-// does not hold them yet, from the table read for them and then dropped.
-// loadTables calls it before it reads the dataset's records, so that the
-// table and the records are never in memory together (800 MB for 2M
-// rows); writeDownloads then finds the copies in the cache.
+// does not hold them yet. loadTables calls it before it reads the
+// dataset's records, so that the table the zstd copy is made from and the
+// records are never in memory together (800 MB for 2M rows);
+// writeDownloads then finds the copies in the cache.
 func (g *generator) deriveDownloads(d *Dataset) error {
 	if g.files.dir == "" {
 		return nil // writeDownloads makes them
@@ -221,30 +230,16 @@ func (g *generator) deriveDownloads(d *Dataset) error {
 		return fmt.Errorf("site: downloads: %w", err)
 	}
 	pqSum := hex.EncodeToString(h.Sum(nil))
-	var t *dataset.Table
-	table := func() (*dataset.Table, error) {
-		var err error
-		if t == nil {
-			t, err = dataset.ReadParquetFile(d.ParquetPath, d.Definition.Schema)
-		}
-		return t, err
-	}
 	name := d.Definition.Name
+	writeCSV, writeZstd := downloadWriters(d, nil)
 	for _, c := range []struct {
 		file  string
-		write func(io.Writer, *dataset.Table) error
+		write func(io.Writer) error
 	}{
-		{name + ".csv", dataset.WriteCSV},
-		{name + ".zstd.parquet", dataset.WriteParquetCompressed},
+		{name + ".csv", writeCSV},
+		{name + ".zstd.parquet", writeZstd},
 	} {
-		err := g.files.ensure(downloadName(d, pqSum, c.file), func(w io.Writer) error {
-			t, err := table()
-			if err != nil {
-				return err
-			}
-			return c.write(w, t)
-		})
-		if err != nil {
+		if _, _, err := g.files.ensure(downloadName(d, pqSum, c.file), c.write); err != nil {
 			return fmt.Errorf("site: write %s: %w", c.file, err)
 		}
 	}

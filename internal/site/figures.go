@@ -138,7 +138,9 @@ func cellOf(s cellShape, text func(k int) string) cellParams {
 
 // marker stands for text k while a shape is drawn: private-use characters,
 // which html/template leaves as they are in text and in attributes.
-func marker(k int) string { return "\uE000" + string(rune('a'+k)) + "\uE001" }
+func marker(k int) string { return markOpen + string(rune('a'+k)) + markClose }
+
+const markOpen, markClose = "\uE000", "\uE001"
 
 // awkward is a text that needs escaping everywhere, different for each k.
 func awkward(k int) string { return fmt.Sprintf(`<b a="%d">&'+%c</b>`+"\x00é", k, 'a'+k) }
@@ -167,14 +169,18 @@ var htmlEscaper = strings.NewReplacer("\x00", "\uFFFD", `"`, "&#34;", "&", "&amp
 func split(out string) drawing {
 	var d drawing
 	for {
-		i := strings.Index(out, "\uE000")
-		if i < 0 || i+len(marker(0)) > len(out) || out[i+len("\uE000")+1:i+len(marker(0))] != "\uE001" {
+		before, rest, ok := strings.Cut(out, markOpen)
+		k := -1
+		if ok && len(rest) > len(markClose) && strings.HasPrefix(rest[1:], markClose) {
+			k = int(rest[0]) - 'a'
+		}
+		if k < 0 || k >= figureTexts {
 			d.parts = append(d.parts, out)
 			return d
 		}
-		d.parts = append(d.parts, out[:i])
-		d.fields = append(d.fields, int(out[i+len("\uE000")]-'a'))
-		out = out[i+len(marker(0)):]
+		d.parts = append(d.parts, before)
+		d.fields = append(d.fields, k)
+		out = rest[1+len(markClose):]
 	}
 }
 

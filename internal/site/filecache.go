@@ -40,46 +40,39 @@ func (c *fileCache) isUsed(p string) bool {
 func newFileCache(dir string) *fileCache { return &fileCache{dir: dir, used: map[string]bool{}} }
 
 // file makes dst: a link to or a copy of the cache entry name (a slash path
-// under the cache) when there is one, else written by write and then kept.
-// It returns dst's size and SHA-256.
+// under the cache), which write makes first when the cache lacks it. It
+// returns dst's size and SHA-256.
 func (c *fileCache) file(name, dst string, write func(io.Writer) error) (int64, string, error) {
 	if c.dir == "" {
 		return writeFile(dst, write)
 	}
+	n, sum, err := c.ensure(name, write)
+	if err != nil {
+		return 0, "", err
+	}
+	if err := dataset.LinkOrCopy(filepath.Join(c.dir, filepath.FromSlash(name)), dst); err != nil {
+		return 0, "", fmt.Errorf("site: %s: %w", filepath.Base(dst), err)
+	}
+	return n, sum, nil
+}
+
+// ensure makes the cache entry name with write unless the cache holds it,
+// and returns its size and SHA-256. The entry counts as made once its
+// NAME.sha256 is written, after it.
+func (c *fileCache) ensure(name string, write func(io.Writer) error) (int64, string, error) {
 	cached := filepath.Join(c.dir, filepath.FromSlash(name))
 	c.use(cached, cached+".sha256")
 	if meta, err := os.ReadFile(cached + ".sha256"); err == nil {
 		var n int64
 		var sum string
-		if _, err := fmt.Sscanf(string(meta), "%d %s", &n, &sum); err == nil && dataset.LinkOrCopy(cached, dst) == nil {
-			return n, sum, nil
+		if _, err := fmt.Sscanf(string(meta), "%d %s", &n, &sum); err == nil {
+			if _, err := os.Stat(cached); err == nil {
+				return n, sum, nil // trusted as written: the sum is not checked again
+			}
 		}
 	}
-	n, sum, err := writeFile(dst, write)
-	if err != nil {
-		return 0, "", err
-	}
 	if err := os.MkdirAll(filepath.Dir(cached), 0o755); err != nil {
 		return 0, "", fmt.Errorf("site: cache %s: %w", name, err)
-	}
-	if err := dataset.CopyFile(dst, cached); err != nil {
-		return 0, "", fmt.Errorf("site: cache %s: %w", name, err)
-	}
-	if err := dataset.WriteFileAtomicBytes(cached+".sha256", fmt.Appendf(nil, "%d %s\n", n, sum)); err != nil {
-		return 0, "", fmt.Errorf("site: cache %s: %w", name, err)
-	}
-	return n, sum, nil
-}
-
-// ensure makes the cache entry name with write unless the cache holds it.
-// The entry counts as made once its NAME.sha256 is written, after it.
-func (c *fileCache) ensure(name string, write func(io.Writer) error) error {
-	cached := filepath.Join(c.dir, filepath.FromSlash(name))
-	if _, err := os.Stat(cached + ".sha256"); err == nil {
-		return nil
-	}
-	if err := os.MkdirAll(filepath.Dir(cached), 0o755); err != nil {
-		return fmt.Errorf("site: cache %s: %w", name, err)
 	}
 	// Written beside it and renamed: an entry may be linked into a site
 	// built earlier, whose file must not change.
@@ -89,12 +82,12 @@ func (c *fileCache) ensure(name string, write func(io.Writer) error) error {
 	}
 	if err != nil {
 		os.Remove(cached + ".tmp")
-		return err
+		return 0, "", err
 	}
 	if err := dataset.WriteFileAtomicBytes(cached+".sha256", fmt.Appendf(nil, "%d %s\n", n, sum)); err != nil {
-		return fmt.Errorf("site: cache %s: %w", name, err)
+		return 0, "", fmt.Errorf("site: cache %s: %w", name, err)
 	}
-	return nil
+	return n, sum, nil
 }
 
 // prune removes the entries under the cache folder sub (a slash path) that

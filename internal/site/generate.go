@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"maps"
 	"net/url"
@@ -392,17 +391,15 @@ func readExpenditures(d *Dataset) ([]dataset.Expenditure, tableSum, error) {
 	r.ReuseTables() // each row group is made records before the next is read
 	sum := tableSum{schema: d.Definition.Schema, cover: newCoverCounter(d.Definition.Schema, d.Definition)}
 	recs := make([]dataset.Expenditure, 0, r.Rows())
-	for {
-		t, err := r.Next()
-		if errors.Is(err, io.EOF) {
-			return recs, sum, nil
-		}
-		if err != nil {
-			return nil, tableSum{}, err
-		}
+	err = dataset.EachBatch(r, func(t *dataset.Table) error {
 		sum.add(t)
 		recs = append(recs, dataset.Expenditures(t)...)
+		return nil
+	})
+	if err != nil {
+		return nil, tableSum{}, err
 	}
+	return recs, sum, nil
 }
 
 // BaseURL checks that s, the address the site is served from, is an
