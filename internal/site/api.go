@@ -134,7 +134,19 @@ func (g *generator) writeAPI(dir string, names map[string]string) error {
 			}
 			f.CBM = append(f.CBM, c)
 		}
-		for _, r := range risk[code] {
+		// Sorted as pointers: a risk row is large, and a country has
+		// hundreds. Each country's rows are sorted by its own worker.
+		rs := risk[code]
+		slices.SortFunc(rs, func(a, b *dataset.RiskReport) int {
+			if c := cmp.Compare(a.Publisher, b.Publisher); c != 0 {
+				return c
+			}
+			if c := cmp.Compare(a.Indicator, b.Indicator); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.Period, b.Period)
+		})
+		for _, r := range rs {
 			x := apiRisk{Publisher: r.Publisher, Indicator: r.Indicator, Period: r.Period, Unit: r.Unit, Category: r.Category, Source: r.Source}
 			if r.HasValue {
 				v := r.Value
@@ -150,9 +162,6 @@ func (g *generator) writeAPI(dir string, names map[string]string) error {
 		})
 		slices.SortFunc(f.CBM, func(a, b apiCBM) int {
 			return cmp.Or(cmp.Compare(a.Instrument, b.Instrument), cmp.Compare(a.Year, b.Year))
-		})
-		slices.SortFunc(f.Risk, func(a, b apiRisk) int {
-			return cmp.Or(cmp.Compare(a.Publisher, b.Publisher), cmp.Compare(a.Indicator, b.Indicator), cmp.Compare(a.Period, b.Period))
 		})
 		return writePage(filepath.Join(dir, strings.ToUpper(code)+".json"), f)
 	})

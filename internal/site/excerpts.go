@@ -33,7 +33,7 @@ type excerptNote struct {
 // recs and fam themselves.
 func readExcerpts(in *Input, tables []*dataset.Table, recs []dataset.Expenditure, fam *families) (*excerpts, error) {
 	x := &excerpts{recs: recs, fam: fam, bySource: map[string]map[string]bool{}}
-	all := slices.Clone(tables)
+	ex := make([]*dataset.Table, len(tables)) // the family datasets' excerpts
 	found := false
 	for i := range in.Datasets {
 		d, e := &in.Datasets[i], in.Datasets[i].Excerpts
@@ -55,20 +55,20 @@ func readExcerpts(in *Input, tables []*dataset.Table, recs []dataset.Expenditure
 			x.recs = append(slices.Clip(x.recs), dataset.Expenditures(e)...)
 			continue
 		}
-		t, err := dataset.Concat(tables[i].Schema, tables[i], e)
-		if err != nil {
-			return nil, fmt.Errorf("site: generate: excerpts of %s: %w", d.Definition.Name, err)
+		if !e.Schema.SameFields(tables[i].Schema) {
+			return nil, fmt.Errorf("site: generate: excerpts of %s: their fields are not the dataset's", d.Definition.Name)
 		}
-		all[i] = t
+		ex[i] = e
 	}
 	if !found {
 		return x, nil
 	}
-	f, err := readFamilies(in, all)
-	if err != nil {
+	// The published rows are read already: only the excerpts are added
+	// after them.
+	x.fam = fam.clip()
+	if err := x.fam.add(in, ex); err != nil {
 		return nil, err
 	}
-	x.fam = f
 	return x, nil
 }
 

@@ -3,6 +3,7 @@ package site
 import (
 	"fmt"
 	"regexp"
+	"slices"
 
 	"github.com/defence-transparency/publish/internal/dataset"
 )
@@ -33,8 +34,20 @@ func is(d *Dataset, t *dataset.Table, s *dataset.Schema) bool {
 // of page paths.
 func readFamilies(in *Input, tables []*dataset.Table) (*families, error) {
 	f := &families{}
+	if err := f.add(in, tables); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// add appends the rows of the family datasets among in's, read from tables
+// (dataset i's rows are tables[i]; nil skips dataset i).
+func (f *families) add(in *Input, tables []*dataset.Table) error {
 	for i := range in.Datasets {
 		d, t := &in.Datasets[i], tables[i]
+		if t == nil {
+			continue
+		}
 		var err error
 		switch {
 		case is(d, t, dataset.CBMSchema):
@@ -45,13 +58,20 @@ func readFamilies(in *Input, tables []*dataset.Table) (*families, error) {
 			err = readAudits(t, &f.audits)
 		case is(d, t, dataset.RiskSchema):
 			f.riskDataset = d.Definition.Name
-			err = f.readRisk(t)
+			err = readRisk(t, &f.risk)
 		}
 		if err != nil {
-			return nil, fmt.Errorf("site: generate: dataset %s: %w", d.Definition.Name, err)
+			return fmt.Errorf("site: generate: dataset %s: %w", d.Definition.Name, err)
 		}
 	}
-	return f, nil
+	return nil
+}
+
+// clip returns a copy of f whose appends leave f's rows as they are.
+func (f *families) clip() *families {
+	c := *f
+	c.cbm, c.audits, c.risk = slices.Clip(c.cbm), slices.Clip(c.audits), slices.Clip(c.risk)
+	return &c
 }
 
 // names returns every country the families have rows of, with the name
@@ -97,7 +117,7 @@ func readCBM(t *dataset.Table, out *[]dataset.CBMReport) error {
 			return fmt.Errorf("instrument %q is not lower-case letters, digits and underscores", r.Instrument)
 		}
 	}
-	*out = append(*out, recs...)
+	*out = appendAll(*out, recs)
 	return nil
 }
 
@@ -117,24 +137,42 @@ func readAudits(t *dataset.Table, out *[]dataset.AuditReport) error {
 			return fmt.Errorf("auditor %q is not lower-case letters, digits and underscores", r.Auditor)
 		}
 	}
-	*out = append(*out, recs...)
+	*out = appendAll(*out, recs)
 	return nil
 }
 
-func (f *families) readRisk(t *dataset.Table) error {
+func readRisk(t *dataset.Table, out *[]dataset.RiskReport) error {
 	recs, err := dataset.RiskReportsOf(t)
 	if err != nil {
 		return err
 	}
+	// A code the row before had is checked already: in rows sorted by
+	// publisher, country and period, as published, that is most rows.
+	var country, period string
 	for i := range recs {
 		r := &recs[i]
-		if err := checkCountry(r.Country); err != nil {
-			return err
+		if r.Country != country {
+			if err := checkCountry(r.Country); err != nil {
+				return err
+			}
+			country = r.Country
 		}
-		if !periodText.MatchString(r.Period) {
-			return fmt.Errorf("period %q is not a year or a month", r.Period)
+		if r.Period != period {
+			if !periodText.MatchString(r.Period) {
+				return fmt.Errorf("period %q is not a year or a month", r.Period)
+			}
+			period = r.Period
 		}
 	}
-	f.risk = append(f.risk, recs...)
+	*out = appendAll(*out, recs)
 	return nil
+}
+
+// appendAll appends recs to rows, or returns recs itself when there are no
+// rows yet: a dataset's rows are many, and copying them costs.
+func appendAll[T any](rows, recs []T) []T {
+	if len(rows) == 0 {
+		return recs
+	}
+	return append(rows, recs...)
 }
