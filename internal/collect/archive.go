@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -29,7 +30,8 @@ type Archive interface {
 	// already there again is a no-op) and records the fetch, which becomes
 	// the latest of doc.URL unless a later one is recorded already. For a
 	// NotModified document the body is already stored and only the fetch is
-	// recorded. Put may be retried.
+	// recorded. The body is durable when Put returns, the record after the
+	// next Sync. Put may be retried.
 	Put(ctx context.Context, doc *Document) error
 	// Latest returns the record of the last fetch of url, or an error
 	// wrapping ErrNotArchived when there is none.
@@ -37,6 +39,10 @@ type Archive interface {
 	// Body returns the body whose hex SHA-256 is sum, checked against sum,
 	// or an error wrapping ErrNotArchived when there is none.
 	Body(ctx context.Context, sum string) ([]byte, error)
+	// Sync makes the records of the fetches Put so far durable. Latest
+	// sees a fetch as soon as Put returns; a crash before Sync may lose its
+	// record, never its body.
+	Sync() error
 }
 
 // ErrNotArchived reports that the archive holds no such fetch or body.
@@ -61,11 +67,16 @@ type Snapshot struct {
 //
 // where <key> is the hex SHA-256 of the URL. Every file is written
 // atomically (temporary file, sync, rename), so a crash leaves either the
-// old file or the new one. A DirArchive is safe for concurrent use within
-// one process.
+// old file or the new one. A body is durable when Put returns. The records
+// of a fetch wait in memory, where Latest and History see them, until Sync
+// writes all of them at once: a run's 50 fetches that find nothing new cost
+// two syncs of the file system, not 200 of single files. A DirArchive is
+// safe for concurrent use within one process.
 type DirArchive struct {
 	dir string
-	mu  sync.Mutex // orders the read-compare-replace of latest.json
+	mu  sync.Mutex // guards pending, and orders the read-compare-replace of latest.json
+	// pending holds the records Put made since the last Sync, by path.
+	pending map[string][]byte
 }
 
 var _ Archive = (*DirArchive)(nil)
@@ -111,18 +122,32 @@ func (a *DirArchive) Put(ctx context.Context, doc *Document) error {
 	b = append(b, '\n')
 	dir := filepath.Join(a.dir, "fetches", urlKey(doc.URL))
 	name := snap.Fetched.Format("20060102T150405.000000000Z") + "-" + sum[:12] + ".json"
-	if err := writeFileAtomic(filepath.Join(dir, name), b); err != nil {
-		return fmt.Errorf("collect: archive %s: %w", doc.URL, err)
-	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	latest, err := a.Latest(ctx, doc.URL)
+	if a.pending == nil {
+		a.pending = map[string][]byte{}
+	}
+	a.pending[filepath.Join(dir, name)] = b
+	latest, err := a.latest(doc.URL)
 	if err == nil && latest.Fetched.After(snap.Fetched) {
 		return nil
 	}
-	if err := writeFileAtomic(filepath.Join(dir, "latest.json"), b); err != nil {
-		return fmt.Errorf("collect: archive %s: %w", doc.URL, err)
+	a.pending[filepath.Join(dir, "latest.json")] = b
+	return nil
+}
+
+// Sync implements Archive: it writes the records kept since the last Sync
+// with dataset.WriteFilesAtomic.
+func (a *DirArchive) Sync() error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if len(a.pending) == 0 {
+		return nil
 	}
+	if err := dataset.WriteFilesAtomic(a.dir, a.pending); err != nil {
+		return fmt.Errorf("collect: archive: %w", err)
+	}
+	a.pending = nil
 	return nil
 }
 
@@ -138,7 +163,29 @@ func (a *DirArchive) putObject(sum string, body []byte) error {
 
 // Latest implements Archive.
 func (a *DirArchive) Latest(ctx context.Context, url string) (*Snapshot, error) {
-	b, err := os.ReadFile(filepath.Join(a.dir, "fetches", urlKey(url), "latest.json"))
+	a.mu.Lock()
+	b, ok := a.pending[a.latestPath(url)]
+	a.mu.Unlock()
+	return a.readLatest(url, b, ok)
+}
+
+// latest is Latest, with a.mu held.
+func (a *DirArchive) latest(url string) (*Snapshot, error) {
+	b, ok := a.pending[a.latestPath(url)]
+	return a.readLatest(url, b, ok)
+}
+
+func (a *DirArchive) latestPath(url string) string {
+	return filepath.Join(a.dir, "fetches", urlKey(url), "latest.json")
+}
+
+// readLatest parses the latest record of url: b when pending is set (a
+// record waiting for Sync), else the one on disk.
+func (a *DirArchive) readLatest(url string, b []byte, pending bool) (*Snapshot, error) {
+	var err error
+	if !pending {
+		b, err = os.ReadFile(a.latestPath(url))
+	}
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("collect: archive: latest fetch of %s: %w", url, ErrNotArchived)
 	}
@@ -177,18 +224,32 @@ func (a *DirArchive) History(url string) ([]Snapshot, error) {
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("collect: archive: history of %s: %w", url, err)
 	}
-	var snaps []Snapshot
+	// The records on disk, and those waiting for Sync.
+	records := map[string][]byte{}
 	for _, e := range entries {
-		if e.Name() == "latest.json" || !strings.HasSuffix(e.Name(), ".json") {
+		records[e.Name()] = nil
+	}
+	a.mu.Lock()
+	for path, b := range a.pending {
+		if filepath.Dir(path) == dir {
+			records[filepath.Base(path)] = b
+		}
+	}
+	a.mu.Unlock()
+	var snaps []Snapshot
+	for _, name := range slices.Sorted(maps.Keys(records)) {
+		b := records[name]
+		if name == "latest.json" || !strings.HasSuffix(name, ".json") {
 			continue
 		}
-		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		if err != nil {
-			return nil, fmt.Errorf("collect: archive: history of %s: %w", url, err)
+		if b == nil {
+			if b, err = os.ReadFile(filepath.Join(dir, name)); err != nil {
+				return nil, fmt.Errorf("collect: archive: history of %s: %w", url, err)
+			}
 		}
 		var s Snapshot
 		if err := json.Unmarshal(b, &s); err != nil {
-			return nil, fmt.Errorf("collect: archive: history of %s: %s: %w", url, e.Name(), err)
+			return nil, fmt.Errorf("collect: archive: history of %s: %s: %w", url, name, err)
 		}
 		snaps = append(snaps, s)
 	}

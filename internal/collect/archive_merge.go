@@ -18,6 +18,11 @@ import (
 // source) join the cache of the run that publishes them. A body whose
 // content does not match its name is an error and nothing of it is copied.
 func (a *DirArchive) Merge(ctx context.Context, from string) error {
+	// What a's fetches recorded goes to disk first: a merged latest.json
+	// is compared with it, and must not be written over by it after.
+	if err := a.Sync(); err != nil {
+		return err
+	}
 	src := &DirArchive{dir: from}
 	objects := filepath.Join(from, "objects")
 	err := filepath.WalkDir(objects, func(p string, d fs.DirEntry, err error) error {
@@ -76,7 +81,7 @@ func (a *DirArchive) Merge(ctx context.Context, from string) error {
 			}
 			target := filepath.Join(a.dir, "fetches", k.Name(), e.Name())
 			if e.Name() == "latest.json" {
-				if cur, err := a.Latest(ctx, s.URL); err == nil && !s.Fetched.After(cur.Fetched) {
+				if cur, err := a.latest(s.URL); err == nil && !s.Fetched.After(cur.Fetched) {
 					continue
 				}
 			} else if _, err := os.Stat(target); err == nil {

@@ -66,6 +66,35 @@ func TestArchivePut(t *testing.T) {
 	if hist, _ := a.History(doc.URL); len(hist) != 2 {
 		t.Errorf("History() has %d records after two fetches, want 2", len(hist))
 	}
+	// The records reach the disk with Sync: the same archive opened
+	// again (as the next run does) sees them then, and only then.
+	again, err := OpenArchive(a.Dir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := again.Latest(ctx, doc.URL); !errors.Is(err, ErrNotArchived) {
+		t.Errorf("Latest() before Sync, from disk = %v, want ErrNotArchived", err)
+	}
+	if err := a.Sync(); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := again.Latest(ctx, doc.URL); err != nil || !got.Fetched.Equal(doc2.Fetched) {
+		t.Errorf("Latest() after Sync, from disk = %v, %v, want the second fetch", got, err)
+	}
+	if hist, err := again.History(doc.URL); err != nil || len(hist) != 2 || !hist[0].Fetched.Equal(at) {
+		t.Errorf("History() after Sync, from disk = %v, %v, want both fetches, oldest first", hist, err)
+	}
+	// A third fetch: History joins the records on disk with the one
+	// waiting for Sync.
+	if err := a.Put(ctx, testDoc(doc.URL, "PK\x03\x04 zip", at.Add(2*time.Hour))); err != nil {
+		t.Fatal(err)
+	}
+	if hist, err := a.History(doc.URL); err != nil || len(hist) != 3 || !hist[2].Fetched.Equal(at.Add(2*time.Hour)) {
+		t.Errorf("History() with a record waiting for Sync = %v, %v, want three fetches, oldest first", hist, err)
+	}
+	if err := a.Sync(); err != nil {
+		t.Fatal(err)
+	}
 	var objects, temps int
 	filepath.WalkDir(a.Dir(), func(p string, d fs.DirEntry, err error) error {
 		if strings.Contains(p, string(filepath.Separator)+"objects"+string(filepath.Separator)) && !d.IsDir() {

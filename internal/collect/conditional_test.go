@@ -270,6 +270,9 @@ func TestConditionalUnreadableRecord(t *testing.T) {
 	if _, err := f.Fetch(t.Context(), &Request{URL: url}); err != nil {
 		t.Fatal(err)
 	}
+	if err := a.Sync(); err != nil {
+		t.Fatal(err)
+	}
 	latest := filepath.Join(a.Dir(), "fetches", urlKey(url), "latest.json")
 	if err := os.WriteFile(latest, []byte("{not json"), 0o644); err != nil {
 		t.Fatal(err)

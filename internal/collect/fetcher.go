@@ -76,6 +76,7 @@ type Session struct {
 
 var _ interface {
 	Fetcher(Source, bool) (Fetcher, error)
+	Sync() error
 } = (*Session)(nil)
 
 // NewSession returns a session with o's settings.
@@ -172,6 +173,15 @@ func (s *Session) Fetcher(src Source, conditional bool) (Fetcher, error) {
 		f = &Archiver{Next: f, Archive: s.archive}
 	}
 	return &logged{next: f, log: log}, nil
+}
+
+// Sync makes the archive's records of the session's fetches so far
+// durable (Archive.Sync). A session without an archive has none.
+func (s *Session) Sync() error {
+	if s.archive == nil {
+		return nil
+	}
+	return s.archive.Sync()
 }
 
 // Close closes the idle network connections of the session. It does not

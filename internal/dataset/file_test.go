@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -142,5 +143,71 @@ func TestSameContent(t *testing.T) {
 				t.Errorf("SameContent(%q, %q) = %v, %v, want %v, nil", tt.path, tt.b, got, err, tt.want)
 			}
 		})
+	}
+}
+
+func TestWriteFilesAtomic(t *testing.T) {
+	root := t.TempDir()
+	old := filepath.Join(root, "latest.json")
+	if err := os.WriteFile(old, []byte("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{
+		old:                                []byte("new"),
+		filepath.Join(root, "a", "1.json"): []byte("one"),
+		filepath.Join(root, "a", "2.json"): []byte("two"),
+		filepath.Join(root, "b", "c", "3"): []byte(""),
+	}
+	if err := WriteFilesAtomic(root, files); err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range files {
+		if got, err := os.ReadFile(path); err != nil || string(got) != string(want) {
+			t.Errorf("%s holds %q (%v), want %q", path, got, err, want)
+		}
+	}
+	if fi, err := os.Stat(old); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("replaced file's mode = %v (%v), want 0600 kept", fi.Mode().Perm(), err)
+	}
+	if fi, err := os.Stat(filepath.Join(root, "a", "1.json")); err != nil || fi.Mode().Perm() != 0o644 {
+		t.Errorf("new file's mode = %v (%v), want 0644", fi.Mode().Perm(), err)
+	}
+	if names := dirNames(t, filepath.Join(root, "a")); len(names) != 2 {
+		t.Errorf("folder a holds %q, want the two files alone", names)
+	}
+	if err := WriteFilesAtomic(root, nil); err != nil {
+		t.Errorf("WriteFilesAtomic(no files) = %v", err)
+	}
+}
+
+// TestWriteFilesAtomicFailure: when one file cannot be written, none is,
+// and no temporary file stays behind.
+func TestWriteFilesAtomicFailure(t *testing.T) {
+	root := t.TempDir()
+	old := filepath.Join(root, "a", "latest.json")
+	if err := os.MkdirAll(filepath.Dir(old), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(old, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// "b" is a file, so no folder can be made under it; the files sorted
+	// before it are written to their temporary files first.
+	if err := os.WriteFile(filepath.Join(root, "b"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := WriteFilesAtomic(root, map[string][]byte{
+		old:                                []byte("new"),
+		filepath.Join(root, "a", "1.json"): []byte("one"),
+		filepath.Join(root, "b", "2.json"): []byte("two"),
+	})
+	if err == nil || !strings.Contains(err.Error(), "2.json") {
+		t.Fatalf("WriteFilesAtomic() = %v, want an error naming 2.json", err)
+	}
+	if got, err := os.ReadFile(old); err != nil || string(got) != "old" {
+		t.Errorf("%s holds %q (%v) after a failed write, want the old content", old, got, err)
+	}
+	if names := dirNames(t, filepath.Join(root, "a")); len(names) != 1 {
+		t.Errorf("folder a holds %q after a failed write, want latest.json alone", names)
 	}
 }

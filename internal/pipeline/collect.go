@@ -28,6 +28,9 @@ type Fetchers interface {
 	// which the caller may only ask for when it still holds the records
 	// parsed from the archived documents.
 	Fetcher(src collect.Source, conditional bool) (collect.Fetcher, error)
+	// Sync makes the archive's records of the fetches made so far
+	// durable.
+	Sync() error
 }
 
 // CollectOptions configure the collect stage.
@@ -109,7 +112,12 @@ func Collect(ctx context.Context, ws Workspace, o CollectOptions) (*State, error
 	wg.Wait()
 	st.Updated = o.Now().UTC()
 	// The status (and with it the documents whose validators the next run
-	// may send) is written after every records file it names is durable.
+	// may send) is written after every records file it names is durable,
+	// and after the archive's records of the fetches, which the next run's
+	// conditional requests read.
+	if err := o.Fetchers.Sync(); err != nil {
+		return st, err
+	}
 	if err := ws.WriteState(st); err != nil {
 		return st, err
 	}
