@@ -25,6 +25,7 @@ const (
 	Locked          = "locked"           // the run lock is held and the repair is done
 	CollectParsed   = "collect:parsed"   // a source's documents are fetched and archived, its records not yet kept
 	CollectRecords  = "collect:records"  // a source's records are kept, the run status not yet written
+	FilesSynced     = "files:synced"     // a batch of files (the archive's fetch records) is synced as temporary files, none renamed into place
 	CollectState    = "collect:state"    // the run status of the collect stage is written
 	BuildJournal    = "build:journal"    // a dataset's new files are in the journal, none in place
 	BuildParquet    = "build:parquet"    // the new Parquet file is in place, its descriptor not yet
@@ -39,7 +40,7 @@ const (
 )
 
 // Points lists the named points, in order.
-var Points = []string{Locked, CollectParsed, CollectRecords, CollectState, BuildJournal, BuildParquet,
+var Points = []string{Locked, CollectParsed, CollectRecords, FilesSynced, CollectState, BuildJournal, BuildParquet,
 	BuildDescriptor, BuildDone, CommitBranch, CommitTag, CommitDone, SiteGenerated, SiteBuilt, SiteSwapped}
 
 var at = sync.OnceValue(func() string { return os.Getenv(Env) })

@@ -13,6 +13,8 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+
+	"github.com/defence-transparency/publish/internal/crash"
 )
 
 // WriteFileAtomic replaces the file at path with what write produces, so
@@ -151,6 +153,7 @@ func WriteFilesAtomic(root string, files map[string][]byte) (err error) {
 	} else if err != nil {
 		return fmt.Errorf("dataset: write under %s: %w", root, err)
 	}
+	crash.Point(crash.FilesSynced)
 	for k, path := range paths {
 		if err := os.Rename(temps[k], path); err != nil {
 			return fmt.Errorf("dataset: write %s: %w", path, err)
