@@ -148,20 +148,17 @@ func readRisk(t *dataset.Table, out *[]dataset.RiskReport) error {
 	}
 	// A code the row before had is checked already: in rows sorted by
 	// publisher, country and period, as published, that is most rows.
-	var country, period string
 	for i := range recs {
-		r := &recs[i]
-		if r.Country != country {
+		r, prev := &recs[i], &recs[max(i-1, 0)]
+		if i == 0 || r.Country != prev.Country {
 			if err := checkCountry(r.Country); err != nil {
 				return err
 			}
-			country = r.Country
 		}
-		if r.Period != period {
+		if i == 0 || r.Period != prev.Period {
 			if !periodText.MatchString(r.Period) {
 				return fmt.Errorf("period %q is not a year or a month", r.Period)
 			}
-			period = r.Period
 		}
 	}
 	*out = appendAll(*out, recs)

@@ -627,6 +627,14 @@ func TestFamiliesBadCodes(t *testing.T) {
 		{"period", func(_ []dataset.CBMReport, _ []dataset.AuditReport, risk []dataset.RiskReport) {
 			risk[0].Period = "last year"
 		}},
+		// Risk codes are checked once for each run of equal ones: a bad
+		// one in the last row is found too.
+		{"country code", func(_ []dataset.CBMReport, _ []dataset.AuditReport, risk []dataset.RiskReport) {
+			risk[len(risk)-1].Country = "d e"
+		}},
+		{"period", func(_ []dataset.CBMReport, _ []dataset.AuditReport, risk []dataset.RiskReport) {
+			risk[len(risk)-1].Period = "2025-5"
+		}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			in := testInput(t, false)
