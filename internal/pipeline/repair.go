@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/defence-transparency/publish/internal/dataset"
 )
@@ -39,7 +40,7 @@ func Repair(ws Workspace, repo dataset.Repo, defs []*dataset.Definition, log *sl
 		log.Warn("repair: finished writing a dataset version that a stopped run had begun", "dataset", name)
 	}
 	for _, dir := range []string{ws.path(dataset.DatasetsDir), ws.CacheDir} {
-		n, err := removeTemps(dir)
+		n, err := removeTemps(dir, ws.SiteBuildDir())
 		if err != nil {
 			return err
 		}
@@ -58,8 +59,11 @@ func Repair(ws Workspace, repo dataset.Repo, defs []*dataset.Definition, log *sl
 	return nil
 }
 
-// removeTemps removes the temporary files of WriteFileAtomic under dir.
-func removeTemps(dir string) (int, error) {
+// removeTemps removes the temporary files of WriteFileAtomic under dir,
+// except in the Hugo project site (and the ones moved aside from it,
+// site.old-N): generate writes no such file there, and it holds a thousand
+// files for a real site, which every run would walk for nothing.
+func removeTemps(dir, site string) (int, error) {
 	n := 0
 	err := filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -68,10 +72,8 @@ func removeTemps(dir string) (int, error) {
 		if err != nil {
 			return err
 		}
-		if e.IsDir() && p != dir && e.Name() == "archive" {
-			// The archive's files are named by their hashes; its writes
-			// are atomic too, but it is large and read only by hash.
-			return nil
+		if e.IsDir() && (p == site || strings.HasPrefix(p, site+".old-")) {
+			return filepath.SkipDir
 		}
 		if !e.IsDir() && dataset.IsTemp(e.Name()) {
 			n++

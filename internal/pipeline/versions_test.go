@@ -120,6 +120,19 @@ func TestRepair(t *testing.T) {
 	if changed, err := repo.Changes(dataset.DatasetsDir); err != nil || len(changed) != 0 {
 		t.Errorf("Changes with a temporary file = %v, %v; want none: it is never committed", changed, err)
 	}
+	// One a kill left in the raw archive, which is removed too, and a
+	// file of the Hugo project with such a name, which is the site's and
+	// not walked.
+	archiveTmp := filepath.Join(ws.ArchiveDir(), "fetches", "ab", ".latest.json.tmp-42")
+	projectFile := filepath.Join(ws.SiteBuildDir(), "static", ".x.tmp-7")
+	for _, f := range []string{archiveTmp, projectFile} {
+		if err := os.MkdirAll(filepath.Dir(f), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(f, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	// A complete journal and an incomplete one.
 	readme := []byte("# README written by the journal\n")
 	complete := ws.journalDir("military-expenditure")
@@ -135,8 +148,13 @@ func TestRepair(t *testing.T) {
 	if err := Repair(ws, repo, defs, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(tmp); !os.IsNotExist(err) {
-		t.Errorf("the temporary file is left: %v", err)
+	for _, f := range []string{tmp, archiveTmp} {
+		if _, err := os.Stat(f); !os.IsNotExist(err) {
+			t.Errorf("the temporary file %s is left: %v", f, err)
+		}
+	}
+	if _, err := os.Stat(projectFile); err != nil {
+		t.Errorf("the Hugo project was walked: %v", err)
 	}
 	if b, _ := os.ReadFile(ws.ReadmePath("military-expenditure")); string(b) != string(readme) {
 		t.Errorf("the complete journal was not played: README = %q", b)
