@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"maps"
 	"net/http"
@@ -66,8 +67,8 @@ type Snapshot struct {
 //	fetches/<key>/latest.json                the latest Snapshot of the URL
 //
 // where <key> is the hex SHA-256 of the URL. Every file is written
-// atomically (temporary file, sync, rename), so a crash leaves either the
-// old file or the new one. A body is durable when Put returns. The records
+// atomically (a temporary file in the archive's folder itself, sync,
+// rename), so a crash leaves either the old file or the new one. A body is durable when Put returns. The records
 // of a fetch wait in memory, where Latest and History see them, until Sync
 // writes all of them at once: a run's 50 fetches that find nothing new cost
 // two syncs of the file system, not 200 of single files. A DirArchive is
@@ -158,7 +159,7 @@ func (a *DirArchive) putObject(sum string, body []byte) error {
 	if info, err := os.Stat(name); err == nil && info.Size() == int64(len(body)) {
 		return nil
 	}
-	return writeFileAtomic(name, body)
+	return a.write(name, body)
 }
 
 // Latest implements Archive.
@@ -276,13 +277,19 @@ func isSum(s string) bool {
 	return true
 }
 
-// writeFileAtomic writes b to name as dataset.WriteFileAtomicBytes does
-// (temporary file, sync, rename, folder sync), creating the folder first.
-func writeFileAtomic(name string, b []byte) error {
+// write writes b to name as dataset.WriteFileAtomicIn does (temporary
+// file, sync, rename, folder sync), creating the folder first. The
+// temporary file is in the archive's own folder, as those of Sync are: that
+// is the only place a kill can leave one, so the start-up repair need not
+// walk the archive, which grows by a record with every fetch.
+func (a *DirArchive) write(name string, b []byte) error {
 	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
 		return err
 	}
-	return dataset.WriteFileAtomicBytes(name, b)
+	return dataset.WriteFileAtomicIn(a.dir, name, func(w io.Writer) error {
+		_, err := w.Write(b)
+		return err
+	})
 }
 
 // Archiver is a Fetcher that records every document its Next fetcher

@@ -40,7 +40,7 @@ func (a *DirArchive) Merge(ctx context.Context, from string) error {
 		if err != nil {
 			return err
 		}
-		return writeFileAtomic(a.objectPath(sum), b)
+		return a.write(a.objectPath(sum), b)
 	})
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("collect: merge archive %s: %w", from, err)
@@ -87,7 +87,7 @@ func (a *DirArchive) Merge(ctx context.Context, from string) error {
 			} else if _, err := os.Stat(target); err == nil {
 				continue
 			}
-			if err := writeFileAtomic(target, b); err != nil {
+			if err := a.write(target, b); err != nil {
 				return fmt.Errorf("collect: merge archive %s: %w", from, err)
 			}
 		}

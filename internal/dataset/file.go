@@ -26,16 +26,28 @@ import (
 // an error syncing the directory comes after the rename, when the new file
 // is in place but might not survive a crash. The new file keeps the old
 // file's permissions, or gets 0644.
-func WriteFileAtomic(path string, write func(io.Writer) error) (err error) {
+func WriteFileAtomic(path string, write func(io.Writer) error) error {
+	return WriteFileAtomicIn("", path, write)
+}
+
+// WriteFileAtomicIn is WriteFileAtomic with the temporary file in the
+// folder temps, on path's file system, rather than beside path ("" is
+// beside path), and both folders synced after the rename. A store of many
+// folders (the raw archive) so keeps the temporary files a kill leaves in
+// one place, where they are found without walking the store.
+func WriteFileAtomicIn(temps, path string, write func(io.Writer) error) (err error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
+	}
+	if temps == "" {
+		temps = dir
 	}
 	mode := fs.FileMode(0o644)
 	if fi, err := os.Stat(path); err == nil {
 		mode = fi.Mode().Perm()
 	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	f, err := os.CreateTemp(temps, "."+base+".tmp-*")
 	if err != nil {
 		return fmt.Errorf("dataset: write %s: %w", path, err)
 	}
@@ -66,6 +78,11 @@ func WriteFileAtomic(path string, write func(io.Writer) error) (err error) {
 	}
 	if err := os.Rename(tmp, path); err != nil {
 		return err
+	}
+	if filepath.Clean(temps) != filepath.Clean(dir) {
+		if err := syncDir(temps); err != nil {
+			return err
+		}
 	}
 	return syncDir(dir)
 }
@@ -119,12 +136,12 @@ func syncDir(dir string) error {
 // a folder on one file system) with its content, as WriteFileAtomic does,
 // creating the folders it needs. All of them cost two syncs of the file
 // system rather than two syncs each: every content is first written to a
-// temporary file beside its target, then they are all made durable, and
-// only then renamed into place, so that a crash at any point leaves each
-// file either as it was or whole and new, never torn. Where syncfs(2) is
-// missing each temporary file and each folder is synced instead. On an
-// error before the renames, the temporary files are removed and every file
-// is left as it was.
+// temporary file in root itself (as WriteFileAtomicIn does), then they are
+// all made durable, and only then renamed into place, so that a crash at
+// any point leaves each file either as it was or whole and new, never
+// torn. Where syncfs(2) is missing each temporary file and each folder is
+// synced instead. On an error before the renames, the temporary files are
+// removed and every file is left as it was.
 func WriteFilesAtomic(root string, files map[string][]byte) (err error) {
 	paths := slices.Sorted(maps.Keys(files))
 	temps := make([]string, 0, len(paths))
@@ -137,7 +154,7 @@ func WriteFilesAtomic(root string, files map[string][]byte) (err error) {
 	}()
 	perFile := false
 	for _, path := range paths {
-		tmp, err := writeTemp(path, files[path])
+		tmp, err := writeTemp(root, path, files[path])
 		if err != nil {
 			return fmt.Errorf("dataset: write %s: %w", path, err)
 		}
@@ -166,7 +183,7 @@ func WriteFilesAtomic(root string, files map[string][]byte) (err error) {
 		}
 		return nil
 	}
-	dirs := map[string]bool{}
+	dirs := map[string]bool{root: true}
 	for _, path := range paths {
 		dirs[filepath.Dir(path)] = true
 	}
@@ -176,9 +193,10 @@ func WriteFilesAtomic(root string, files map[string][]byte) (err error) {
 	return nil
 }
 
-// writeTemp writes b to a new temporary file beside path, creating path's
-// folder, and returns the temporary file's name. It does not sync it.
-func writeTemp(path string, b []byte) (string, error) {
+// writeTemp writes b to a new temporary file for path in the folder
+// temps, creates path's folder, and returns the temporary file's name. It
+// does not sync it.
+func writeTemp(temps, path string, b []byte) (string, error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -190,7 +208,7 @@ func writeTemp(path string, b []byte) (string, error) {
 	if fi, err := os.Stat(path); err == nil {
 		mode = fi.Mode().Perm()
 	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	f, err := os.CreateTemp(temps, "."+base+".tmp-*")
 	if err != nil {
 		return "", err
 	}

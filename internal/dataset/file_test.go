@@ -175,6 +175,9 @@ func TestWriteFilesAtomic(t *testing.T) {
 	if names := dirNames(t, filepath.Join(root, "a")); len(names) != 2 {
 		t.Errorf("folder a holds %q, want the two files alone", names)
 	}
+	if names := dirNames(t, root); len(names) != 3 {
+		t.Errorf("root holds %q, want a, b and latest.json alone", names)
+	}
 	if err := WriteFilesAtomic(root, nil); err != nil {
 		t.Errorf("WriteFilesAtomic(no files) = %v", err)
 	}
@@ -209,5 +212,40 @@ func TestWriteFilesAtomicFailure(t *testing.T) {
 	}
 	if names := dirNames(t, filepath.Join(root, "a")); len(names) != 1 {
 		t.Errorf("folder a holds %q after a failed write, want latest.json alone", names)
+	}
+	// The temporary files were made in root.
+	if names := dirNames(t, root); len(names) != 2 {
+		t.Errorf("root holds %q after a failed write, want a and b alone", names)
+	}
+}
+
+// TestWriteFileAtomicIn keeps the temporary file in another folder: a
+// failed write leaves nothing there, a successful one leaves only the file.
+func TestWriteFileAtomicIn(t *testing.T) {
+	root := t.TempDir()
+	temps, path := filepath.Join(root, "temps"), filepath.Join(root, "objects", "ab", "abc")
+	for _, dir := range []string{temps, filepath.Dir(path)} {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	errWrite := errors.New("body failed")
+	if err := WriteFileAtomicIn(temps, path, func(io.Writer) error { return errWrite }); !errors.Is(err, errWrite) {
+		t.Errorf("WriteFileAtomicIn() = %v, want %v", err, errWrite)
+	}
+	if names := dirNames(t, temps); len(names) != 0 {
+		t.Errorf("temps holds %q after a failed write, want nothing", names)
+	}
+	if err := WriteFileAtomicIn(temps, path, func(w io.Writer) error {
+		_, err := io.WriteString(w, "body")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := os.ReadFile(path); err != nil || string(got) != "body" {
+		t.Errorf("%s holds %q (%v), want the body", path, got, err)
+	}
+	if names := dirNames(t, temps); len(names) != 0 {
+		t.Errorf("temps holds %q after a write, want nothing", names)
 	}
 }

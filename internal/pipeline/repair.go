@@ -40,7 +40,7 @@ func Repair(ws Workspace, repo dataset.Repo, defs []*dataset.Definition, log *sl
 		log.Warn("repair: finished writing a dataset version that a stopped run had begun", "dataset", name)
 	}
 	for _, dir := range []string{ws.path(dataset.DatasetsDir), ws.CacheDir} {
-		n, err := removeTemps(dir, ws.SiteBuildDir())
+		n, err := removeTemps(dir, ws.SiteBuildDir(), ws.ArchiveDir())
 		if err != nil {
 			return err
 		}
@@ -59,12 +59,18 @@ func Repair(ws Workspace, repo dataset.Repo, defs []*dataset.Definition, log *sl
 	return nil
 }
 
-// removeTemps removes the temporary files of WriteFileAtomic under dir,
-// except in the Hugo project site (and the ones moved aside from it,
-// site.old-N): generate writes no such file there, and it holds a thousand
-// files for a real site, which every run would walk for nothing.
-func removeTemps(dir, site string) (int, error) {
+// removeTemps removes the temporary files of WriteFileAtomic under dir.
+// Two folders are not walked: the Hugo project site (and the ones moved
+// aside from it, site.old-N), where generate writes no such file, which
+// holds a thousand files for a real site; and the raw archive, which grows
+// by a record with every fetch and keeps its temporary files in its own
+// folder (collect.DirArchive), the only one of it looked into.
+func removeTemps(dir, site, archive string) (int, error) {
 	n := 0
+	remove := func(p string) error {
+		n++
+		return os.Remove(p)
+	}
 	err := filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil
@@ -72,12 +78,24 @@ func removeTemps(dir, site string) (int, error) {
 		if err != nil {
 			return err
 		}
-		if e.IsDir() && (p == site || strings.HasPrefix(p, site+".old-")) {
+		switch {
+		case e.IsDir() && (p == site || strings.HasPrefix(p, site+".old-")):
 			return filepath.SkipDir
-		}
-		if !e.IsDir() && dataset.IsTemp(e.Name()) {
-			n++
-			return os.Remove(p)
+		case e.IsDir() && p == archive:
+			entries, err := os.ReadDir(p)
+			if err != nil {
+				return err
+			}
+			for _, e := range entries {
+				if !e.IsDir() && dataset.IsTemp(e.Name()) {
+					if err := remove(filepath.Join(p, e.Name())); err != nil {
+						return err
+					}
+				}
+			}
+			return filepath.SkipDir
+		case !e.IsDir() && dataset.IsTemp(e.Name()):
+			return remove(p)
 		}
 		return nil
 	})

@@ -120,12 +120,13 @@ func TestRepair(t *testing.T) {
 	if changed, err := repo.Changes(dataset.DatasetsDir); err != nil || len(changed) != 0 {
 		t.Errorf("Changes with a temporary file = %v, %v; want none: it is never committed", changed, err)
 	}
-	// One a kill left in the raw archive, which is removed too, and a
-	// file of the Hugo project with such a name, which is the site's and
-	// not walked.
-	archiveTmp := filepath.Join(ws.ArchiveDir(), "fetches", "ab", ".latest.json.tmp-42")
+	// One a kill left in the raw archive's folder, which is removed too;
+	// files with such names deeper in the archive and in the Hugo
+	// project, where nothing leaves them, are not walked.
+	archiveTmp := filepath.Join(ws.ArchiveDir(), ".latest.json.tmp-42")
+	deepFile := filepath.Join(ws.ArchiveDir(), "fetches", "ab", ".latest.json.tmp-43")
 	projectFile := filepath.Join(ws.SiteBuildDir(), "static", ".x.tmp-7")
-	for _, f := range []string{archiveTmp, projectFile} {
+	for _, f := range []string{archiveTmp, deepFile, projectFile} {
 		if err := os.MkdirAll(filepath.Dir(f), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -153,8 +154,10 @@ func TestRepair(t *testing.T) {
 			t.Errorf("the temporary file %s is left: %v", f, err)
 		}
 	}
-	if _, err := os.Stat(projectFile); err != nil {
-		t.Errorf("the Hugo project was walked: %v", err)
+	for _, f := range []string{deepFile, projectFile} {
+		if _, err := os.Stat(f); err != nil {
+			t.Errorf("%s was walked: %v", filepath.Dir(f), err)
+		}
 	}
 	if b, _ := os.ReadFile(ws.ReadmePath("military-expenditure")); string(b) != string(readme) {
 		t.Errorf("the complete journal was not played: README = %q", b)
