@@ -244,6 +244,18 @@ func WriteFileAtomicBytes(path string, b []byte) error {
 	})
 }
 
+// WriteFileAtomicBytesIfChanged replaces the file at path with b as
+// WriteFileAtomicBytes does, unless it holds exactly b already: a state
+// file that a run finds as it would write it costs one read, not two syncs.
+// What it holds is durable, as every writer of such a file writes it with
+// WriteFileAtomic.
+func WriteFileAtomicBytesIfChanged(path string, b []byte) error {
+	if same, err := SameContent(path, b); err == nil && same {
+		return nil
+	}
+	return WriteFileAtomicBytes(path, b)
+}
+
 // SameContent reports whether the file at path holds exactly b, so that an
 // unchanged file need not be rewritten. A missing file is not the same.
 func SameContent(path string, b []byte) (bool, error) {

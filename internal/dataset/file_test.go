@@ -249,3 +249,32 @@ func TestWriteFileAtomicIn(t *testing.T) {
 		t.Errorf("temps holds %q after a write, want nothing", names)
 	}
 }
+
+// TestWriteFileAtomicBytesIfChanged leaves a file that holds the bytes
+// already as it is (the same file, not a new one renamed over it), and
+// replaces one that does not.
+func TestWriteFileAtomicBytesIfChanged(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "status.json")
+	if err := WriteFileAtomicBytesIfChanged(path, []byte("a")); err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFileAtomicBytesIfChanged(path, []byte("a")); err != nil {
+		t.Fatal(err)
+	}
+	if after, err := os.Stat(path); err != nil || !os.SameFile(before, after) {
+		t.Errorf("the same bytes replaced the file (%v)", err)
+	}
+	if err := WriteFileAtomicBytesIfChanged(path, []byte("b")); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := os.ReadFile(path); err != nil || string(got) != "b" {
+		t.Errorf("file holds %q (%v), want %q", got, err, "b")
+	}
+	if after, err := os.Stat(path); err != nil || os.SameFile(before, after) {
+		t.Errorf("other bytes did not replace the file (%v)", err)
+	}
+}

@@ -82,7 +82,7 @@ func (w Workspace) writeReuse(r *reuse) error {
 	if err := os.MkdirAll(w.CacheDir, 0o755); err != nil {
 		return fmt.Errorf("pipeline: keep the keys of the stages: %w", err)
 	}
-	return dataset.WriteFileAtomicBytes(w.ReusePath(), append(b, '\n'))
+	return dataset.WriteFileAtomicBytesIfChanged(w.ReusePath(), append(b, '\n'))
 }
 
 // summer sums the parts of a key; each part is written with its length, so

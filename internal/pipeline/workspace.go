@@ -138,7 +138,7 @@ func (w Workspace) WriteState(st *State) error {
 	if err := os.MkdirAll(w.CacheDir, 0o755); err != nil {
 		return fmt.Errorf("pipeline: write status: %w", err)
 	}
-	return dataset.WriteFileAtomicBytes(w.StatePath(), append(b, '\n'))
+	return dataset.WriteFileAtomicBytesIfChanged(w.StatePath(), append(b, '\n'))
 }
 
 // SourceErrors lists the sources that failed in a run whose other sources
