@@ -1,6 +1,7 @@
 package site
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
 	"slices"
@@ -29,42 +30,53 @@ func is(d *Dataset, t *dataset.Table, s *dataset.Schema) bool {
 	return d.Definition.Schema == s || (t != nil && t.Schema == s)
 }
 
-// readFamilies reads the rows of the cbm-reports, audit-outcomes and
-// risk-reports datasets among in's, and checks the codes that become parts
-// of page paths.
-func readFamilies(in *Input, tables []*dataset.Table) (*families, error) {
-	f := &families{}
-	if err := f.add(in, tables); err != nil {
-		return nil, err
-	}
-	return f, nil
-}
-
 // add appends the rows of the family datasets among in's, read from tables
 // (dataset i's rows are tables[i]; nil skips dataset i).
 func (f *families) add(in *Input, tables []*dataset.Table) error {
 	for i := range in.Datasets {
-		d, t := &in.Datasets[i], tables[i]
-		if t == nil {
-			continue
-		}
-		var err error
-		switch {
-		case is(d, t, dataset.CBMSchema):
-			f.cbmDataset = d.Definition.Name
-			err = readCBM(t, &f.cbm)
-		case is(d, t, dataset.AuditSchema):
-			f.auditDataset = d.Definition.Name
-			err = readAudits(t, &f.audits)
-		case is(d, t, dataset.RiskSchema):
-			f.riskDataset = d.Definition.Name
-			err = readRisk(t, &f.risk)
-		}
-		if err != nil {
-			return fmt.Errorf("site: generate: dataset %s: %w", d.Definition.Name, err)
+		if err := f.addDataset(&in.Datasets[i], tables[i]); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// addDataset appends the rows t of d when d is a family dataset, and
+// checks the codes that become parts of page paths. A nil t is no rows.
+func (f *families) addDataset(d *Dataset, t *dataset.Table) error {
+	if t == nil {
+		return nil
+	}
+	var err error
+	switch {
+	case is(d, t, dataset.CBMSchema):
+		f.cbmDataset = d.Definition.Name
+		err = readCBM(t, &f.cbm)
+	case is(d, t, dataset.AuditSchema):
+		f.auditDataset = d.Definition.Name
+		err = readAudits(t, &f.audits)
+	case is(d, t, dataset.RiskSchema):
+		f.riskDataset = d.Definition.Name
+		err = readRisk(t, &f.risk)
+	}
+	if err != nil {
+		return fmt.Errorf("site: generate: dataset %s: %w", d.Definition.Name, err)
+	}
+	return nil
+}
+
+// join appends the rows of parts, in order, as add would have read them
+// one dataset after the other.
+func (f *families) join(parts []*families) {
+	for _, p := range parts {
+		if p == nil {
+			continue
+		}
+		f.cbm, f.audits, f.risk = appendAll(f.cbm, p.cbm), appendAll(f.audits, p.audits), appendAll(f.risk, p.risk)
+		f.cbmDataset = cmp.Or(p.cbmDataset, f.cbmDataset)
+		f.auditDataset = cmp.Or(p.auditDataset, f.auditDataset)
+		f.riskDataset = cmp.Or(p.riskDataset, f.riskDataset)
+	}
 }
 
 // clip returns a copy of f whose appends leave f's rows as they are.

@@ -306,7 +306,11 @@ func (g *generator) writeSections(ex *countrySections, countryNames map[string]s
 // read from its file, so its table is read a row group at a time and not
 // kept: its entry in tables is nil (a table and the records of 2M rows
 // would take 800 MB).
-func (g *generator) loadTables() ([]*dataset.Table, []tableSum, []dataset.Expenditure, error) {
+//
+// The rows of the family datasets (cbm-reports, audit-outcomes,
+// risk-reports) are made records in the same pass, each by the worker that
+// read them, and returned as fam.
+func (g *generator) loadTables() ([]*dataset.Table, []tableSum, []dataset.Expenditure, *families, error) {
 	in := g.in
 	tables := make([]*dataset.Table, len(in.Datasets))
 	sums := make([]tableSum, len(in.Datasets))
@@ -314,23 +318,24 @@ func (g *generator) loadTables() ([]*dataset.Table, []tableSum, []dataset.Expend
 	for i := range in.Datasets {
 		d := &in.Datasets[i]
 		if d.Definition == nil {
-			return nil, nil, nil, fmt.Errorf("site: generate: dataset %d has no definition", i)
+			return nil, nil, nil, nil, fmt.Errorf("site: generate: dataset %d has no definition", i)
 		}
 		name := d.Definition.Name
 		if !datasetName.MatchString(name) {
-			return nil, nil, nil, fmt.Errorf("site: generate: dataset name %q is not lower-case letters, digits and hyphens", name)
+			return nil, nil, nil, nil, fmt.Errorf("site: generate: dataset name %q is not lower-case letters, digits and hyphens", name)
 		}
 		if seen[name] {
-			return nil, nil, nil, fmt.Errorf("site: generate: dataset name %q appears twice", name)
+			return nil, nil, nil, nil, fmt.Errorf("site: generate: dataset name %q appears twice", name)
 		}
 		seen[name] = true
 		if d.Table == nil && d.ParquetPath == "" {
-			return nil, nil, nil, fmt.Errorf("site: generate: dataset %s has neither rows nor a file", name)
+			return nil, nil, nil, nil, fmt.Errorf("site: generate: dataset %s has neither rows nor a file", name)
 		}
 	}
 	// The datasets are read on every core: each reads its own files. The
 	// data repository's history is read by one at a time.
 	recsOf := make([][]dataset.Expenditure, len(in.Datasets))
+	famOf := make([]*families, len(in.Datasets))
 	var history sync.Mutex
 	err := parallel(len(in.Datasets), func(i int) error {
 		d := &in.Datasets[i]
@@ -362,10 +367,11 @@ func (g *generator) loadTables() ([]*dataset.Table, []tableSum, []dataset.Expend
 		if is(d, t, dataset.ExpenditureSchema) {
 			recsOf[i] = dataset.Expenditures(t)
 		}
-		return nil
+		famOf[i] = &families{}
+		return famOf[i].addDataset(d, t)
 	})
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	// Usually one dataset has expenditure records: they are kept, not
 	// copied.
@@ -377,7 +383,9 @@ func (g *generator) loadTables() ([]*dataset.Table, []tableSum, []dataset.Expend
 			recs = append(recs, rs...)
 		}
 	}
-	return tables, sums, recs, nil
+	fam := &families{}
+	fam.join(famOf)
+	return tables, sums, recs, fam, nil
 }
 
 // readExpenditures reads the records of a military-expenditure dataset

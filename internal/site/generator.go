@@ -73,10 +73,7 @@ func newGenerator(dir string, in *Input) (*generator, error) {
 		return nil, err
 	}
 	var recs []dataset.Expenditure
-	if g.tables, g.sums, recs, err = g.loadTables(); err != nil {
-		return nil, err
-	}
-	if g.fam, err = readFamilies(in, g.tables); err != nil {
+	if g.tables, g.sums, recs, g.fam, err = g.loadTables(); err != nil {
 		return nil, err
 	}
 	// The country pages also show each country's own excerpts of the
