@@ -373,6 +373,29 @@ func TestVersionsRebuild(t *testing.T) {
 		}
 	}
 
+	// The versions' Parquet files come from the cache, linked, not read
+	// from the repository and written again.
+	entries, _ := filepath.Glob(filepath.Join(in.CacheDir, "parquet", "military-expenditure", "*.parquet"))
+	files, _ := filepath.Glob(filepath.Join(project2, "static", "datasets", "military-expenditure", "versions", "*", "military-expenditure.parquet"))
+	if len(entries) == 0 || len(files) != len(entries) {
+		t.Errorf("%d versions' Parquet files and %d cache entries, want as many, and some", len(files), len(entries))
+	}
+	for _, f := range files {
+		fi, err := os.Stat(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		linked := false
+		for _, e := range entries {
+			if ei, err := os.Stat(e); err == nil && os.SameFile(fi, ei) {
+				linked = true
+			}
+		}
+		if !linked {
+			t.Errorf("%s is not the cache's file", f)
+		}
+	}
+
 	// A new version: the last fixture version with one more revision.
 	next := slices.Clone(versions[len(versions)-1])
 	next[0].Value = 50000
