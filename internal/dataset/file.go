@@ -143,6 +143,9 @@ func syncDir(dir string) error {
 // synced instead. On an error before the renames, the temporary files are
 // removed and every file is left as it was.
 func WriteFilesAtomic(root string, files map[string][]byte) (err error) {
+	if len(files) == 0 {
+		return nil
+	}
 	paths := slices.Sorted(maps.Keys(files))
 	temps := make([]string, 0, len(paths))
 	defer func() {
