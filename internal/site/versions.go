@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"sync"
 	"time"
 
 	"github.com/defence-transparency/publish/internal/dataset"
@@ -212,18 +211,19 @@ func (hb *historyBuilder) build(d *Dataset) (*datasetHistory, error) {
 			c := hb.g.download(downloadChanges, "changes.csv", "csv", dataset.CSVMediaType, size, sum)
 			sv.changes = &c
 		}
-		if i < hb.downloads && sv.v.Version != "" && !sv.v.Parquet.IsZero() {
-			// The version's file is read from the repository only when
-			// the cache lacks what is made of it.
-			read := sync.OnceValues(func() ([]byte, error) {
-				pq, err := h.Read(sv.v)
-				if err != nil {
-					return nil, fmt.Errorf("site: history of %s: %w", name, err)
+		if i < hb.downloads && sv.v.Version != "" {
+			// Read, and so verified against its id, on every build,
+			// even when the cache holds what is made of it: a corrupt
+			// object fails the build rather than being served from an
+			// old copy.
+			cur, err := h.Read(sv.v)
+			if err != nil {
+				return nil, fmt.Errorf("site: history of %s: %w", name, err)
+			}
+			if cur != nil {
+				if sv.files, err = hb.versionFiles(def, dir, blobOf(sv.v), cur); err != nil {
+					return nil, err
 				}
-				return pq, nil
-			})
-			if sv.files, err = hb.versionFiles(def, dir, blobOf(sv.v), read); err != nil {
-				return nil, err
 			}
 		}
 	}
@@ -231,19 +231,14 @@ func (hb *historyBuilder) build(d *Dataset) (*datasetHistory, error) {
 }
 
 // versionFiles writes the downloads of one version into dir: its Parquet
-// file as committed, and its rows as CSV, both kept in the cache by blob.
-// read returns the version's file; it is called only for what the cache
-// lacks.
-func (hb *historyBuilder) versionFiles(def *dataset.Definition, dir, blob string, read func() ([]byte, error)) ([]downloadItem, error) {
+// file pq as committed, and its rows as CSV, both kept in the cache by blob
+// and linked from there, so that a build writes neither again.
+func (hb *historyBuilder) versionFiles(def *dataset.Definition, dir, blob string, pq []byte) ([]downloadItem, error) {
 	name := def.Name
 	var items []downloadItem
 	// A row group at a time: the version is never held whole.
 	n, sum, err := hb.g.files.file("csv/"+name+"/"+blob+"-"+csvKey(def)+".csv", filepath.Join(dir, name+".csv"),
 		func(w io.Writer) error {
-			pq, err := read()
-			if err != nil {
-				return err
-			}
 			r, err := dataset.NewParquetReader(bytes.NewReader(pq), def.Schema)
 			if err != nil {
 				return fmt.Errorf("site: history of %s: %w", name, err)
@@ -256,11 +251,7 @@ func (hb *historyBuilder) versionFiles(def *dataset.Definition, dir, blob string
 	items = append(items, hb.g.download(downloadVersionCSV, name+".csv", "csv", dataset.CSVMediaType, n, sum))
 	pn, psum, err := hb.g.files.file("parquet/"+name+"/"+blob+".parquet", filepath.Join(dir, name+".parquet"),
 		func(w io.Writer) error {
-			pq, err := read()
-			if err != nil {
-				return err
-			}
-			_, err = w.Write(pq)
+			_, err := w.Write(pq)
 			return err
 		})
 	if err != nil {

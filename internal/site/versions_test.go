@@ -373,8 +373,8 @@ func TestVersionsRebuild(t *testing.T) {
 		}
 	}
 
-	// The versions' Parquet files come from the cache, linked, not read
-	// from the repository and written again.
+	// The versions' Parquet files are linked from the cache, not written
+	// again.
 	entries, _ := filepath.Glob(filepath.Join(in.CacheDir, "parquet", "military-expenditure", "*.parquet"))
 	files, _ := filepath.Glob(filepath.Join(project2, "static", "datasets", "military-expenditure", "versions", "*", "military-expenditure.parquet"))
 	if len(entries) == 0 || len(files) != len(entries) {
