@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"maps"
 	"net/http"
@@ -68,11 +67,12 @@ type Snapshot struct {
 //
 // where <key> is the hex SHA-256 of the URL. Every file is written
 // atomically (a temporary file in the archive's folder itself, sync,
-// rename), so a crash leaves either the old file or the new one. A body is durable when Put returns. The records
-// of a fetch wait in memory, where Latest and History see them, until Sync
-// writes all of them at once: a run's 50 fetches that find nothing new cost
-// two syncs of the file system, not 200 of single files. A DirArchive is
-// safe for concurrent use within one process.
+// rename), so a crash leaves either the old file or the new one. A body is
+// durable when Put returns. The records of a fetch wait in memory, where
+// Latest and History see them, until Sync writes all of them at once: a
+// run's 50 fetches that find nothing new cost two syncs of the file
+// system, not 200 of single files. A DirArchive is safe for concurrent use
+// within one process.
 type DirArchive struct {
 	dir string
 	mu  sync.Mutex // guards pending, and orders the read-compare-replace of latest.json
@@ -286,10 +286,7 @@ func (a *DirArchive) write(name string, b []byte) error {
 	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
 		return err
 	}
-	return dataset.WriteFileAtomicIn(a.dir, name, func(w io.Writer) error {
-		_, err := w.Write(b)
-		return err
-	})
+	return dataset.WriteFileAtomicIn(a.dir, name, dataset.WriteBytes(b))
 }
 
 // Archiver is a Fetcher that records every document its Next fetcher

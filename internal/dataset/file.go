@@ -35,56 +35,67 @@ func WriteFileAtomic(path string, write func(io.Writer) error) error {
 // beside path), and both folders synced after the rename. A store of many
 // folders (the raw archive) so keeps the temporary files a kill leaves in
 // one place, where they are found without walking the store.
-func WriteFileAtomicIn(temps, path string, write func(io.Writer) error) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
+func WriteFileAtomicIn(temps, path string, write func(io.Writer) error) error {
+	dir := filepath.Dir(path)
 	if temps == "" {
 		temps = dir
 	}
+	tmp, err := writeTemp(temps, path, write, true)
+	if err != nil {
+		return fmt.Errorf("dataset: write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("dataset: write %s: %w", path, err)
+	}
+	dirs := []string{dir}
+	if filepath.Clean(temps) != dir {
+		dirs = append(dirs, temps)
+	}
+	if err := SyncDirs(dirs...); err != nil {
+		return fmt.Errorf("dataset: write %s: %w", path, err)
+	}
+	return nil
+}
+
+// writeTemp writes what write produces, buffered, to a new temporary file
+// for path (".NAME.tmp-N") in the folder temps, with path's permissions or
+// 0644, syncs it when sync is set, closes it and returns its name. On an
+// error it removes the file.
+func writeTemp(temps, path string, write func(io.Writer) error, sync bool) (name string, err error) {
 	mode := fs.FileMode(0o644)
 	if fi, err := os.Stat(path); err == nil {
 		mode = fi.Mode().Perm()
 	}
-	f, err := os.CreateTemp(temps, "."+base+".tmp-*")
+	f, err := os.CreateTemp(temps, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
-		return fmt.Errorf("dataset: write %s: %w", path, err)
+		return "", err
 	}
-	tmp := f.Name()
 	defer func() {
 		if err != nil {
 			f.Close() // may already be closed; the error is the first one
-			os.Remove(tmp)
-			err = fmt.Errorf("dataset: write %s: %w", path, err)
+			os.Remove(f.Name())
 		}
 	}()
-
 	bw := bufio.NewWriterSize(f, 1<<16)
 	if err := write(bw); err != nil {
-		return err
+		return "", err
 	}
 	if err := bw.Flush(); err != nil {
-		return err
+		return "", err
 	}
 	if err := f.Chmod(mode); err != nil {
-		return err
+		return "", err
 	}
-	if err := f.Sync(); err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return err
-	}
-	if filepath.Clean(temps) != filepath.Clean(dir) {
-		if err := syncDir(temps); err != nil {
-			return err
+	if sync {
+		if err := f.Sync(); err != nil {
+			return "", err
 		}
 	}
-	return syncDir(dir)
+	if err := f.Close(); err != nil {
+		return "", err
+	}
+	return f.Name(), nil
 }
 
 // A run killed while WriteFileAtomic's temporary file (".NAME.tmp-N")
@@ -124,12 +135,7 @@ func syncDir(dir string) error {
 	if runtime.GOOS == "windows" {
 		return nil
 	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	return errors.Join(err, d.Close())
+	return syncFile(dir)
 }
 
 // WriteFilesAtomic replaces each file named in files (a path under root,
@@ -157,7 +163,10 @@ func WriteFilesAtomic(root string, files map[string][]byte) (err error) {
 	}()
 	perFile := false
 	for _, path := range paths {
-		tmp, err := writeTemp(root, path, files[path])
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return fmt.Errorf("dataset: write %s: %w", path, err)
+		}
+		tmp, err := writeTemp(root, path, WriteBytes(files[path]), false)
 		if err != nil {
 			return fmt.Errorf("dataset: write %s: %w", path, err)
 		}
@@ -196,39 +205,7 @@ func WriteFilesAtomic(root string, files map[string][]byte) (err error) {
 	return nil
 }
 
-// writeTemp writes b to a new temporary file for path in the folder
-// temps, creates path's folder, and returns the temporary file's name. It
-// does not sync it.
-func writeTemp(temps, path string, b []byte) (string, error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", err
-	}
-	mode := fs.FileMode(0o644)
-	if fi, err := os.Stat(path); err == nil {
-		mode = fi.Mode().Perm()
-	}
-	f, err := os.CreateTemp(temps, "."+base+".tmp-*")
-	if err != nil {
-		return "", err
-	}
-	_, err = f.Write(b)
-	if err == nil {
-		err = f.Chmod(mode)
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(f.Name())
-		return "", err
-	}
-	return f.Name(), nil
-}
-
+// syncFile syncs the file or folder name.
 func syncFile(name string) error {
 	f, err := os.Open(name)
 	if err != nil {
@@ -241,10 +218,16 @@ func syncFile(name string) error {
 // WriteFileAtomicBytes replaces the file at path with b, as WriteFileAtomic
 // does.
 func WriteFileAtomicBytes(path string, b []byte) error {
-	return WriteFileAtomic(path, func(w io.Writer) error {
+	return WriteFileAtomic(path, WriteBytes(b))
+}
+
+// WriteBytes returns a write function, as WriteFileAtomic and the like
+// take, that writes b.
+func WriteBytes(b []byte) func(io.Writer) error {
+	return func(w io.Writer) error {
 		_, err := w.Write(b)
 		return err
-	})
+	}
 }
 
 // WriteFileAtomicBytesIfChanged replaces the file at path with b as

@@ -167,7 +167,7 @@ func (g *generator) writeDownloads(dir string, d *Dataset, t *dataset.Table, sum
 		if err != nil {
 			return nil, fmt.Errorf("site: %w", err)
 		}
-		n, sum, err := writeFile(filepath.Join(dir, dataset.DescriptorFile), func(w io.Writer) error { _, err := w.Write(b); return err })
+		n, sum, err := writeFile(filepath.Join(dir, dataset.DescriptorFile), dataset.WriteBytes(b))
 		if err != nil {
 			return nil, fmt.Errorf("site: write %s: %w", dataset.DescriptorFile, err)
 		}

@@ -30,17 +30,14 @@ type excerptNote struct {
 
 // readExcerpts adds the datasets' excerpts to their published rows (recs
 // and fam, read from tables). Where no dataset has excerpts it returns
-// recs and fam themselves.
+// recs and fam themselves, and fam also where no family dataset has any.
 func readExcerpts(in *Input, tables []*dataset.Table, recs []dataset.Expenditure, fam *families) (*excerpts, error) {
 	x := &excerpts{recs: recs, fam: fam, bySource: map[string]map[string]bool{}}
-	ex := make([]*dataset.Table, len(tables)) // the family datasets' excerpts
-	found := false
 	for i := range in.Datasets {
 		d, e := &in.Datasets[i], in.Datasets[i].Excerpts
 		if e == nil || e.Len() == 0 {
 			continue
 		}
-		found = true
 		code, source := e.Schema.Index("country_iso3"), e.Schema.Index(dataset.SourceField)
 		if code >= 0 && source >= 0 {
 			for r := range e.Len() {
@@ -58,16 +55,14 @@ func readExcerpts(in *Input, tables []*dataset.Table, recs []dataset.Expenditure
 		if !e.Schema.SameFields(tables[i].Schema) {
 			return nil, fmt.Errorf("site: generate: excerpts of %s: their fields are not the dataset's", d.Definition.Name)
 		}
-		ex[i] = e
-	}
-	if !found {
-		return x, nil
-	}
-	// The published rows are read already: only the excerpts are added
-	// after them.
-	x.fam = fam.clip()
-	if err := x.fam.add(in, ex); err != nil {
-		return nil, err
+		// The published rows are read already: only the excerpts are
+		// added after them, to a copy.
+		if x.fam == fam {
+			x.fam = fam.clip()
+		}
+		if err := x.fam.addDataset(d, e); err != nil {
+			return nil, err
+		}
 	}
 	return x, nil
 }

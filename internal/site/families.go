@@ -30,17 +30,6 @@ func is(d *Dataset, t *dataset.Table, s *dataset.Schema) bool {
 	return d.Definition.Schema == s || (t != nil && t.Schema == s)
 }
 
-// add appends the rows of the family datasets among in's, read from tables
-// (dataset i's rows are tables[i]; nil skips dataset i).
-func (f *families) add(in *Input, tables []*dataset.Table) error {
-	for i := range in.Datasets {
-		if err := f.addDataset(&in.Datasets[i], tables[i]); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // addDataset appends the rows t of d when d is a family dataset, and
 // checks the codes that become parts of page paths. A nil t is no rows.
 func (f *families) addDataset(d *Dataset, t *dataset.Table) error {
@@ -65,8 +54,8 @@ func (f *families) addDataset(d *Dataset, t *dataset.Table) error {
 	return nil
 }
 
-// join appends the rows of parts, in order, as add would have read them
-// one dataset after the other.
+// join appends the rows of parts, in order, as addDataset would have read
+// them one dataset after the other.
 func (f *families) join(parts []*families) {
 	for _, p := range parts {
 		if p == nil {

@@ -74,16 +74,18 @@ func (c *fileCache) ensure(name string, write func(io.Writer) error) (int64, str
 	if err := os.MkdirAll(filepath.Dir(cached), 0o755); err != nil {
 		return 0, "", fmt.Errorf("site: cache %s: %w", name, err)
 	}
-	// Written beside it and renamed: an entry may be linked into a site
-	// built earlier, whose file must not change.
-	n, sum, err := writeFile(cached+".tmp", write)
-	if err == nil {
-		err = os.Rename(cached+".tmp", cached)
-	}
+	// Written atomically: an entry may be linked into a site built
+	// earlier, whose file must not change, and it is durable before its
+	// NAME.sha256 says it is made.
+	var hw *hashWriter
+	err := dataset.WriteFileAtomic(cached, func(w io.Writer) error {
+		hw = newHashWriter(w)
+		return write(hw)
+	})
 	if err != nil {
-		os.Remove(cached + ".tmp")
 		return 0, "", err
 	}
+	n, sum := hw.n, hw.sum()
 	if err := dataset.WriteFileAtomicBytes(cached+".sha256", fmt.Appendf(nil, "%d %s\n", n, sum)); err != nil {
 		return 0, "", fmt.Errorf("site: cache %s: %w", name, err)
 	}

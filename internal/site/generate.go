@@ -377,11 +377,7 @@ func (g *generator) loadTables() ([]*dataset.Table, []tableSum, []dataset.Expend
 	// copied.
 	var recs []dataset.Expenditure
 	for _, rs := range recsOf {
-		if recs == nil {
-			recs = rs
-		} else {
-			recs = append(recs, rs...)
-		}
+		recs = appendAll(recs, rs)
 	}
 	fam := &families{}
 	fam.join(famOf)

@@ -249,11 +249,7 @@ func (hb *historyBuilder) versionFiles(def *dataset.Definition, dir, blob string
 		return nil, fmt.Errorf("site: write %s.csv: %w", name, err)
 	}
 	items = append(items, hb.g.download(downloadVersionCSV, name+".csv", "csv", dataset.CSVMediaType, n, sum))
-	pn, psum, err := hb.g.files.file("parquet/"+name+"/"+blob+".parquet", filepath.Join(dir, name+".parquet"),
-		func(w io.Writer) error {
-			_, err := w.Write(pq)
-			return err
-		})
+	pn, psum, err := hb.g.files.file("parquet/"+name+"/"+blob+".parquet", filepath.Join(dir, name+".parquet"), dataset.WriteBytes(pq))
 	if err != nil {
 		return nil, fmt.Errorf("site: write %s: %w", name+".parquet", err)
 	}
