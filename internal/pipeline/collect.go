@@ -48,6 +48,8 @@ type CollectOptions struct {
 	Parallel int
 	Now      func() time.Time
 	Log      *slog.Logger
+	// Progress, when set, is told what each source is doing. Collect
+	// calls it from one goroutine at a time.
 	Progress func(msg string)
 	// Version names the build of publish that parses (the CLI passes its
 	// Go build ID). Documents that did not change since the last run are
@@ -77,6 +79,15 @@ func Collect(ctx context.Context, ws Workspace, o CollectOptions) (*State, error
 	}
 	if o.Parallel <= 0 {
 		o.Parallel = 4
+	}
+	if p := o.Progress; p != nil {
+		// Sources are collected at once: their messages take turns.
+		var mu sync.Mutex
+		o.Progress = func(msg string) {
+			mu.Lock()
+			defer mu.Unlock()
+			p(msg)
+		}
 	}
 	defs := map[string]*dataset.Definition{}
 	for _, d := range o.Datasets {
