@@ -129,18 +129,22 @@ func (g *generator) wordOr(key, fallback string) (string, error) {
 // without accents, letters and digits only.
 func searchWords(text string) []string {
 	var out []string
-	var b strings.Builder
+	var b []byte // the word so far, reused: a word costs one string
 	flush := func() {
-		if b.Len() > 0 {
-			out = append(out, b.String())
-			b.Reset()
+		if len(b) > 0 {
+			out = append(out, string(b))
+			b = b[:0]
 		}
 	}
-	for _, r := range norm.NFD.String(text) {
+	// Text in ASCII alone, most of it, has no accents to take off.
+	if !isASCII(text) {
+		text = norm.NFD.String(text)
+	}
+	for _, r := range text {
 		switch {
 		case unicode.Is(unicode.Mn, r):
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			b.WriteRune(unicode.ToLower(r))
+			b = utf8.AppendRune(b, unicode.ToLower(r))
 		case r == '\'' || r == '’':
 			// Côte d'Ivoire is found by "ivoire" and by "divoire".
 			flush()
@@ -150,6 +154,16 @@ func searchWords(text string) []string {
 	}
 	flush()
 	return out
+}
+
+// isASCII reports whether s is ASCII alone.
+func isASCII(s string) bool {
+	for i := range len(s) {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // chunkOf names the chunk of a word: its first searchPrefix letters,
@@ -176,8 +190,9 @@ func chunkOf(word string) string {
 // documents it occurs in (their numbers), D holds those documents as a
 // result shows them: kind, title, path and sub-line.
 type searchChunk struct {
-	W map[string][]int     `json:"w"`
-	D map[string][4]string `json:"d"`
+	W    map[string][]int     `json:"w"`
+	D    map[string][4]string `json:"d"`
+	docs []int                // the documents of D, while the index is made
 }
 
 // searchMeta is the index's table of contents, the first file a query
@@ -199,32 +214,66 @@ func (g *generator) writeSearch(docs []searchDoc) error {
 	slices.SortStableFunc(docs, func(a, b searchDoc) int {
 		return cmp.Or(cmp.Compare(a.kind, b.kind), cmp.Compare(a.key, b.key))
 	})
+	// The documents of each word are gathered first, and put in the
+	// word's chunk once: a word's chunk is worked out once, and each
+	// occurrence costs one map lookup.
+	type posting struct {
+		docs  []int
+		chunk *searchChunk
+	}
 	chunks := map[string]*searchChunk{}
+	postings := map[string]*posting{}
+	var seen []string
 	for i, d := range docs {
-		seen := map[string]bool{}
+		seen = seen[:0] // a document has a few dozen words at most
 		for _, text := range append([]string{d.Title}, d.words...) {
 			for _, w := range searchWords(text) {
-				if utf8.RuneCountInString(w) < searchPrefix || seen[w] {
+				if utf8.RuneCountInString(w) < searchPrefix || slices.Contains(seen, w) {
 					continue
 				}
-				seen[w] = true
-				key := chunkOf(w)
-				c := chunks[key]
-				if c == nil {
-					c = &searchChunk{W: map[string][]int{}, D: map[string][4]string{}}
-					chunks[key] = c
+				seen = append(seen, w)
+				p := postings[w]
+				if p == nil {
+					key := chunkOf(w)
+					c := chunks[key]
+					if c == nil {
+						c = &searchChunk{W: map[string][]int{}}
+						chunks[key] = c
+					}
+					p = &posting{chunk: c}
+					postings[w] = p
 				}
-				c.W[w] = append(c.W[w], i)
-				c.D[strconv.Itoa(i)] = [4]string{d.Kind, d.Title, d.Path, d.Sub}
+				p.docs = append(p.docs, i)
+				// A document goes in a chunk once, however many of its
+				// words the chunk holds.
+				if c := p.chunk; len(c.docs) == 0 || c.docs[len(c.docs)-1] != i {
+					c.docs = append(c.docs, i)
+				}
 			}
+		}
+	}
+	for w, p := range postings {
+		p.chunk.W[w] = p.docs
+	}
+	ids := make([]string, len(docs))
+	for i := range docs {
+		ids[i] = strconv.Itoa(i)
+	}
+	for _, c := range chunks {
+		c.D = make(map[string][4]string, len(c.docs))
+		for _, i := range c.docs {
+			d := &docs[i]
+			c.D[ids[i]] = [4]string{d.Kind, d.Title, d.Path, d.Sub}
 		}
 	}
 	dir := filepath.Join(g.dir, "static", searchDir)
 	meta := searchMeta{Version: 1, Chunks: sortedKeys(chunks), Kinds: searchKinds, Docs: len(docs)}
-	for _, k := range meta.Chunks {
-		if err := writeCompact(filepath.Join(dir, k+".json"), chunks[k]); err != nil {
-			return err
-		}
+	err := parallel(len(meta.Chunks), func(i int) error {
+		k := meta.Chunks[i]
+		return writeCompact(filepath.Join(dir, k+".json"), chunks[k])
+	})
+	if err != nil {
+		return err
 	}
 	if err := writeCompact(filepath.Join(dir, "meta.json"), meta); err != nil {
 		return fmt.Errorf("site: search: %w", err)
