@@ -287,9 +287,14 @@ func CopyFile(src, dst string) error { return WriteFileAtomic(dst, CopyFrom(src)
 // LinkOrCopy makes dst a hard link to src where the file system allows,
 // else a copy (CopyFile). It is for files that are only read after, such as
 // a build directory's copies of a cache: writing to one would change both.
+// A dst that is already a link to src is left as it is.
 func LinkOrCopy(src, dst string) error {
-	if _, err := os.Stat(src); err != nil {
+	si, err := os.Stat(src)
+	if err != nil {
 		return err
+	}
+	if di, err := os.Stat(dst); err == nil && os.SameFile(si, di) {
+		return nil
 	}
 	os.Remove(dst)
 	if err := os.Link(src, dst); err == nil {
