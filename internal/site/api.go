@@ -163,6 +163,6 @@ func (g *generator) writeAPI(dir string, names map[string]string) error {
 		slices.SortFunc(f.CBM, func(a, b apiCBM) int {
 			return cmp.Or(cmp.Compare(a.Instrument, b.Instrument), cmp.Compare(a.Year, b.Year))
 		})
-		return writePage(filepath.Join(dir, strings.ToUpper(code)+".json"), f)
+		return g.out.putPage(filepath.Join(dir, strings.ToUpper(code)+".json"), f)
 	})
 }

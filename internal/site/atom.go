@@ -1,7 +1,6 @@
 package site
 
 import (
-	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -234,13 +233,13 @@ func (cs *changeSite) writeFeeds(static string, sample bool) error {
 		}
 		f := cs.feedOf(path, datasetPath(def.Name), cs.g.words.say("feed_dataset_title", map[string]any{"Name": def.Title, "Sample": sample}),
 			cs.g.words.say("feed_dataset_subtitle", map[string]any{"Name": def.Title}), "feed/"+path+"/"+dh.first, entries)
-		if err := writeFeed(filepath.Join(static, filepath.FromSlash(path)), f); err != nil {
+		if err := cs.g.out.putFeed(filepath.Join(static, filepath.FromSlash(path)), f); err != nil {
 			return err
 		}
 	}
 	f := cs.feedOf("changes.atom", "changes/", cs.g.words.say("feed_dataset_title", map[string]any{"Name": cs.siteTitle, "Sample": sample}),
 		cs.g.words.say("feed_all_subtitle", nil), "feed/changes.atom/"+root, all)
-	if err := writeFeed(filepath.Join(static, "changes.atom"), f); err != nil {
+	if err := cs.g.out.putFeed(filepath.Join(static, "changes.atom"), f); err != nil {
 		return err
 	}
 	for code, name := range cs.pages {
@@ -248,7 +247,7 @@ func (cs *changeSite) writeFeeds(static string, sample bool) error {
 		name := countryInProse(code, name)
 		f := cs.feedOf(path, countryPath(code), cs.g.words.say("feed_country_title", map[string]any{"Country": name, "Sample": sample}),
 			cs.g.words.say("feed_country_subtitle", map[string]any{"Country": name}), "feed/"+path+"/"+root, byCountry[code])
-		if err := writeFeed(filepath.Join(static, filepath.FromSlash(path)), f); err != nil {
+		if err := cs.g.out.putFeed(filepath.Join(static, filepath.FromSlash(path)), f); err != nil {
 			return err
 		}
 	}
@@ -263,13 +262,4 @@ func countRevisions(cd *diff.CountryDelta) int {
 		n += cd.Classes[class]
 	}
 	return n
-}
-
-// writeFeed writes a feed as XML.
-func writeFeed(path string, f *feed.Feed) error {
-	b, err := feed.Marshal(f)
-	if err != nil {
-		return fmt.Errorf("site: feed %s: %w", filepath.Base(path), err)
-	}
-	return writeOut(path, b)
 }

@@ -220,7 +220,7 @@ func (g *generator) comparePageOf(s *shareSet, names map[string]string) *compare
 // writeCompare writes the compare page and the countries' files.
 func (g *generator) writeCompare(s *shareSet, names map[string]string) error {
 	if p := g.comparePageOf(s, names); p != nil {
-		if err := writePage(filepath.Join(g.dir, "content", "compare.md"), p); err != nil {
+		if err := g.out.putPage(filepath.Join(g.dir, "content", "compare.md"), p); err != nil {
 			return err
 		}
 	}

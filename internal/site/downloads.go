@@ -4,9 +4,11 @@ import (
 	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -68,8 +70,12 @@ func (hw *hashWriter) Write(p []byte) (int, error) {
 func (hw *hashWriter) sum() string { return hex.EncodeToString(hw.h.Sum(nil)) }
 
 // writeFile creates path and writes it with write, returning its size and
-// SHA-256.
+// SHA-256. A file at path is removed first, never written through: it may
+// be a link to a cache entry.
 func writeFile(path string, write func(io.Writer) error) (int64, string, error) {
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return 0, "", err
+	}
 	f, err := os.Create(path)
 	if err != nil {
 		return 0, "", err
@@ -108,6 +114,7 @@ func (g *generator) writeDownloads(dir string, d *Dataset, t *dataset.Table, sum
 	if d.ParquetPath != "" {
 		parquet = dataset.CopyFrom(d.ParquetPath)
 	}
+	g.out.keep(filepath.Join(dir, name+".parquet"))
 	pqN, pqSum, err := writeFile(filepath.Join(dir, name+".parquet"), parquet)
 	if err != nil {
 		return nil, fmt.Errorf("site: write %s.parquet: %w", name, err)
@@ -117,6 +124,7 @@ func (g *generator) writeDownloads(dir string, d *Dataset, t *dataset.Table, sum
 		files = newFileCache("")
 	}
 	derived := func(file string, write func(io.Writer) error) (int64, string, error) {
+		g.out.keep(filepath.Join(dir, file))
 		n, sum, err := files.file(downloadName(d, pqSum, file), filepath.Join(dir, file), write)
 		if err != nil {
 			return 0, "", fmt.Errorf("site: write %s: %w", file, err)
@@ -167,10 +175,11 @@ func (g *generator) writeDownloads(dir string, d *Dataset, t *dataset.Table, sum
 		if err != nil {
 			return nil, fmt.Errorf("site: %w", err)
 		}
-		n, sum, err := writeFile(filepath.Join(dir, dataset.DescriptorFile), dataset.WriteBytes(b))
-		if err != nil {
-			return nil, fmt.Errorf("site: write %s: %w", dataset.DescriptorFile, err)
+		if err := g.out.put(filepath.Join(dir, dataset.DescriptorFile), b); err != nil {
+			return nil, err
 		}
+		sumOf := sha256.Sum256(b)
+		n, sum := int64(len(b)), hex.EncodeToString(sumOf[:])
 		items = append(items, g.download(downloadDescriptor, dataset.DescriptorFile, "json", "application/json", n, sum))
 	}
 	return items, nil

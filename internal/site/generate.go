@@ -1,8 +1,6 @@
 package site
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -23,16 +21,18 @@ import (
 )
 
 // ErrNotBuildDir is returned by Generate for a directory that holds files
-// but was not made by Generate: it is never emptied.
+// but was not made by Generate: it is never written into.
 var ErrNotBuildDir = errors.New("directory is not empty and is not a site build directory")
 
-// markerFile marks a directory made by Generate, which may be emptied.
+// markerFile marks a directory made by Generate, which the next Generate
+// writes over.
 const markerFile = ".publish-site"
 
 // Generate writes a complete Hugo project into dir: a copy of the project
 // in the top-level site directory, the content and data made from in, and
-// the files offered for download. It creates dir, or empties it if an
-// earlier Generate made it; it refuses any other non-empty directory with
+// the files offered for download. It creates dir, or writes over the
+// project an earlier Generate made there and removes what this one did
+// not write; it refuses any other non-empty directory with
 // ErrNotBuildDir, and writes nowhere else.
 func Generate(dir string, in *Input) error {
 	g, err := newGenerator(dir, in)
@@ -53,7 +53,15 @@ func (g *generator) generate() (err error) {
 			err = rerr
 		}
 	}()
-	if err := copyProject(g.dir); err != nil {
+	g.out = newProjectFiles(g.dir)
+	defer func() {
+		// What the last build wrote and this one did not goes, once the
+		// project is whole.
+		if err == nil {
+			err = g.out.prune()
+		}
+	}()
+	if err := g.out.copyProject(); err != nil {
 		return err
 	}
 	if err := g.writeConfig(); err != nil {
@@ -127,7 +135,7 @@ func (g *generator) generate() (err error) {
 			}
 		}
 		err = parallel(len(pages), func(k int) error {
-			return writePage(filepath.Join(dir, "content", "countries", strings.ToLower(pages[k].Params.ISO3)+".md"), pages[k])
+			return g.out.putPage(filepath.Join(dir, "content", "countries", strings.ToLower(pages[k].Params.ISO3)+".md"), pages[k])
 		})
 	}
 	if derr := <-dlErr; err == nil {
@@ -153,7 +161,7 @@ func (g *generator) generate() (err error) {
 			page.Params.Feeds = cs.feeds(name)
 			page.Params.VersionPages = g.count(min(len(histories[i].versions), versionPagesOf(in)))
 		}
-		if err := writePage(filepath.Join(dir, "content", "datasets", name+".md"), page); err != nil {
+		if err := g.out.putPage(filepath.Join(dir, "content", "datasets", name+".md"), page); err != nil {
 			return err
 		}
 		cat.Add(cd)
@@ -183,7 +191,7 @@ func (g *generator) generate() (err error) {
 			return err
 		}
 		if rp := g.riskOverviewOf(countryNames); rp != nil {
-			if err := writePage(filepath.Join(dir, "content", "risk.md"), rp); err != nil {
+			if err := g.out.putPage(filepath.Join(dir, "content", "risk.md"), rp); err != nil {
 				return err
 			}
 			title, err := g.words.get("riskpage_title", nil)
@@ -231,7 +239,7 @@ func (g *generator) generate() (err error) {
 			}{"content/reported.md", g.reportedRanking(fam.cbm, g.pubRecs, countryNames)})
 		}
 		for _, s := range sections {
-			if err := writePage(filepath.Join(dir, filepath.FromSlash(s.path)), s.page); err != nil {
+			if err := g.out.putPage(filepath.Join(dir, filepath.FromSlash(s.path)), s.page); err != nil {
 				return err
 			}
 		}
@@ -240,7 +248,7 @@ func (g *generator) generate() (err error) {
 	writeChanges := func() error {
 		for _, vp := range cs.versionPages() {
 			file := strings.ReplaceAll(vp.Params.Version, ".", "_") + ".md"
-			if err := writePage(filepath.Join(dir, "content", "changes", vp.Params.Dataset, file), vp); err != nil {
+			if err := g.out.putPage(filepath.Join(dir, "content", "changes", vp.Params.Dataset, file), vp); err != nil {
 				return err
 			}
 		}
@@ -250,7 +258,7 @@ func (g *generator) generate() (err error) {
 		if err := g.writeSections(pub, countryNames); err != nil {
 			return err
 		}
-		if err := writeJSON(filepath.Join(dir, "data", "countries.json"), map[string]any{"groups": groups}); err != nil {
+		if err := g.out.putJSON(filepath.Join(dir, "data", "countries.json"), map[string]any{"groups": groups}); err != nil {
 			return err
 		}
 		return g.writeMaps(countryNames)
@@ -268,30 +276,32 @@ func (g *generator) generate() (err error) {
 		// A sentence Go wrote lacked its words.
 		return err
 	}
-	return cat.Write(filepath.Join(dir, "static", "catalog.json"))
+	catalogPath := filepath.Join(dir, "static", "catalog.json")
+	g.out.keep(catalogPath)
+	return cat.Write(catalogPath)
 }
 
 // writeSections writes the pages of the CBM tracker and of the audits.
 func (g *generator) writeSections(ex *countrySections, countryNames map[string]string) error {
 	content := filepath.Join(g.dir, "content")
 	if ex.cbm != nil {
-		if err := writePage(filepath.Join(content, "cbm", "_index.md"), g.cbmOverview(ex.cbm)); err != nil {
+		if err := g.out.putPage(filepath.Join(content, "cbm", "_index.md"), g.cbmOverview(ex.cbm)); err != nil {
 			return err
 		}
 		for _, p := range g.trackerPages(ex.cbm, countryNames) {
 			file := strings.TrimSuffix(trackerPath(p.Params.Instrument.Code), "/") + ".md"
-			if err := writePage(filepath.Join(content, filepath.FromSlash(file)), p); err != nil {
+			if err := g.out.putPage(filepath.Join(content, filepath.FromSlash(file)), p); err != nil {
 				return err
 			}
 		}
 	}
 	if ex.audits != nil {
-		if err := writePage(filepath.Join(content, "audits", "_index.md"), g.auditsOverview(ex.audits, countryNames)); err != nil {
+		if err := g.out.putPage(filepath.Join(content, "audits", "_index.md"), g.auditsOverview(ex.audits, countryNames)); err != nil {
 			return err
 		}
 		lists := append(g.auditorPages(ex.audits), g.countryListPages(ex.audits, countryNames)...)
 		for _, p := range lists {
-			if err := writePage(filepath.Join(content, filepath.FromSlash(p.file)), p); err != nil {
+			if err := g.out.putPage(filepath.Join(content, filepath.FromSlash(p.file)), p); err != nil {
 				return err
 			}
 		}
@@ -427,11 +437,10 @@ func BaseURL(s string) (string, error) {
 	return u.String(), nil
 }
 
-// prepareDir creates dir, or empties it if Generate made it. The old
-// files are moved aside whole (to dir.old-N beside it) and removed in the
-// background while the new ones are made: removing a thousand files took
-// a tenth of a second of the build. done waits for that removal; a folder
-// moved aside by a run that was killed is removed by the next.
+// prepareDir creates dir, or checks that Generate made it: the new
+// project is written over the old one (see projectFiles). Builds before
+// that moved the old project aside (to dir.old-N beside it); such a
+// folder is removed in the background, and done waits for that removal.
 func prepareDir(dir string) (done func() error, err error) {
 	done = func() error { return nil }
 	entries, err := os.ReadDir(dir)
@@ -442,13 +451,6 @@ func prepareDir(dir string) (done func() error, err error) {
 	case len(entries) > 0:
 		if _, err := os.Stat(filepath.Join(dir, markerFile)); err != nil {
 			return nil, fmt.Errorf("site: generate: %s: %w", dir, ErrNotBuildDir)
-		}
-		aside, err := os.MkdirTemp(filepath.Dir(dir), filepath.Base(dir)+".old-")
-		if err != nil {
-			return nil, fmt.Errorf("site: generate: %w", err)
-		}
-		if err := os.Rename(dir, filepath.Join(aside, "site")); err != nil {
-			return nil, fmt.Errorf("site: generate: %w", err)
 		}
 	}
 	old, _ := filepath.Glob(filepath.Join(filepath.Dir(dir), filepath.Base(dir)+".old-*"))
@@ -469,28 +471,24 @@ func prepareDir(dir string) (done func() error, err error) {
 		return nil, fmt.Errorf("site: generate: %w", err)
 	}
 	err = os.WriteFile(filepath.Join(dir, markerFile),
-		[]byte("Made by publish (internal/site). Emptied by every site build.\n"), 0o644)
+		[]byte("Made by publish (internal/site). Written over by every site build.\n"), 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("site: generate: %w", err)
 	}
 	return done, nil
 }
 
-// copyProject copies the embedded Hugo project into dir.
-func copyProject(dir string) error {
+// copyProject copies the embedded Hugo project into the project.
+func (p *projectFiles) copyProject() error {
 	err := fs.WalkDir(project.FS, ".", func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
+		if err != nil || d.IsDir() {
 			return err
-		}
-		dst := filepath.Join(dir, filepath.FromSlash(path))
-		if d.IsDir() {
-			return os.MkdirAll(dst, 0o755)
 		}
 		b, err := fs.ReadFile(project.FS, path)
 		if err != nil {
 			return err
 		}
-		return os.WriteFile(dst, b, 0o644)
+		return p.put(filepath.Join(p.root, filepath.FromSlash(path)), b)
 	})
 	if err != nil {
 		return fmt.Errorf("site: copy project: %w", err)
@@ -523,7 +521,7 @@ func (g *generator) writeConfig() error {
 	if err != nil {
 		return fmt.Errorf("site: config: %w", err)
 	}
-	if err := os.WriteFile(filepath.Join(g.dir, "hugo.toml"), out, 0o644); err != nil {
+	if err := g.out.put(filepath.Join(g.dir, "hugo.toml"), out); err != nil {
 		return fmt.Errorf("site: config: %w", err)
 	}
 	return nil
@@ -580,38 +578,6 @@ func parallel(n int, f func(k int) error) error {
 		if err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-// writePage writes a content file whose front matter is v as JSON, which
-// Hugo reads as data: nothing in it is parsed as Markdown or HTML.
-func writePage(path string, v any) error {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return fmt.Errorf("site: write %s: %w", filepath.Base(path), err)
-	}
-	return writeOut(path, buf.Bytes())
-}
-
-// writeJSON writes v as indented JSON.
-func writeJSON(path string, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return fmt.Errorf("site: write %s: %w", filepath.Base(path), err)
-	}
-	return writeOut(path, append(b, '\n'))
-}
-
-// writeOut writes a file of the build, creating its directory.
-func writeOut(path string, b []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return fmt.Errorf("site: write %s: %w", filepath.Base(path), err)
-	}
-	if err := os.WriteFile(path, b, 0o644); err != nil {
-		return fmt.Errorf("site: write %s: %w", filepath.Base(path), err)
 	}
 	return nil
 }

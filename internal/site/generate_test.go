@@ -504,6 +504,72 @@ func TestGenerateDirectory(t *testing.T) {
 	})
 }
 
+// TestGenerateOverLastProject checks that a project written over the
+// last one holds what a project written afresh holds, file for file and
+// folder for folder, whatever the last one held; and that writing over it
+// never writes through a link into the site cache.
+func TestGenerateOverLastProject(t *testing.T) {
+	full, small := familiesInput(t), testInput(t, false)
+	dir := filepath.Join(t.TempDir(), "build")
+	for i, in := range []*Input{full, small, full} {
+		if err := Generate(dir, in); err != nil {
+			t.Fatal(err)
+		}
+		fresh := filepath.Join(t.TempDir(), "build")
+		if err := Generate(fresh, in); err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(projectTree(t, fresh), projectTree(t, dir)); diff != "" {
+			t.Errorf("build %d: the project written over the last differs from one written afresh (-fresh +over):\n%s", i, diff)
+		}
+	}
+	// Every cache entry still holds the bytes its .sha256 file names.
+	sums, _ := filepath.Glob(filepath.Join(full.CacheDir, "*", "*", "*.sha256"))
+	more, _ := filepath.Glob(filepath.Join(full.CacheDir, "*", "*", "*", "*.sha256"))
+	sums = append(sums, more...)
+	if len(sums) == 0 {
+		t.Fatal("no cache entry to check")
+	}
+	for _, meta := range sums {
+		m, err := os.ReadFile(meta)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(strings.TrimSuffix(meta, ".sha256"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := sha256.Sum256(b)
+		if want := fmt.Sprintf("%d %s\n", len(b), hex.EncodeToString(sum[:])); string(m) != want {
+			t.Errorf("cache entry %s holds other bytes than it was made with", meta)
+		}
+	}
+}
+
+// projectTree maps every file and folder under dir, by its path from dir,
+// to its bytes ("/" for a folder).
+func projectTree(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	tree := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || p == dir {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		if d.IsDir() {
+			tree[rel] = "/"
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		tree[rel] = string(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tree
+}
+
 // TestRebuild checks that a second build into the same directories leaves
 // no page of the first: a country that lost its rows loses its page.
 func TestRebuild(t *testing.T) {

@@ -24,6 +24,7 @@ type generator struct {
 	num   format.Numbers // numbers in the site's language
 	words *words         // words in the site's language, for what Go writes itself
 	files *fileCache     // files derived from others, kept between builds
+	out   *projectFiles  // the files of the project, as generate writes them
 
 	// lastmod is when the data last changed (RFC 3339): every page's
 	// lastmod, so that a run that finds nothing new changes no page.

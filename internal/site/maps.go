@@ -324,15 +324,15 @@ func (g *generator) writeMaps(names map[string]string) error {
 	if err != nil {
 		return fmt.Errorf("site: maps: %w", err)
 	}
-	if err := writePage(filepath.Join(g.dir, "data", "atlas.json"), a); err != nil {
+	if err := g.out.putPage(filepath.Join(g.dir, "data", "atlas.json"), a); err != nil {
 		return err
 	}
 	index := mapsIndex{Type: "maps", Lastmod: g.lastmod, Params: map[string]any{"key": "maps"}}
-	if err := writePage(filepath.Join(g.dir, "content", "maps", "_index.md"), index); err != nil {
+	if err := g.out.putPage(filepath.Join(g.dir, "content", "maps", "_index.md"), index); err != nil {
 		return err
 	}
 	for _, p := range pages {
-		if err := writePage(filepath.Join(g.dir, "content", "maps", p.Params.ID+".md"), p); err != nil {
+		if err := g.out.putPage(filepath.Join(g.dir, "content", "maps", p.Params.ID+".md"), p); err != nil {
 			return err
 		}
 	}

@@ -531,7 +531,7 @@ func (g *generator) writeRankings(pages map[string]string) (bool, error) {
 		} else if i == 0 {
 			file = "name.md"
 		}
-		if err := writePage(filepath.Join(g.dir, "content", "rankings", file), p); err != nil {
+		if err := g.out.putPage(filepath.Join(g.dir, "content", "rankings", file), p); err != nil {
 			return false, err
 		}
 	}

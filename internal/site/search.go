@@ -2,7 +2,6 @@ package site
 
 import (
 	"cmp"
-	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -270,23 +269,13 @@ func (g *generator) writeSearch(docs []searchDoc) error {
 	meta := searchMeta{Version: 1, Chunks: sortedKeys(chunks), Kinds: searchKinds, Docs: len(docs)}
 	err := parallel(len(meta.Chunks), func(i int) error {
 		k := meta.Chunks[i]
-		return writeCompact(filepath.Join(dir, k+".json"), chunks[k])
+		return g.out.putCompact(filepath.Join(dir, k+".json"), chunks[k])
 	})
 	if err != nil {
 		return err
 	}
-	if err := writeCompact(filepath.Join(dir, "meta.json"), meta); err != nil {
+	if err := g.out.putCompact(filepath.Join(dir, "meta.json"), meta); err != nil {
 		return fmt.Errorf("site: search: %w", err)
 	}
 	return nil
-}
-
-// writeCompact writes v as JSON on one line: the index is read by
-// programs, and every byte of it is loaded by a reader's query.
-func writeCompact(path string, v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Errorf("site: write %s: %w", filepath.Base(path), err)
-	}
-	return writeOut(path, b)
 }

@@ -204,6 +204,7 @@ func (hb *historyBuilder) build(d *Dataset) (*datasetHistory, error) {
 		}
 		sv.diff = r
 		if wroteCSV {
+			hb.g.out.keep(csvPath)
 			size, sum, err := hashFile(csvPath)
 			if err != nil {
 				return nil, err
@@ -236,6 +237,8 @@ func (hb *historyBuilder) build(d *Dataset) (*datasetHistory, error) {
 func (hb *historyBuilder) versionFiles(def *dataset.Definition, dir, blob string, pq []byte) ([]downloadItem, error) {
 	name := def.Name
 	var items []downloadItem
+	hb.g.out.keep(filepath.Join(dir, name+".csv"))
+	hb.g.out.keep(filepath.Join(dir, name+".parquet"))
 	// A row group at a time: the version is never held whole.
 	n, sum, err := hb.g.files.file("csv/"+name+"/"+blob+"-"+csvKey(def)+".csv", filepath.Join(dir, name+".csv"),
 		func(w io.Writer) error {
