@@ -108,20 +108,23 @@ func (g *generator) writeDownloads(dir string, d *Dataset, t *dataset.Table, sum
 	}
 	// The dataset's Parquet file first: the CSV and the zstd Parquet file
 	// are derived from it alone, and are kept in the cache under its hash
-	// (made again only when it changes). Without a file (tests) they are
-	// written from the table every time.
-	parquet := func(w io.Writer) error { return dataset.WriteParquet(w, t) }
-	if d.ParquetPath != "" {
-		parquet = dataset.CopyFrom(d.ParquetPath)
-	}
-	g.out.keep(filepath.Join(dir, name+".parquet"))
-	pqN, pqSum, err := writeFile(filepath.Join(dir, name+".parquet"), parquet)
-	if err != nil {
-		return nil, fmt.Errorf("site: write %s.parquet: %w", name, err)
-	}
+	// (made again only when it changes), as is its copy, which the project
+	// links. Without a file (tests) they are written from the table every
+	// time.
+	pqPath := filepath.Join(dir, name+".parquet")
+	g.out.keep(pqPath)
 	files := g.files
+	var pqN int64
+	var pqSum string
+	var err error
 	if d.ParquetPath == "" {
 		files = newFileCache("")
+		pqN, pqSum, err = writeFile(pqPath, func(w io.Writer) error { return dataset.WriteParquet(w, t) })
+	} else if pqN, pqSum, err = hashFile(d.ParquetPath); err == nil {
+		_, _, err = files.file(downloadName(d, pqSum, name+".parquet"), pqPath, dataset.CopyFrom(d.ParquetPath))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("site: write %s.parquet: %w", name, err)
 	}
 	derived := func(file string, write func(io.Writer) error) (int64, string, error) {
 		g.out.keep(filepath.Join(dir, file))

@@ -10,9 +10,10 @@ import (
 )
 
 // TestDerivedDownloadsCached checks that the CSV and zstd Parquet downloads,
-// made from the dataset's Parquet file, are taken from the cache while the
-// file is unchanged, are the same bytes as when written, and are made
-// again when the file changes, the cached files of the old one removed.
+// made from the dataset's Parquet file, and the copy of that file, are
+// taken from the cache while the file is unchanged, are the same bytes as
+// when written, and are made again when the file changes, the cached files
+// of the old one removed.
 func TestDerivedDownloadsCached(t *testing.T) {
 	in := testInput(t, false)
 	in.CacheDir = t.TempDir()
@@ -35,8 +36,8 @@ func TestDerivedDownloadsCached(t *testing.T) {
 	if err := Generate(first, in); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(cached()); n != 4 {
-		t.Fatalf("%d files in the cache after the first build, want 4 (two downloads and their sums): %v", n, cached())
+	if n := len(cached()); n != 6 {
+		t.Fatalf("%d files in the cache after the first build, want 6 (three downloads and their sums): %v", n, cached())
 	}
 	// The second build takes the cached file: a cache entry changed by
 	// hand shows through (the sum kept beside it is not checked again).
@@ -79,8 +80,11 @@ func TestDerivedDownloadsCached(t *testing.T) {
 	if got := static(third, "military-expenditure.csv"); !bytes.Equal(got, csv.Bytes()) {
 		t.Error("after the Parquet file changed, the CSV download is not its rows")
 	}
-	if n := len(cached()); n != 4 {
-		t.Errorf("%d files in the cache after the change, want the new 4 only: %v", n, cached())
+	if got := static(third, "military-expenditure.parquet"); !bytes.Equal(got, buf.Bytes()) {
+		t.Error("after the Parquet file changed, the Parquet download is not the new file")
+	}
+	if n := len(cached()); n != 6 {
+		t.Errorf("%d files in the cache after the change, want the new 6 only: %v", n, cached())
 	}
 	for _, p := range cached() {
 		if p == csvEntry {
