@@ -143,16 +143,22 @@ func (e *env) site(ctx context.Context, o siteOptions) error {
 		return fmt.Errorf("site: hugo: %w", err)
 	}
 	crash.Point(crash.SiteBuilt)
-	if err := site.SwapIn(abs, func() { crash.Point(crash.SiteSwapped) }); err != nil {
+	removed, err := site.SwapIn(abs, func() { crash.Point(crash.SiteSwapped) })
+	if err != nil {
 		return err
 	}
 	// The project's key and the site's are kept once both are on stable
 	// storage: one sync of the file system, after Hugo, rather than a
-	// wait for the project's files before Hugo starts.
-	if err := keep(); err != nil {
-		return err
+	// wait for the project's files before Hugo starts. The old site is
+	// removed meanwhile.
+	err = keep()
+	if err == nil {
+		err = pipeline.SiteBuilt(e.ws, key, abs)
 	}
-	if err := pipeline.SiteBuilt(e.ws, key, abs); err != nil {
+	if rerr := removed(); err == nil {
+		err = rerr
+	}
+	if err != nil {
 		return err
 	}
 	e.log.Info("site built", "out", abs, "datasets", datasets, "sources", sources)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/defence-transparency/publish/internal/dataset"
 )
@@ -53,44 +54,54 @@ func RecoverOut(out string) error {
 
 // SwapIn puts the site built in NewOut(out) in place of out, and removes
 // the old site. Readers of out see the old site or the new one, whole.
-func SwapIn(out string, swapped func()) error {
+// The old site is removed in the background once the new one is in place:
+// removed waits for that and reports its error. A run that stops before
+// leaves the rest of it to RecoverOut.
+func SwapIn(out string, swapped func()) (removed func() error, err error) {
+	none := func() error { return nil }
 	next := NewOut(out)
 	if _, err := os.Lstat(out); errors.Is(err, fs.ErrNotExist) {
 		if err := os.Rename(next, out); err != nil {
-			return fmt.Errorf("site: put %s in place: %w", out, err)
+			return nil, fmt.Errorf("site: put %s in place: %w", out, err)
 		}
 		swapped()
-		return dataset.SyncDirs(filepath.Dir(out))
+		return none, dataset.SyncDirs(filepath.Dir(out))
 	}
+	old := next
 	if err := exchange(next, out); err == nil {
 		// next now holds the old site.
 		if err := dataset.SyncDirs(filepath.Dir(out)); err != nil {
-			return fmt.Errorf("site: put %s in place: %w", out, err)
+			return nil, fmt.Errorf("site: put %s in place: %w", out, err)
 		}
-		swapped()
-		if err := keepDotDirs(next, out); err != nil {
-			return err
+	} else {
+		old = OldOut(out)
+		if err := os.RemoveAll(old); err != nil {
+			return nil, fmt.Errorf("site: put %s in place: %w", out, err)
 		}
-		return os.RemoveAll(next)
-	}
-	old := OldOut(out)
-	if err := os.RemoveAll(old); err != nil {
-		return fmt.Errorf("site: put %s in place: %w", out, err)
-	}
-	if err := os.Rename(out, old); err != nil {
-		return fmt.Errorf("site: put %s in place: %w", out, err)
-	}
-	if err := os.Rename(next, out); err != nil {
-		return fmt.Errorf("site: put %s in place: %w", out, err)
-	}
-	if err := dataset.SyncDirs(filepath.Dir(out)); err != nil {
-		return fmt.Errorf("site: put %s in place: %w", out, err)
+		if err := os.Rename(out, old); err != nil {
+			return nil, fmt.Errorf("site: put %s in place: %w", out, err)
+		}
+		if err := os.Rename(next, out); err != nil {
+			return nil, fmt.Errorf("site: put %s in place: %w", out, err)
+		}
+		if err := dataset.SyncDirs(filepath.Dir(out)); err != nil {
+			return nil, fmt.Errorf("site: put %s in place: %w", out, err)
+		}
 	}
 	swapped()
 	if err := keepDotDirs(old, out); err != nil {
-		return err
+		return nil, err
 	}
-	return os.RemoveAll(old)
+	// A thousand files take a tenth of a second to remove: the caller
+	// goes on meanwhile.
+	done := make(chan error, 1)
+	go func() { done <- os.RemoveAll(old) }()
+	return sync.OnceValue(func() error {
+		if err := <-done; err != nil {
+			return fmt.Errorf("site: remove the old site: %w", err)
+		}
+		return nil
+	}), nil
 }
 
 // keepDotDirs moves the folders whose names start with a dot (a .git of

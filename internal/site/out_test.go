@@ -32,9 +32,7 @@ func TestSwapIn(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "public")
 	// A first site: out does not exist yet.
 	writeSite(t, NewOut(out), "one")
-	if err := SwapIn(out, func() {}); err != nil {
-		t.Fatal(err)
-	}
+	swapIn(t, out, func() {})
 	if got := readPage(t, out); got != "one" {
 		t.Fatalf("site = %q, want one", got)
 	}
@@ -42,14 +40,12 @@ func TestSwapIn(t *testing.T) {
 		t.Fatal(err)
 	}
 	writeSite(t, NewOut(out), "two")
-	if err := SwapIn(out, func() {
+	swapIn(t, out, func() {
 		// At the moment of the swap, out is the new site, whole.
 		if got := readPage(t, out); got != "two" {
 			t.Errorf("site at the swap = %q, want two", got)
 		}
-	}); err != nil {
-		t.Fatal(err)
-	}
+	})
 	if got := readPage(t, out); got != "two" {
 		t.Errorf("site = %q, want two", got)
 	}
@@ -75,5 +71,17 @@ func TestSwapIn(t *testing.T) {
 	}
 	if _, err := os.Stat(NewOut(out)); !os.IsNotExist(err) {
 		t.Errorf("the half-built site is left: %v", err)
+	}
+}
+
+// swapIn runs SwapIn and waits for the old site's removal.
+func swapIn(t *testing.T, out string, swapped func()) {
+	t.Helper()
+	removed, err := SwapIn(out, swapped)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := removed(); err != nil {
+		t.Fatal(err)
 	}
 }
