@@ -63,9 +63,9 @@ func Repair(ws Workspace, repo dataset.Repo, defs []*dataset.Definition, log *sl
 // Two folders are not walked: the Hugo project site (and site.old-N,
 // which older builds moved aside from it), which holds a thousand files
 // for a real site and whose generate removes every file it did not write
-// itself; and the raw archive, which grows
-// by a record with every fetch and keeps its temporary files in its own
-// folder (collect.DirArchive), the only one of it looked into.
+// itself; and the raw archive, which grows by a record with every fetch
+// and keeps its temporary files in its own folder (collect.DirArchive),
+// the only one of it looked into.
 func removeTemps(dir, site, archive string) (int, error) {
 	n := 0
 	remove := func(p string) error {

@@ -183,6 +183,10 @@ type tableSum struct {
 	schema *dataset.Schema
 	rows   int
 	cover  coverCounter
+	// The size and SHA-256 of the dataset's Parquet file, when it has
+	// one: the downloads made from it are cached under its hash.
+	fileN   int64
+	fileSum string
 }
 
 // sumOf returns the sum of a whole table.

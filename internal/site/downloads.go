@@ -112,23 +112,20 @@ func (g *generator) writeDownloads(dir string, d *Dataset, t *dataset.Table, sum
 	// links. Without a file (tests) they are written from the table every
 	// time.
 	pqPath := filepath.Join(dir, name+".parquet")
-	g.out.keep(pqPath)
 	files := g.files
-	var pqN int64
-	var pqSum string
+	pqN, pqSum := sum.fileN, sum.fileSum
 	var err error
 	if d.ParquetPath == "" {
 		files = newFileCache("")
-		pqN, pqSum, err = writeFile(pqPath, func(w io.Writer) error { return dataset.WriteParquet(w, t) })
-	} else if pqN, pqSum, err = hashFile(d.ParquetPath); err == nil {
-		_, _, err = files.file(downloadName(d, pqSum, name+".parquet"), pqPath, dataset.CopyFrom(d.ParquetPath))
+		pqN, pqSum, err = g.out.fromCache(files, "", pqPath, func(w io.Writer) error { return dataset.WriteParquet(w, t) })
+	} else {
+		_, _, err = g.out.fromCache(files, downloadName(d, pqSum, name+".parquet"), pqPath, dataset.CopyFrom(d.ParquetPath))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("site: write %s.parquet: %w", name, err)
 	}
 	derived := func(file string, write func(io.Writer) error) (int64, string, error) {
-		g.out.keep(filepath.Join(dir, file))
-		n, sum, err := files.file(downloadName(d, pqSum, file), filepath.Join(dir, file), write)
+		n, sum, err := g.out.fromCache(files, downloadName(d, pqSum, file), filepath.Join(dir, file), write)
 		if err != nil {
 			return 0, "", fmt.Errorf("site: write %s: %w", file, err)
 		}
@@ -222,26 +219,15 @@ func downloadWriters(d *Dataset, t *dataset.Table) (writeCSV, writeZstd func(io.
 }
 
 // deriveDownloads makes the CSV and the zstd Parquet copy of a dataset
-// whose table is not kept (see loadTables) into the site cache, where it
-// does not hold them yet. loadTables calls it before it reads the
+// whose table is not kept (see loadTables), whose Parquet file's SHA-256 is
+// pqSum, into the site cache, where it does not hold them yet. loadTables calls it before it reads the
 // dataset's records, so that the table the zstd copy is made from and the
 // records are never in memory together (800 MB for 2M rows);
 // writeDownloads then finds the copies in the cache.
-func (g *generator) deriveDownloads(d *Dataset) error {
+func (g *generator) deriveDownloads(d *Dataset, pqSum string) error {
 	if g.files.dir == "" {
 		return nil // writeDownloads makes them
 	}
-	f, err := os.Open(d.ParquetPath)
-	if err != nil {
-		return fmt.Errorf("site: downloads: %w", err)
-	}
-	h := sha256.New()
-	_, err = io.Copy(h, f)
-	f.Close()
-	if err != nil {
-		return fmt.Errorf("site: downloads: %w", err)
-	}
-	pqSum := hex.EncodeToString(h.Sum(nil))
 	name := d.Definition.Name
 	writeCSV, writeZstd := downloadWriters(d, nil)
 	for _, c := range []struct {

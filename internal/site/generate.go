@@ -276,9 +276,11 @@ func (g *generator) generate() (err error) {
 		// A sentence Go wrote lacked its words.
 		return err
 	}
-	catalogPath := filepath.Join(dir, "static", "catalog.json")
-	g.out.keep(catalogPath)
-	return cat.Write(catalogPath)
+	b, err := cat.Marshal()
+	if err != nil {
+		return err
+	}
+	return g.out.put(filepath.Join(dir, "static", "catalog.json"), b)
 }
 
 // writeSections writes the pages of the CBM tracker and of the audits.
@@ -349,9 +351,20 @@ func (g *generator) loadTables() ([]*dataset.Table, []tableSum, []dataset.Expend
 	var history sync.Mutex
 	err := parallel(len(in.Datasets), func(i int) error {
 		d := &in.Datasets[i]
+		// The file is hashed once, here, for every download made of it;
+		// its sum joins sums[i] once that is made, below.
+		var fileN int64
+		var fileSum string
+		if d.ParquetPath != "" {
+			var err error
+			if fileN, fileSum, err = hashFile(d.ParquetPath); err != nil {
+				return err
+			}
+		}
+		defer func() { sums[i].fileN, sums[i].fileSum = fileN, fileSum }()
 		t := d.Table
 		if t == nil && d.Definition.Schema == dataset.ExpenditureSchema {
-			if err := g.deriveDownloads(d); err != nil {
+			if err := g.deriveDownloads(d, fileSum); err != nil {
 				return err
 			}
 			history.Lock()

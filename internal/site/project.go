@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"sync"
 
+	"github.com/defence-transparency/publish/internal/dataset"
 	"github.com/defence-transparency/publish/internal/site/feed"
 )
 
@@ -47,9 +49,9 @@ func (p *projectFiles) keep(path string) {
 func (p *projectFiles) put(path string, b []byte) error {
 	p.keep(path)
 	// No file at path is a link: the files linked from the cache are
-	// made by LinkOrCopy alone, so writing over one here never reaches
+	// made by fromCache alone, so writing over one here never reaches
 	// the cache.
-	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, b) {
+	if same, err := dataset.SameContent(path, b); err == nil && same {
 		return nil
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -59,6 +61,14 @@ func (p *projectFiles) put(path string, b []byte) error {
 		return fmt.Errorf("site: write %s: %w", filepath.Base(path), err)
 	}
 	return nil
+}
+
+// fromCache makes path a link to (or a copy of) the entry name of the
+// cache c, which write makes first when c lacks it (fileCache.file), and
+// returns its size and SHA-256.
+func (p *projectFiles) fromCache(c *fileCache, name, path string, write func(io.Writer) error) (int64, string, error) {
+	p.keep(path)
+	return c.file(name, path, write)
 }
 
 // putPage writes a content file whose front matter is v as JSON, which

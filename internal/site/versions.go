@@ -237,10 +237,8 @@ func (hb *historyBuilder) build(d *Dataset) (*datasetHistory, error) {
 func (hb *historyBuilder) versionFiles(def *dataset.Definition, dir, blob string, pq []byte) ([]downloadItem, error) {
 	name := def.Name
 	var items []downloadItem
-	hb.g.out.keep(filepath.Join(dir, name+".csv"))
-	hb.g.out.keep(filepath.Join(dir, name+".parquet"))
 	// A row group at a time: the version is never held whole.
-	n, sum, err := hb.g.files.file("csv/"+name+"/"+blob+"-"+csvKey(def)+".csv", filepath.Join(dir, name+".csv"),
+	n, sum, err := hb.g.out.fromCache(hb.g.files, "csv/"+name+"/"+blob+"-"+csvKey(def)+".csv", filepath.Join(dir, name+".csv"),
 		func(w io.Writer) error {
 			r, err := dataset.NewParquetReader(bytes.NewReader(pq), def.Schema)
 			if err != nil {
@@ -252,7 +250,7 @@ func (hb *historyBuilder) versionFiles(def *dataset.Definition, dir, blob string
 		return nil, fmt.Errorf("site: write %s.csv: %w", name, err)
 	}
 	items = append(items, hb.g.download(downloadVersionCSV, name+".csv", "csv", dataset.CSVMediaType, n, sum))
-	pn, psum, err := hb.g.files.file("parquet/"+name+"/"+blob+".parquet", filepath.Join(dir, name+".parquet"), dataset.WriteBytes(pq))
+	pn, psum, err := hb.g.out.fromCache(hb.g.files, "parquet/"+name+"/"+blob+".parquet", filepath.Join(dir, name+".parquet"), dataset.WriteBytes(pq))
 	if err != nil {
 		return nil, fmt.Errorf("site: write %s: %w", name+".parquet", err)
 	}

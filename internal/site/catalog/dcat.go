@@ -3,7 +3,6 @@ package catalog
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"strconv"
 )
 
@@ -155,14 +154,11 @@ func (c *Catalog) Add(d *Dataset) {
 	c.c.Datasets = append(c.c.Datasets, x)
 }
 
-// Write writes the catalogue as indented JSON to path.
-func (c *Catalog) Write(path string) error {
+// Marshal returns the catalogue as indented JSON, a line.
+func (c *Catalog) Marshal() ([]byte, error) {
 	b, err := json.MarshalIndent(c.c, "", "  ")
 	if err != nil {
-		return fmt.Errorf("catalog: %w", err)
+		return nil, fmt.Errorf("catalog: %w", err)
 	}
-	if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
-		return fmt.Errorf("catalog: %w", err)
-	}
-	return nil
+	return append(b, '\n'), nil
 }
