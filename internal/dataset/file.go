@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/defence-transparency/publish/internal/crash"
 )
@@ -260,12 +261,27 @@ func SameContent(path string, b []byte) (bool, error) {
 	if !fi.Mode().IsRegular() || fi.Size() != int64(len(b)) {
 		return false, nil
 	}
-	old, err := io.ReadAll(f)
-	if err != nil {
-		return false, fmt.Errorf("dataset: compare %s: %w", path, err)
+	// Compared a piece at a time: nothing is allocated for the file's
+	// size, and a difference ends the read.
+	buf := compareBufs.Get().(*[]byte)
+	defer compareBufs.Put(buf)
+	for {
+		n, err := io.ReadFull(f, (*buf)[:min(len(*buf), len(b)+1)])
+		if !bytes.Equal((*buf)[:n], b[:min(n, len(b))]) || n > len(b) {
+			return false, nil // it differs, or it grew since Stat
+		}
+		b = b[n:]
+		switch {
+		case err == io.EOF || err == io.ErrUnexpectedEOF:
+			return len(b) == 0, nil
+		case err != nil:
+			return false, fmt.Errorf("dataset: compare %s: %w", path, err)
+		}
 	}
-	return bytes.Equal(old, b), nil
 }
+
+// compareBufs holds SameContent's buffers.
+var compareBufs = sync.Pool{New: func() any { b := make([]byte, 64<<10); return &b }}
 
 // CopyFrom returns a WriteFileAtomic writer of the content of the file src.
 func CopyFrom(src string) func(io.Writer) error {

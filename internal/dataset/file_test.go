@@ -1,11 +1,13 @@
 package dataset
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -124,6 +126,19 @@ func TestSameContent(t *testing.T) {
 	if err := os.WriteFile(path, []byte("abc"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// Files larger than the buffer SameContent reads them with.
+	big := bytes.Repeat([]byte("0123456789"), 20_000)
+	bigPath, emptyPath := filepath.Join(dir, "big"), filepath.Join(dir, "empty")
+	if err := os.WriteFile(bigPath, big, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(emptyPath, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	lastDiffers := slices.Clone(big)
+	lastDiffers[len(big)-1] = 'x'
+	middleDiffers := slices.Clone(big)
+	middleDiffers[100_000] = 'x'
 	tests := []struct {
 		name string
 		path string
@@ -135,12 +150,18 @@ func TestSameContent(t *testing.T) {
 		{"longer", path, []byte("abcd"), false},
 		{"missing file", filepath.Join(dir, "y"), []byte("abc"), false},
 		{"directory", dir, nil, false},
+		{"empty", emptyPath, nil, true},
+		{"empty and not", emptyPath, []byte("a"), false},
+		{"big", bigPath, big, true},
+		{"big, last byte differs", bigPath, lastDiffers, false},
+		{"big, a middle byte differs", bigPath, middleDiffers, false},
+		{"big, shorter", bigPath, big[:len(big)-1], false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := SameContent(tt.path, tt.b)
 			if err != nil || got != tt.want {
-				t.Errorf("SameContent(%q, %q) = %v, %v, want %v, nil", tt.path, tt.b, got, err, tt.want)
+				t.Errorf("SameContent(%q, %d bytes) = %v, %v, want %v, nil", tt.path, len(tt.b), got, err, tt.want)
 			}
 		})
 	}

@@ -74,14 +74,21 @@ func (p *projectFiles) fromCache(c *fileCache, name, path string, write func(io.
 // putPage writes a content file whose front matter is v as JSON, which
 // Hugo reads as data: nothing in it is parsed as Markdown or HTML.
 func (p *projectFiles) putPage(path string, v any) error {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
+	buf := pageBufs.Get().(*bytes.Buffer)
+	defer pageBufs.Put(buf)
+	buf.Reset()
+	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
 		return fmt.Errorf("site: write %s: %w", filepath.Base(path), err)
 	}
 	return p.put(path, buf.Bytes())
 }
+
+// pageBufs holds putPage's buffers: a build encodes a thousand pages, a
+// few of them large, and growing a new buffer for each was a good share of
+// the encoding's time.
+var pageBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // putJSON writes v as indented JSON.
 func (p *projectFiles) putJSON(path string, v any) error {
