@@ -64,9 +64,6 @@ func (g *generator) generate() (err error) {
 	if err := g.out.copyProject(); err != nil {
 		return err
 	}
-	if err := g.writeConfig(); err != nil {
-		return err
-	}
 	in, dir, fam, urls, names, lastmod := g.in, g.dir, g.fam, g.urls, g.names, g.lastmod
 
 	// Write the downloads in the background while the country pages are
@@ -254,6 +251,7 @@ func (g *generator) generate() (err error) {
 		}
 		return cs.writeFeeds(filepath.Join(dir, "static"), g.sample)
 	}
+	var hasMaps bool // whether writeLists wrote any map
 	writeLists := func() error {
 		if err := g.writeSections(pub, countryNames); err != nil {
 			return err
@@ -261,7 +259,9 @@ func (g *generator) generate() (err error) {
 		if err := g.out.putJSON(filepath.Join(dir, "data", "countries.json"), map[string]any{"groups": groups}); err != nil {
 			return err
 		}
-		return g.writeMaps(countryNames)
+		var err error
+		hasMaps, err = g.writeMaps(countryNames)
+		return err
 	}
 	tasks := []func() error{
 		func() error { return g.writeCompare(shares, countryNames) },
@@ -274,6 +274,10 @@ func (g *generator) generate() (err error) {
 	}
 	if err := g.words.failed(); err != nil {
 		// A sentence Go wrote lacked its words.
+		return err
+	}
+	// The configuration last: its navigation names the sections written.
+	if err := g.writeConfig(hasMaps); err != nil {
 		return err
 	}
 	b, err := cat.Marshal()
@@ -491,10 +495,11 @@ func prepareDir(dir string) (done func() error, err error) {
 	return done, nil
 }
 
-// copyProject copies the embedded Hugo project into the project.
+// copyProject copies the embedded Hugo project into the project, all but
+// its hugo.toml, which writeConfig writes.
 func (p *projectFiles) copyProject() error {
 	err := fs.WalkDir(project.FS, ".", func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
+		if err != nil || d.IsDir() || path == "hugo.toml" {
 			return err
 		}
 		b, err := fs.ReadFile(project.FS, path)
@@ -509,9 +514,10 @@ func (p *projectFiles) copyProject() error {
 	return nil
 }
 
-// writeConfig writes the project's hugo.toml with the base URL and the
-// generated params.
-func (g *generator) writeConfig() error {
+// writeConfig writes the project's hugo.toml: the embedded one with the
+// base URL and the generated params, among them whether the site has maps
+// (hasMaps).
+func (g *generator) writeConfig(hasMaps bool) error {
 	cfg := maps.Clone(g.config)
 	params := maps.Clone(g.params)
 	cfg["baseURL"] = "/"
@@ -526,7 +532,7 @@ func (g *generator) writeConfig() error {
 	// The navigation links the tracker and the audits only when they exist.
 	params["cbm"] = len(g.fam.cbm) > 0
 	params["audits"] = len(g.fam.audits) > 0
-	params["maps"] = len(g.mapPages(nil)) > 0
+	params["maps"] = hasMaps
 	params["rankings"] = len(g.pubRecs) > 0 || len(g.fam.cbm) > 0 || g.pubGPI()
 	params["risk"] = g.riskShown()
 	cfg["params"] = params

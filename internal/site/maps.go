@@ -314,27 +314,28 @@ func atlasData() (map[string]any, error) {
 	return map[string]any{"width": w.Width, "height": w.Height, "countries": cs, "unassigned": un}, nil
 }
 
-// writeMaps writes the maps' pages and the outlines they draw.
-func (g *generator) writeMaps(names map[string]string) error {
+// writeMaps writes the maps' pages and the outlines they draw, and
+// reports whether there was any map to write.
+func (g *generator) writeMaps(names map[string]string) (bool, error) {
 	pages := g.mapPages(names)
 	if len(pages) == 0 {
-		return nil
+		return false, nil
 	}
 	a, err := atlasData()
 	if err != nil {
-		return fmt.Errorf("site: maps: %w", err)
+		return false, fmt.Errorf("site: maps: %w", err)
 	}
 	if err := g.out.putPage(filepath.Join(g.dir, "data", "atlas.json"), a); err != nil {
-		return err
+		return false, err
 	}
 	index := mapsIndex{Type: "maps", Lastmod: g.lastmod, Params: map[string]any{"key": "maps"}}
 	if err := g.out.putPage(filepath.Join(g.dir, "content", "maps", "_index.md"), index); err != nil {
-		return err
+		return false, err
 	}
 	for _, p := range pages {
 		if err := g.out.putPage(filepath.Join(g.dir, "content", "maps", p.Params.ID+".md"), p); err != nil {
-			return err
+			return false, err
 		}
 	}
-	return nil
+	return true, nil
 }
