@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -297,5 +298,51 @@ func TestWriteFileAtomicBytesIfChanged(t *testing.T) {
 	}
 	if after, err := os.Stat(path); err != nil || os.SameFile(before, after) {
 		t.Errorf("other bytes did not replace the file (%v)", err)
+	}
+}
+
+// TestLinkOrCopy checks that dst ends as the file src, whether it was
+// missing, already a link to src, or another file, even one of the same
+// bytes and size.
+func TestLinkOrCopy(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src")
+	if err := os.WriteFile(src, []byte("abc"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sameFile := func(t *testing.T, dst string) {
+		t.Helper()
+		si, err := os.Stat(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		di, err := os.Stat(dst)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !os.SameFile(si, di) {
+			t.Errorf("%s is not a link to %s", dst, src)
+		}
+	}
+	tests := []struct {
+		name  string
+		setup func(dst string) error
+	}{
+		{"missing", func(string) error { return nil }},
+		{"already the link", func(dst string) error { return os.Link(src, dst) }},
+		{"another file, the same bytes", func(dst string) error { return os.WriteFile(dst, []byte("abc"), 0o644) }},
+		{"another file", func(dst string) error { return os.WriteFile(dst, []byte("old"), 0o644) }},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dst := filepath.Join(dir, "dst"+strconv.Itoa(i))
+			if err := tt.setup(dst); err != nil {
+				t.Fatal(err)
+			}
+			if err := LinkOrCopy(src, dst); err != nil {
+				t.Fatal(err)
+			}
+			sameFile(t, dst)
+		})
 	}
 }

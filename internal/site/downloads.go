@@ -219,11 +219,12 @@ func downloadWriters(d *Dataset, t *dataset.Table) (writeCSV, writeZstd func(io.
 }
 
 // deriveDownloads makes the CSV and the zstd Parquet copy of a dataset
-// whose table is not kept (see loadTables), whose Parquet file's SHA-256 is
-// pqSum, into the site cache, where it does not hold them yet. loadTables calls it before it reads the
-// dataset's records, so that the table the zstd copy is made from and the
-// records are never in memory together (800 MB for 2M rows);
-// writeDownloads then finds the copies in the cache.
+// whose table is not kept (see loadTables), whose Parquet file's SHA-256
+// is pqSum, into the site cache, where it does not hold them yet.
+// loadTables calls it before it reads the dataset's records, so that the
+// table the zstd copy is made from and the records are never in memory
+// together (800 MB for 2M rows); writeDownloads then finds the copies in
+// the cache.
 func (g *generator) deriveDownloads(d *Dataset, pqSum string) error {
 	if g.files.dir == "" {
 		return nil // writeDownloads makes them

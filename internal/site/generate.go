@@ -355,8 +355,8 @@ func (g *generator) loadTables() ([]*dataset.Table, []tableSum, []dataset.Expend
 	var history sync.Mutex
 	err := parallel(len(in.Datasets), func(i int) error {
 		d := &in.Datasets[i]
-		// The file is hashed once, here, for every download made of it;
-		// its sum joins sums[i] once that is made, below.
+		// The file is hashed once, here, for every download made of it,
+		// and its sum kept with the table's.
 		var fileN int64
 		var fileSum string
 		if d.ParquetPath != "" {
@@ -365,7 +365,10 @@ func (g *generator) loadTables() ([]*dataset.Table, []tableSum, []dataset.Expend
 				return err
 			}
 		}
-		defer func() { sums[i].fileN, sums[i].fileSum = fileN, fileSum }()
+		setSum := func(s tableSum) {
+			s.fileN, s.fileSum = fileN, fileSum
+			sums[i] = s
+		}
 		t := d.Table
 		if t == nil && d.Definition.Schema == dataset.ExpenditureSchema {
 			if err := g.deriveDownloads(d, fileSum); err != nil {
@@ -381,7 +384,8 @@ func (g *generator) loadTables() ([]*dataset.Table, []tableSum, []dataset.Expend
 			if err != nil {
 				return fmt.Errorf("site: generate: %w", err)
 			}
-			recsOf[i], sums[i] = rs, sum
+			recsOf[i] = rs
+			setSum(sum)
 			return nil
 		}
 		if t == nil {
@@ -390,7 +394,8 @@ func (g *generator) loadTables() ([]*dataset.Table, []tableSum, []dataset.Expend
 				return fmt.Errorf("site: generate: %w", err)
 			}
 		}
-		tables[i], sums[i] = t, sumOf(t, d.Definition)
+		tables[i] = t
+		setSum(sumOf(t, d.Definition))
 		if is(d, t, dataset.ExpenditureSchema) {
 			recsOf[i] = dataset.Expenditures(t)
 		}

@@ -524,9 +524,16 @@ func TestGenerateOverLastProject(t *testing.T) {
 		}
 	}
 	// Every cache entry still holds the bytes its .sha256 file names.
-	sums, _ := filepath.Glob(filepath.Join(full.CacheDir, "*", "*", "*.sha256"))
-	more, _ := filepath.Glob(filepath.Join(full.CacheDir, "*", "*", "*", "*.sha256"))
-	sums = append(sums, more...)
+	var sums []string
+	err := filepath.WalkDir(full.CacheDir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && strings.HasSuffix(p, ".sha256") {
+			sums = append(sums, p)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(sums) == 0 {
 		t.Fatal("no cache entry to check")
 	}
